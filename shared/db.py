@@ -1,0 +1,92 @@
+"""The tenant-scoped transaction: the only way application code reaches PostgreSQL."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+from uuid import UUID
+
+from piccolo.engine.postgres import PostgresTransaction
+
+from shared.piccolo_conf import DB
+
+__all__ = ["DB", "Level", "Scope", "current_connection", "rescope", "tenant_transaction"]
+
+
+class Level(enum.StrEnum):
+    """How far a scope reaches; mirrored by the RLS policies (see shared/rls.py)."""
+
+    anonymous = "anonymous"
+    organization = "organization"
+    municipality = "municipality"
+    region = "region"
+    platform = "platform"
+
+
+@dataclass(frozen=True)
+class Scope:
+    level: Level = Level.anonymous
+    user_id: UUID | None = None
+    region_id: UUID | None = None
+    municipality_id: UUID | None = None
+    organization_id: UUID | None = None
+    # Narrow lookups an anonymous request may make: a login by e-mail, an invitation by its token hash.
+    login_email: str = ""
+    invitation_token_hash: str = ""
+
+    @classmethod
+    def for_region(cls, region_id: UUID) -> Scope:
+        """The scope of background jobs and the demo seeding: one whole region."""
+        return cls(level=Level.region, region_id=region_id)
+
+    def with_lookup(self, *, login_email: str = "", invitation_token_hash: str = "") -> Scope:
+        return replace(self, login_email=login_email.strip().lower(), invitation_token_hash=invitation_token_hash)
+
+    def settings(self) -> dict[str, str]:
+        def text(value: UUID | None) -> str:
+            return str(value) if value else ""
+
+        return {
+            "app.scope": self.level.value,
+            "app.user_id": text(self.user_id),
+            "app.region_id": text(self.region_id),
+            "app.municipality_id": text(self.municipality_id),
+            "app.organization_id": text(self.organization_id),
+            "app.login_email": self.login_email,
+            "app.invitation_token_hash": self.invitation_token_hash,
+        }
+
+
+_SET_SCOPE = "SELECT " + ", ".join(f"set_config(${i * 2 + 1}, ${i * 2 + 2}, true)" for i in range(7))
+
+
+def current_transaction() -> PostgresTransaction:
+    txn = DB.current_transaction.get()
+    if txn is None:
+        raise RuntimeError("No tenant transaction is open")
+    return txn
+
+
+def current_connection() -> Any:
+    """The asyncpg connection of the open tenant transaction, for the few queries Piccolo cannot express."""
+    return current_transaction().connection
+
+
+async def rescope(scope: Scope) -> None:
+    """Apply a scope to the open transaction; settings are transaction-local (`set_config(..., true)`)."""
+    args: list[str] = []
+    for name, value in scope.settings().items():
+        args += [name, value]
+    await current_connection().execute(_SET_SCOPE, *args)
+
+
+@asynccontextmanager
+async def tenant_transaction(scope: Scope) -> AsyncIterator[PostgresTransaction]:
+    if DB.current_transaction.get() is not None:
+        raise RuntimeError("A tenant transaction is already open")
+    async with DB.transaction() as txn:
+        await rescope(scope)
+        yield txn

@@ -1,0 +1,112 @@
+"""Regions, municipalities, organizations, users, memberships and invitations.
+
+The DDL lives in piccolo_migrations (composite keys on region_id and RLS are beyond auto-migrations);
+these classes are the query side.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from piccolo.columns import UUID, Boolean, Bytea, Integer, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from shared.db import DB
+
+
+class OrganizationKind(enum.StrEnum):
+    school = "school"
+    college = "college"
+    additional = "additional"
+    municipal_body = "municipal_body"
+    employer = "employer"
+
+
+class Role(enum.StrEnum):
+    platform_admin = "platform_admin"
+    regional_coordinator = "regional_coordinator"
+    municipal_coordinator = "municipal_coordinator"
+    head = "head"
+    curator = "curator"
+    mentor = "mentor"
+    mentee = "mentee"
+
+
+ORGANIZATION_ROLES = (Role.head, Role.curator, Role.mentor, Role.mentee)
+
+
+class Region(Table, tablename="region", db=DB):
+    id = UUID(primary_key=True)
+    name = Varchar(length=200)
+    sort_key = Bytea()
+    created_at = Timestamptz()
+
+
+class Municipality(Table, tablename="municipality", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    name = Varchar(length=200)
+    sort_key = Bytea()
+    created_at = Timestamptz()
+
+
+class Organization(Table, tablename="organization", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    municipality_id = UUID()
+    kind = Varchar(length=32, choices=OrganizationKind)
+    name = Text()
+    short_name = Varchar(length=200)
+    sort_key = Bytea()
+    inn = Varchar(length=12)
+    address = Text()
+    head_name = Varchar(length=200)
+    phone = Varchar(length=40)
+    email = Varchar(length=200)
+    website = Varchar(length=200)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class User(Table, tablename="app_user", db=DB):
+    id = UUID(primary_key=True)
+    email = Varchar(length=254)
+    password_hash = Text()
+    surname = Varchar(length=100)
+    name = Varchar(length=100)
+    patronymic = Varchar(length=100)
+    sort_key = Bytea()
+    is_platform_admin = Boolean()
+    is_active = Boolean()
+    created_at = Timestamptz()
+    last_login_at = Timestamptz(null=True)
+
+
+class Membership(Table, tablename="membership", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    user_id = UUID()
+    role = Varchar(length=32, choices=Role)
+    municipality_id = UUID(null=True)
+    organization_id = UUID(null=True)
+    created_at = Timestamptz()
+
+
+class Invitation(Table, tablename="invitation", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    email = Varchar(length=254)
+    role = Varchar(length=32, choices=Role)
+    municipality_id = UUID(null=True)
+    organization_id = UUID(null=True)
+    surname = Varchar(length=100)
+    name = Varchar(length=100)
+    patronymic = Varchar(length=100)
+    token_hash = Varchar(length=64)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True)
+    created_by = UUID()
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True)
+    send_attempts = Integer()
+    send_error = Text()
