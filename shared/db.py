@@ -11,9 +11,9 @@ from uuid import UUID
 
 from piccolo.engine.postgres import PostgresTransaction
 
-from shared.piccolo_conf import DB
+from shared.engine import DB
 
-__all__ = ["DB", "Level", "Scope", "current_connection", "rescope", "tenant_transaction"]
+__all__ = ["DB", "Level", "Scope", "TenantTransaction", "current_connection", "rescope", "tenant_transaction"]
 
 
 class Level(enum.StrEnum):
@@ -83,10 +83,22 @@ async def rescope(scope: Scope) -> None:
     await current_connection().execute(_SET_SCOPE, *args)
 
 
+class TenantTransaction(PostgresTransaction):
+    """Commit or roll back once: the web middleware ends the transaction before the response goes out."""
+
+    async def commit(self) -> None:
+        if not (self._committed or self._rolled_back):
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if not (self._committed or self._rolled_back):
+            await super().rollback()
+
+
 @asynccontextmanager
-async def tenant_transaction(scope: Scope) -> AsyncIterator[PostgresTransaction]:
+async def tenant_transaction(scope: Scope) -> AsyncIterator[TenantTransaction]:
     if DB.current_transaction.get() is not None:
         raise RuntimeError("A tenant transaction is already open")
-    async with DB.transaction() as txn:
+    async with TenantTransaction(DB) as txn:
         await rescope(scope)
         yield txn

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from shared.piccolo_conf import DB
+from shared.engine import DB
 
 
 async def execute(sql: str) -> None:
@@ -23,6 +21,9 @@ async def execute(sql: str) -> None:
 
 def sql_migration(migration_id: str, app_name: str, description: str, sql: str) -> MigrationManager:
     manager = MigrationManager(migration_id=migration_id, app_name=app_name, description=description)
-    run: Callable[[], Awaitable[None]] = lambda: execute(sql)  # noqa: E731
+
+    async def run() -> None:  # Piccolo awaits only coroutine functions
+        await execute(sql)
+
     manager.add_raw(run)
     return manager

@@ -1,16 +1,9 @@
-"""Piccolo's engine and app registry.
-
-The app connects as the non-owner role (RLS applies); `nastavnik migrate` sets PICCOLO_DSN to the owner role.
-"""
-
-import os
+"""Piccolo's engine and app registry (found through PICCOLO_CONF, set in shared/__init__.py)."""
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
 
-DB = PostgresEngine(
-    config={"dsn": os.environ.get("PICCOLO_DSN") or os.environ.get("DATABASE_URL", "postgresql:///nastavnik")},
-    log_queries=False,
-)
+from shared.engine import DB
 
 APP_REGISTRY = AppRegistry(apps=["tenants.piccolo_app"])
+
+__all__ = ["APP_REGISTRY", "DB"]

@@ -11,7 +11,7 @@ import enum
 from piccolo.columns import UUID, Boolean, Bytea, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
-from shared.db import DB
+from shared.engine import DB
 
 
 class OrganizationKind(enum.StrEnum):

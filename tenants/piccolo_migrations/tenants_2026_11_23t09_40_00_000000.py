@@ -9,6 +9,12 @@ DESCRIPTION = "Tenancy tables with composite region keys and row-level security"
 
 # Memberships and invitations name their municipality even for organization roles.
 PEOPLE_SCOPE = rls.within_region(rls.IN_OWN_MUNICIPALITY, rls.IN_OWN_ORGANIZATION)
+# A user always sees the region, municipality and organization of each of their own roles (the role switcher).
+MUNICIPALITY_SCOPE = rls.within_region("id = app_uuid('app.municipality_id')")
+ORGANIZATION_SCOPE = rls.within_region(
+    rls.IN_OWN_MUNICIPALITY, "app_text('app.scope') = 'organization' AND id = app_uuid('app.organization_id')"
+)
+MINE = "id IN (SELECT m.{column} FROM membership m WHERE m.user_id = app_uuid('app.user_id'))"
 
 SQL = f"""
 {rls.FUNCTIONS}
@@ -117,13 +123,14 @@ CREATE TABLE invitation (
 );
 CREATE INDEX invitation_token_idx ON invitation (token_hash);
 
-{rls.enable("region", f"{rls.PLATFORM} OR id = app_uuid('app.region_id')")}
-{rls.enable("municipality", rls.within_region("id = app_uuid('app.municipality_id')"))}
-{rls.enable("organization", rls.within_region(
-    rls.IN_OWN_MUNICIPALITY, "app_text('app.scope') = 'organization' AND id = app_uuid('app.organization_id')"))}
+{rls.enable("region", f"{rls.PLATFORM} OR id = app_uuid('app.region_id') OR {MINE.format(column='region_id')}",
+            check=rls.PLATFORM)}
+{rls.enable("municipality", f"{MUNICIPALITY_SCOPE} OR {MINE.format(column='municipality_id')}", check=MUNICIPALITY_SCOPE)}
+{rls.enable("organization", f"{ORGANIZATION_SCOPE} OR {MINE.format(column='organization_id')}", check=ORGANIZATION_SCOPE)}
 {rls.enable("membership", f"user_id = app_uuid('app.user_id') OR {PEOPLE_SCOPE}", check=PEOPLE_SCOPE)}
 {rls.enable("invitation", f"token_hash = app_text('app.invitation_token_hash') OR {PEOPLE_SCOPE}")}
-{rls.enable("app_user", f"{rls.PLATFORM} OR id = app_uuid('app.user_id') OR email = app_text('app.login_email') OR id IN (SELECT m.user_id FROM membership m)")}
+{rls.enable("app_user", f"{rls.PLATFORM} OR id = app_uuid('app.user_id') OR email = app_text('app.login_email')"
+                        " OR id IN (SELECT m.user_id FROM membership m)")}
 """
 
 

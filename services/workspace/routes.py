@@ -1,0 +1,33 @@
+"""The organization workspace: the home of heads, curators, mentors and mentees."""
+
+from __future__ import annotations
+
+from litestar import Router, get
+from litestar.response import Template
+
+from shared.auth import roles
+from shared.errors import NotFound
+from shared.pages import page
+from tenants import logic
+from tenants.access import Principal
+from tenants.tables import ORGANIZATION_ROLES
+
+
+@get("/workspace", guards=[roles(*ORGANIZATION_ROLES)])
+async def workspace_home(principal: Principal) -> Template:
+    organization_id = principal.scope.organization_id
+    if organization_id is None:
+        raise NotFound()
+    organization = await logic.get_organization(organization_id)
+    municipality = await logic.get_municipality(organization["municipality_id"])
+    people = await logic.list_people(organization_id) if principal.role in ORGANIZATION_ROLES[:2] else []
+    return page(
+        "workspace/home.html",
+        organization=organization,
+        municipality=municipality,
+        kinds=logic.KIND_LABELS,
+        people=people,
+    )
+
+
+workspace_router = Router(path="/", route_handlers=[workspace_home], include_in_schema=False)

@@ -1,0 +1,3 @@
+from shared.web import create_app
+
+app = create_app()

@@ -1,0 +1,130 @@
+"""Sessions, guards and the failed-login limit.
+
+Every route handler must carry one of the guards below (`public` included): the app refuses to start otherwise,
+so a forgotten guard cannot ship.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.types import Message, ScopeSession
+from redis.asyncio import Redis
+
+from shared.errors import Forbidden
+from tenants.access import Principal
+from tenants.tables import Role
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+ROTATE_SESSION = "nastavnik.rotate_session"
+FRESH_SESSION_ID = "nastavnik.fresh_session_id"
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    """Issues a fresh session id when privileges change (login), so a planted session id is worthless."""
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        if connection.scope.get(ROTATE_SESSION):
+            fresh: str = connection.scope.setdefault(FRESH_SESSION_ID, self.generate_session_id())  # type: ignore[typeddict-item, misc]
+            return fresh
+        return super().get_session_id(connection)
+
+    async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+        if connection.scope.get(ROTATE_SESSION) and (old := connection.cookies.get(self.config.key)):
+            await self.delete(old, store=self.config.get_store_from_app(connection.scope["app"]))
+        await super().store_in_message(scope_session, message, connection)
+
+
+class SessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    return connection.scope.get("state", {}).get("principal")  # type: ignore[no-any-return]
+
+
+def public(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Open to anyone; stated explicitly so that every route says who may call it."""
+
+
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if principal_of(connection) is None:
+        raise NotAuthorizedException("Войдите в систему")
+
+
+def roles(*allowed: Role) -> Guard:
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        signed_in(connection, handler)
+        principal = principal_of(connection)
+        if principal is None or principal.role not in allowed:
+            raise Forbidden()
+
+    guard.__name__ = "roles_" + "_".join(allowed)
+    guard.__qualname__ = guard.__name__
+    setattr(guard, "nastavnik_guard", True)  # noqa: B010
+    return guard
+
+
+for _guard in (public, signed_in):
+    setattr(_guard, "nastavnik_guard", True)  # noqa: B010
+
+
+def unguarded_routes(app: Litestar) -> list[str]:
+    """Routes whose handlers carry none of our guards."""
+    missing = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if _is_automatic_options(handler):
+                continue
+            guards: Iterable[Any] = handler.resolve_guards()
+            if not any(getattr(getattr(g, "func", g), "nastavnik_guard", False) for g in guards):
+                missing.append(f"{route.path} ({handler.handler_name})")
+    return sorted(missing)
+
+
+def _is_automatic_options(handler: Any) -> bool:
+    """Litestar answers OPTIONS by itself with the allowed methods; that handler runs no code of ours."""
+    return set(getattr(handler, "http_methods", ())) == {"OPTIONS"} and handler.fn.__module__ == "litestar.routes.http"
+
+
+class LoginLimiter:
+    """Counts failed logins per account and per IP in Redis; a locked key refuses even a correct password."""
+
+    def __init__(self, redis: Redis, per_account: int, per_ip: int, window_seconds: int) -> None:
+        self.redis = redis
+        self.per_account = per_account
+        self.per_ip = per_ip
+        self.window = window_seconds
+
+    def _keys(self, email: str, ip: str) -> tuple[str, str]:
+        return f"login-fail:account:{email.strip().lower()}", f"login-fail:ip:{ip}"
+
+    async def retry_after(self, email: str, ip: str) -> int:
+        """Seconds until another attempt is allowed, or 0."""
+        account_key, ip_key = self._keys(email, ip)
+        account, by_ip = await self.redis.mget(account_key, ip_key)
+        waits = []
+        if account and int(account) >= self.per_account:
+            waits.append(await self.redis.ttl(account_key))
+        if by_ip and int(by_ip) >= self.per_ip:
+            waits.append(await self.redis.ttl(ip_key))
+        return max([w for w in waits if w > 0], default=0)
+
+    async def failed(self, email: str, ip: str) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for key in self._keys(email, ip):
+                pipe.incr(key)
+                pipe.expire(key, self.window, nx=True)
+            await pipe.execute()
+
+    async def succeeded(self, email: str, ip: str) -> None:
+        await self.redis.delete(self._keys(email, ip)[0])

@@ -1,0 +1,11 @@
+"""The Piccolo engine. The app connects as the non-owner role (RLS applies); `nastavnik migrate` sets
+PICCOLO_DSN to the owner role."""
+
+import os
+
+from piccolo.engine.postgres import PostgresEngine
+
+DB = PostgresEngine(
+    config={"dsn": os.environ.get("PICCOLO_DSN") or os.environ.get("DATABASE_URL", "postgresql:///nastavnik")},
+    log_queries=False,
+)

@@ -1,0 +1,56 @@
+"""The arq worker: settings, the job registry and failure bookkeeping.
+
+Jobs take plain ids, open their own tenant transaction, may run more than once, and raise `Retry`
+for transient failures. Jobs that fail for good stay in Redis as results the platform admin sees.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import ArqRedis
+from arq.connections import RedisSettings
+from arq.jobs import JobResult
+
+from shared.db import DB
+from shared.settings import get_settings
+
+JOB_MAX_TRIES = 5
+KEEP_RESULT_SECONDS = 14 * 24 * 3600
+
+
+def job_functions() -> list[Any]:
+    from tenants.jobs import send_invitation
+
+    return [send_invitation]
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    ctx["settings"] = get_settings()
+    if DB.pool is None:
+        await DB.start_connection_pool(min_size=1, max_size=4)
+        ctx["owns_pool"] = True
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    if ctx.get("owns_pool"):
+        await DB.close_connection_pool()
+
+
+def worker_settings(**overrides: Any) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "functions": job_functions(),
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "max_tries": JOB_MAX_TRIES,
+        "keep_result": KEEP_RESULT_SECONDS,
+        "job_timeout": 120,
+        "redis_settings": RedisSettings.from_dsn(get_settings().redis_url),
+    }
+    settings.update(overrides)
+    return settings
+
+
+async def failed_jobs(redis: ArqRedis) -> list[JobResult]:
+    results = await redis.all_job_results()
+    return sorted((r for r in results if not r.success), key=lambda r: r.finish_time, reverse=True)

@@ -1,0 +1,33 @@
+"""Small helpers for server-rendered forms."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from litestar import Request
+from litestar.response import Template
+
+T = TypeVar("T")
+
+
+async def form_into(request: Request[Any, Any, Any], cls: type[T]) -> T:
+    """Fill a dataclass of string fields from the posted form; unknown fields are ignored."""
+    form = await request.form()
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{name: str(form.get(name, "")) for name in names})
+
+
+def page(template: str, status_code: int = 200, **context: Any) -> Template:
+    return Template(template, context=context, status_code=status_code)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths, so the login form cannot be used as an open redirect."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from shared import i18n
+from shared.settings import ROOT
+from tenants.access import ROLE_LABELS
+from tenants.tables import Role
+
+
+def template_dirs() -> list[Path]:
+    """shared/templates first, then each domain's templates/ folder."""
+    dirs = [ROOT / "shared" / "templates", ROOT / "tenants" / "templates"]
+    dirs += sorted(p for p in (ROOT / "services").glob("*/templates") if p.is_dir())
+    return dirs
+
+
+def configure(engine: JinjaTemplateEngine) -> None:
+    env: Environment = engine.engine
+    env.loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs()])
+    env.autoescape = True
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.filters["date"] = i18n.format_date
+    env.filters["datetime"] = i18n.format_datetime
+    env.globals["plural"] = i18n.plural
+    env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), role) if role else ""
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(directory=template_dirs(), engine=JinjaTemplateEngine, engine_callback=configure)

@@ -1,0 +1,66 @@
+"""Invitation e-mails."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from arq import ArqRedis, Retry
+from piccolo.columns.combination import WhereRaw
+
+from shared.db import Scope, tenant_transaction
+from shared.jobs import JOB_MAX_TRIES
+from shared.mail import send_mail
+from tenants.access import ROLE_LABELS, full_name
+from tenants.logic import get_invitation, invitation_token, now
+from tenants.tables import Invitation, Organization, Role
+
+
+async def enqueue_invitation(redis: ArqRedis, region_id: UUID, invitation_id: UUID) -> None:
+    # One job per invitation: a double click or a retry does not send twice.
+    await redis.enqueue_job(
+        "send_invitation", str(region_id), str(invitation_id), _job_id=f"invitation-mail:{invitation_id}"
+    )
+
+
+async def send_invitation(ctx: dict[str, Any], region_id: str, invitation_id: str) -> str:
+    settings = ctx["settings"]
+    async with tenant_transaction(Scope.for_region(UUID(region_id))):
+        invitation = await get_invitation(UUID(invitation_id))
+        if invitation["sent_at"] is not None:
+            return "already sent"
+        if invitation["used_at"] is not None or invitation["expires_at"] <= now():
+            return "no longer valid"
+        place = ""
+        if invitation["organization_id"]:
+            org = await Organization.select(Organization.name).where(
+                Organization.id == invitation["organization_id"]
+            ).first().run()
+            place = org["name"] if org else ""
+    link = f"{settings.base_url}/invite/{invitation_token(settings.secret_key, invitation['id'])}"
+    name = full_name(invitation["name"], invitation["patronymic"]) or invitation["surname"]
+    role = ROLE_LABELS[Role(invitation["role"])].lower()
+    text = (
+        f"Здравствуйте, {name}!\n\n"
+        f"Вас пригласили в платформу «Наставник» в роли «{role}»"
+        + (f" ({place})" if place else "")
+        + ".\n\nЧтобы создать учётную запись, откройте ссылку:\n"
+        f"{link}\n\n"
+        f"Ссылка действует до {invitation['expires_at'].strftime('%d.%m.%Y %H:%M')} UTC и работает один раз.\n"
+        "Если вы не ждали этого письма, просто удалите его.\n"
+    )
+    try:
+        await send_mail(settings, invitation["email"], "Приглашение в платформу «Наставник»", text)
+    except Exception as exc:  # noqa: BLE001 - any SMTP failure is retried, then recorded
+        async with tenant_transaction(Scope.for_region(UUID(region_id))):
+            await Invitation.update(
+                {Invitation.send_attempts: Invitation.send_attempts + 1, Invitation.send_error: type(exc).__name__}
+            ).where(Invitation.id == UUID(invitation_id)).run()
+        if ctx["job_try"] >= JOB_MAX_TRIES:
+            raise
+        raise Retry(defer=min(300, 10 * ctx["job_try"] ** 2)) from exc
+    async with tenant_transaction(Scope.for_region(UUID(region_id))):
+        await Invitation.update(
+            {Invitation.sent_at: now(), Invitation.send_attempts: Invitation.send_attempts + 1, Invitation.send_error: ""}
+        ).where((Invitation.id == UUID(invitation_id)) & WhereRaw("sent_at IS NULL")).run()
+    return "sent"

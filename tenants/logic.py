@@ -1,0 +1,558 @@
+"""Regions, municipalities, organizations and invitations: the rules, with no HTTP in sight."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from base64 import urlsafe_b64encode
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from shared.db import Level, Scope, rescope
+from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
+from shared.i18n import sort_key
+from shared.passwords import hash_password, password_problem, verify_password
+from tenants.access import Principal, full_name
+from tenants.tables import (
+    Invitation,
+    Membership,
+    Municipality,
+    Organization,
+    OrganizationKind,
+    Region,
+    Role,
+    User,
+)
+
+KIND_LABELS: dict[OrganizationKind, str] = {
+    OrganizationKind.school: "Общеобразовательная организация",
+    OrganizationKind.college: "Профессиональная образовательная организация (СПО)",
+    OrganizationKind.additional: "Организация дополнительного образования",
+    OrganizationKind.municipal_body: "Муниципальный орган управления образованием",
+    OrganizationKind.employer: "Работодатель / партнёр",
+}
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+INN_RE = re.compile(r"^([0-9]{10}|[0-9]{12})$")
+
+# Who may invite whom: the invited role must sit inside the inviter's scope.
+INVITABLE: dict[Role, tuple[Role, ...]] = {
+    Role.platform_admin: (Role.regional_coordinator,),
+    Role.regional_coordinator: (Role.regional_coordinator, Role.municipal_coordinator, Role.head, Role.curator),
+    Role.municipal_coordinator: (Role.municipal_coordinator, Role.head, Role.curator),
+    Role.curator: (Role.mentor, Role.mentee),
+}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _require(principal: Principal, *roles: Role) -> None:
+    if not principal.has_role(*roles):
+        raise Forbidden()
+
+
+# Regions --------------------------------------------------------------------------------------------
+
+
+async def create_region(name: str) -> UUID:
+    """Only under a platform scope (the platform admin, or seeding)."""
+    rows = await Region.insert(Region(name=name.strip(), sort_key=sort_key(name), created_at=now())).returning(
+        Region.id
+    ).run()
+    return rows[0]["id"]  # type: ignore[no-any-return]
+
+
+async def find_region(name: str) -> UUID | None:
+    row = await Region.select(Region.id).where(Region.name == name).first().run()
+    return row["id"] if row else None
+
+
+# Municipalities -------------------------------------------------------------------------------------
+
+
+async def list_municipalities() -> list[dict[str, Any]]:
+    """The municipalities the current scope sees, with how many organizations each has."""
+    rows = await Municipality.raw(
+        """
+        SELECT m.id, m.name, m.region_id, count(o.id) AS organizations
+        FROM municipality m LEFT JOIN organization o ON o.region_id = m.region_id AND o.municipality_id = m.id
+        WHERE m.region_id = app_uuid('app.region_id')
+        GROUP BY m.region_id, m.id ORDER BY m.sort_key
+        """
+    ).run()
+    return list(rows)
+
+
+async def get_municipality(municipality_id: UUID) -> dict[str, Any]:
+    row = await Municipality.select().where(Municipality.id == municipality_id).first().run()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _check_name(errors: Errors, name: str, field: str = "name") -> str:
+    name = " ".join(name.split())
+    if not name:
+        errors.add(field, "Укажите название")
+    elif len(name) > 200:
+        errors.add(field, "Не длиннее 200 символов")
+    return name
+
+
+async def save_municipality(principal: Principal, name: str, municipality_id: UUID | None = None) -> UUID:
+    _require(principal, Role.regional_coordinator)
+    errors = Errors()
+    name = _check_name(errors, name)
+    errors.raise_if_any()
+    region_id = principal.scope.region_id
+    clash = Municipality.select(Municipality.id).where(
+        (Municipality.region_id == region_id) & (Municipality.name.ilike(name))
+    )
+    if municipality_id:
+        clash = clash.where(Municipality.id != municipality_id)
+    if await clash.first().run():
+        raise ValidationFailed({"name": "Муниципалитет с таким названием уже есть"})
+    if municipality_id is None:
+        rows = await Municipality.insert(
+            Municipality(region_id=region_id, name=name, sort_key=sort_key(name), created_at=now())
+        ).returning(Municipality.id).run()
+        return rows[0]["id"]  # type: ignore[no-any-return]
+    await get_municipality(municipality_id)
+    await Municipality.update({Municipality.name: name, Municipality.sort_key: sort_key(name)}).where(
+        Municipality.id == municipality_id
+    ).run()
+    return municipality_id
+
+
+# Organizations --------------------------------------------------------------------------------------
+
+
+@dataclass
+class OrganizationForm:
+    name: str = ""
+    short_name: str = ""
+    kind: str = OrganizationKind.school.value
+    municipality_id: str = ""
+    inn: str = ""
+    address: str = ""
+    head_name: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> OrganizationForm:
+        return cls(**{k: str(row[k] or "") for k in cls.__dataclass_fields__})
+
+
+async def list_organizations(municipality_id: UUID | None = None, query: str = "") -> list[dict[str, Any]]:
+    select = Organization.select(
+        Organization.id,
+        Organization.name,
+        Organization.short_name,
+        Organization.kind,
+        Organization.municipality_id,
+        Organization.inn,
+        Organization.head_name,
+    ).order_by(Organization.sort_key)
+    if municipality_id:
+        select = select.where(Organization.municipality_id == municipality_id)
+    if query.strip():
+        select = select.where(
+            Organization.name.ilike(f"%{query.strip()}%") | Organization.short_name.ilike(f"%{query.strip()}%")
+        )
+    return list(await select.run())
+
+
+async def get_organization(organization_id: UUID) -> dict[str, Any]:
+    row = await Organization.select().where(Organization.id == organization_id).first().run()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def save_organization(
+    principal: Principal, form: OrganizationForm, organization_id: UUID | None = None
+) -> UUID:
+    _require(principal, Role.regional_coordinator, Role.municipal_coordinator)
+    errors = Errors()
+    name = _check_name(errors, form.name)
+    short_name = " ".join(form.short_name.split())
+    if len(short_name) > 200:
+        errors.add("short_name", "Не длиннее 200 символов")
+    if form.kind not in KIND_LABELS:
+        errors.add("kind", "Выберите тип организации")
+    municipality_id: UUID | None = None
+    try:
+        municipality_id = UUID(form.municipality_id)
+    except ValueError:
+        errors.add("municipality_id", "Выберите муниципалитет")
+    if municipality_id and principal.role == Role.municipal_coordinator:
+        if municipality_id != principal.scope.municipality_id:
+            errors.add("municipality_id", "Можно выбрать только свой муниципалитет")
+    if municipality_id and not await Municipality.exists().where(Municipality.id == municipality_id).run():
+        errors.add("municipality_id", "Выберите муниципалитет")
+    inn = form.inn.strip()
+    if inn and not INN_RE.match(inn):
+        errors.add("inn", "ИНН — 10 или 12 цифр")
+    email = normalise_email(form.email)
+    if email and not EMAIL_RE.match(email):
+        errors.add("email", "Проверьте адрес электронной почты")
+    phone = form.phone.strip()
+    if phone and not PHONE_RE.match(phone):
+        errors.add("phone", "Телефон: цифры, пробелы, скобки и дефисы, например +7 (388) 222-33-44")
+    errors.raise_if_any()
+
+    values = {
+        Organization.name: name,
+        Organization.short_name: short_name,
+        Organization.sort_key: sort_key(short_name or name),
+        Organization.kind: form.kind,
+        Organization.municipality_id: municipality_id,
+        Organization.inn: inn,
+        Organization.address: form.address.strip(),
+        Organization.head_name: " ".join(form.head_name.split()),
+        Organization.phone: phone,
+        Organization.email: email,
+        Organization.website: form.website.strip(),
+        Organization.updated_at: now(),
+    }
+    if organization_id is None:
+        row = Organization(region_id=principal.scope.region_id, created_at=now())
+        for column, value in values.items():
+            setattr(row, column._meta.name, value)
+        rows = await Organization.insert(row).returning(Organization.id).run()
+        return rows[0]["id"]  # type: ignore[no-any-return]
+    await get_organization(organization_id)
+    await Organization.update(values).where(Organization.id == organization_id).run()  # type: ignore[arg-type]
+    return organization_id
+
+
+# Invitations ----------------------------------------------------------------------------------------
+
+
+def invitation_token(secret_key: str, invitation_id: UUID) -> str:
+    """Derived, not stored: the e-mail job can rebuild the link from the id alone, and the table holds a hash."""
+    digest = hmac.new(secret_key.encode(), f"invitation:{invitation_id}".encode(), hashlib.sha256).digest()
+    return urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class InvitationForm:
+    email: str = ""
+    role: str = ""
+    surname: str = ""
+    name: str = ""
+    patronymic: str = ""
+    organization_id: str = ""
+    municipality_id: str = ""
+
+
+async def create_invitation(
+    principal: Principal, form: InvitationForm, secret_key: str, ttl_hours: int
+) -> tuple[UUID, str]:
+    """Returns the invitation id and the link token (shown once to the inviter and mailed)."""
+    if principal.role is None or principal.role not in INVITABLE:
+        raise Forbidden()
+    errors = Errors()
+    email = normalise_email(form.email)
+    if not EMAIL_RE.match(email):
+        errors.add("email", "Проверьте адрес электронной почты")
+    try:
+        role = Role(form.role)
+    except ValueError:
+        role = None
+    if role not in INVITABLE[principal.role]:
+        errors.add("role", "Выберите роль")
+    surname, name, patronymic = (" ".join(v.split()) for v in (form.surname, form.name, form.patronymic))
+    if not surname:
+        errors.add("surname", "Укажите фамилию")
+    if not name:
+        errors.add("name", "Укажите имя")
+
+    scope = principal.scope
+    region_id = scope.region_id
+    municipality_id: UUID | None = None
+    organization_id: UUID | None = None
+    if role in (Role.head, Role.curator, Role.mentor, Role.mentee):
+        if principal.role == Role.curator:
+            organization_id = scope.organization_id
+        else:
+            try:
+                organization_id = UUID(form.organization_id)
+            except ValueError:
+                errors.add("organization_id", "Выберите организацию")
+        if organization_id:
+            org = await Organization.select(Organization.municipality_id, Organization.region_id).where(
+                Organization.id == organization_id
+            ).first().run()
+            if org is None:
+                errors.add("organization_id", "Выберите организацию")
+            else:
+                municipality_id, region_id = org["municipality_id"], org["region_id"]
+    elif role == Role.municipal_coordinator:
+        if principal.role == Role.municipal_coordinator:
+            municipality_id = scope.municipality_id
+        else:
+            try:
+                municipality_id = UUID(form.municipality_id)
+            except ValueError:
+                errors.add("municipality_id", "Выберите муниципалитет")
+            if municipality_id and not await Municipality.exists().where(Municipality.id == municipality_id).run():
+                errors.add("municipality_id", "Выберите муниципалитет")
+    errors.raise_if_any()
+    assert role is not None and region_id is not None
+
+    pending = await Invitation.exists().where(
+        (Invitation.email == email)
+        & (Invitation.role == role)
+        & (Invitation.used_at.is_null())
+        & (Invitation.expires_at > now())
+        & (Invitation.organization_id == organization_id if organization_id else Invitation.organization_id.is_null())
+        & (Invitation.municipality_id == municipality_id if municipality_id else Invitation.municipality_id.is_null())
+    ).run()
+    if pending:
+        raise ValidationFailed({"email": "Этому адресу уже отправлено действующее приглашение на эту роль"})
+
+    invitation = Invitation(
+        region_id=region_id,
+        email=email,
+        role=role,
+        municipality_id=municipality_id,
+        organization_id=organization_id,
+        surname=surname,
+        name=name,
+        patronymic=patronymic,
+        expires_at=now() + timedelta(hours=ttl_hours),
+        created_by=principal.user_id,
+        created_at=now(),
+        send_attempts=0,
+        send_error="",
+    )
+    token = invitation_token(secret_key, invitation.id)
+    invitation.token_hash = token_hash(token)
+    await Invitation.insert(invitation).run()
+    return invitation.id, token
+
+
+async def list_invitations() -> list[dict[str, Any]]:
+    return list(await Invitation.select().order_by(Invitation.created_at, ascending=False).limit(200).run())
+
+
+async def get_invitation(invitation_id: UUID) -> dict[str, Any]:
+    row = await Invitation.select().where(Invitation.id == invitation_id).first().run()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+@dataclass
+class PendingInvitation:
+    id: UUID
+    email: str
+    role: Role
+    full_name: str
+    place: str
+    account_exists: bool
+
+
+class InvitationUnusable(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+async def open_invitation(token: str) -> tuple[dict[str, Any], PendingInvitation]:
+    """Find an invitation by its link; expired or used ones say so plainly."""
+    hashed = token_hash(token)
+    await rescope(Scope().with_lookup(invitation_token_hash=hashed))
+    row = await Invitation.select().where(Invitation.token_hash == hashed).first().run()
+    if row is None:
+        raise NotFound()
+    if row["used_at"] is not None:
+        raise InvitationUnusable("Это приглашение уже использовано. Войдите со своим паролем.")
+    if row["expires_at"] <= now():
+        raise InvitationUnusable("Срок действия приглашения истёк. Попросите прислать новое.")
+    # Read the place and whether the account exists under the invitation's own scope.
+    await rescope(_invitation_scope(row).with_lookup(login_email=row["email"], invitation_token_hash=hashed))
+    place = ""
+    if row["organization_id"]:
+        org = await get_organization(row["organization_id"])
+        place = org["short_name"] or org["name"]
+    elif row["municipality_id"]:
+        place = (await get_municipality(row["municipality_id"]))["name"]
+    else:
+        region = await Region.select(Region.name).where(Region.id == row["region_id"]).first().run()
+        place = region["name"] if region else ""
+    exists = await User.exists().where(User.email == row["email"]).run()
+    pending = PendingInvitation(
+        id=row["id"],
+        email=row["email"],
+        role=Role(row["role"]),
+        full_name=full_name(row["surname"], row["name"], row["patronymic"]),
+        place=place,
+        account_exists=exists,
+    )
+    return row, pending
+
+
+def _invitation_scope(row: dict[str, Any]) -> Scope:
+    if row["organization_id"]:
+        level = Level.organization
+    elif row["municipality_id"]:
+        level = Level.municipality
+    else:
+        level = Level.region
+    return Scope(level, None, row["region_id"], row["municipality_id"], row["organization_id"])
+
+
+async def accept_invitation(token: str, password: str, password_again: str | None = None) -> UUID:
+    """Creates the account (or checks the existing one's password), adds the role, spends the invitation."""
+    row, pending = await open_invitation(token)
+    if pending.account_exists:
+        user = await User.select(User.id, User.password_hash).where(User.email == pending.email).first().run()
+        assert user is not None
+        if not verify_password(user["password_hash"], password):
+            raise ValidationFailed({"password": "Неверный пароль"})
+        user_id: UUID = user["id"]
+    else:
+        errors = Errors()
+        problem = password_problem(password)
+        if problem:
+            errors.add("password", problem)
+        elif password_again is not None and password != password_again:
+            errors.add("password_again", "Пароли не совпадают")
+        errors.raise_if_any()
+        surname, name = row["surname"], row["name"]
+        created = await User.insert(
+            User(
+                email=pending.email,
+                password_hash=hash_password(password),
+                surname=surname,
+                name=name,
+                patronymic=row["patronymic"],
+                sort_key=sort_key(full_name(surname, name, row["patronymic"])),
+                is_platform_admin=False,
+                is_active=True,
+                created_at=now(),
+            )
+        ).returning(User.id).run()
+        user_id = created[0]["id"]
+    already = await Membership.exists().where(
+        (Membership.user_id == user_id)
+        & (Membership.role == pending.role)
+        & (Membership.organization_id == row["organization_id"] if row["organization_id"] else
+           Membership.organization_id.is_null())
+        & (Membership.municipality_id == row["municipality_id"] if row["municipality_id"] else
+           Membership.municipality_id.is_null())
+        & (Membership.region_id == row["region_id"])
+    ).run()
+    if not already:
+        await Membership.insert(
+            Membership(
+                region_id=row["region_id"],
+                user_id=user_id,
+                role=pending.role,
+                municipality_id=row["municipality_id"],
+                organization_id=row["organization_id"],
+                created_at=now(),
+            )
+        ).run()
+    spent = await Invitation.update({Invitation.used_at: now()}).where(
+        (Invitation.id == row["id"]) & (Invitation.used_at.is_null())
+    ).returning(Invitation.id).run()
+    if not spent:
+        raise InvitationUnusable("Это приглашение уже использовано. Войдите со своим паролем.")
+    return user_id
+
+
+# Authentication -------------------------------------------------------------------------------------
+
+
+async def authenticate(email: str, password: str) -> UUID | None:
+    email = normalise_email(email)
+    await rescope(Scope().with_lookup(login_email=email))
+    user = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first().run()
+    ok = verify_password(user["password_hash"] if user else None, password)
+    if not (ok and user and user["is_active"]):
+        return None
+    await rescope(Scope(user_id=user["id"]))
+    await User.update({User.last_login_at: now()}).where(User.id == user["id"]).run()
+    return user["id"]  # type: ignore[no-any-return]
+
+
+async def ensure_user(
+    email: str, password: str, surname: str, name: str, patronymic: str = "", platform_admin: bool = False
+) -> UUID:
+    """For seeding and the admin command, under a platform scope."""
+    email = normalise_email(email)
+    row = await User.select(User.id).where(User.email == email).first().run()
+    if row:
+        return row["id"]  # type: ignore[no-any-return]
+    created = await User.insert(
+        User(
+            email=email,
+            password_hash=hash_password(password),
+            surname=surname,
+            name=name,
+            patronymic=patronymic,
+            sort_key=sort_key(full_name(surname, name, patronymic)),
+            is_platform_admin=platform_admin,
+            is_active=True,
+            created_at=now(),
+        )
+    ).returning(User.id).run()
+    return created[0]["id"]  # type: ignore[no-any-return]
+
+
+async def ensure_membership(
+    user_id: UUID,
+    role: Role,
+    region_id: UUID,
+    municipality_id: UUID | None = None,
+    organization_id: UUID | None = None,
+) -> None:
+    exists = await Membership.exists().where(
+        (Membership.user_id == user_id) & (Membership.role == role) & (Membership.region_id == region_id)
+        & (Membership.organization_id == organization_id if organization_id else Membership.organization_id.is_null())
+    ).run()
+    if not exists:
+        await Membership.insert(
+            Membership(
+                region_id=region_id,
+                user_id=user_id,
+                role=role,
+                municipality_id=municipality_id,
+                organization_id=organization_id,
+                created_at=now(),
+            )
+        ).run()
+
+
+async def list_people(organization_id: UUID | None = None) -> list[dict[str, Any]]:
+    """Accounts with roles in the current scope, sorted by name in Russian order."""
+    rows = await User.raw(
+        """
+        SELECT u.id, u.email, u.surname, u.name, u.patronymic, m.role, m.organization_id, m.municipality_id
+        FROM membership m JOIN app_user u ON u.id = m.user_id
+        WHERE m.region_id = app_uuid('app.region_id') AND ({}::uuid IS NULL OR m.organization_id = {}::uuid)
+        ORDER BY u.sort_key, m.role
+        """,
+        organization_id,
+        organization_id,
+    ).run()
+    return list(rows)
