@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from litestar import Request
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 T = TypeVar("T")
 
@@ -31,3 +31,8 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def see_other(path: str) -> Redirect:
+    """303: after a POST the browser follows with a GET."""
+    return Redirect(path, status_code=303)

@@ -74,12 +74,11 @@ def tenant_middleware(app: ASGIApp) -> ASGIApp:
                 and not _is_json(scope)
                 and handler.opt.get("json_only", True)
             ):
-                response = Response(
-                    {"detail": "Ожидается JSON", "errors": {"body": "Content-Type: application/json"}},
+                raise HTTPException(
                     status_code=415,
+                    detail="Ожидается JSON",
+                    extra={"errors": {"body": "Укажите Content-Type: application/json"}},
                 )
-                await response(scope, receive, send_logged)
-                return
             await _in_transaction(app, scope, receive, send_logged)
         finally:
             path = getattr(scope.get("route_handler"), "paths", {scope["path"]})

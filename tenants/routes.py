@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 from shared.auth import ROTATE_SESSION, LoginLimiter, principal_of, public, roles, signed_in
 from shared.errors import NotFound, ValidationFailed
 from shared.i18n import plural
-from shared.pages import form_into, page, safe_next
+from shared.pages import form_into, page, safe_next, see_other
 from shared.settings import Settings
 from tenants import logic
 from tenants.access import ROLE_LABELS, Principal, load_principal
@@ -79,7 +79,7 @@ class AuthPages(Controller):
     @get("/login", guards=[public])
     async def login_form(self, request: Request[Any, Any, Any], next: str = "") -> Template | Redirect:
         if principal_of(request):
-            return Redirect(safe_next(next))
+            return see_other(safe_next(next))
         return page("tenants/login.html", next=next, email="", errors={})
 
     @post("/login", guards=[public])
@@ -90,16 +90,16 @@ class AuthPages(Controller):
         if error:
             status = 429 if error.startswith("Слишком") else 400
             return page("tenants/login.html", status, next=target, email=email, errors={"password": error})
-        return Redirect(safe_next(target))
+        return see_other(safe_next(target))
 
     @post("/logout", guards=[signed_in])
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         request.clear_session()
-        return Redirect("/login")
+        return see_other("/login")
 
     @get("/", guards=[signed_in])
     async def home(self, principal: Principal) -> Redirect:
-        return Redirect(home_for(principal))
+        return see_other(home_for(principal))
 
     @get("/no-role", guards=[signed_in])
     async def no_role(self) -> Template:
@@ -114,7 +114,7 @@ class AuthPages(Controller):
         request.session["role"] = chosen.key
         switched = await load_principal(principal.user_id, chosen.key)
         assert switched is not None
-        return Redirect(home_for(switched))
+        return see_other(home_for(switched))
 
 
 class RegionPages(Controller):
@@ -156,7 +156,7 @@ class MunicipalityPages(Controller):
         except ValidationFailed as exc:
             return page("tenants/municipality_form.html", 422, name=name, errors=exc.errors, municipality=None)
         flash(request, f"Муниципалитет «{name.strip()}» добавлен", category="success")
-        return Redirect("/municipalities")
+        return see_other("/municipalities")
 
     @get("/{municipality_id:uuid}/edit", guards=[roles(Role.regional_coordinator)])
     async def edit(self, municipality_id: UUID) -> Template:
@@ -174,7 +174,7 @@ class MunicipalityPages(Controller):
         except ValidationFailed as exc:
             return page("tenants/municipality_form.html", 422, name=name, errors=exc.errors, municipality=municipality)
         flash(request, "Изменения сохранены", category="success")
-        return Redirect("/municipalities")
+        return see_other("/municipalities")
 
 
 async def _organization_form_context(principal: Principal) -> dict[str, Any]:
@@ -218,7 +218,7 @@ class OrganizationPages(Controller):
             return page("tenants/organization_form.html", 422, form=form, errors=exc.errors, organization=None,
                         **await _organization_form_context(principal))
         flash(request, "Организация добавлена", category="success")
-        return Redirect(f"/organizations/{organization_id}")
+        return see_other(f"/organizations/{organization_id}")
 
     @get("/{organization_id:uuid}")
     async def card(self, organization_id: UUID) -> Template:
@@ -246,7 +246,7 @@ class OrganizationPages(Controller):
             return page("tenants/organization_form.html", 422, form=form, errors=exc.errors,
                         organization=organization, **await _organization_form_context(principal))
         flash(request, "Изменения сохранены", category="success")
-        return Redirect(f"/organizations/{organization_id}")
+        return see_other(f"/organizations/{organization_id}")
 
 
 async def _invitation_context(principal: Principal) -> dict[str, Any]:
@@ -317,7 +317,7 @@ class InvitationAcceptPages(Controller):
         request.scope[ROTATE_SESSION] = True  # type: ignore[typeddict-unknown-key]
         request.set_session({"user_id": str(user_id), "role": None})
         flash(request, "Добро пожаловать! Учётная запись готова.", category="success")
-        return Redirect("/")
+        return see_other("/")
 
 
 page_router = Router(

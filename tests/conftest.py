@@ -1,0 +1,90 @@
+"""Real PostgreSQL and Redis for the whole run: embedded servers under .data/, unless DATABASE_URL and
+REDIS_URL point at servers already set up (then MIGRATION_DATABASE_URL is the owner role)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.helpers import Tenant, make_client, make_tenant
+
+ROOT = Path(__file__).resolve().parent.parent
+_servers: Any = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Servers start before any test module imports the app: settings and the engine read the environment."""
+    global _servers
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+    os.environ.setdefault("BASE_URL", "http://testserver.local")
+    if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+        from infra.bootstrap import bootstrap
+        from infra.embedded import EmbeddedServers
+
+        _servers = EmbeddedServers(ROOT / ".data" / f"test-{uuid.uuid4().hex[:8]}")
+        services = _servers.start()
+        owner, app = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+        asyncio.run(bootstrap(services.admin_dsn, "nastavnik_test", owner, app))
+        base = f"127.0.0.1:{services.pg_port}/nastavnik_test"
+        os.environ["DATABASE_URL"] = f"postgresql://nastavnik_app:{app}@{base}"
+        os.environ["MIGRATION_DATABASE_URL"] = f"postgresql://nastavnik_owner:{owner}@{base}"
+        os.environ["REDIS_URL"] = services.redis_url
+    subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _servers is not None:
+        _servers.destroy()
+
+
+@pytest.fixture(scope="session")
+async def app() -> AsyncIterator[Any]:
+    from shared.web import create_app
+
+    application = create_app()
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def run() -> None:
+        # The lifespan's task group must be entered and left by one task.
+        async with application.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(run())
+    await started.wait()
+    yield application
+    stop.set()
+    await task
+
+
+@pytest.fixture(autouse=True)
+async def _clear_login_limits(app: Any) -> None:
+    keys = [key async for key in app.state.redis.scan_iter("login-fail:*")]
+    if keys:
+        await app.state.redis.delete(*keys)
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+async def tenant_a(app: Any) -> Tenant:
+    return await make_tenant("А")
+
+
+@pytest.fixture(scope="session")
+async def tenant_b(app: Any) -> Tenant:
+    return await make_tenant("Б")

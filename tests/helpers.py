@@ -1,0 +1,126 @@
+"""Test helpers: HTTP clients, CSRF-aware form posts, and tenants with an account for every role."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+
+def make_client(app: Any, ip: str = "10.0.0.1") -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(ip, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver.local")
+
+
+CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+async def csrf_token(client: httpx.AsyncClient, page: str = "/login") -> str:
+    response = await client.get(page)
+    match = CSRF_RE.search(response.text)
+    assert match, f"no CSRF field on {page}"
+    return match.group(1)
+
+
+async def post_form(
+    client: httpx.AsyncClient, url: str, data: dict[str, str], page: str | None = None
+) -> httpx.Response:
+    token = await csrf_token(client, page or url)
+    return await client.post(url, data={**data, "_csrf_token": token})
+
+
+async def login_page(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    return await post_form(client, "/login", {"email": email, "password": password})
+
+
+async def login_api(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    return await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
+PASSWORD = "Secret12345"
+
+
+@dataclass
+class Tenant:
+    region_id: uuid.UUID
+    municipality_id: uuid.UUID
+    organization_id: uuid.UUID
+    other_municipality_id: uuid.UUID
+    other_organization_id: uuid.UUID  # same region, other municipality
+    regional: str
+    municipal: str
+    curator: str
+    other_curator: str
+    head: str
+
+
+async def make_tenant(label: str) -> Tenant:
+    """A region with two municipalities, an organization in each, and accounts for each role."""
+    from shared.db import Level, Scope, tenant_transaction
+    from shared.i18n import sort_key
+    from tenants import logic
+    from tenants.tables import Municipality, Organization, Role
+
+    tag = uuid.uuid4().hex[:6]
+    async with tenant_transaction(Scope(Level.platform)):
+        region_id = await logic.create_region(f"Регион {label} {tag}")
+        ids = []
+        for n in (1, 2):
+            m = (
+                await Municipality.insert(
+                    Municipality(
+                        region_id=region_id,
+                        name=f"Район {n} {tag}",
+                        sort_key=sort_key(f"Район {n}"),
+                        created_at=logic.now(),
+                    )
+                )
+                .returning(Municipality.id)
+                .run()
+            )
+            o = (
+                await Organization.insert(
+                    Organization(
+                        region_id=region_id,
+                        municipality_id=m[0]["id"],
+                        kind="school",
+                        name=f"Школа {n} {tag}",
+                        short_name="",
+                        sort_key=sort_key(f"Школа {n}"),
+                        inn="",
+                        address="",
+                        head_name="",
+                        phone="",
+                        email="",
+                        website="",
+                        created_at=logic.now(),
+                        updated_at=logic.now(),
+                    )
+                )
+                .returning(Organization.id)
+                .run()
+            )
+            ids.append((m[0]["id"], o[0]["id"]))
+        (m1, o1), (m2, o2) = ids
+
+        async def account(role: Role, m: uuid.UUID | None, o: uuid.UUID | None) -> str:
+            email = f"{role.value}-{o or m or region_id}-{tag}@test.local".lower()
+            user_id = await logic.ensure_user(email, PASSWORD, "Тестов", role.value)
+            await logic.ensure_membership(user_id, role, region_id, m, o)
+            return email
+
+        return Tenant(
+            region_id=region_id,
+            municipality_id=m1,
+            organization_id=o1,
+            other_municipality_id=m2,
+            other_organization_id=o2,
+            regional=await account(Role.regional_coordinator, None, None),
+            municipal=await account(Role.municipal_coordinator, m1, None),
+            curator=await account(Role.curator, m1, o1),
+            other_curator=await account(Role.curator, m2, o2),
+            head=await account(Role.head, m1, o1),
+        )
