@@ -247,11 +247,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await DB.start_connection_pool(min_size=1, max_size=settings.db_pool_max)
+        owns_pool = DB.pool is None  # a second app in one process (tests) shares the first one's pool
+        if owns_pool:
+            await DB.start_connection_pool(min_size=1, max_size=settings.db_pool_max)
         try:
             yield
         finally:
-            await DB.close_connection_pool()
+            if owns_pool:
+                await DB.close_connection_pool()
 
     redis_settings = RedisSettings.from_dsn(settings.redis_url)
     redis_settings.conn_retries = 0

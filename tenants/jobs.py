@@ -58,7 +58,7 @@ async def send_invitation(ctx: dict[str, Any], region_id: str, invitation_id: st
             ).where(Invitation.id == UUID(invitation_id)).run()
         if ctx["job_try"] >= JOB_MAX_TRIES:
             raise
-        raise Retry(defer=min(300, 10 * ctx["job_try"] ** 2)) from exc
+        raise Retry(defer=min(300, ctx.get("retry_delay", 10) * ctx["job_try"] ** 2)) from exc
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
         await Invitation.update(
             {Invitation.sent_at: now(), Invitation.send_attempts: Invitation.send_attempts + 1, Invitation.send_error: ""}

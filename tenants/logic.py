@@ -111,6 +111,8 @@ def _check_name(errors: Errors, name: str, field: str = "name") -> str:
 
 async def save_municipality(principal: Principal, name: str, municipality_id: UUID | None = None) -> UUID:
     _require(principal, Role.regional_coordinator)
+    if municipality_id is not None:
+        await get_municipality(municipality_id)
     errors = Errors()
     name = _check_name(errors, name)
     errors.raise_if_any()
@@ -127,7 +129,6 @@ async def save_municipality(principal: Principal, name: str, municipality_id: UU
             Municipality(region_id=region_id, name=name, sort_key=sort_key(name), created_at=now())
         ).returning(Municipality.id).run()
         return rows[0]["id"]  # type: ignore[no-any-return]
-    await get_municipality(municipality_id)
     await Municipality.update({Municipality.name: name, Municipality.sort_key: sort_key(name)}).where(
         Municipality.id == municipality_id
     ).run()
@@ -185,6 +186,8 @@ async def save_organization(
     principal: Principal, form: OrganizationForm, organization_id: UUID | None = None
 ) -> UUID:
     _require(principal, Role.regional_coordinator, Role.municipal_coordinator)
+    if organization_id is not None:
+        await get_organization(organization_id)
     errors = Errors()
     name = _check_name(errors, form.name)
     short_name = " ".join(form.short_name.split())
@@ -233,7 +236,6 @@ async def save_organization(
             setattr(row, column._meta.name, value)
         rows = await Organization.insert(row).returning(Organization.id).run()
         return rows[0]["id"]  # type: ignore[no-any-return]
-    await get_organization(organization_id)
     await Organization.update(values).where(Organization.id == organization_id).run()  # type: ignore[arg-type]
     return organization_id
 

@@ -79,7 +79,7 @@ class User(Table, tablename="app_user", db=DB):
     is_platform_admin = Boolean()
     is_active = Boolean()
     created_at = Timestamptz()
-    last_login_at = Timestamptz(null=True)
+    last_login_at = Timestamptz(null=True, default=None)
 
 
 class Membership(Table, tablename="membership", db=DB):
@@ -87,8 +87,8 @@ class Membership(Table, tablename="membership", db=DB):
     region_id = UUID()
     user_id = UUID()
     role = Varchar(length=32, choices=Role)
-    municipality_id = UUID(null=True)
-    organization_id = UUID(null=True)
+    municipality_id = UUID(null=True, default=None)
+    organization_id = UUID(null=True, default=None)
     created_at = Timestamptz()
 
 
@@ -97,16 +97,16 @@ class Invitation(Table, tablename="invitation", db=DB):
     region_id = UUID()
     email = Varchar(length=254)
     role = Varchar(length=32, choices=Role)
-    municipality_id = UUID(null=True)
-    organization_id = UUID(null=True)
+    municipality_id = UUID(null=True, default=None)
+    organization_id = UUID(null=True, default=None)
     surname = Varchar(length=100)
     name = Varchar(length=100)
     patronymic = Varchar(length=100)
     token_hash = Varchar(length=64)
     expires_at = Timestamptz()
-    used_at = Timestamptz(null=True)
+    used_at = Timestamptz(null=True, default=None)
     created_by = UUID()
     created_at = Timestamptz()
-    sent_at = Timestamptz(null=True)
+    sent_at = Timestamptz(null=True, default=None)
     send_attempts = Integer()
     send_error = Text()
