@@ -22,7 +22,7 @@ async def bootstrap(admin_dsn: str, database: str, owner_password: str, app_pass
                 f"{verb} ROLE {role} LOGIN PASSWORD {literal} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
             )
         if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
-            await admin.execute(f'CREATE DATABASE "{database}" OWNER {OWNER_ROLE} ENCODING \'UTF8\' TEMPLATE template0')
+            await admin.execute(f"CREATE DATABASE \"{database}\" OWNER {OWNER_ROLE} ENCODING 'UTF8' TEMPLATE template0")
     finally:
         await admin.close()
 

@@ -25,10 +25,9 @@ PG_SYSTEM_USER = "nastavnik-pg"
 
 def free_port(preferred: int | None = None) -> int:
     if preferred:
-        with socket.socket() as probe:
-            with contextlib.suppress(OSError):
-                probe.bind(("127.0.0.1", preferred))
-                return preferred
+        with socket.socket() as probe, contextlib.suppress(OSError):
+            probe.bind(("127.0.0.1", preferred))
+            return preferred
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -113,12 +112,16 @@ class EmbeddedServers:
 
     # PostgreSQL ---------------------------------------------------------------------------------------
 
-    def _as_pg_user(self, args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
-        if self._user:
-            kwargs.setdefault("user", self._user.pw_uid)
-            kwargs.setdefault("group", self._user.pw_gid)
-            kwargs.setdefault("extra_groups", [])
-        return subprocess.run(args, check=True, capture_output=True, **kwargs)  # type: ignore[call-overload, no-any-return]
+    def _as_pg_user(self, args: list[str]) -> None:
+        user = self._user
+        subprocess.run(
+            args,
+            check=True,
+            capture_output=True,
+            user=user.pw_uid if user else None,
+            group=user.pw_gid if user else None,
+            extra_groups=[] if user else None,
+        )
 
     def _superuser_password(self) -> str:
         path = self.data_dir / "pg-superuser-password"
@@ -140,13 +143,17 @@ class EmbeddedServers:
             self._as_pg_user(
                 [
                     str(_pg_bin() / "initdb"),
-                    "-D", str(self.pg_dir),
-                    "-U", "postgres",
-                    "--pwfile", str(pwfile),
+                    "-D",
+                    str(self.pg_dir),
+                    "-U",
+                    "postgres",
+                    "--pwfile",
+                    str(pwfile),
                     "--auth-local=scram-sha-256",
                     "--auth-host=scram-sha-256",
                     "--encoding=UTF8",
-                    "--no-locale",
+                    "--locale-provider=builtin",
+                    "--builtin-locale=C.UTF-8",  # Unicode case mapping: ILIKE and lower() work on Cyrillic
                 ]
             )
         finally:
@@ -171,7 +178,19 @@ class EmbeddedServers:
             os.chown(log, self._user.pw_uid, self._user.pw_gid)
         options = f"-p {self.pg_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off"
         self._as_pg_user(
-            [str(_pg_bin() / "pg_ctl"), "-D", str(self.pg_dir), "-l", str(log), "-o", options, "-w", "-t", "60", "start"]
+            [
+                str(_pg_bin() / "pg_ctl"),
+                "-D",
+                str(self.pg_dir),
+                "-l",
+                str(log),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
         )
 
     def stop_pg(self) -> None:
@@ -203,14 +222,22 @@ class EmbeddedServers:
         self._redis = subprocess.Popen(
             [
                 str(_valkey_bin()),
-                "--port", str(self.redis_port),
-                "--bind", "127.0.0.1",
-                "--dir", str(self.redis_dir),
-                "--pidfile", str(self.redis_dir / "valkey.pid"),
-                "--save", "60 1",
-                "--appendonly", "no",
-                "--loglevel", "warning",
-                "--logfile", str(self.data_dir / "valkey.log"),
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.redis_dir),
+                "--pidfile",
+                str(self.redis_dir / "valkey.pid"),
+                "--save",
+                "60 1",
+                "--appendonly",
+                "no",
+                "--loglevel",
+                "warning",
+                "--logfile",
+                str(self.data_dir / "valkey.log"),
             ],
             stdout=subprocess.DEVNULL,
             start_new_session=True,

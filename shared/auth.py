@@ -7,7 +7,8 @@ so a forgotten guard cannot ship.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
@@ -34,7 +35,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         if connection.scope.get(ROTATE_SESSION):
-            fresh: str = connection.scope.setdefault(FRESH_SESSION_ID, self.generate_session_id())  # type: ignore[typeddict-item, misc]
+            scope = cast("dict[str, Any]", connection.scope)
+            fresh: str = scope.setdefault(FRESH_SESSION_ID, self.generate_session_id())
             return fresh
         return super().get_session_id(connection)
 
@@ -48,8 +50,14 @@ class SessionConfig(ServerSideSessionConfig):
     _backend_class = RotatingSessionBackend
 
 
+def start_session(request: ASGIConnection[Any, Any, Any, Any], user_id: UUID) -> None:
+    """Signs the user in under a fresh session id."""
+    cast("dict[str, Any]", request.scope)[ROTATE_SESSION] = True
+    request.set_session({"user_id": str(user_id), "role": None})
+
+
 def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    return connection.scope.get("state", {}).get("principal")  # type: ignore[no-any-return]
+    return connection.scope.get("state", {}).get("principal")
 
 
 def public(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

@@ -122,7 +122,7 @@ def cmd_worker(_: argparse.Namespace) -> None:
     from shared.jobs import worker_settings
 
     _logging()
-    run_worker(worker_settings())  # type: ignore[arg-type]
+    run_worker(worker_settings())
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -173,8 +173,17 @@ def cmd_run(args: argparse.Namespace) -> None:
             smtp_port = free_port(10025)
             children.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}",
-                     "-c", "aiosmtpd.handlers.Mailbox", str(mail_dir)],
+                    [
+                        sys.executable,
+                        "-m",
+                        "aiosmtpd",
+                        "-n",
+                        "-l",
+                        f"127.0.0.1:{smtp_port}",
+                        "-c",
+                        "aiosmtpd.handlers.Mailbox",
+                        str(mail_dir),
+                    ],
                 )
             )
             env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port))

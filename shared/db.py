@@ -99,6 +99,7 @@ class TenantTransaction(PostgresTransaction):
 async def tenant_transaction(scope: Scope) -> AsyncIterator[TenantTransaction]:
     if DB.current_transaction.get() is not None:
         raise RuntimeError("A tenant transaction is already open")
-    async with TenantTransaction(DB) as txn:
+    txn = TenantTransaction(DB)
+    async with txn:
         await rescope(scope)
         yield txn

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from litestar.contrib.jinja import JinjaTemplateEngine
@@ -12,9 +14,9 @@ from tenants.access import ROLE_LABELS
 from tenants.tables import Role
 
 
-def template_dirs() -> list[Path]:
+def template_dirs() -> list[Path | PathLike[Any] | str]:
     """shared/templates first, then each domain's templates/ folder."""
-    dirs = [ROOT / "shared" / "templates", ROOT / "tenants" / "templates"]
+    dirs: list[Path | PathLike[Any] | str] = [ROOT / "shared" / "templates", ROOT / "tenants" / "templates"]
     dirs += sorted(p for p in (ROOT / "services").glob("*/templates") if p.is_dir())
     return dirs
 

@@ -6,12 +6,12 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
-from litestar import Litestar, MediaType, Request, Response, Router, get
+from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -28,7 +28,7 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
-from litestar.types import ASGIApp, Message, Receive, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Send
 from litestar.types import Scope as ASGIScope
 
 from shared.auth import SessionConfig, principal_of, public, unguarded_routes
@@ -54,6 +54,7 @@ def tenant_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
+        method = cast("HTTPScope", scope)["method"]
         handler = scope["route_handler"]
         started = time.perf_counter()
         status = 500
@@ -68,12 +69,7 @@ def tenant_middleware(app: ASGIApp) -> ASGIApp:
             if not handler.opt.get("tenant", True):
                 await app(scope, receive, send_logged)
                 return
-            if (
-                scope["path"].startswith("/api/")
-                and scope["method"] in UNSAFE
-                and not _is_json(scope)
-                and handler.opt.get("json_only", True)
-            ):
+            if scope["path"].startswith("/api/") and method in UNSAFE and not _is_json(scope):
                 raise HTTPException(
                     status_code=415,
                     detail="Ожидается JSON",
@@ -82,14 +78,14 @@ def tenant_middleware(app: ASGIApp) -> ASGIApp:
             await _in_transaction(app, scope, receive, send_logged)
         finally:
             path = getattr(scope.get("route_handler"), "paths", {scope["path"]})
-            log.info("%s %s %s %.0fms", scope["method"], min(path), status, (time.perf_counter() - started) * 1000)
+            log.info("%s %s %s %.0fms", method, min(path), status, (time.perf_counter() - started) * 1000)
 
     return middleware
 
 
 async def _in_transaction(app: ASGIApp, scope: ASGIScope, receive: Receive, send: Send) -> None:
     session: dict[str, Any] = scope.get("session") or {}  # type: ignore[assignment]
-    state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+    state = scope.setdefault("state", {})
     async with tenant_transaction(Scope()) as txn:
         principal: Principal | None = None
         if user_id := session.get("user_id"):
@@ -121,14 +117,16 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
     return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
 
 
-def _error(request: Request[Any, Any, Any], status: int, title: str, body: dict[str, Any] | None = None) -> Response[Any]:
+def _error(
+    request: Request[Any, Any, Any], status: int, title: str, body: dict[str, Any] | None = None
+) -> Response[Any]:
     if _wants_json(request):
         return Response({"detail": title, **(body or {})}, status_code=status)
     return Template(
         "error.html",
         context={"status": status, "title": title, "principal": principal_of(request)},
         status_code=status,
-    )  # type: ignore[return-value]
+    )
 
 
 def _not_authorized(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -201,12 +199,12 @@ async def readyz(state: State) -> Response[dict[str, str]]:
         async with tenant_transaction(Scope()) as txn:
             await txn.connection.fetchval("SELECT 1")
         checks["postgres"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+    except Exception as exc:
         checks["postgres"] = f"недоступен ({type(exc).__name__})"
     try:
         await state.redis.ping()
         checks["redis"] = "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         checks["redis"] = f"недоступен ({type(exc).__name__})"
     ready = all(v == "ok" for v in checks.values())
     return Response({"status": "ok" if ready else "unavailable", **checks}, status_code=200 if ready else 503)
@@ -216,11 +214,11 @@ async def readyz(state: State) -> Response[dict[str, str]]:
 
 
 def provide_settings(state: State) -> Settings:
-    return state.settings  # type: ignore[no-any-return]
+    return state.settings
 
 
 def provide_redis(state: State) -> ArqRedis:
-    return state.redis  # type: ignore[no-any-return]
+    return state.redis
 
 
 def provide_principal(request: Request[Any, Any, Any]) -> Principal:
@@ -236,7 +234,10 @@ def route_handlers() -> list[Any]:
     from tenants.routes import api_router, page_router
 
     static = create_static_files_router(
-        path="/static", directories=[ROOT / "shared" / "static"], guards=[public], opt={"tenant": False},
+        path="/static",
+        directories=[ROOT / "shared" / "static"],
+        guards=[public],
+        opt={"tenant": False},
         include_in_schema=False,
     )
     return [healthz, readyz, static, page_router, api_router, workspace_router, admin_router]

@@ -8,43 +8,113 @@ from tenants import logic
 from tenants.tables import Municipality, Organization, OrganizationKind, Role
 
 REGION_NAME = "Демонстрационный регион"
-PASSWORD = "demo12345"
+PASSWORD = "demo12345"  # noqa: S105 - the documented demo password, created only by seed-demo
 
 K = OrganizationKind
 MUNICIPALITIES: dict[str, list[tuple[K, str, str, str, str]]] = {
     "Городской округ Светлогорск": [
-        (K.municipal_body, "Управление образования администрации городского округа Светлогорск",
-         "Управление образования г. Светлогорска", "Ковалёва Ирина Петровна", "0411000001"),
-        (K.school, "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1»",
-         "МБОУ «СОШ № 1»", "Смирнова Елена Викторовна", "0411000002"),
-        (K.school, "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 3 имени А. С. Пушкина»",
-         "МБОУ «Гимназия № 3»", "Лебедев Андрей Николаевич", "0411000003"),
-        (K.college, "Государственное профессиональное образовательное учреждение «Светлогорский политехнический колледж»",
-         "ГПОУ «Светлогорский политехнический колледж»", "Орлов Сергей Иванович", "0411000004"),
-        (K.additional, "Муниципальное бюджетное учреждение дополнительного образования «Дом детского творчества»",
-         "МБУ ДО «Дом детского творчества»", "Фёдорова Ольга Сергеевна", "0411000005"),
-        (K.employer, "Акционерное общество «Светлогорский машиностроительный завод»",
-         "АО «СМЗ»", "Белов Дмитрий Александрович", "0411000006"),
+        (
+            K.municipal_body,
+            "Управление образования администрации городского округа Светлогорск",
+            "Управление образования г. Светлогорска",
+            "Ковалёва Ирина Петровна",
+            "0411000001",
+        ),
+        (
+            K.school,
+            "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1»",
+            "МБОУ «СОШ № 1»",
+            "Смирнова Елена Викторовна",
+            "0411000002",
+        ),
+        (
+            K.school,
+            "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 3 имени А. С. Пушкина»",
+            "МБОУ «Гимназия № 3»",
+            "Лебедев Андрей Николаевич",
+            "0411000003",
+        ),
+        (
+            K.college,
+            "Государственное профессиональное образовательное учреждение «Светлогорский политехнический колледж»",
+            "ГПОУ «Светлогорский политехнический колледж»",
+            "Орлов Сергей Иванович",
+            "0411000004",
+        ),
+        (
+            K.additional,
+            "Муниципальное бюджетное учреждение дополнительного образования «Дом детского творчества»",
+            "МБУ ДО «Дом детского творчества»",
+            "Фёдорова Ольга Сергеевна",
+            "0411000005",
+        ),
+        (
+            K.employer,
+            "Акционерное общество «Светлогорский машиностроительный завод»",
+            "АО «СМЗ»",
+            "Белов Дмитрий Александрович",
+            "0411000006",
+        ),
     ],
     "Озёрский муниципальный район": [
-        (K.municipal_body, "Отдел образования администрации Озёрского муниципального района",
-         "Отдел образования Озёрского района", "Егорова Наталья Юрьевна", "0412000001"),
-        (K.school, "Муниципальное общеобразовательное учреждение «Озёрская средняя школа»",
-         "МОУ «Озёрская СШ»", "Ёлкин Павел Андреевич", "0412000002"),
-        (K.school, "Муниципальное общеобразовательное учреждение «Берёзовская основная школа»",
-         "МОУ «Берёзовская ОШ»", "Жукова Анна Михайловна", "0412000003"),
-        (K.college, "Государственное профессиональное образовательное учреждение «Озёрский аграрный техникум»",
-         "ГПОУ «Озёрский аграрный техникум»", "Алексеев Виктор Петрович", "0412000004"),
+        (
+            K.municipal_body,
+            "Отдел образования администрации Озёрского муниципального района",
+            "Отдел образования Озёрского района",
+            "Егорова Наталья Юрьевна",
+            "0412000001",
+        ),
+        (
+            K.school,
+            "Муниципальное общеобразовательное учреждение «Озёрская средняя школа»",
+            "МОУ «Озёрская СШ»",
+            "Ёлкин Павел Андреевич",
+            "0412000002",
+        ),
+        (
+            K.school,
+            "Муниципальное общеобразовательное учреждение «Берёзовская основная школа»",
+            "МОУ «Берёзовская ОШ»",
+            "Жукова Анна Михайловна",
+            "0412000003",
+        ),
+        (
+            K.college,
+            "Государственное профессиональное образовательное учреждение «Озёрский аграрный техникум»",
+            "ГПОУ «Озёрский аграрный техникум»",
+            "Алексеев Виктор Петрович",
+            "0412000004",
+        ),
     ],
     "Верхнеречинский муниципальный округ": [
-        (K.municipal_body, "Управление образования Верхнеречинского муниципального округа",
-         "Управление образования Верхнеречинского округа", "Яковлева Светлана Олеговна", "0413000001"),
-        (K.school, "Муниципальное бюджетное общеобразовательное учреждение «Верхнеречинская средняя школа № 2»",
-         "МБОУ «Верхнеречинская СШ № 2»", "Григорьев Илья Романович", "0413000002"),
-        (K.school, "Муниципальное казённое общеобразовательное учреждение «Сосновская школа-интернат»",
-         "МКОУ «Сосновская школа-интернат»", "Никитина Мария Алексеевна", "0413000003"),
-        (K.additional, "Муниципальное учреждение дополнительного образования «Центр детского технического творчества»",
-         "МУ ДО «ЦДТТ»", "Зайцев Роман Евгеньевич", "0413000004"),
+        (
+            K.municipal_body,
+            "Управление образования Верхнеречинского муниципального округа",
+            "Управление образования Верхнеречинского округа",
+            "Яковлева Светлана Олеговна",
+            "0413000001",
+        ),
+        (
+            K.school,
+            "Муниципальное бюджетное общеобразовательное учреждение «Верхнеречинская средняя школа № 2»",
+            "МБОУ «Верхнеречинская СШ № 2»",
+            "Григорьев Илья Романович",
+            "0413000002",
+        ),
+        (
+            K.school,
+            "Муниципальное казённое общеобразовательное учреждение «Сосновская школа-интернат»",
+            "МКОУ «Сосновская школа-интернат»",
+            "Никитина Мария Алексеевна",
+            "0413000003",
+        ),
+        (
+            K.additional,
+            "Муниципальное учреждение дополнительного образования «Центр детского технического творчества»",
+            "МУ ДО «ЦДТТ»",
+            "Зайцев Роман Евгеньевич",
+            "0413000004",
+        ),
     ],
 }
 
@@ -65,35 +135,62 @@ async def seed_demo() -> UUID:
     municipality_ids: list[UUID] = []
     organizations: dict[str, tuple[UUID, UUID]] = {}
     for municipality_name, orgs in MUNICIPALITIES.items():
-        row = await Municipality.select(Municipality.id).where(
-            (Municipality.region_id == region_id) & (Municipality.name == municipality_name)
-        ).first().run()
+        row = (
+            await Municipality.select(Municipality.id)
+            .where((Municipality.region_id == region_id) & (Municipality.name == municipality_name))
+            .first()
+            .run()
+        )
         if row:
             municipality_id = row["id"]
         else:
-            created = await Municipality.insert(
-                Municipality(region_id=region_id, name=municipality_name,
-                             sort_key=logic.sort_key(municipality_name), created_at=logic.now())
-            ).returning(Municipality.id).run()
+            created = (
+                await Municipality.insert(
+                    Municipality(
+                        region_id=region_id,
+                        name=municipality_name,
+                        sort_key=logic.sort_key(municipality_name),
+                        created_at=logic.now(),
+                    )
+                )
+                .returning(Municipality.id)
+                .run()
+            )
             municipality_id = created[0]["id"]
         municipality_ids.append(municipality_id)
         for kind, name, short_name, head, inn_tail in orgs:
-            existing = await Organization.select(Organization.id).where(
-                (Organization.region_id == region_id) & (Organization.short_name == short_name)
-            ).first().run()
+            existing = (
+                await Organization.select(Organization.id)
+                .where((Organization.region_id == region_id) & (Organization.short_name == short_name))
+                .first()
+                .run()
+            )
             if existing:
                 organizations[short_name] = (existing["id"], municipality_id)
                 continue
             slug = inn_tail[-3:]
-            created = await Organization.insert(
-                Organization(
-                    region_id=region_id, municipality_id=municipality_id, kind=kind, name=name,
-                    short_name=short_name, sort_key=logic.sort_key(short_name), inn="04" + inn_tail[2:],
-                    address=f"{municipality_name}, ул. Центральная, д. {int(slug)}", head_name=head,
-                    phone=f"+7 (388) 22{slug[0]}-{slug[1:]}-00", email=f"org{inn_tail}@demo.local",
-                    website="", created_at=logic.now(), updated_at=logic.now(),
+            created = (
+                await Organization.insert(
+                    Organization(
+                        region_id=region_id,
+                        municipality_id=municipality_id,
+                        kind=kind,
+                        name=name,
+                        short_name=short_name,
+                        sort_key=logic.sort_key(short_name),
+                        inn="04" + inn_tail[2:],
+                        address=f"{municipality_name}, ул. Центральная, д. {int(slug)}",
+                        head_name=head,
+                        phone=f"+7 (388) 22{slug[0]}-{slug[1:]}-00",
+                        email=f"org{inn_tail}@demo.local",
+                        website="",
+                        created_at=logic.now(),
+                        updated_at=logic.now(),
+                    )
                 )
-            ).returning(Organization.id).run()
+                .returning(Organization.id)
+                .run()
+            )
             organizations[short_name] = (created[0]["id"], municipality_id)
 
     for email, surname, name, patronymic, role, m_index, org_name in ACCOUNTS:

@@ -33,9 +33,12 @@ async def send_invitation(ctx: dict[str, Any], region_id: str, invitation_id: st
             return "no longer valid"
         place = ""
         if invitation["organization_id"]:
-            org = await Organization.select(Organization.name).where(
-                Organization.id == invitation["organization_id"]
-            ).first().run()
+            org = (
+                await Organization.select(Organization.name)
+                .where(Organization.id == invitation["organization_id"])
+                .first()
+                .run()
+            )
             place = org["name"] if org else ""
     link = f"{settings.base_url}/invite/{invitation_token(settings.secret_key, invitation['id'])}"
     name = full_name(invitation["name"], invitation["patronymic"]) or invitation["surname"]
@@ -51,16 +54,31 @@ async def send_invitation(ctx: dict[str, Any], region_id: str, invitation_id: st
     )
     try:
         await send_mail(settings, invitation["email"], "Приглашение в платформу «Наставник»", text)
-    except Exception as exc:  # noqa: BLE001 - any SMTP failure is retried, then recorded
+    except Exception as exc:
         async with tenant_transaction(Scope.for_region(UUID(region_id))):
-            await Invitation.update(
-                {Invitation.send_attempts: Invitation.send_attempts + 1, Invitation.send_error: type(exc).__name__}
-            ).where(Invitation.id == UUID(invitation_id)).run()
+            await (
+                Invitation.update(
+                    {
+                        Invitation.send_attempts: Invitation.send_attempts + 1,
+                        Invitation.send_error: type(exc).__name__,
+                    }
+                )
+                .where(Invitation.id == UUID(invitation_id))
+                .run()
+            )
         if ctx["job_try"] >= JOB_MAX_TRIES:
             raise
         raise Retry(defer=min(300, ctx.get("retry_delay", 10) * ctx["job_try"] ** 2)) from exc
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
-        await Invitation.update(
-            {Invitation.sent_at: now(), Invitation.send_attempts: Invitation.send_attempts + 1, Invitation.send_error: ""}
-        ).where((Invitation.id == UUID(invitation_id)) & WhereRaw("sent_at IS NULL")).run()
+        await (
+            Invitation.update(
+                {
+                    Invitation.sent_at: now(),
+                    Invitation.send_attempts: Invitation.send_attempts + 1,
+                    Invitation.send_error: "",
+                }
+            )
+            .where((Invitation.id == UUID(invitation_id)) & WhereRaw("sent_at IS NULL"))
+            .run()
+        )
     return "sent"

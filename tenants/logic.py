@@ -42,7 +42,12 @@ INN_RE = re.compile(r"^([0-9]{10}|[0-9]{12})$")
 # Who may invite whom: the invited role must sit inside the inviter's scope.
 INVITABLE: dict[Role, tuple[Role, ...]] = {
     Role.platform_admin: (Role.regional_coordinator,),
-    Role.regional_coordinator: (Role.regional_coordinator, Role.municipal_coordinator, Role.head, Role.curator),
+    Role.regional_coordinator: (
+        Role.regional_coordinator,
+        Role.municipal_coordinator,
+        Role.head,
+        Role.curator,
+    ),
     Role.municipal_coordinator: (Role.municipal_coordinator, Role.head, Role.curator),
     Role.curator: (Role.mentor, Role.mentee),
 }
@@ -66,10 +71,12 @@ def _require(principal: Principal, *roles: Role) -> None:
 
 async def create_region(name: str) -> UUID:
     """Only under a platform scope (the platform admin, or seeding)."""
-    rows = await Region.insert(Region(name=name.strip(), sort_key=sort_key(name), created_at=now())).returning(
-        Region.id
-    ).run()
-    return rows[0]["id"]  # type: ignore[no-any-return]
+    rows = (
+        await Region.insert(Region(name=name.strip(), sort_key=sort_key(name), created_at=now()))
+        .returning(Region.id)
+        .run()
+    )
+    return rows[0]["id"]
 
 
 async def find_region(name: str) -> UUID | None:
@@ -125,13 +132,19 @@ async def save_municipality(principal: Principal, name: str, municipality_id: UU
     if await clash.first().run():
         raise ValidationFailed({"name": "Муниципалитет с таким названием уже есть"})
     if municipality_id is None:
-        rows = await Municipality.insert(
-            Municipality(region_id=region_id, name=name, sort_key=sort_key(name), created_at=now())
-        ).returning(Municipality.id).run()
-        return rows[0]["id"]  # type: ignore[no-any-return]
-    await Municipality.update({Municipality.name: name, Municipality.sort_key: sort_key(name)}).where(
-        Municipality.id == municipality_id
-    ).run()
+        rows = (
+            await Municipality.insert(
+                Municipality(region_id=region_id, name=name, sort_key=sort_key(name), created_at=now())
+            )
+            .returning(Municipality.id)
+            .run()
+        )
+        return rows[0]["id"]
+    await (
+        Municipality.update({Municipality.name: name, Municipality.sort_key: sort_key(name)})
+        .where(Municipality.id == municipality_id)
+        .run()
+    )
     return municipality_id
 
 
@@ -182,9 +195,7 @@ async def get_organization(organization_id: UUID) -> dict[str, Any]:
     return row
 
 
-async def save_organization(
-    principal: Principal, form: OrganizationForm, organization_id: UUID | None = None
-) -> UUID:
+async def save_organization(principal: Principal, form: OrganizationForm, organization_id: UUID | None = None) -> UUID:
     _require(principal, Role.regional_coordinator, Role.municipal_coordinator)
     if organization_id is not None:
         await get_organization(organization_id)
@@ -200,9 +211,12 @@ async def save_organization(
         municipality_id = UUID(form.municipality_id)
     except ValueError:
         errors.add("municipality_id", "Выберите муниципалитет")
-    if municipality_id and principal.role == Role.municipal_coordinator:
-        if municipality_id != principal.scope.municipality_id:
-            errors.add("municipality_id", "Можно выбрать только свой муниципалитет")
+    if (
+        municipality_id
+        and principal.role == Role.municipal_coordinator
+        and municipality_id != principal.scope.municipality_id
+    ):
+        errors.add("municipality_id", "Можно выбрать только свой муниципалитет")
     if municipality_id and not await Municipality.exists().where(Municipality.id == municipality_id).run():
         errors.add("municipality_id", "Выберите муниципалитет")
     inn = form.inn.strip()
@@ -235,7 +249,7 @@ async def save_organization(
         for column, value in values.items():
             setattr(row, column._meta.name, value)
         rows = await Organization.insert(row).returning(Organization.id).run()
-        return rows[0]["id"]  # type: ignore[no-any-return]
+        return rows[0]["id"]
     await Organization.update(values).where(Organization.id == organization_id).run()  # type: ignore[arg-type]
     return organization_id
 
@@ -299,9 +313,12 @@ async def create_invitation(
             except ValueError:
                 errors.add("organization_id", "Выберите организацию")
         if organization_id:
-            org = await Organization.select(Organization.municipality_id, Organization.region_id).where(
-                Organization.id == organization_id
-            ).first().run()
+            org = (
+                await Organization.select(Organization.municipality_id, Organization.region_id)
+                .where(Organization.id == organization_id)
+                .first()
+                .run()
+            )
             if org is None:
                 errors.add("organization_id", "Выберите организацию")
             else:
@@ -319,14 +336,26 @@ async def create_invitation(
     errors.raise_if_any()
     assert role is not None and region_id is not None
 
-    pending = await Invitation.exists().where(
-        (Invitation.email == email)
-        & (Invitation.role == role)
-        & (Invitation.used_at.is_null())
-        & (Invitation.expires_at > now())
-        & (Invitation.organization_id == organization_id if organization_id else Invitation.organization_id.is_null())
-        & (Invitation.municipality_id == municipality_id if municipality_id else Invitation.municipality_id.is_null())
-    ).run()
+    pending = (
+        await Invitation.exists()
+        .where(
+            (Invitation.email == email)
+            & (Invitation.role == role)
+            & (Invitation.used_at.is_null())
+            & (Invitation.expires_at > now())
+            & (
+                Invitation.organization_id == organization_id
+                if organization_id
+                else Invitation.organization_id.is_null()
+            )
+            & (
+                Invitation.municipality_id == municipality_id
+                if municipality_id
+                else Invitation.municipality_id.is_null()
+            )
+        )
+        .run()
+    )
     if pending:
         raise ValidationFailed({"email": "Этому адресу уже отправлено действующее приглашение на эту роль"})
 
@@ -440,29 +469,43 @@ async def accept_invitation(token: str, password: str, password_again: str | Non
             errors.add("password_again", "Пароли не совпадают")
         errors.raise_if_any()
         surname, name = row["surname"], row["name"]
-        created = await User.insert(
-            User(
-                email=pending.email,
-                password_hash=hash_password(password),
-                surname=surname,
-                name=name,
-                patronymic=row["patronymic"],
-                sort_key=sort_key(full_name(surname, name, row["patronymic"])),
-                is_platform_admin=False,
-                is_active=True,
-                created_at=now(),
+        created = (
+            await User.insert(
+                User(
+                    email=pending.email,
+                    password_hash=hash_password(password),
+                    surname=surname,
+                    name=name,
+                    patronymic=row["patronymic"],
+                    sort_key=sort_key(full_name(surname, name, row["patronymic"])),
+                    is_platform_admin=False,
+                    is_active=True,
+                    created_at=now(),
+                )
             )
-        ).returning(User.id).run()
+            .returning(User.id)
+            .run()
+        )
         user_id = created[0]["id"]
-    already = await Membership.exists().where(
-        (Membership.user_id == user_id)
-        & (Membership.role == pending.role)
-        & (Membership.organization_id == row["organization_id"] if row["organization_id"] else
-           Membership.organization_id.is_null())
-        & (Membership.municipality_id == row["municipality_id"] if row["municipality_id"] else
-           Membership.municipality_id.is_null())
-        & (Membership.region_id == row["region_id"])
-    ).run()
+    already = (
+        await Membership.exists()
+        .where(
+            (Membership.user_id == user_id)
+            & (Membership.role == pending.role)
+            & (
+                Membership.organization_id == row["organization_id"]
+                if row["organization_id"]
+                else Membership.organization_id.is_null()
+            )
+            & (
+                Membership.municipality_id == row["municipality_id"]
+                if row["municipality_id"]
+                else Membership.municipality_id.is_null()
+            )
+            & (Membership.region_id == row["region_id"])
+        )
+        .run()
+    )
     if not already:
         await Membership.insert(
             Membership(
@@ -474,9 +517,12 @@ async def accept_invitation(token: str, password: str, password_again: str | Non
                 created_at=now(),
             )
         ).run()
-    spent = await Invitation.update({Invitation.used_at: now()}).where(
-        (Invitation.id == row["id"]) & (Invitation.used_at.is_null())
-    ).returning(Invitation.id).run()
+    spent = (
+        await Invitation.update({Invitation.used_at: now()})
+        .where((Invitation.id == row["id"]) & (Invitation.used_at.is_null()))
+        .returning(Invitation.id)
+        .run()
+    )
     if not spent:
         raise InvitationUnusable("Это приглашение уже использовано. Войдите со своим паролем.")
     return user_id
@@ -494,7 +540,7 @@ async def authenticate(email: str, password: str) -> UUID | None:
         return None
     await rescope(Scope(user_id=user["id"]))
     await User.update({User.last_login_at: now()}).where(User.id == user["id"]).run()
-    return user["id"]  # type: ignore[no-any-return]
+    return user["id"]
 
 
 async def ensure_user(
@@ -504,21 +550,25 @@ async def ensure_user(
     email = normalise_email(email)
     row = await User.select(User.id).where(User.email == email).first().run()
     if row:
-        return row["id"]  # type: ignore[no-any-return]
-    created = await User.insert(
-        User(
-            email=email,
-            password_hash=hash_password(password),
-            surname=surname,
-            name=name,
-            patronymic=patronymic,
-            sort_key=sort_key(full_name(surname, name, patronymic)),
-            is_platform_admin=platform_admin,
-            is_active=True,
-            created_at=now(),
+        return row["id"]
+    created = (
+        await User.insert(
+            User(
+                email=email,
+                password_hash=hash_password(password),
+                surname=surname,
+                name=name,
+                patronymic=patronymic,
+                sort_key=sort_key(full_name(surname, name, patronymic)),
+                is_platform_admin=platform_admin,
+                is_active=True,
+                created_at=now(),
+            )
         )
-    ).returning(User.id).run()
-    return created[0]["id"]  # type: ignore[no-any-return]
+        .returning(User.id)
+        .run()
+    )
+    return created[0]["id"]
 
 
 async def ensure_membership(
@@ -528,10 +578,20 @@ async def ensure_membership(
     municipality_id: UUID | None = None,
     organization_id: UUID | None = None,
 ) -> None:
-    exists = await Membership.exists().where(
-        (Membership.user_id == user_id) & (Membership.role == role) & (Membership.region_id == region_id)
-        & (Membership.organization_id == organization_id if organization_id else Membership.organization_id.is_null())
-    ).run()
+    exists = (
+        await Membership.exists()
+        .where(
+            (Membership.user_id == user_id)
+            & (Membership.role == role)
+            & (Membership.region_id == region_id)
+            & (
+                Membership.organization_id == organization_id
+                if organization_id
+                else Membership.organization_id.is_null()
+            )
+        )
+        .run()
+    )
     if not exists:
         await Membership.insert(
             Membership(

@@ -7,12 +7,12 @@ from typing import Any
 from uuid import UUID
 
 from arq import ArqRedis
-from litestar import Controller, Request, Response, Router, get, post, put
+from litestar import Controller, Request, Router, get, post, put
 from litestar.exceptions import HTTPException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from shared.auth import ROTATE_SESSION, LoginLimiter, principal_of, public, roles, signed_in
+from shared.auth import LoginLimiter, principal_of, public, roles, signed_in, start_session
 from shared.errors import NotFound, ValidationFailed
 from shared.i18n import plural
 from shared.pages import form_into, page, safe_next, see_other
@@ -43,7 +43,10 @@ def home_for(principal: Principal) -> str:
 
 def limiter(redis: ArqRedis, settings: Settings) -> LoginLimiter:
     return LoginLimiter(
-        redis, settings.login_fail_limit_account, settings.login_fail_limit_ip, settings.login_fail_window_seconds
+        redis,
+        settings.login_fail_limit_account,
+        settings.login_fail_limit_ip,
+        settings.login_fail_window_seconds,
     )
 
 
@@ -53,10 +56,14 @@ def client_ip(request: Request[Any, Any, Any]) -> str:
 
 def wait_message(seconds: int) -> str:
     minutes = max(1, (seconds + 59) // 60)
-    return f"Слишком много неудачных попыток. Попробуйте через {minutes} {plural(minutes, 'минуту', 'минуты', 'минут')}."
+    return (
+        f"Слишком много неудачных попыток. Попробуйте через {minutes} {plural(minutes, 'минуту', 'минуты', 'минут')}."
+    )
 
 
-async def sign_in(request: Request[Any, Any, Any], redis: ArqRedis, settings: Settings, email: str, password: str) -> str | None:
+async def sign_in(
+    request: Request[Any, Any, Any], redis: ArqRedis, settings: Settings, email: str, password: str
+) -> str | None:
     """Returns an error message, or None when the session now belongs to the user."""
     ip = client_ip(request)
     guard = limiter(redis, settings)
@@ -67,8 +74,7 @@ async def sign_in(request: Request[Any, Any, Any], redis: ArqRedis, settings: Se
         await guard.failed(email, ip)
         return "Неверный адрес электронной почты или пароль"
     await guard.succeeded(email, ip)
-    request.scope[ROTATE_SESSION] = True  # type: ignore[typeddict-unknown-key]
-    request.set_session({"user_id": str(user_id), "role": None})
+    start_session(request, user_id)
     return None
 
 
@@ -85,7 +91,11 @@ class AuthPages(Controller):
     @post("/login", guards=[public])
     async def login(self, request: Request[Any, Any, Any], redis: ArqRedis, settings: Settings) -> Template | Redirect:
         form = await request.form()
-        email, password, target = str(form.get("email", "")), str(form.get("password", "")), str(form.get("next", ""))
+        email, password, target = (
+            str(form.get("email", "")),
+            str(form.get("password", "")),
+            str(form.get("next", "")),
+        )
         error = await sign_in(request, redis, settings, email, password)
         if error:
             status = 429 if error.startswith("Слишком") else 400
@@ -206,8 +216,13 @@ class OrganizationPages(Controller):
     @get("/new")
     async def new(self, principal: Principal, municipality: UUID | None = None) -> Template:
         form = OrganizationForm(municipality_id=str(municipality or principal.scope.municipality_id or ""))
-        return page("tenants/organization_form.html", form=form, errors={}, organization=None,
-                    **await _organization_form_context(principal))
+        return page(
+            "tenants/organization_form.html",
+            form=form,
+            errors={},
+            organization=None,
+            **await _organization_form_context(principal),
+        )
 
     @post("/new")
     async def create(self, request: Request[Any, Any, Any], principal: Principal) -> Template | Redirect:
@@ -215,8 +230,14 @@ class OrganizationPages(Controller):
         try:
             organization_id = await logic.save_organization(principal, form)
         except ValidationFailed as exc:
-            return page("tenants/organization_form.html", 422, form=form, errors=exc.errors, organization=None,
-                        **await _organization_form_context(principal))
+            return page(
+                "tenants/organization_form.html",
+                422,
+                form=form,
+                errors=exc.errors,
+                organization=None,
+                **await _organization_form_context(principal),
+            )
         flash(request, "Организация добавлена", category="success")
         return see_other(f"/organizations/{organization_id}")
 
@@ -225,14 +246,24 @@ class OrganizationPages(Controller):
         organization = await logic.get_organization(organization_id)
         municipality = await logic.get_municipality(organization["municipality_id"])
         people = await logic.list_people(organization_id)
-        return page("tenants/organization.html", organization=organization, municipality=municipality,
-                    kinds=KIND_LABELS, people=people)
+        return page(
+            "tenants/organization.html",
+            organization=organization,
+            municipality=municipality,
+            kinds=KIND_LABELS,
+            people=people,
+        )
 
     @get("/{organization_id:uuid}/edit")
     async def edit(self, principal: Principal, organization_id: UUID) -> Template:
         organization = await logic.get_organization(organization_id)
-        return page("tenants/organization_form.html", form=OrganizationForm.from_row(organization), errors={},
-                    organization=organization, **await _organization_form_context(principal))
+        return page(
+            "tenants/organization_form.html",
+            form=OrganizationForm.from_row(organization),
+            errors={},
+            organization=organization,
+            **await _organization_form_context(principal),
+        )
 
     @post("/{organization_id:uuid}/edit")
     async def update(
@@ -243,8 +274,14 @@ class OrganizationPages(Controller):
         try:
             await logic.save_organization(principal, form, organization_id)
         except ValidationFailed as exc:
-            return page("tenants/organization_form.html", 422, form=form, errors=exc.errors,
-                        organization=organization, **await _organization_form_context(principal))
+            return page(
+                "tenants/organization_form.html",
+                422,
+                form=form,
+                errors=exc.errors,
+                organization=organization,
+                **await _organization_form_context(principal),
+            )
         flash(request, "Изменения сохранены", category="success")
         return see_other(f"/organizations/{organization_id}")
 
@@ -283,12 +320,20 @@ class InvitationPages(Controller):
                 principal, form, settings.secret_key, settings.invitation_ttl_hours
             )
         except ValidationFailed as exc:
-            return page("tenants/invitation_form.html", 422, form=form, errors=exc.errors,
-                        **await _invitation_context(principal))
+            return page(
+                "tenants/invitation_form.html",
+                422,
+                form=form,
+                errors=exc.errors,
+                **await _invitation_context(principal),
+            )
         invitation = await logic.get_invitation(invitation_id)
         await enqueue_invitation(redis, invitation["region_id"], invitation_id)
-        return page("tenants/invitation_created.html", invitation=invitation,
-                    link=f"{settings.base_url}/invite/{token}")
+        return page(
+            "tenants/invitation_created.html",
+            invitation=invitation,
+            link=f"{settings.base_url}/invite/{token}",
+        )
 
 
 class InvitationAcceptPages(Controller):
@@ -307,22 +352,30 @@ class InvitationAcceptPages(Controller):
         form = await request.form()
         try:
             user_id = await logic.accept_invitation(
-                token, str(form.get("password", "")), form.get("password_again") and str(form["password_again"])
+                token,
+                str(form.get("password", "")),
+                form.get("password_again") and str(form["password_again"]),
             )
         except InvitationUnusable as exc:
             return page("tenants/invitation_accept.html", 410, problem=exc.message, pending=None, errors={})
         except ValidationFailed as exc:
             _, pending = await logic.open_invitation(token)
             return page("tenants/invitation_accept.html", 422, pending=pending, errors=exc.errors, problem="")
-        request.scope[ROTATE_SESSION] = True  # type: ignore[typeddict-unknown-key]
-        request.set_session({"user_id": str(user_id), "role": None})
+        start_session(request, user_id)
         flash(request, "Добро пожаловать! Учётная запись готова.", category="success")
         return see_other("/")
 
 
 page_router = Router(
     path="/",
-    route_handlers=[AuthPages, RegionPages, MunicipalityPages, OrganizationPages, InvitationPages, InvitationAcceptPages],
+    route_handlers=[
+        AuthPages,
+        RegionPages,
+        MunicipalityPages,
+        OrganizationPages,
+        InvitationPages,
+        InvitationAcceptPages,
+    ],
     include_in_schema=False,
 )
 
@@ -374,13 +427,18 @@ class AcceptIn:
 def _me(principal: Principal) -> MeOut:
     def out(r: Any) -> RoleOut:
         return RoleOut(
-            r.key, r.role.value, r.label,
+            r.key,
+            r.role.value,
+            r.label,
             *(str(v) if v else None for v in (r.region_id, r.municipality_id, r.organization_id)),
         )
 
     return MeOut(
-        str(principal.user_id), principal.email, principal.full_name,
-        out(principal.active) if principal.active else None, [out(r) for r in principal.roles],
+        str(principal.user_id),
+        principal.email,
+        principal.full_name,
+        out(principal.active) if principal.active else None,
+        [out(r) for r in principal.roles],
     )
 
 
@@ -498,8 +556,7 @@ class InvitationApi(Controller):
             user_id = await logic.accept_invitation(data.token, data.password)
         except InvitationUnusable as exc:
             raise HTTPException(status_code=410, detail=exc.message, extra={"errors": {"token": exc.message}}) from exc
-        request.scope[ROTATE_SESSION] = True  # type: ignore[typeddict-unknown-key]
-        request.set_session({"user_id": str(user_id), "role": None})
+        start_session(request, user_id)
         principal = await load_principal(user_id, None)
         assert principal is not None
         return _me(principal)

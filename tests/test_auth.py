@@ -17,7 +17,10 @@ async def test_login_by_page_sets_session_and_rotates_it(client: Any, tenant_a: 
     client.cookies.set("nastavnik_session", "planted-by-attacker", domain="testserver.local")
     response = await login_page(client, tenant_a.curator, PASSWORD)
     assert response.status_code in (302, 303)
-    assert client.cookies.get("nastavnik_session", domain="testserver.local") not in (None, "planted-by-attacker")
+    assert client.cookies.get("nastavnik_session", domain="testserver.local") not in (
+        None,
+        "planted-by-attacker",
+    )
     home = await client.get("/", follow_redirects=True)
     assert home.status_code == 200
     assert "Карточка организации" in home.text

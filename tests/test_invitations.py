@@ -18,7 +18,7 @@ async def invite(app: Any, inviter: str, payload: dict[str, str]) -> dict[str, A
         await login_api(client, inviter, PASSWORD)
         response = await client.post("/api/v1/invitations", json=payload)
         assert response.status_code == 201, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
 
 def mentor_payload(email: str) -> dict[str, str]:
@@ -66,9 +66,11 @@ async def test_an_invitation_works_once(app: Any, tenant_a: Tenant) -> None:
 async def test_an_expired_invitation_is_refused(app: Any, tenant_a: Tenant) -> None:
     invitation = await invite(app, tenant_a.curator, mentor_payload("late@test.local"))
     async with tenant_transaction(Scope(Level.platform)):
-        await Invitation.update({Invitation.expires_at: logic.now() - timedelta(minutes=1)}).where(
-            Invitation.id == UUID(invitation["id"])
-        ).run()
+        await (
+            Invitation.update({Invitation.expires_at: logic.now() - timedelta(minutes=1)})
+            .where(Invitation.id == UUID(invitation["id"]))
+            .run()
+        )
     token = invitation["link"].rsplit("/", 1)[1]
     async with make_client(app) as client:
         page = await client.get(f"/invite/{token}")
@@ -96,7 +98,9 @@ async def test_an_existing_account_gains_a_role_and_switches_to_it(app: Any, ten
         switched = await client.post("/role", data={"role": mentor_key, "_csrf_token": token})
         assert switched.status_code == 303
         assert (await client.get("/api/v1/me")).json()["active_role"]["role"] == "mentor"
-        foreign = await client.post("/role", data={"role": "00000000-0000-0000-0000-000000000000", "_csrf_token": token})
+        foreign = await client.post(
+            "/role", data={"role": "00000000-0000-0000-0000-000000000000", "_csrf_token": token}
+        )
         assert foreign.status_code == 404
 
 
@@ -110,8 +114,11 @@ async def test_who_may_invite_whom(app: Any, tenant_a: Tenant) -> None:
         await login_api(client, tenant_a.municipal, PASSWORD)
         response = await client.post(
             "/api/v1/invitations",
-            json={**mentor_payload("y@test.local"), "role": "curator",
-                  "organization_id": str(tenant_a.other_organization_id)},
+            json={
+                **mentor_payload("y@test.local"),
+                "role": "curator",
+                "organization_id": str(tenant_a.other_organization_id),
+            },
         )
         assert response.status_code == 400
         assert "organization_id" in response.json()["errors"]

@@ -64,15 +64,19 @@ async def test_an_organization_scope_sees_only_its_organization(app: Any, tenant
         emails = await fetch_ids("SELECT email FROM app_user")
         assert tenant_a.curator in emails and tenant_a.head in emails
         assert tenant_a.other_curator not in emails and tenant_b.curator not in emails
-        assert await current_connection().fetchval(
-            "SELECT count(*) FROM organization WHERE id = $1", tenant_a.other_organization_id
-        ) == 0
+        assert (
+            await current_connection().fetchval(
+                "SELECT count(*) FROM organization WHERE id = $1", tenant_a.other_organization_id
+            )
+            == 0
+        )
 
 
 async def test_a_municipal_scope_sees_its_municipality(app: Any, tenant_a: Tenant) -> None:
     scope = Scope(Level.municipality, None, tenant_a.region_id, tenant_a.municipality_id)
     async with tenant_transaction(scope):
-        assert await fetch_ids("SELECT id FROM organization") == {tenant_a.organization_id}
+        assert tenant_a.organization_id in await fetch_ids("SELECT id FROM organization")
+        assert await fetch_ids("SELECT DISTINCT municipality_id FROM organization") == {tenant_a.municipality_id}
         memberships = await fetch_ids("SELECT DISTINCT municipality_id FROM membership")
         assert memberships == {tenant_a.municipality_id}
 
@@ -89,7 +93,8 @@ async def test_writes_outside_the_scope_are_refused(app: Any, tenant_a: Tenant, 
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         async with tenant_transaction(org_scope(tenant_a)):
             await current_connection().execute(
-                "INSERT INTO organization (region_id, municipality_id, kind, name, sort_key) VALUES ($1, $2, 'school', 'x', '')",
+                "INSERT INTO organization (region_id, municipality_id, kind, name, sort_key)"
+                " VALUES ($1, $2, 'school', 'x', '')",
                 tenant_b.region_id,
                 tenant_b.municipality_id,
             )

@@ -1,5 +1,7 @@
 """Regions, municipalities, organizations, users, memberships, invitations; their RLS policies."""
 
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
 from shared import rls
 from shared.migrations import sql_migration
 
@@ -123,16 +125,38 @@ CREATE TABLE invitation (
 );
 CREATE INDEX invitation_token_idx ON invitation (token_hash);
 
-{rls.enable("region", f"{rls.PLATFORM} OR id = app_uuid('app.region_id') OR {MINE.format(column='region_id')}",
-            check=rls.PLATFORM)}
-{rls.enable("municipality", f"{MUNICIPALITY_SCOPE} OR {MINE.format(column='municipality_id')}", check=MUNICIPALITY_SCOPE)}
-{rls.enable("organization", f"{ORGANIZATION_SCOPE} OR {MINE.format(column='organization_id')}", check=ORGANIZATION_SCOPE)}
+{
+    rls.enable(
+        "region",
+        f"{rls.PLATFORM} OR id = app_uuid('app.region_id') OR {MINE.format(column='region_id')}",
+        check=rls.PLATFORM,
+    )
+}
+{
+    rls.enable(
+        "municipality",
+        f"{MUNICIPALITY_SCOPE} OR {MINE.format(column='municipality_id')}",
+        check=MUNICIPALITY_SCOPE,
+    )
+}
+{
+    rls.enable(
+        "organization",
+        f"{ORGANIZATION_SCOPE} OR {MINE.format(column='organization_id')}",
+        check=ORGANIZATION_SCOPE,
+    )
+}
 {rls.enable("membership", f"user_id = app_uuid('app.user_id') OR {PEOPLE_SCOPE}", check=PEOPLE_SCOPE)}
 {rls.enable("invitation", f"token_hash = app_text('app.invitation_token_hash') OR {PEOPLE_SCOPE}")}
-{rls.enable("app_user", f"{rls.PLATFORM} OR id = app_uuid('app.user_id') OR email = app_text('app.login_email')"
-                        " OR id IN (SELECT m.user_id FROM membership m)")}
+{
+    rls.enable(
+        "app_user",
+        f"{rls.PLATFORM} OR id = app_uuid('app.user_id') OR email = app_text('app.login_email')"
+        " OR id IN (SELECT m.user_id FROM membership m)",
+    )
+}
 """
 
 
-async def forwards():
+async def forwards() -> MigrationManager:
     return sql_migration(ID, "tenants", DESCRIPTION, SQL)

@@ -1,0 +1,77 @@
+"""`seed-demo` builds the documented demo region, idempotently, and each demo login sees its own scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shared.db import Level, Scope, current_connection, tenant_transaction
+from tenants.demo import DEMO_LOGINS, PASSWORD, REGION_NAME, seed_demo
+from tests.helpers import Tenant, login_api, login_page, make_client
+
+
+@pytest.fixture(scope="module")
+async def demo(app: Any) -> dict[str, Any]:
+    async with tenant_transaction(Scope(Level.platform)):
+        region_id = await seed_demo()
+    async with tenant_transaction(Scope(Level.platform)):
+        assert await seed_demo() == region_id  # a second run adds nothing
+        counts = await current_connection().fetchrow(
+            """SELECT (SELECT count(*) FROM municipality WHERE region_id = $1) AS municipalities,
+                      (SELECT count(*) FROM organization WHERE region_id = $1) AS organizations,
+                      (SELECT count(DISTINCT kind) FROM organization WHERE region_id = $1) AS kinds,
+                      (SELECT count(*) FROM membership WHERE region_id = $1) AS memberships""",
+            region_id,
+        )
+    return {"region_id": region_id, **dict(counts)}
+
+
+async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) -> None:
+    assert demo["municipalities"] == 3
+    assert demo["organizations"] >= 12
+    assert demo["kinds"] == 5
+    assert demo["memberships"] == 5
+
+
+@pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])
+async def test_each_demo_account_logs_in_by_page_and_api(app: Any, demo: dict[str, Any], email: str) -> None:
+    async with make_client(app) as client:
+        response = await login_page(client, email, PASSWORD)
+        assert response.status_code == 303
+        home = await client.get("/", follow_redirects=True)
+        assert home.status_code == 200
+    async with make_client(app) as client:
+        response = await login_api(client, email, PASSWORD)
+        assert response.status_code == 200
+        assert response.json()["email"] == email
+
+
+async def test_demo_scopes(app: Any, demo: dict[str, Any], tenant_a: Tenant) -> None:
+    async with make_client(app) as client:
+        await login_api(client, "region@demo.local", PASSWORD)
+        organizations = (await client.get("/api/v1/organizations")).json()
+        assert len(organizations) == demo["organizations"]
+        assert all(o["id"] != str(tenant_a.organization_id) for o in organizations)
+        region_page = await client.get("/region")
+        assert REGION_NAME in region_page.text
+    async with make_client(app) as client:
+        me = (await login_api(client, "municipality@demo.local", PASSWORD)).json()
+        municipality_id = me["active_role"]["municipality_id"]
+        organizations = (await client.get("/api/v1/organizations")).json()
+        assert 0 < len(organizations) < demo["organizations"]
+        assert {o["municipality_id"] for o in organizations} == {municipality_id}
+    curator_orgs = {}
+    for email in ("curator1@demo.local", "curator2@demo.local", "head1@demo.local"):
+        async with make_client(app) as client:
+            me = (await login_api(client, email, PASSWORD)).json()
+            curator_orgs[email] = me["active_role"]["organization_id"]
+            workspace = await client.get("/workspace")
+            assert workspace.status_code == 200
+            assert "Карточка организации" in workspace.text
+    assert curator_orgs["curator1@demo.local"] == curator_orgs["head1@demo.local"]
+    assert curator_orgs["curator1@demo.local"] != curator_orgs["curator2@demo.local"]
+    async with make_client(app) as client:
+        await login_api(client, "curator1@demo.local", PASSWORD)
+        other = await client.get(f"/api/v1/organizations/{curator_orgs['curator2@demo.local']}")
+        assert other.status_code == 404
