@@ -167,7 +167,8 @@ def cmd_run(args: argparse.Namespace) -> None:
             env["REDIS_URL"] = services.redis_url
         if "SMTP_HOST" not in env:
             mail_dir = DATA_DIR / "mail"
-            mail_dir.mkdir(parents=True, exist_ok=True)
+            for part in ("new", "cur", "tmp"):  # a Maildir
+                (mail_dir / part).mkdir(parents=True, exist_ok=True)
             from infra.embedded import free_port
 
             smtp_port = free_port(10025)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from uuid import UUID
 
 from tenants import logic
-from tenants.tables import Municipality, Organization, OrganizationKind, Role
+from tenants.tables import Invitation, Municipality, Organization, OrganizationKind, Role
 
 REGION_NAME = "Демонстрационный регион"
 PASSWORD = "demo12345"  # noqa: S105 - the documented demo password, created only by seed-demo
@@ -200,7 +202,51 @@ async def seed_demo() -> UUID:
             municipality_id = municipality_ids[m_index]
         await logic.ensure_membership(user_id, role, region_id, municipality_id, organization_id)
     await logic.ensure_user(*ADMIN[:1], PASSWORD, *ADMIN[1:], platform_admin=True)
+    await _seed_invitations(region_id, organizations)
     return region_id
+
+
+# (inviter, e-mail, role, organization, surname, name, patronymic): pending, so the lists are not empty.
+INVITATIONS = [
+    (
+        "region@demo.local",
+        "gimnaziya3.curator@demo.local",
+        Role.curator,
+        "МБОУ «Гимназия № 3»",
+        "Ёлкина",
+        "Ольга",
+        "Петровна",
+    ),
+    ("curator1@demo.local", "mentor.pavlov@demo.local", Role.mentor, "МБОУ «СОШ № 1»", "Павлов", "Игорь", "Семёнович"),
+]
+
+
+async def _seed_invitations(region_id: UUID, organizations: dict[str, tuple[UUID, UUID]]) -> None:
+    for inviter, email, role, org_name, surname, name, patronymic in INVITATIONS:
+        if await Invitation.exists().where(Invitation.email == email).run():
+            continue
+        organization_id, municipality_id = organizations[org_name]
+        inviter_id = await logic.ensure_user(inviter, PASSWORD, "", "")
+        created = logic.now()
+        await Invitation.insert(
+            Invitation(
+                region_id=region_id,
+                email=email,
+                role=role,
+                municipality_id=municipality_id,
+                organization_id=organization_id,
+                surname=surname,
+                name=name,
+                patronymic=patronymic,
+                token_hash=logic.token_hash(secrets.token_urlsafe(32)),
+                expires_at=created + timedelta(days=3),
+                created_by=inviter_id,
+                created_at=created,
+                sent_at=created,
+                send_attempts=1,
+                send_error="",
+            )
+        ).run()
 
 
 DEMO_LOGINS = [(email, role) for email, *_, role, _m, _o in ACCOUNTS] + [(ADMIN[0], Role.platform_admin)]

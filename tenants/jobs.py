@@ -9,6 +9,7 @@ from arq import ArqRedis, Retry
 from piccolo.columns.combination import WhereRaw
 
 from shared.db import Scope, tenant_transaction
+from shared.i18n import format_datetime
 from shared.jobs import JOB_MAX_TRIES
 from shared.mail import send_mail
 from tenants.access import ROLE_LABELS, full_name
@@ -49,7 +50,7 @@ async def send_invitation(ctx: dict[str, Any], region_id: str, invitation_id: st
         + (f" ({place})" if place else "")
         + ".\n\nЧтобы создать учётную запись, откройте ссылку:\n"
         f"{link}\n\n"
-        f"Ссылка действует до {invitation['expires_at'].strftime('%d.%m.%Y %H:%M')} UTC и работает один раз.\n"
+        f"Ссылка действует до {format_datetime(invitation['expires_at'])} (мск) и работает один раз.\n"
         "Если вы не ждали этого письма, просто удалите его.\n"
     )
     try:

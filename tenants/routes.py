@@ -8,7 +8,9 @@ from uuid import UUID
 
 from arq import ArqRedis
 from litestar import Controller, Request, Router, get, post, put
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -27,7 +29,7 @@ COORDINATORS = (Role.regional_coordinator, Role.municipal_coordinator)
 INVITERS = tuple(INVITABLE)
 
 
-def home_for(principal: Principal) -> str:
+def home_for(principal: NamedDependency[Principal]) -> str:
     match principal.role:
         case Role.platform_admin:
             return "/admin/jobs"
@@ -41,7 +43,7 @@ def home_for(principal: Principal) -> str:
             return "/workspace"
 
 
-def limiter(redis: ArqRedis, settings: Settings) -> LoginLimiter:
+def limiter(redis: NamedDependency[ArqRedis], settings: NamedDependency[Settings]) -> LoginLimiter:
     return LoginLimiter(
         redis,
         settings.login_fail_limit_account,
@@ -62,7 +64,11 @@ def wait_message(seconds: int) -> str:
 
 
 async def sign_in(
-    request: Request[Any, Any, Any], redis: ArqRedis, settings: Settings, email: str, password: str
+    request: Request[Any, Any, Any],
+    redis: ArqRedis,
+    settings: Settings,
+    email: str,
+    password: str,
 ) -> str | None:
     """Returns an error message, or None when the session now belongs to the user."""
     ip = client_ip(request)
@@ -83,13 +89,15 @@ async def sign_in(
 
 class AuthPages(Controller):
     @get("/login", guards=[public])
-    async def login_form(self, request: Request[Any, Any, Any], next: str = "") -> Template | Redirect:
+    async def login_form(self, request: Request[Any, Any, Any], next: FromQuery[str] = "") -> Template | Redirect:
         if principal_of(request):
             return see_other(safe_next(next))
         return page("tenants/login.html", next=next, email="", errors={})
 
     @post("/login", guards=[public])
-    async def login(self, request: Request[Any, Any, Any], redis: ArqRedis, settings: Settings) -> Template | Redirect:
+    async def login(
+        self, request: Request[Any, Any, Any], redis: NamedDependency[ArqRedis], settings: NamedDependency[Settings]
+    ) -> Template | Redirect:
         form = await request.form()
         email, password, target = (
             str(form.get("email", "")),
@@ -108,7 +116,7 @@ class AuthPages(Controller):
         return see_other("/login")
 
     @get("/", guards=[signed_in])
-    async def home(self, principal: Principal) -> Redirect:
+    async def home(self, principal: NamedDependency[Principal]) -> Redirect:
         return see_other(home_for(principal))
 
     @get("/no-role", guards=[signed_in])
@@ -116,7 +124,7 @@ class AuthPages(Controller):
         return page("tenants/no_role.html")
 
     @post("/role", guards=[signed_in])
-    async def switch_role(self, request: Request[Any, Any, Any], principal: Principal) -> Redirect:
+    async def switch_role(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> Redirect:
         key = str((await request.form()).get("role", ""))
         chosen = next((r for r in principal.roles if r.key == key), None)
         if chosen is None:
@@ -132,7 +140,7 @@ class RegionPages(Controller):
     guards = [roles(Role.regional_coordinator)]
 
     @get("/")
-    async def overview(self, principal: Principal) -> Template:
+    async def overview(self, principal: NamedDependency[Principal]) -> Template:
         municipalities = await logic.list_municipalities()
         organizations = await logic.list_organizations()
         by_kind: dict[str, int] = {}
@@ -159,7 +167,9 @@ class MunicipalityPages(Controller):
         return page("tenants/municipality_form.html", name="", errors={}, municipality=None)
 
     @post("/new", guards=[roles(Role.regional_coordinator)])
-    async def create(self, request: Request[Any, Any, Any], principal: Principal) -> Template | Redirect:
+    async def create(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> Template | Redirect:
         name = str((await request.form()).get("name", ""))
         try:
             await logic.save_municipality(principal, name)
@@ -169,13 +179,13 @@ class MunicipalityPages(Controller):
         return see_other("/municipalities")
 
     @get("/{municipality_id:uuid}/edit", guards=[roles(Role.regional_coordinator)])
-    async def edit(self, municipality_id: UUID) -> Template:
+    async def edit(self, municipality_id: FromPath[UUID]) -> Template:
         municipality = await logic.get_municipality(municipality_id)
         return page("tenants/municipality_form.html", name=municipality["name"], errors={}, municipality=municipality)
 
     @post("/{municipality_id:uuid}/edit", guards=[roles(Role.regional_coordinator)])
     async def update(
-        self, request: Request[Any, Any, Any], principal: Principal, municipality_id: UUID
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], municipality_id: FromPath[UUID]
     ) -> Template | Redirect:
         municipality = await logic.get_municipality(municipality_id)
         name = str((await request.form()).get("name", ""))
@@ -187,7 +197,7 @@ class MunicipalityPages(Controller):
         return see_other("/municipalities")
 
 
-async def _organization_form_context(principal: Principal) -> dict[str, Any]:
+async def _organization_form_context(principal: NamedDependency[Principal]) -> dict[str, Any]:
     municipalities = await logic.list_municipalities()
     if principal.role == Role.municipal_coordinator:
         municipalities = [m for m in municipalities if m["id"] == principal.scope.municipality_id]
@@ -199,7 +209,7 @@ class OrganizationPages(Controller):
     guards = [roles(*COORDINATORS)]
 
     @get("/")
-    async def index(self, municipality: UUID | None = None, q: str = "") -> Template:
+    async def index(self, municipality: FromQuery[UUID | None] = None, q: FromQuery[str] = "") -> Template:
         organizations = await logic.list_organizations(municipality, q)
         municipalities = await logic.list_municipalities()
         names = {m["id"]: m["name"] for m in municipalities}
@@ -214,7 +224,7 @@ class OrganizationPages(Controller):
         )
 
     @get("/new")
-    async def new(self, principal: Principal, municipality: UUID | None = None) -> Template:
+    async def new(self, principal: NamedDependency[Principal], municipality: FromQuery[UUID | None] = None) -> Template:
         form = OrganizationForm(municipality_id=str(municipality or principal.scope.municipality_id or ""))
         return page(
             "tenants/organization_form.html",
@@ -225,7 +235,9 @@ class OrganizationPages(Controller):
         )
 
     @post("/new")
-    async def create(self, request: Request[Any, Any, Any], principal: Principal) -> Template | Redirect:
+    async def create(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> Template | Redirect:
         form = await form_into(request, OrganizationForm)
         try:
             organization_id = await logic.save_organization(principal, form)
@@ -242,7 +254,7 @@ class OrganizationPages(Controller):
         return see_other(f"/organizations/{organization_id}")
 
     @get("/{organization_id:uuid}")
-    async def card(self, organization_id: UUID) -> Template:
+    async def card(self, organization_id: FromPath[UUID]) -> Template:
         organization = await logic.get_organization(organization_id)
         municipality = await logic.get_municipality(organization["municipality_id"])
         people = await logic.list_people(organization_id)
@@ -255,7 +267,7 @@ class OrganizationPages(Controller):
         )
 
     @get("/{organization_id:uuid}/edit")
-    async def edit(self, principal: Principal, organization_id: UUID) -> Template:
+    async def edit(self, principal: NamedDependency[Principal], organization_id: FromPath[UUID]) -> Template:
         organization = await logic.get_organization(organization_id)
         return page(
             "tenants/organization_form.html",
@@ -267,7 +279,7 @@ class OrganizationPages(Controller):
 
     @post("/{organization_id:uuid}/edit")
     async def update(
-        self, request: Request[Any, Any, Any], principal: Principal, organization_id: UUID
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], organization_id: FromPath[UUID]
     ) -> Template | Redirect:
         organization = await logic.get_organization(organization_id)
         form = await form_into(request, OrganizationForm)
@@ -286,7 +298,7 @@ class OrganizationPages(Controller):
         return see_other(f"/organizations/{organization_id}")
 
 
-async def _invitation_context(principal: Principal) -> dict[str, Any]:
+async def _invitation_context(principal: NamedDependency[Principal]) -> dict[str, Any]:
     assert principal.role is not None
     invitable = INVITABLE.get(principal.role, ())
     context: dict[str, Any] = {"roles": [(r.value, ROLE_LABELS[r]) for r in invitable]}
@@ -301,18 +313,22 @@ class InvitationPages(Controller):
     guards = [roles(*INVITERS)]
 
     @get("/")
-    async def index(self, settings: Settings) -> Template:
+    async def index(self, settings: NamedDependency[Settings]) -> Template:
         invitations = await logic.list_invitations()
         return page("tenants/invitations.html", invitations=invitations, now=logic.now())
 
     @get("/new")
-    async def new(self, principal: Principal, organization: UUID | None = None) -> Template:
+    async def new(self, principal: NamedDependency[Principal], organization: FromQuery[UUID | None] = None) -> Template:
         form = InvitationForm(organization_id=str(organization or ""))
         return page("tenants/invitation_form.html", form=form, errors={}, **await _invitation_context(principal))
 
     @post("/new")
     async def create(
-        self, request: Request[Any, Any, Any], principal: Principal, settings: Settings, redis: ArqRedis
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        settings: NamedDependency[Settings],
+        redis: NamedDependency[ArqRedis],
     ) -> Template:
         form = await form_into(request, InvitationForm)
         try:
@@ -340,7 +356,7 @@ class InvitationAcceptPages(Controller):
     path = "/invite"
 
     @get("/{token:str}", guards=[public])
-    async def show(self, token: str) -> Template:
+    async def show(self, token: FromPath[str]) -> Template:
         try:
             _, pending = await logic.open_invitation(token)
         except InvitationUnusable as exc:
@@ -348,7 +364,7 @@ class InvitationAcceptPages(Controller):
         return page("tenants/invitation_accept.html", pending=pending, errors={}, problem="")
 
     @post("/{token:str}", guards=[public])
-    async def accept(self, request: Request[Any, Any, Any], token: str) -> Template | Redirect:
+    async def accept(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template | Redirect:
         form = await request.form()
         try:
             user_id = await logic.accept_invitation(
@@ -424,7 +440,7 @@ class AcceptIn:
     password: str
 
 
-def _me(principal: Principal) -> MeOut:
+def _me(principal: NamedDependency[Principal]) -> MeOut:
     def out(r: Any) -> RoleOut:
         return RoleOut(
             r.key,
@@ -451,7 +467,13 @@ class AuthApi(Controller):
     tags = ["Вход"]
 
     @post("/login", guards=[public], status_code=200)
-    async def login(self, request: Request[Any, Any, Any], data: LoginIn, redis: ArqRedis, settings: Settings) -> MeOut:
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[LoginIn],
+        redis: NamedDependency[ArqRedis],
+        settings: NamedDependency[Settings],
+    ) -> MeOut:
         """Sets the same session cookie the pages use."""
         error = await sign_in(request, redis, settings, data.email, data.password)
         if error:
@@ -471,11 +493,13 @@ class MeApi(Controller):
     tags = ["Вход"]
 
     @get("/", guards=[signed_in])
-    async def me(self, principal: Principal) -> MeOut:
+    async def me(self, principal: NamedDependency[Principal]) -> MeOut:
         return _me(principal)
 
     @put("/active-role", guards=[signed_in])
-    async def switch(self, request: Request[Any, Any, Any], principal: Principal, data: ActiveRoleIn) -> MeOut:
+    async def switch(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], data: JSONBody[ActiveRoleIn]
+    ) -> MeOut:
         if not any(r.key == data.role for r in principal.roles):
             raise ValidationFailed({"role": "Нет такой роли у пользователя"})
         request.session["role"] = data.role
@@ -493,16 +517,18 @@ class MunicipalityApi(Controller):
         return [_jsonable(m) for m in await logic.list_municipalities()]
 
     @post("/", guards=[roles(Role.regional_coordinator)])
-    async def create(self, principal: Principal, data: MunicipalityIn) -> dict[str, Any]:
+    async def create(self, principal: NamedDependency[Principal], data: JSONBody[MunicipalityIn]) -> dict[str, Any]:
         municipality_id = await logic.save_municipality(principal, data.name)
         return _jsonable(await logic.get_municipality(municipality_id))
 
     @get("/{municipality_id:uuid}", guards=[roles(*COORDINATORS)])
-    async def show(self, municipality_id: UUID) -> dict[str, Any]:
+    async def show(self, municipality_id: FromPath[UUID]) -> dict[str, Any]:
         return _jsonable(await logic.get_municipality(municipality_id))
 
     @put("/{municipality_id:uuid}", guards=[roles(Role.regional_coordinator)])
-    async def update(self, principal: Principal, municipality_id: UUID, data: MunicipalityIn) -> dict[str, Any]:
+    async def update(
+        self, principal: NamedDependency[Principal], municipality_id: FromPath[UUID], data: JSONBody[MunicipalityIn]
+    ) -> dict[str, Any]:
         await logic.save_municipality(principal, data.name, municipality_id)
         return _jsonable(await logic.get_municipality(municipality_id))
 
@@ -512,21 +538,23 @@ class OrganizationApi(Controller):
     tags = ["Организации"]
 
     @get("/", guards=[roles(*COORDINATORS)])
-    async def index(self, municipality: UUID | None = None, q: str = "") -> list[dict[str, Any]]:
+    async def index(self, municipality: FromQuery[UUID | None] = None, q: FromQuery[str] = "") -> list[dict[str, Any]]:
         return [_jsonable(o) for o in await logic.list_organizations(municipality, q)]
 
     @post("/", guards=[roles(*COORDINATORS)])
-    async def create(self, principal: Principal, data: OrganizationForm) -> dict[str, Any]:
+    async def create(self, principal: NamedDependency[Principal], data: JSONBody[OrganizationForm]) -> dict[str, Any]:
         organization_id = await logic.save_organization(principal, data)
         return _jsonable(await logic.get_organization(organization_id))
 
     @get("/{organization_id:uuid}", guards=[signed_in])
-    async def show(self, organization_id: UUID) -> dict[str, Any]:
+    async def show(self, organization_id: FromPath[UUID]) -> dict[str, Any]:
         """Any role sees the organizations its scope holds; others answer 404."""
         return _jsonable(await logic.get_organization(organization_id))
 
     @put("/{organization_id:uuid}", guards=[roles(*COORDINATORS)])
-    async def update(self, principal: Principal, organization_id: UUID, data: OrganizationForm) -> dict[str, Any]:
+    async def update(
+        self, principal: NamedDependency[Principal], organization_id: FromPath[UUID], data: JSONBody[OrganizationForm]
+    ) -> dict[str, Any]:
         await logic.save_organization(principal, data, organization_id)
         return _jsonable(await logic.get_organization(organization_id))
 
@@ -541,7 +569,11 @@ class InvitationApi(Controller):
 
     @post("/", guards=[roles(*INVITERS)])
     async def create(
-        self, principal: Principal, data: InvitationForm, settings: Settings, redis: ArqRedis
+        self,
+        principal: NamedDependency[Principal],
+        data: JSONBody[InvitationForm],
+        settings: NamedDependency[Settings],
+        redis: NamedDependency[ArqRedis],
     ) -> dict[str, Any]:
         invitation_id, token = await logic.create_invitation(
             principal, data, settings.secret_key, settings.invitation_ttl_hours
@@ -551,7 +583,7 @@ class InvitationApi(Controller):
         return {**_jsonable(invitation), "link": f"{settings.base_url}/invite/{token}"}
 
     @post("/accept", guards=[public], status_code=200)
-    async def accept(self, request: Request[Any, Any, Any], data: AcceptIn) -> MeOut:
+    async def accept(self, request: Request[Any, Any, Any], data: JSONBody[AcceptIn]) -> MeOut:
         try:
             user_id = await logic.accept_invitation(data.token, data.password)
         except InvitationUnusable as exc:

@@ -21,7 +21,8 @@ async def demo(app: Any) -> dict[str, Any]:
             """SELECT (SELECT count(*) FROM municipality WHERE region_id = $1) AS municipalities,
                       (SELECT count(*) FROM organization WHERE region_id = $1) AS organizations,
                       (SELECT count(DISTINCT kind) FROM organization WHERE region_id = $1) AS kinds,
-                      (SELECT count(*) FROM membership WHERE region_id = $1) AS memberships""",
+                      (SELECT count(*) FROM membership WHERE region_id = $1) AS memberships,
+                      (SELECT count(*) FROM invitation WHERE region_id = $1) AS invitations""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -32,6 +33,7 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["organizations"] >= 12
     assert demo["kinds"] == 5
     assert demo["memberships"] == 5
+    assert demo["invitations"] == 2
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])

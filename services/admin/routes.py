@@ -7,6 +7,7 @@ from datetime import datetime
 
 from arq import ArqRedis
 from litestar import Router, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from shared.auth import roles
@@ -25,7 +26,7 @@ class FailedJobOut:
     error: str
 
 
-async def _failures(redis: ArqRedis) -> list[FailedJobOut]:
+async def _failures(redis: NamedDependency[ArqRedis]) -> list[FailedJobOut]:
     return [
         FailedJobOut(
             job_id=r.job_id or "",
@@ -40,12 +41,12 @@ async def _failures(redis: ArqRedis) -> list[FailedJobOut]:
 
 
 @get("/admin/jobs", guards=[roles(Role.platform_admin)], include_in_schema=False)
-async def jobs_page(redis: ArqRedis) -> Template:
+async def jobs_page(redis: NamedDependency[ArqRedis]) -> Template:
     return page("admin/jobs.html", failures=await _failures(redis))
 
 
 @get("/api/v1/admin/failed-jobs", guards=[roles(Role.platform_admin)], tags=["Администрирование"])
-async def jobs_api(redis: ArqRedis) -> list[FailedJobOut]:
+async def jobs_api(redis: NamedDependency[ArqRedis]) -> list[FailedJobOut]:
     return await _failures(redis)
 
 

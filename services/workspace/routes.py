@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Router, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 
 from shared.auth import roles
@@ -14,7 +15,7 @@ from tenants.tables import ORGANIZATION_ROLES
 
 
 @get("/workspace", guards=[roles(*ORGANIZATION_ROLES)])
-async def workspace_home(principal: Principal) -> Template:
+async def workspace_home(principal: NamedDependency[Principal]) -> Template:
     organization_id = principal.scope.organization_id
     if organization_id is None:
         raise NotFound()

@@ -1,0 +1,27 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".menu-toggle");
+  const nav = document.getElementById("nav");
+  if (toggle && nav) {
+    toggle.addEventListener("click", () => {
+      const open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
+  const roleSwitch = document.getElementById("role-select");
+  if (roleSwitch) roleSwitch.addEventListener("change", () => roleSwitch.form.submit());
+
+  // Fields that apply only to some roles (data-for-roles="head curator") follow the chosen role.
+  const role = document.getElementById("f-role");
+  if (role) {
+    const sync = () => {
+      document.querySelectorAll("[data-for-roles]").forEach((el) => {
+        const show = !role.value || el.dataset.forRoles.split(" ").includes(role.value);
+        el.hidden = !show;
+        el.querySelectorAll("select, input").forEach((input) => { input.disabled = !show; });
+      });
+    };
+    role.addEventListener("change", sync);
+    sync();
+  }
+});
