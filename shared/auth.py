@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 
 from shared.errors import Forbidden
 from tenants.access import Principal
-from tenants.tables import Role
+from tenants.roles import Role
 
 if TYPE_CHECKING:
     from litestar import Litestar

@@ -6,36 +6,11 @@ import argparse
 import asyncio
 import logging
 import os
-import secrets
-import signal
-import subprocess
 import sys
-import time
-from pathlib import Path
-from types import FrameType
 
 from shared.settings import ROOT
 
 DATA_DIR = ROOT / ".data"
-
-
-def _load_env_file(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
-    return {k.strip(): v.strip() for k, v in pairs}
-
-
-def local_secrets() -> dict[str, str]:
-    """Generated once per checkout under .data/ (never committed), so sessions and links survive restarts."""
-    path = DATA_DIR / "local.env"
-    values = _load_env_file(path)
-    for name in ("SECRET_KEY", "OWNER_PASSWORD", "APP_PASSWORD"):
-        values.setdefault(name, secrets.token_urlsafe(32))
-    DATA_DIR.mkdir(exist_ok=True)
-    path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
-    path.chmod(0o600)
-    return values
 
 
 def _logging() -> None:
@@ -125,93 +100,16 @@ def cmd_worker(_: argparse.Namespace) -> None:
     run_worker(worker_settings())
 
 
-def cmd_run(args: argparse.Namespace) -> None:
+def cmd_run(_: argparse.Namespace) -> None:
     """Everything for a local demo: embedded PostgreSQL and Redis, migrations, demo data, web, worker, mail sink."""
-    from infra.embedded import EmbeddedServers
+    from infra.local import run_local
+    from tenants.demo_accounts import DEMO_LOGINS, PASSWORD
+    from tenants.roles import ROLE_LABELS
 
-    values = local_secrets()
-    env = dict(os.environ)
-    env.setdefault("SECRET_KEY", values["SECRET_KEY"])
-    port = int(env.get("PORT", "8000"))
-    env.setdefault("BASE_URL", f"http://127.0.0.1:{port}")
-    servers: EmbeddedServers | None = None
-    children: list[subprocess.Popen[bytes]] = []
-
-    def stop(*_: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-        if servers:
-            servers.stop()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
-    try:
-        if not (env.get("DATABASE_URL") and env.get("REDIS_URL")):
-            print("Starting embedded PostgreSQL and Redis under .data/ …", flush=True)
-            servers = EmbeddedServers(DATA_DIR, pg_port=54329, redis_port=63799)
-            services = servers.start()
-            from infra.bootstrap import bootstrap
-
-            asyncio.run(bootstrap(services.admin_dsn, "nastavnik", values["OWNER_PASSWORD"], values["APP_PASSWORD"]))
-            base = f"127.0.0.1:{services.pg_port}/nastavnik"
-            env["DATABASE_URL"] = f"postgresql://nastavnik_app:{values['APP_PASSWORD']}@{base}"
-            env["MIGRATION_DATABASE_URL"] = f"postgresql://nastavnik_owner:{values['OWNER_PASSWORD']}@{base}"
-            env["REDIS_URL"] = services.redis_url
-        if "SMTP_HOST" not in env:
-            mail_dir = DATA_DIR / "mail"
-            for part in ("new", "cur", "tmp"):  # a Maildir
-                (mail_dir / part).mkdir(parents=True, exist_ok=True)
-            from infra.embedded import free_port
-
-            smtp_port = free_port(10025)
-            children.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "aiosmtpd",
-                        "-n",
-                        "-l",
-                        f"127.0.0.1:{smtp_port}",
-                        "-c",
-                        "aiosmtpd.handlers.Mailbox",
-                        str(mail_dir),
-                    ],
-                )
-            )
-            env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port))
-        os.environ.update(env)
-        nastavnik = [sys.executable, "-m", "shared.cli"]
-        subprocess.run([*nastavnik, "migrate"], env=env, check=True)
-        subprocess.run([*nastavnik, "seed-demo"], env=env, check=True)
-        children.append(subprocess.Popen([*nastavnik, "worker"], env=env))
-        children.append(subprocess.Popen([*nastavnik, "serve", "--port", str(port)], env=env))
-        _banner(port)
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        print("A process stopped; shutting down.", flush=True)
-    except KeyboardInterrupt:
-        print("\nStopping …", flush=True)
-    finally:
-        stop()
-
-
-def _banner(port: int) -> None:
-    from tenants.access import ROLE_LABELS
-    from tenants.demo import DEMO_LOGINS, PASSWORD
-
-    lines = [f"\n  Наставник: http://127.0.0.1:{port}\n", f"  Demo logins (password {PASSWORD}):"]
+    lines = ["\n  Наставник: http://127.0.0.1:{port}\n", f"  Demo logins (password {PASSWORD}):"]
     lines += [f"    {email:<28} {ROLE_LABELS[role]}" for email, role in DEMO_LOGINS]
     lines += ["  Outgoing mail is saved to .data/mail/ (Maildir).", "  Ctrl-C stops everything.\n"]
-    print("\n".join(lines), flush=True)
+    run_local(DATA_DIR, "\n".join(lines))
 
 
 def main(argv: list[str] | None = None) -> None:

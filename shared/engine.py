@@ -7,5 +7,6 @@ from piccolo.engine.postgres import PostgresEngine
 
 DB = PostgresEngine(
     config={"dsn": os.environ.get("PICCOLO_DSN") or os.environ.get("DATABASE_URL", "postgresql:///nastavnik")},
+    extensions=(),  # the schema uses gen_random_uuid(), built in; the app role may not create extensions
     log_queries=False,
 )

@@ -10,8 +10,7 @@ from litestar.template.config import TemplateConfig
 
 from shared import i18n
 from shared.settings import ROOT
-from tenants.access import ROLE_LABELS
-from tenants.tables import Role
+from tenants.roles import ROLE_LABELS, Role
 
 
 def template_dirs() -> list[Path | PathLike[Any] | str]:

@@ -6,17 +6,8 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from shared.db import Level, Scope, rescope
-from tenants.tables import Membership, Municipality, Organization, Region, Role, User
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.platform_admin: "Администратор платформы",
-    Role.regional_coordinator: "Региональный координатор",
-    Role.municipal_coordinator: "Муниципальный координатор",
-    Role.head: "Руководитель организации",
-    Role.curator: "Куратор",
-    Role.mentor: "Наставник",
-    Role.mentee: "Наставляемый",
-}
+from tenants.roles import ROLE_LABELS, Role
+from tenants.tables import Membership, Municipality, Organization, Region, User
 
 ROLE_ORDER = list(ROLE_LABELS)
 

@@ -7,10 +7,11 @@ from datetime import timedelta
 from uuid import UUID
 
 from tenants import logic
-from tenants.tables import Invitation, Municipality, Organization, OrganizationKind, Role
+from tenants.demo_accounts import ACCOUNTS, ADMIN, PASSWORD
+from tenants.roles import OrganizationKind, Role
+from tenants.tables import Invitation, Municipality, Organization
 
 REGION_NAME = "Демонстрационный регион"
-PASSWORD = "demo12345"  # noqa: S105 - the documented demo password, created only by seed-demo
 
 K = OrganizationKind
 MUNICIPALITIES: dict[str, list[tuple[K, str, str, str, str]]] = {
@@ -120,16 +121,6 @@ MUNICIPALITIES: dict[str, list[tuple[K, str, str, str, str]]] = {
     ],
 }
 
-# email, surname, name, patronymic, role, municipality index, organization short name
-ACCOUNTS = [
-    ("region@demo.local", "Соколова", "Татьяна", "Владимировна", Role.regional_coordinator, None, None),
-    ("municipality@demo.local", "Морозов", "Алексей", "Игоревич", Role.municipal_coordinator, 0, None),
-    ("curator1@demo.local", "Васильева", "Марина", "Андреевна", Role.curator, 0, "МБОУ «СОШ № 1»"),
-    ("curator2@demo.local", "Кузнецов", "Олег", "Дмитриевич", Role.curator, 1, "МОУ «Озёрская СШ»"),
-    ("head1@demo.local", "Смирнова", "Елена", "Викторовна", Role.head, 0, "МБОУ «СОШ № 1»"),
-]
-ADMIN = ("admin@demo.local", "Администратор", "Платформы", "")
-
 
 async def seed_demo() -> UUID:
     """Idempotent: finds what exists by name or e-mail and adds only what is missing. Runs under a platform scope."""
@@ -195,12 +186,13 @@ async def seed_demo() -> UUID:
             )
             organizations[short_name] = (created[0]["id"], municipality_id)
 
-    for email, surname, name, patronymic, role, m_index, org_name in ACCOUNTS:
+    for email, surname, name, patronymic, roles in ACCOUNTS:
         user_id = await logic.ensure_user(email, PASSWORD, surname, name, patronymic)
-        organization_id, municipality_id = organizations[org_name] if org_name else (None, None)
-        if m_index is not None and municipality_id is None:
-            municipality_id = municipality_ids[m_index]
-        await logic.ensure_membership(user_id, role, region_id, municipality_id, organization_id)
+        for role, m_index, org_name in roles:
+            organization_id, municipality_id = organizations[org_name] if org_name else (None, None)
+            if m_index is not None and municipality_id is None:
+                municipality_id = municipality_ids[m_index]
+            await logic.ensure_membership(user_id, role, region_id, municipality_id, organization_id)
     await logic.ensure_user(*ADMIN[:1], PASSWORD, *ADMIN[1:], platform_admin=True)
     await _seed_invitations(region_id, organizations)
     return region_id
@@ -247,6 +239,3 @@ async def _seed_invitations(region_id: UUID, organizations: dict[str, tuple[UUID
                 send_error="",
             )
         ).run()
-
-
-DEMO_LOGINS = [(email, role) for email, *_, role, _m, _o in ACCOUNTS] + [(ADMIN[0], Role.platform_admin)]

@@ -12,9 +12,10 @@ from shared.db import Scope, tenant_transaction
 from shared.i18n import format_datetime
 from shared.jobs import JOB_MAX_TRIES
 from shared.mail import send_mail
-from tenants.access import ROLE_LABELS, full_name
+from tenants.access import full_name
 from tenants.logic import get_invitation, invitation_token, now
-from tenants.tables import Invitation, Organization, Role
+from tenants.roles import ROLE_LABELS, Role
+from tenants.tables import Invitation, Organization
 
 
 async def enqueue_invitation(redis: ArqRedis, region_id: UUID, invitation_id: UUID) -> None:

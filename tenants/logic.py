@@ -16,24 +16,8 @@ from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import sort_key
 from shared.passwords import hash_password, password_problem, verify_password
 from tenants.access import Principal, full_name
-from tenants.tables import (
-    Invitation,
-    Membership,
-    Municipality,
-    Organization,
-    OrganizationKind,
-    Region,
-    Role,
-    User,
-)
-
-KIND_LABELS: dict[OrganizationKind, str] = {
-    OrganizationKind.school: "Общеобразовательная организация",
-    OrganizationKind.college: "Профессиональная образовательная организация (СПО)",
-    OrganizationKind.additional: "Организация дополнительного образования",
-    OrganizationKind.municipal_body: "Муниципальный орган управления образованием",
-    OrganizationKind.employer: "Работодатель / партнёр",
-}
+from tenants.roles import KIND_LABELS, OrganizationKind, Role
+from tenants.tables import Invitation, Membership, Municipality, Organization, Region, User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")

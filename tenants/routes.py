@@ -20,10 +20,10 @@ from shared.i18n import plural
 from shared.pages import form_into, page, safe_next, see_other
 from shared.settings import Settings
 from tenants import logic
-from tenants.access import ROLE_LABELS, Principal, load_principal
+from tenants.access import Principal, load_principal
 from tenants.jobs import enqueue_invitation
 from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, InvitationUnusable, OrganizationForm
-from tenants.tables import Role
+from tenants.roles import ROLE_LABELS, OrganizationKind, Role
 
 COORDINATORS = (Role.regional_coordinator, Role.municipal_coordinator)
 INVITERS = tuple(INVITABLE)
@@ -150,7 +150,7 @@ class RegionPages(Controller):
             "tenants/region.html",
             municipalities=municipalities,
             organizations_total=len(organizations),
-            by_kind=[(KIND_LABELS[logic.OrganizationKind(k)], by_kind.get(k, 0)) for k in logic.OrganizationKind],
+            by_kind=[(KIND_LABELS[k], by_kind.get(k, 0)) for k in OrganizationKind],
             region_name=principal.active.place if principal.active else "",
         )
 

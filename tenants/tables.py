@@ -6,33 +6,11 @@ these classes are the query side.
 
 from __future__ import annotations
 
-import enum
-
 from piccolo.columns import UUID, Boolean, Bytea, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from shared.engine import DB
-
-
-class OrganizationKind(enum.StrEnum):
-    school = "school"
-    college = "college"
-    additional = "additional"
-    municipal_body = "municipal_body"
-    employer = "employer"
-
-
-class Role(enum.StrEnum):
-    platform_admin = "platform_admin"
-    regional_coordinator = "regional_coordinator"
-    municipal_coordinator = "municipal_coordinator"
-    head = "head"
-    curator = "curator"
-    mentor = "mentor"
-    mentee = "mentee"
-
-
-ORGANIZATION_ROLES = (Role.head, Role.curator, Role.mentor, Role.mentee)
+from tenants.roles import OrganizationKind, Role
 
 
 class Region(Table, tablename="region", db=DB):

@@ -62,7 +62,8 @@ async def make_tenant(label: str) -> Tenant:
     from shared.db import Level, Scope, tenant_transaction
     from shared.i18n import sort_key
     from tenants import logic
-    from tenants.tables import Municipality, Organization, Role
+    from tenants.roles import Role
+    from tenants.tables import Municipality, Organization
 
     tag = uuid.uuid4().hex[:6]
     async with tenant_transaction(Scope(Level.platform)):

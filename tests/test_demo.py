@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from shared.db import Level, Scope, current_connection, tenant_transaction
-from tenants.demo import DEMO_LOGINS, PASSWORD, REGION_NAME, seed_demo
+from tenants.demo import REGION_NAME, seed_demo
+from tenants.demo_accounts import DEMO_LOGINS, PASSWORD
 from tests.helpers import Tenant, login_api, login_page, make_client
 
 
@@ -32,7 +33,7 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["municipalities"] == 3
     assert demo["organizations"] >= 12
     assert demo["kinds"] == 5
-    assert demo["memberships"] == 5
+    assert demo["memberships"] == 6
     assert demo["invitations"] == 2
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from shared.db import Scope, current_connection, tenant_transaction
+from tenants import logic
 from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, post_form
 
 
@@ -102,9 +105,28 @@ async def test_municipality_names_are_unique_in_a_region(app: Any, tenant_a: Ten
         assert renamed.status_code == 200 and renamed.json()["name"] == "Заречный округ"
 
 
-async def test_a_server_error_shows_no_trace(app: Any, tenant_a: Tenant) -> None:
+async def test_a_malformed_query_is_a_400(app: Any, tenant_a: Tenant) -> None:
     async with make_client(app) as client:
         await login_api(client, tenant_a.regional, PASSWORD)
         response = await client.get("/organizations?municipality=not-a-uuid")
         assert response.status_code == 400
-        assert "Traceback" not in response.text
+        assert "Некорректный запрос" in response.text or "Проверьте данные" in response.text
+
+
+async def test_a_server_error_shows_no_trace_and_logs_no_data(
+    app: Any, tenant_a: Tenant, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("secret personal detail: Иванов Иван, СНИЛС 112-233-445 95")
+
+    monkeypatch.setattr(logic, "list_municipalities", broken)
+    async with make_client(app) as client:
+        await login_api(client, tenant_a.regional, PASSWORD)
+        page = await client.get("/municipalities")
+        assert page.status_code == 500
+        assert "Что-то пошло не так" in page.text
+        api = await client.get("/api/v1/municipalities")
+        assert api.status_code == 500
+        assert set(api.json()) == {"detail"}
+    for text in (page.text, api.text, caplog.text):
+        assert "Traceback" not in text and "Иванов" not in text and "secret" not in text

@@ -13,7 +13,7 @@ from litestar.response import Template
 from shared.auth import roles
 from shared.jobs import failed_jobs
 from shared.pages import page
-from tenants.tables import Role
+from tenants.roles import Role
 
 
 @dataclass

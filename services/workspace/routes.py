@@ -11,7 +11,7 @@ from shared.errors import NotFound
 from shared.pages import page
 from tenants import logic
 from tenants.access import Principal
-from tenants.tables import ORGANIZATION_ROLES
+from tenants.roles import ORGANIZATION_ROLES
 
 
 @get("/workspace", guards=[roles(*ORGANIZATION_ROLES)])

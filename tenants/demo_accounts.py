@@ -1,0 +1,24 @@
+"""The documented demo logins; no database imports, so the launcher can print them."""
+
+from tenants.roles import Role
+
+PASSWORD = "demo12345"  # noqa: S105 - the documented demo password, created only by seed-demo
+
+# e-mail, surname, name, patronymic, then each role: (role, municipality index, organization short name).
+ACCOUNTS: list[tuple[str, str, str, str, list[tuple[Role, int | None, str | None]]]] = [
+    ("region@demo.local", "Соколова", "Татьяна", "Владимировна", [(Role.regional_coordinator, None, None)]),
+    ("municipality@demo.local", "Морозов", "Алексей", "Игоревич", [(Role.municipal_coordinator, 0, None)]),
+    ("curator1@demo.local", "Васильева", "Марина", "Андреевна", [(Role.curator, 0, "МБОУ «СОШ № 1»")]),
+    # A curator who also mentors in his school: the role switcher in the header has something to switch.
+    (
+        "curator2@demo.local",
+        "Кузнецов",
+        "Олег",
+        "Дмитриевич",
+        [(Role.curator, 1, "МОУ «Озёрская СШ»"), (Role.mentor, 1, "МОУ «Озёрская СШ»")],
+    ),
+    ("head1@demo.local", "Смирнова", "Елена", "Викторовна", [(Role.head, 0, "МБОУ «СОШ № 1»")]),
+]
+ADMIN = ("admin@demo.local", "Администратор", "Платформы", "")
+
+DEMO_LOGINS = [(email, roles[0][0]) for email, *_, roles in ACCOUNTS] + [(ADMIN[0], Role.platform_admin)]

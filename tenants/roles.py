@@ -1,0 +1,43 @@
+"""Roles and kinds of organization: plain data, importable without a database."""
+
+import enum
+
+
+class OrganizationKind(enum.StrEnum):
+    school = "school"
+    college = "college"
+    additional = "additional"
+    municipal_body = "municipal_body"
+    employer = "employer"
+
+
+class Role(enum.StrEnum):
+    platform_admin = "platform_admin"
+    regional_coordinator = "regional_coordinator"
+    municipal_coordinator = "municipal_coordinator"
+    head = "head"
+    curator = "curator"
+    mentor = "mentor"
+    mentee = "mentee"
+
+
+ORGANIZATION_ROLES = (Role.head, Role.curator, Role.mentor, Role.mentee)
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.platform_admin: "Администратор платформы",
+    Role.regional_coordinator: "Региональный координатор",
+    Role.municipal_coordinator: "Муниципальный координатор",
+    Role.head: "Руководитель организации",
+    Role.curator: "Куратор",
+    Role.mentor: "Наставник",
+    Role.mentee: "Наставляемый",
+}
+
+KIND_LABELS: dict[OrganizationKind, str] = {
+    OrganizationKind.school: "Общеобразовательная организация",
+    OrganizationKind.college: "Профессиональная образовательная организация (СПО)",
+    OrganizationKind.additional: "Организация дополнительного образования",
+    OrganizationKind.municipal_body: "Муниципальный орган управления образованием",
+    OrganizationKind.employer: "Работодатель / партнёр",
+}
