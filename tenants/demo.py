@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
 from uuid import UUID
 
+from shared.db import Level, Scope, rescope
+from shared.settings import get_settings
 from tenants import logic
+from tenants.access import load_principal
 from tenants.demo_accounts import ACCOUNTS, ADMIN, PASSWORD
 from tenants.roles import OrganizationKind, Role
 from tenants.tables import Invitation, Municipality, Organization
@@ -214,28 +215,21 @@ INVITATIONS = [
 
 
 async def _seed_invitations(region_id: UUID, organizations: dict[str, tuple[UUID, UUID]]) -> None:
+    """Made through the same rules as a coordinator's or curator's, then marked as mailed."""
+    settings = get_settings()
     for inviter, email, role, org_name, surname, name, patronymic in INVITATIONS:
         if await Invitation.exists().where(Invitation.email == email).run():
             continue
-        organization_id, municipality_id = organizations[org_name]
         inviter_id = await logic.ensure_user(inviter, PASSWORD, "", "")
-        created = logic.now()
-        await Invitation.insert(
-            Invitation(
-                region_id=region_id,
-                email=email,
-                role=role,
-                municipality_id=municipality_id,
-                organization_id=organization_id,
-                surname=surname,
-                name=name,
-                patronymic=patronymic,
-                token_hash=logic.token_hash(secrets.token_urlsafe(32)),
-                expires_at=created + timedelta(days=3),
-                created_by=inviter_id,
-                created_at=created,
-                sent_at=created,
-                send_attempts=1,
-                send_error="",
-            )
-        ).run()
+        principal = await load_principal(inviter_id, None)
+        assert principal is not None
+        form = logic.InvitationForm(email, role, surname, name, patronymic, str(organizations[org_name][0]))
+        invitation_id, _ = await logic.create_invitation(
+            principal, form, settings.secret_key, settings.invitation_ttl_hours
+        )
+        await (
+            Invitation.update({Invitation.sent_at: logic.now(), Invitation.send_attempts: 1})
+            .where(Invitation.id == invitation_id)
+            .run()
+        )
+    await rescope(Scope(Level.platform))

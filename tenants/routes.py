@@ -197,11 +197,24 @@ class MunicipalityPages(Controller):
         return see_other("/municipalities")
 
 
-async def _organization_form_context(principal: NamedDependency[Principal]) -> dict[str, Any]:
+async def _organization_form(
+    principal: Principal,
+    form: OrganizationForm,
+    organization: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Template:
     municipalities = await logic.list_municipalities()
     if principal.role == Role.municipal_coordinator:
         municipalities = [m for m in municipalities if m["id"] == principal.scope.municipality_id]
-    return {"municipalities": municipalities, "kinds": KIND_LABELS}
+    return page(
+        "tenants/organization_form.html",
+        422 if errors else 200,
+        form=form,
+        errors=errors or {},
+        organization=organization,
+        municipalities=municipalities,
+        kinds=KIND_LABELS,
+    )
 
 
 class OrganizationPages(Controller):
@@ -226,13 +239,7 @@ class OrganizationPages(Controller):
     @get("/new")
     async def new(self, principal: NamedDependency[Principal], municipality: FromQuery[UUID | None] = None) -> Template:
         form = OrganizationForm(municipality_id=str(municipality or principal.scope.municipality_id or ""))
-        return page(
-            "tenants/organization_form.html",
-            form=form,
-            errors={},
-            organization=None,
-            **await _organization_form_context(principal),
-        )
+        return await _organization_form(principal, form)
 
     @post("/new")
     async def create(
@@ -242,14 +249,7 @@ class OrganizationPages(Controller):
         try:
             organization_id = await logic.save_organization(principal, form)
         except ValidationFailed as exc:
-            return page(
-                "tenants/organization_form.html",
-                422,
-                form=form,
-                errors=exc.errors,
-                organization=None,
-                **await _organization_form_context(principal),
-            )
+            return await _organization_form(principal, form, errors=exc.errors)
         flash(request, "Организация добавлена", category="success")
         return see_other(f"/organizations/{organization_id}")
 
@@ -269,13 +269,7 @@ class OrganizationPages(Controller):
     @get("/{organization_id:uuid}/edit")
     async def edit(self, principal: NamedDependency[Principal], organization_id: FromPath[UUID]) -> Template:
         organization = await logic.get_organization(organization_id)
-        return page(
-            "tenants/organization_form.html",
-            form=OrganizationForm.from_row(organization),
-            errors={},
-            organization=organization,
-            **await _organization_form_context(principal),
-        )
+        return await _organization_form(principal, OrganizationForm.from_row(organization), organization)
 
     @post("/{organization_id:uuid}/edit")
     async def update(
@@ -286,14 +280,7 @@ class OrganizationPages(Controller):
         try:
             await logic.save_organization(principal, form, organization_id)
         except ValidationFailed as exc:
-            return page(
-                "tenants/organization_form.html",
-                422,
-                form=form,
-                errors=exc.errors,
-                organization=organization,
-                **await _organization_form_context(principal),
-            )
+            return await _organization_form(principal, form, organization, exc.errors)
         flash(request, "Изменения сохранены", category="success")
         return see_other(f"/organizations/{organization_id}")
 
