@@ -33,17 +33,24 @@ class Scope:
     region_id: UUID | None = None
     municipality_id: UUID | None = None
     organization_id: UUID | None = None
-    # Narrow lookups an anonymous request may make: a login by e-mail, an invitation by its token hash.
+    # Narrow lookups beyond the scope: a login by e-mail, an invitation by its token hash, a person of the
+    # regional base by СНИЛС (so two organizations share one record).
     login_email: str = ""
     invitation_token_hash: str = ""
+    snils_lookup: str = ""
 
     @classmethod
     def for_region(cls, region_id: UUID) -> Scope:
         """The scope of background jobs and the demo seeding: one whole region."""
         return cls(level=Level.region, region_id=region_id)
 
-    def with_lookup(self, *, login_email: str = "", invitation_token_hash: str = "") -> Scope:
-        return replace(self, login_email=login_email.strip().lower(), invitation_token_hash=invitation_token_hash)
+    def with_lookup(self, *, login_email: str = "", invitation_token_hash: str = "", snils: str = "") -> Scope:
+        return replace(
+            self,
+            login_email=login_email.strip().lower(),
+            invitation_token_hash=invitation_token_hash,
+            snils_lookup=snils,
+        )
 
     def settings(self) -> dict[str, str]:
         def text(value: UUID | None) -> str:
@@ -57,10 +64,13 @@ class Scope:
             "app.organization_id": text(self.organization_id),
             "app.login_email": self.login_email,
             "app.invitation_token_hash": self.invitation_token_hash,
+            "app.snils_lookup": self.snils_lookup,
         }
 
 
-_SET_SCOPE = "SELECT " + ", ".join(f"set_config(${i * 2 + 1}, ${i * 2 + 2}, true)" for i in range(7))
+_SET_SCOPE = "SELECT " + ", ".join(
+    f"set_config(${i * 2 + 1}, ${i * 2 + 2}, true)" for i in range(len(Scope().settings()))
+)
 
 
 def current_transaction() -> PostgresTransaction:

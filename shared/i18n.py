@@ -62,3 +62,14 @@ def parse_date(text: str) -> date:
         return datetime.strptime(text.strip(), "%d.%m.%Y").date()
     except ValueError:
         raise ValueError("Дата в формате дд.мм.гггг") from None
+
+
+def age_on(birth_date: date | None, day: date) -> int | None:
+    if birth_date is None:
+        return None
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def format_age(birth_date: date | None) -> str:
+    age = age_on(birth_date, datetime.now(MOSCOW).date())
+    return "" if age is None else f"{age} {plural(age, 'год', 'года', 'лет')}"

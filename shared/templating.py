@@ -29,6 +29,7 @@ def configure(engine: JinjaTemplateEngine) -> None:
     env.filters["date"] = i18n.format_date
     env.filters["datetime"] = i18n.format_datetime
     env.globals["plural"] = i18n.plural
+    env.filters["age"] = i18n.format_age
     env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), role) if role else ""
 
 

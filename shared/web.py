@@ -230,6 +230,7 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
 
 def route_handlers() -> list[Any]:
     from services.admin.routes import admin_router
+    from services.registry import routes as registry
     from services.workspace.routes import workspace_router
     from tenants.routes import api_router, page_router
 
@@ -240,7 +241,17 @@ def route_handlers() -> list[Any]:
         opt={"tenant": False},
         include_in_schema=False,
     )
-    return [healthz, readyz, static, page_router, api_router, workspace_router, admin_router]
+    return [
+        healthz,
+        readyz,
+        static,
+        page_router,
+        api_router,
+        workspace_router,
+        admin_router,
+        registry.page_router,
+        registry.api_router,
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

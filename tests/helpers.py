@@ -125,3 +125,29 @@ async def make_tenant(label: str) -> Tenant:
             other_curator=await account(Role.curator, m2, o2),
             head=await account(Role.head, m1, o1),
         )
+
+
+async def make_records(tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID) -> dict[str, str]:
+    """One organization's records of every kind a route can take an id of."""
+    from services.registry import logic as registry
+    from shared.db import Level, Scope, tenant_transaction
+
+    actor = registry.Actor(None, tenant.region_id, organization_id)
+    scope = Scope(Level.organization, None, tenant.region_id, municipality_id, organization_id)
+    async with tenant_transaction(scope):
+        person = registry.PersonForm(
+            surname="Тестова", name="Анна", birth_date="01.02.1990", category="staff", roles=["mentor_candidate"]
+        )
+        first, _ = await registry.create_person(actor, scope, person)
+        second, _ = await registry.create_person(actor, scope, person)
+        consent_id = await registry.give_consent(actor, first, registry.ConsentForm(given_on="01.09.2025"))
+        third, _ = await registry.create_person(actor, scope, person)
+        merge_id = await registry.merge(actor, second, third)
+    return {
+        "organization_id": str(organization_id),
+        "municipality_id": str(municipality_id),
+        "person_id": str(first),
+        "consent_id": str(consent_id),
+        "merge_id": str(merge_id),
+        "token": uuid.uuid4().hex,
+    }

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Any
 from uuid import UUID
 
 import pytest
 
-from tests.helpers import PASSWORD, Tenant, csrf_token, login_api, make_client
+from tests.helpers import PASSWORD, Tenant, csrf_token, login_api, make_client, make_records
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 PARAM = re.compile(r"{(\w+):\w+}")
@@ -37,7 +36,13 @@ def fill(path: str, ids: dict[str, str]) -> str:
     return PARAM.sub(value, path)
 
 
-def body_for(path: str, own_municipality: UUID) -> dict[str, str]:
+def body_for(path: str, own_municipality: UUID) -> dict[str, Any]:
+    if path.endswith("/consents") or path.endswith("/consents/new"):
+        return {"kind": "personal_data", "given_on": "2025-09-01", "given_by": "self"}
+    if "withdraw" in path or "archive" in path or "undo" in path:
+        return {}
+    if "people" in path:
+        return {"surname": "Проверка", "name": "Изоляции", "category": "staff"}
     if "organizations" in path:
         return {"name": "Проверка изоляции", "kind": "school", "municipality_id": str(own_municipality)}
     if "municipalities" in path:
@@ -47,7 +52,7 @@ def body_for(path: str, own_municipality: UUID) -> dict[str, str]:
     return {}
 
 
-async def request(client: Any, method: str, path: str, body: dict[str, str], page_token: str) -> int:
+async def request(client: Any, method: str, path: str, body: dict[str, Any], page_token: str) -> int:
     if method == "GET":
         return (await client.get(path)).status_code
     if path.startswith("/api/"):
@@ -55,53 +60,16 @@ async def request(client: Any, method: str, path: str, body: dict[str, str], pag
     return (await client.request(method, path, data={**body, "_csrf_token": page_token})).status_code
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def actors(tenant_a: Tenant, tenant_b: Tenant) -> list[tuple[str, dict[str, str], dict[str, str], UUID]]:
-    """(login, someone else's ids, own ids, own municipality) for each level of scope."""
-    token = secrets.token_urlsafe(16)
+    """(login, someone else's records, own records, own municipality) for each level of scope."""
+    own = await make_records(tenant_a, tenant_a.organization_id, tenant_a.municipality_id)
+    neighbour = await make_records(tenant_a, tenant_a.other_organization_id, tenant_a.other_municipality_id)
+    other_region = await make_records(tenant_b, tenant_b.organization_id, tenant_b.municipality_id)
     return [
-        (
-            tenant_a.regional,
-            {
-                "organization_id": str(tenant_b.organization_id),
-                "municipality_id": str(tenant_b.municipality_id),
-                "token": token,
-            },
-            {
-                "organization_id": str(tenant_a.organization_id),
-                "municipality_id": str(tenant_a.municipality_id),
-                "token": token,
-            },
-            tenant_a.municipality_id,
-        ),
-        (
-            tenant_a.municipal,
-            {
-                "organization_id": str(tenant_a.other_organization_id),
-                "municipality_id": str(tenant_a.other_municipality_id),
-                "token": token,
-            },
-            {
-                "organization_id": str(tenant_a.organization_id),
-                "municipality_id": str(tenant_a.municipality_id),
-                "token": token,
-            },
-            tenant_a.municipality_id,
-        ),
-        (
-            tenant_a.curator,
-            {
-                "organization_id": str(tenant_a.other_organization_id),
-                "municipality_id": str(tenant_a.other_municipality_id),
-                "token": token,
-            },
-            {
-                "organization_id": str(tenant_a.organization_id),
-                "municipality_id": str(tenant_a.municipality_id),
-                "token": token,
-            },
-            tenant_a.municipality_id,
-        ),
+        (tenant_a.regional, other_region, own, tenant_a.municipality_id),
+        (tenant_a.municipal, neighbour, own, tenant_a.municipality_id),
+        (tenant_a.curator, neighbour, own, tenant_a.municipality_id),
     ]
 
 

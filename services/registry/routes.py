@@ -1,0 +1,461 @@
+"""The participant bases: pages for curators and coordinators, and the people API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, Router, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from services.registry import export, logic
+from services.registry.logic import (
+    ACTION_LABELS,
+    CATEGORY_LABELS,
+    CONSENT_LABELS,
+    MENTEE_BASE,
+    MENTOR_BASE,
+    ROLE_LABELS,
+    SEX_LABELS,
+    Actor,
+    ConsentForm,
+    PersonFilter,
+    PersonForm,
+)
+from services.registry.tables import ParticipationRole
+from services.registry.validation import format_snils
+from shared.auth import roles
+from shared.errors import ValidationFailed
+from shared.pages import page, see_other
+from tenants.access import Principal
+from tenants.roles import Role
+
+READERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
+COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
+BASES = {"mentees": MENTEE_BASE, "mentors": MENTOR_BASE, "all": ()}
+
+
+def actor_of(request: Request[Any, Any, Any], principal: Principal) -> Actor:
+    assert principal.scope.region_id is not None
+    return Actor(
+        principal.user_id,
+        principal.scope.region_id,
+        principal.scope.organization_id,
+        request.client.host if request.client else "",
+    )
+
+
+def _filters(principal: Principal, base: str, q: str, category: str, consent: str, page_number: int) -> PersonFilter:
+    return PersonFilter(
+        query=q,
+        roles=BASES.get(base, ()),
+        category=category,
+        consent=consent,
+        organization_id=principal.scope.organization_id,
+        page=max(page_number, 1),
+    )
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "categories": CATEGORY_LABELS,
+        "role_labels": ROLE_LABELS,
+        "consent_labels": CONSENT_LABELS,
+        "sex_labels": SEX_LABELS,
+        "format_snils": format_snils,
+        "action_labels": ACTION_LABELS,
+    }
+
+
+class PeoplePages(Controller):
+    path = "/people"
+
+    @get("/", guards=[roles(*READERS)])
+    async def index(
+        self,
+        principal: NamedDependency[Principal],
+        base: FromQuery[str] = "mentees",
+        q: FromQuery[str] = "",
+        category: FromQuery[str] = "",
+        consent: FromQuery[str] = "",
+        page_number: Annotated[int, QueryParameter(name="page")] = 1,
+    ) -> Template:
+        result = await logic.list_persons(_filters(principal, base, q, category, consent, page_number))
+        return page(
+            "registry/people.html",
+            result=result,
+            base=base,
+            q=q,
+            category=category,
+            consent=consent,
+            can_edit=principal.role == Role.curator,
+            **_labels(),
+        )
+
+    @get("/new", guards=[roles(Role.curator)])
+    async def new(self, base: FromQuery[str] = "mentees") -> Template:
+        role = ParticipationRole.mentee_candidate if base == "mentees" else ParticipationRole.mentor_candidate
+        form = PersonForm(roles=[role.value], category="learner" if base == "mentees" else "staff")
+        return page("registry/person_form.html", form=form, errors={}, person=None, **_labels())
+
+    @post("/new", guards=[roles(Role.curator)])
+    async def create(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> Template | Redirect:
+        form = await _person_form(request)
+        try:
+            person_id, linked = await logic.create_person(actor_of(request, principal), principal.scope, form)
+        except ValidationFailed as exc:
+            return page("registry/person_form.html", 422, form=form, errors=exc.errors, person=None, **_labels())
+        message = "Человек уже был в базе региона: добавлен в вашу организацию" if linked else "Запись добавлена"
+        flash(request, message, category="success")
+        return see_other(f"/people/{person_id}")
+
+    @get("/{person_id:uuid}", guards=[roles(*READERS)])
+    async def card(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+    ) -> Template:
+        card = await logic.person_card(actor_of(request, principal), person_id)
+        return page("registry/person.html", card=card, can_edit=principal.role == Role.curator, **_labels())
+
+    @get("/{person_id:uuid}/edit", guards=[roles(Role.curator)])
+    async def edit(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+    ) -> Template:
+        card = await logic.person_card(actor_of(request, principal), person_id)
+        own_roles = [
+            p["role"]
+            for p in card.participations
+            if p["organization_id"] == principal.scope.organization_id and p["archived_at"] is None
+        ]
+        form = PersonForm.from_row(card.person, own_roles)
+        return page("registry/person_form.html", form=form, errors={}, person=card.person, **_labels())
+
+    @post("/{person_id:uuid}/edit", guards=[roles(Role.curator)])
+    async def update(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        form = await _person_form(request)
+        try:
+            await logic.update_person(actor_of(request, principal), person_id, form)
+        except ValidationFailed as exc:
+            person = {"id": person_id, "full_name": f"{form.surname} {form.name}"}
+            return page("registry/person_form.html", 422, form=form, errors=exc.errors, person=person, **_labels())
+        flash(request, "Изменения сохранены", category="success")
+        return see_other(f"/people/{person_id}")
+
+    @post("/{person_id:uuid}/archive", guards=[roles(Role.curator)])
+    async def archive(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+    ) -> Redirect:
+        await logic.archive_person(actor_of(request, principal), person_id)
+        flash(request, "Запись перенесена в архив организации", category="success")
+        return see_other("/people")
+
+    @get("/{person_id:uuid}/consents/new", guards=[roles(Role.curator)])
+    async def consent_form(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+    ) -> Template:
+        card = await logic.person_card(actor_of(request, principal), person_id)
+        form = ConsentForm(given_on=date.today().strftime("%d.%m.%Y"))
+        return page("registry/consent_form.html", card=card, form=form, errors={}, **_labels())
+
+    @post("/{person_id:uuid}/consents/new", guards=[roles(Role.curator)])
+    async def give_consent(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+    ) -> Template | Redirect:
+        data = await request.form()
+        form = ConsentForm(**{f.name: str(data.get(f.name, "")) for f in fields(ConsentForm)})
+        upload = data.get("scan")
+        scan = await upload.read() if upload is not None and hasattr(upload, "read") else None
+        actor = actor_of(request, principal)
+        try:
+            await logic.give_consent(actor, person_id, form, scan or None, getattr(upload, "filename", "") or "")
+        except ValidationFailed as exc:
+            card = await logic.person_card(actor, person_id)
+            return page("registry/consent_form.html", 422, card=card, form=form, errors=exc.errors, **_labels())
+        flash(request, "Согласие записано", category="success")
+        return see_other(f"/people/{person_id}")
+
+    @post("/{person_id:uuid}/consents/{consent_id:uuid}/withdraw", guards=[roles(Role.curator)])
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        person_id: FromPath[UUID],
+        consent_id: FromPath[UUID],
+    ) -> Redirect:
+        on = str((await request.form()).get("withdrawn_on", ""))
+        try:
+            await logic.withdraw_consent(actor_of(request, principal), person_id, consent_id, on)
+            flash(request, "Согласие отозвано: обработка данных прекращена", category="success")
+        except ValidationFailed as exc:
+            flash(request, next(iter(exc.errors.values())), category="error")
+        return see_other(f"/people/{person_id}")
+
+    @get("/{person_id:uuid}/consents/{consent_id:uuid}/scan", guards=[roles(*READERS)])
+    async def scan(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        person_id: FromPath[UUID],
+        consent_id: FromPath[UUID],
+    ) -> Response[bytes]:
+        row = await logic.consent_scan(actor_of(request, principal), person_id, consent_id)
+        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[row["content_type"]]
+        return Response(
+            row["data"],
+            media_type=row["content_type"],
+            headers={
+                "Content-Disposition": f'inline; filename="consent-{consent_id}.{extension}"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    @get("/export.xlsx", guards=[roles(*READERS)])
+    async def export_xlsx(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        base: FromQuery[str] = "mentees",
+        category: FromQuery[str] = "",
+    ) -> Response[bytes]:
+        content, _ = await export.people_xlsx(
+            actor_of(request, principal), _filters(principal, base, "", category, "yes", 1)
+        )
+        return Response(
+            content,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "Content-Disposition": f'attachment; filename="base-{base}-{date.today():%Y-%m-%d}.xlsx"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+
+async def _person_form(request: Request[Any, Any, Any]) -> PersonForm:
+    data = await request.form()
+    values = {f.name: str(data.get(f.name, "")) for f in fields(PersonForm) if f.name != "roles"}
+    return PersonForm(**values, roles=[str(r) for r in data.getall("roles", [])])
+
+
+class RegionalBasePages(Controller):
+    path = "/regional-base"
+    guards = [roles(*COORDINATORS)]
+
+    @get("/")
+    async def overview(self) -> Template:
+        rows = await logic.counts_by_organization()
+        totals = {k: sum(r[k] for r in rows) for k in ("mentees", "mentors", "registry")}
+        return page("registry/regional_base.html", rows=rows, totals=totals)
+
+    @get("/duplicates")
+    async def duplicates(self) -> Template:
+        return page(
+            "registry/duplicates.html",
+            duplicates=await logic.likely_duplicates(),
+            merges=await logic.merges(),
+            format_snils=format_snils,
+        )
+
+    @post("/merge")
+    async def merge(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> Redirect:
+        data = await request.form()
+        try:
+            await logic.merge(
+                actor_of(request, principal), UUID(str(data.get("survivor_id"))), UUID(str(data.get("duplicate_id")))
+            )
+            flash(request, "Записи объединены. Объединение можно отменить ниже.", category="success")
+        except (ValueError, ValidationFailed) as exc:
+            message = next(iter(exc.errors.values())) if isinstance(exc, ValidationFailed) else "Выберите записи"
+            flash(request, message, category="error")
+        return see_other("/regional-base/duplicates")
+
+    @post("/merges/{merge_id:uuid}/undo")
+    async def undo(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], merge_id: FromPath[UUID]
+    ) -> Redirect:
+        try:
+            await logic.unmerge(actor_of(request, principal), merge_id)
+            flash(request, "Объединение отменено", category="success")
+        except ValidationFailed as exc:
+            flash(request, next(iter(exc.errors.values())), category="error")
+        return see_other("/regional-base/duplicates")
+
+
+@get("/audit", guards=[roles(Role.regional_coordinator)])
+async def audit_page(who: FromQuery[str] = "", action: FromQuery[str] = "") -> Template:
+    entries = await logic.search_audit(who, action)
+    return page("registry/audit.html", entries=entries, who=who, action=action, action_labels=ACTION_LABELS)
+
+
+page_router = Router(path="/", route_handlers=[PeoplePages, RegionalBasePages, audit_page], include_in_schema=False)
+
+
+# API ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonIn:
+    surname: str
+    name: str
+    category: str
+    patronymic: str = ""
+    birth_date: date | None = None
+    sex: str = ""
+    email: str = ""
+    phone: str = ""
+    snils: str = ""
+    class_or_course: str = ""
+    position: str = ""
+    subject: str = ""
+    teaching_experience: int | None = None
+    company: str = ""
+    graduation_year: int | None = None
+    roles: list[str] | None = None
+
+    def form(self) -> PersonForm:
+        values = {
+            k: "" if v is None else (v.isoformat() if isinstance(v, date) else str(v))
+            for k, v in asdict(self).items()
+            if k != "roles"
+        }
+        return PersonForm(**values, roles=self.roles or [])
+
+
+@dataclass
+class ConsentIn:
+    kind: str
+    given_on: date
+    given_by: str = "self"
+    representative_name: str = ""
+    representative_relation: str = ""
+    representative_document: str = ""
+
+
+@dataclass
+class WithdrawIn:
+    withdrawn_on: date | None = None
+
+
+def person_json(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in ("sort_key", "region_id", "merged_into"):
+            continue
+        if isinstance(value, UUID):
+            value = str(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        out[key] = value
+    return out
+
+
+class PeopleApi(Controller):
+    path = "/people"
+    tags = ["Базы участников"]
+
+    @get("/", guards=[roles(*READERS)])
+    async def index(
+        self,
+        principal: NamedDependency[Principal],
+        base: FromQuery[str] = "all",
+        q: FromQuery[str] = "",
+        category: FromQuery[str] = "",
+        consent: FromQuery[str] = "",
+        page_number: Annotated[int, QueryParameter(name="page")] = 1,
+    ) -> dict[str, Any]:
+        """People of the scope; without consent only `id`, names and organization are given."""
+        result = await logic.list_persons(_filters(principal, base, q, category, consent, page_number))
+        return {
+            "items": [person_json(r) for r in result.rows],
+            "total": result.total,
+            "page": result.page,
+            "pages": result.pages,
+        }
+
+    @post("/", guards=[roles(Role.curator)])
+    async def create(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], data: JSONBody[PersonIn]
+    ) -> Response[dict[str, Any]]:
+        person_id, linked = await logic.create_person(actor_of(request, principal), principal.scope, data.form())
+        card = await logic.person_card(actor_of(request, principal), person_id)
+        return Response({**person_json(card.person), "linked_existing": linked}, status_code=200 if linked else 201)
+
+    @get("/{person_id:uuid}", guards=[roles(*READERS)])
+    async def show(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        card = await logic.person_card(actor_of(request, principal), person_id)
+        return {
+            **person_json(card.person),
+            "consented": card.consented,
+            "participations": [person_json(p) for p in card.participations],
+        }
+
+    @patch("/{person_id:uuid}", guards=[roles(Role.curator)])
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        person_id: FromPath[UUID],
+        data: JSONBody[dict[str, Any]],
+    ) -> dict[str, Any]:
+        actor = actor_of(request, principal)
+        card = await logic.person_card(actor, person_id)
+        if not card.consented:
+            raise ValidationFailed({"consent": "Нет согласия на обработку данных: изменение невозможно"})
+        own_roles = [
+            p["role"]
+            for p in card.participations
+            if p["organization_id"] == principal.scope.organization_id and p["archived_at"] is None
+        ]
+        form = PersonForm.from_row(card.person, own_roles)
+        unknown = set(data) - {f.name for f in fields(PersonForm)}
+        if unknown:
+            raise ValidationFailed({name: "Неизвестное поле" for name in sorted(unknown)})
+        for key, value in data.items():
+            setattr(form, key, value if key == "roles" else ("" if value is None else str(value)))
+        await logic.update_person(actor, person_id, form)
+        return person_json((await logic.person_card(actor, person_id)).person)
+
+    @get("/{person_id:uuid}/consents", guards=[roles(*READERS)])
+    async def consents(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+    ) -> list[dict[str, Any]]:
+        card = await logic.person_card(actor_of(request, principal), person_id)
+        return [person_json(c) for c in card.consents]
+
+    @post("/{person_id:uuid}/consents", guards=[roles(Role.curator)])
+    async def give_consent(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        person_id: FromPath[UUID],
+        data: JSONBody[ConsentIn],
+    ) -> dict[str, Any]:
+        form = ConsentForm(**{**asdict(data), "given_on": data.given_on.isoformat()})
+        consent_id = await logic.give_consent(actor_of(request, principal), person_id, form)
+        return {"id": str(consent_id)}
+
+    @post("/{person_id:uuid}/consents/{consent_id:uuid}/withdraw", guards=[roles(Role.curator)], status_code=200)
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        person_id: FromPath[UUID],
+        consent_id: FromPath[UUID],
+        data: JSONBody[WithdrawIn],
+    ) -> dict[str, str]:
+        on = data.withdrawn_on.isoformat() if data.withdrawn_on else ""
+        await logic.withdraw_consent(actor_of(request, principal), person_id, consent_id, on)
+        return {"status": "withdrawn"}
+
+
+api_router = Router(path="/api/v1", route_handlers=[PeopleApi])

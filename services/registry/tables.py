@@ -1,0 +1,123 @@
+"""People of the regional base, their participations in organizations, consents and the audit log.
+
+DDL lives in piccolo_migrations; these classes are the query side.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from piccolo.columns import UUID, Array, BigSerial, Boolean, Bytea, Date, Integer, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from shared.engine import DB
+
+
+class Category(enum.StrEnum):
+    learner = "learner"
+    staff = "staff"
+    employer = "employer"
+    graduate = "graduate"
+    parent = "parent"
+
+
+class ParticipationRole(enum.StrEnum):
+    mentee_candidate = "mentee_candidate"
+    mentor_candidate = "mentor_candidate"
+    mentor = "mentor"
+    curator = "curator"
+
+
+class ConsentKind(enum.StrEnum):
+    personal_data = "personal_data"
+    participation = "participation"
+
+
+class Person(Table, tablename="person", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    surname = Varchar(length=100)
+    name = Varchar(length=100)
+    patronymic = Varchar(length=100)
+    birth_date = Date(null=True, default=None)
+    sex = Varchar(length=6)
+    email = Varchar(length=254)
+    phone = Varchar(length=40)
+    snils = Varchar(length=11, null=True, default=None)
+    category = Varchar(length=16, choices=Category)
+    class_or_course = Varchar(length=20)
+    position = Varchar(length=200)
+    subject = Varchar(length=200)
+    teaching_experience = Integer(null=True, default=None)
+    company = Varchar(length=300)
+    graduation_year = Integer(null=True, default=None)
+    sort_key = Bytea()
+    merged_into = UUID(null=True, default=None)
+    archived_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Participation(Table, tablename="participation", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    person_id = UUID()
+    role = Varchar(length=24, choices=ParticipationRole)
+    since = Date()
+    archived_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class Consent(Table, tablename="consent", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    person_id = UUID()
+    kind = Varchar(length=16, choices=ConsentKind)
+    given_by = Varchar(length=16)
+    representative_name = Varchar(length=300)
+    representative_relation = Varchar(length=100)
+    representative_document = Varchar(length=300)
+    given_on = Date()
+    withdrawn_on = Date(null=True, default=None)
+    has_scan = Boolean()
+    created_by = UUID(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class ConsentScan(Table, tablename="consent_scan", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    consent_id = UUID()
+    content_type = Varchar(length=40)
+    filename = Varchar(length=200)
+    data = Bytea()
+
+
+class AuditEntry(Table, tablename="audit_log", db=DB):
+    id = BigSerial(primary_key=True)
+    region_id = UUID()
+    at = Timestamptz()
+    user_id = UUID(null=True, default=None)
+    organization_id = UUID(null=True, default=None)
+    action = Varchar(length=24)
+    person_id = UUID(null=True, default=None)
+    details = Text()
+    ip = Varchar(length=64)
+
+
+class PersonMerge(Table, tablename="person_merge", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    survivor_id = UUID()
+    duplicate_id = UUID()
+    moved_participations = Array(base_column=UUID())
+    moved_consents = Array(base_column=UUID())
+    merged_by = UUID(null=True, default=None)
+    merged_at = Timestamptz()
+    undone_by = UUID(null=True, default=None)
+    undone_at = Timestamptz(null=True, default=None)

@@ -1,0 +1,73 @@
+"""Field rules of the participant bases: СНИЛС, dates, age."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from shared.i18n import age_on
+
+__all__ = ["age_on", "format_snils", "normalise_snils", "parse_any_date", "snils_problem"]
+
+SNILS_UNCHECKED_BELOW = 1001998  # numbers up to 001-001-998 were issued before the checksum existed
+
+
+def normalise_snils(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def snils_checksum(number: str) -> int:
+    total = sum(int(digit) * weight for digit, weight in zip(number[:9], range(9, 0, -1), strict=True))
+    if total < 100:
+        return total
+    if total in (100, 101):
+        return 0
+    rest = total % 101
+    return 0 if rest == 100 else rest
+
+
+def snils_problem(text: str) -> str | None:
+    """None when the СНИЛС is valid (or empty)."""
+    digits = normalise_snils(text)
+    if not digits:
+        return None
+    if len(digits) != 11:
+        return "СНИЛС — 11 цифр, например 112-233-445 95"
+    if int(digits[:9]) <= SNILS_UNCHECKED_BELOW:
+        return None
+    if snils_checksum(digits) != int(digits[9:]):
+        return "Неверная контрольная сумма СНИЛС — проверьте цифры"
+    return None
+
+
+def format_snils(digits: str | None) -> str:
+    if not digits or len(digits) != 11:
+        return digits or ""
+    return f"{digits[0:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
+
+
+def parse_any_date(value: str | date | datetime | float | None) -> date | None:
+    """дд.мм.гггг as typed, ISO as the API sends, or an Excel serial day number as spreadsheets store."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float):
+        return _excel_date(float(value))
+    text = str(value).strip()
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{4,5}(\.0+)?", text):
+        return _excel_date(float(text))
+    raise ValueError("Дата в формате дд.мм.гггг")
+
+
+def _excel_date(serial: float) -> date:
+    if not 1 <= serial <= 2958465:
+        raise ValueError("Дата в формате дд.мм.гггг")
+    return date.fromordinal(date(1899, 12, 30).toordinal() + int(serial))
