@@ -60,6 +60,7 @@ ACTION_LABELS = {
 }
 MENTEE_BASE = (ParticipationRole.mentee_candidate,)
 MENTOR_BASE = (ParticipationRole.mentor_candidate, ParticipationRole.mentor)
+OTHER_ORGANIZATION = "другая организация региона"  # the keeper of a shared record, outside the caller's scope
 MIN_MENTEE_AGE = 10
 ADULT_AGE = 18
 YOUNG_SPECIALIST_YEARS = 3
@@ -342,7 +343,7 @@ class PersonCard:
 async def person_card(actor: Actor, person_id: UUID) -> PersonCard:
     row = await current_connection().fetchrow(
         f"""SELECT p.*, o.short_name, o.name AS organization_name, {CONSENTED} AS consented
-            FROM person p JOIN organization o ON o.region_id = p.region_id AND o.id = p.organization_id
+            FROM person p LEFT JOIN organization o ON o.region_id = p.region_id AND o.id = p.organization_id
             WHERE p.id = $1 AND p.merged_into IS NULL""",
         person_id,
     )
@@ -368,7 +369,7 @@ async def person_card(actor: Actor, person_id: UUID) -> PersonCard:
     return PersonCard(
         person=person,
         consented=consented,
-        organization_name=row["short_name"] or row["organization_name"],
+        organization_name=row["short_name"] or row["organization_name"] or OTHER_ORGANIZATION,
         participations=[dict(p) for p in participations],
         consents=list(consents),
         history=[dict(h) for h in history],
@@ -431,10 +432,11 @@ async def list_persons(filters: PersonFilter) -> PersonPage:
     rows = await current_connection().fetch(
         f"""SELECT p.id, p.surname, p.name, p.patronymic, p.full_name, p.birth_date, p.category, p.class_or_course,
                    p.position, p.subject, p.teaching_experience, p.email, p.phone, p.snils, p.organization_id,
-                   coalesce(nullif(o.short_name, ''), o.name) AS organization_name, {CONSENTED} AS consented,
+                   coalesce(nullif(o.short_name, ''), o.name, '{OTHER_ORGANIZATION}') AS organization_name,
+                   {CONSENTED} AS consented,
                    ARRAY(SELECT pa.role FROM participation pa WHERE pa.person_id = p.id AND pa.region_id = p.region_id
                          AND pa.archived_at IS NULL ORDER BY pa.role) AS roles
-            FROM person p JOIN organization o ON o.region_id = p.region_id AND o.id = p.organization_id
+            FROM person p LEFT JOIN organization o ON o.region_id = p.region_id AND o.id = p.organization_id
             WHERE {sql_where} ORDER BY {order} LIMIT {limit} OFFSET {offset}""",
         *args,
     )
