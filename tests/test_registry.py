@@ -45,7 +45,7 @@ def years_ago(years: int) -> str:
 async def add_person(client: Any, **fields: Any) -> dict[str, Any]:
     response = await client.post("/api/v1/people", json=fields)
     assert response.status_code in (200, 201), response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 async def test_a_minor_cannot_consent_for_themselves(app: Any, tenant_a: Tenant) -> None:
