@@ -20,9 +20,10 @@ KEEP_RESULT_SECONDS = 14 * 24 * 3600
 
 
 def job_functions() -> list[Any]:
+    from services.registry.jobs import run_import
     from tenants.jobs import send_invitation
 
-    return [send_invitation]
+    return [send_invitation, run_import]
 
 
 async def startup(ctx: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from litestar import Request
+from litestar import MediaType, Request, Response
 from litestar.response import Redirect, Template
 
 T = TypeVar("T")
@@ -36,3 +36,17 @@ def safe_next(target: str | None, default: str = "/") -> str:
 def see_other(path: str) -> Redirect:
     """303: after a POST the browser follows with a GET."""
     return Redirect(path, status_code=303)
+
+
+def fragment(request: Request[Any, Any, Any], template: str, block: str, **context: Any) -> Response[str]:
+    """One block of a page template, for htmx: the page and its fragment cannot drift apart."""
+    from litestar.utils.scope.state import ScopeState
+
+    token = ScopeState.from_scope(request.scope).csrf_token
+    csrf_input = f'<input type="hidden" name="_csrf_token" value="{token}" />' if isinstance(token, str) else ""
+    jinja = request.app.template_engine.engine  # type: ignore[union-attr]
+    compiled = jinja.get_template(template)
+    html = "".join(
+        compiled.blocks[block](compiled.new_context({**context, "request": request, "csrf_input": csrf_input}))
+    )
+    return Response(html, media_type=MediaType.HTML, headers={"Vary": "HX-Request"})

@@ -69,7 +69,8 @@ def tenant_middleware(app: ASGIApp) -> ASGIApp:
             if not handler.opt.get("tenant", True):
                 await app(scope, receive, send_logged)
                 return
-            if scope["path"].startswith("/api/") and method in UNSAFE and not _is_json(scope):
+            uploads = handler.opt.get("upload", False)
+            if scope["path"].startswith("/api/") and method in UNSAFE and not _is_json(scope, uploads):
                 raise HTTPException(
                     status_code=415,
                     detail="Ожидается JSON",
@@ -103,10 +104,12 @@ async def _in_transaction(app: ASGIApp, scope: ASGIScope, receive: Receive, send
         await app(scope, receive, send_after_commit)
 
 
-def _is_json(scope: ASGIScope) -> bool:
+def _is_json(scope: ASGIScope, uploads: bool = False) -> bool:
+    """API writes are JSON (a cross-site form cannot send it); routes marked `upload` also take files."""
+    allowed = {b"application/json", b"multipart/form-data"} if uploads else {b"application/json"}
     for name, value in scope["headers"]:
         if name == b"content-type":
-            return value.split(b";")[0].strip().lower() == b"application/json"
+            return value.split(b";")[0].strip().lower() in allowed
     return False
 
 

@@ -127,8 +127,11 @@ async def make_tenant(label: str) -> Tenant:
         )
 
 
-async def make_records(tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID) -> dict[str, str]:
+async def make_records(
+    app: Any, tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID
+) -> dict[str, str]:
     """One organization's records of every kind a route can take an id of."""
+    from services.registry import jobs as registry_jobs
     from services.registry import logic as registry
     from shared.db import Level, Scope, tenant_transaction
 
@@ -143,7 +146,9 @@ async def make_records(tenant: Tenant, organization_id: uuid.UUID, municipality_
         consent_id = await registry.give_consent(actor, first, registry.ConsentForm(given_on="01.09.2025"))
         third, _ = await registry.create_person(actor, scope, person)
         merge_id = await registry.merge(actor, second, third)
+    import_id = await registry_jobs.start_import(app.state.redis, actor, municipality_id, b"x;y\n", "f.csv")
     return {
+        "import_id": import_id,
         "organization_id": str(organization_id),
         "municipality_id": str(municipality_id),
         "person_id": str(first),

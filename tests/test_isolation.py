@@ -61,11 +61,13 @@ async def request(client: Any, method: str, path: str, body: dict[str, Any], pag
 
 
 @pytest.fixture(scope="module")
-async def actors(tenant_a: Tenant, tenant_b: Tenant) -> list[tuple[str, dict[str, str], dict[str, str], UUID]]:
+async def actors(
+    app: Any, tenant_a: Tenant, tenant_b: Tenant
+) -> list[tuple[str, dict[str, str], dict[str, str], UUID]]:
     """(login, someone else's records, own records, own municipality) for each level of scope."""
-    own = await make_records(tenant_a, tenant_a.organization_id, tenant_a.municipality_id)
-    neighbour = await make_records(tenant_a, tenant_a.other_organization_id, tenant_a.other_municipality_id)
-    other_region = await make_records(tenant_b, tenant_b.organization_id, tenant_b.municipality_id)
+    own = await make_records(app, tenant_a, tenant_a.organization_id, tenant_a.municipality_id)
+    neighbour = await make_records(app, tenant_a, tenant_a.other_organization_id, tenant_a.other_municipality_id)
+    other_region = await make_records(app, tenant_b, tenant_b.organization_id, tenant_b.municipality_id)
     return [
         (tenant_a.regional, other_region, own, tenant_a.municipality_id),
         (tenant_a.municipal, neighbour, own, tenant_a.municipality_id),

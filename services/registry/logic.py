@@ -223,14 +223,20 @@ def clean_person(form: PersonForm, on: date | None = None) -> tuple[dict[str, An
     return values, list(dict.fromkeys(roles))
 
 
-async def find_by_snils(scope: Scope, snils: str) -> UUID | None:
-    """The regional base holds each person once: an organization finds a person another one entered."""
-    await rescope(scope.with_lookup(snils=snils))
+async def find_by_snils(scope: Scope, numbers: list[str]) -> dict[str, UUID]:
+    """The regional base holds each person once: an organization finds people another one entered."""
+    if not numbers:
+        return {}
+    await rescope(scope.with_lookup(snils=",".join(numbers)))
     try:
-        row = await Person.select(Person.id).where((Person.snils == snils) & Person.merged_into.is_null()).first().run()
+        rows = (
+            await Person.select(Person.id, Person.snils)
+            .where(Person.snils.is_in(numbers) & Person.merged_into.is_null())
+            .run()
+        )
     finally:
         await rescope(scope)
-    return row["id"] if row else None
+    return {row["snils"]: row["id"] for row in rows}
 
 
 async def add_roles(actor: Actor, organization_id: UUID, person_id: UUID, roles: list[ParticipationRole]) -> None:
@@ -251,7 +257,7 @@ async def create_person(actor: Actor, scope: Scope, form: PersonForm) -> tuple[U
     if actor.organization_id is None:
         raise Forbidden()
     values, roles = clean_person(form)
-    if values["snils"] and (existing := await find_by_snils(scope, values["snils"])):
+    if values["snils"] and (existing := (await find_by_snils(scope, [values["snils"]])).get(values["snils"])):
         await add_roles(actor, actor.organization_id, existing, roles)
         await audit(actor, "link", existing, "найден по СНИЛС в базе региона")
         return existing, True

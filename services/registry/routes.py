@@ -7,13 +7,14 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+from arq import ArqRedis
 from litestar import Controller, Request, Response, Router, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from services.registry import export, logic
+from services.registry import export, importer, jobs, logic
 from services.registry.logic import (
     ACTION_LABELS,
     CATEGORY_LABELS,
@@ -30,8 +31,8 @@ from services.registry.logic import (
 from services.registry.tables import ParticipationRole
 from services.registry.validation import format_snils
 from shared.auth import roles
-from shared.errors import ValidationFailed
-from shared.pages import page, see_other
+from shared.errors import NotFound, ValidationFailed
+from shared.pages import fragment, page, see_other
 from tenants.access import Principal
 from tenants.roles import Role
 
@@ -295,9 +296,6 @@ async def audit_page(who: FromQuery[str] = "", action: FromQuery[str] = "") -> T
     return page("registry/audit.html", entries=entries, who=who, action=action, action_labels=ACTION_LABELS)
 
 
-page_router = Router(path="/", route_handlers=[PeoplePages, RegionalBasePages, audit_page], include_in_schema=False)
-
-
 # API ------------------------------------------------------------------------------------------------
 
 
@@ -458,4 +456,115 @@ class PeopleApi(Controller):
         return {"status": "withdrawn"}
 
 
-api_router = Router(path="/api/v1", route_handlers=[PeopleApi])
+# Imports --------------------------------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str]:
+    data = await request.form()
+    upload = data.get("file")
+    if upload is None or not hasattr(upload, "read"):
+        raise ValidationFailed({"file": "Выберите файл XLSX или CSV"})
+    content = await upload.read()
+    if not content:
+        raise ValidationFailed({"file": "Файл пуст"})
+    if len(content) > MAX_IMPORT_BYTES:
+        raise ValidationFailed({"file": "Файл больше 20 МБ"})
+    return content, str(getattr(upload, "filename", "") or "")
+
+
+class ImportPages(Controller):
+    path = "/people/import"
+    guards = [roles(Role.curator)]
+
+    @get("/")
+    async def form(self) -> Template:
+        return page("registry/import.html", errors={}, columns=importer.FIELD_TITLES.values())
+
+    @post("/")
+    async def upload(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis]
+    ) -> Template | Redirect:
+        try:
+            content, filename = await _upload(request)
+        except ValidationFailed as exc:
+            return page("registry/import.html", 422, errors=exc.errors, columns=importer.FIELD_TITLES.values())
+        import_id = await jobs.start_import(
+            redis, actor_of(request, principal), principal.scope.municipality_id, content, filename
+        )
+        return see_other(f"/people/import/{import_id}")
+
+    @get("/{import_id:str}")
+    async def status(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        redis: NamedDependency[ArqRedis],
+        import_id: FromPath[str],
+    ) -> Template | Response[str]:
+        meta = await jobs.import_status(redis, import_id, principal.scope.organization_id)
+        if meta is None:
+            raise NotFound()
+        if request.headers.get("HX-Request"):
+            return fragment(request, "registry/import_status.html", "status", meta=meta, import_id=import_id)
+        return Template(
+            "registry/import_status.html",
+            context={"meta": meta, "import_id": import_id},
+            headers={"Vary": "HX-Request"},
+        )
+
+    @post("/{import_id:str}/commit")
+    async def commit(
+        self, principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis], import_id: FromPath[str]
+    ) -> Redirect:
+        meta = await jobs.import_status(redis, import_id, principal.scope.organization_id)
+        if meta is None:
+            raise NotFound()
+        if meta["status"] == "checked":
+            await jobs.request_commit(redis, import_id, meta)
+        return see_other(f"/people/import/{import_id}")
+
+
+class ImportApi(Controller):
+    path = "/imports"
+    tags = ["Импорт"]
+    guards = [roles(Role.curator)]
+
+    @post("/", opt={"upload": True}, status_code=202)
+    async def upload(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis]
+    ) -> dict[str, str]:
+        """multipart/form-data with a `file` (XLSX or CSV); the check runs in the background."""
+        content, filename = await _upload(request)
+        import_id = await jobs.start_import(
+            redis, actor_of(request, principal), principal.scope.municipality_id, content, filename
+        )
+        return {"id": import_id, "status": "checking"}
+
+    @get("/{import_id:str}")
+    async def status(
+        self, principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis], import_id: FromPath[str]
+    ) -> dict[str, Any]:
+        meta = await jobs.import_status(redis, import_id, principal.scope.organization_id)
+        if meta is None:
+            raise NotFound()
+        return {k: meta[k] for k in ("filename", "status", "done", "total", "report")}
+
+    @post("/{import_id:str}/commit", status_code=202)
+    async def commit(
+        self, principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis], import_id: FromPath[str]
+    ) -> dict[str, str]:
+        meta = await jobs.import_status(redis, import_id, principal.scope.organization_id)
+        if meta is None:
+            raise NotFound()
+        if meta["status"] != "checked":
+            raise ValidationFailed({"status": "Импортировать можно только проверенный файл без ошибок"})
+        await jobs.request_commit(redis, import_id, meta)
+        return {"id": import_id, "status": "importing"}
+
+
+page_router = Router(
+    path="/", route_handlers=[ImportPages, PeoplePages, RegionalBasePages, audit_page], include_in_schema=False
+)
+api_router = Router(path="/api/v1", route_handlers=[PeopleApi, ImportApi])

@@ -10,7 +10,7 @@ VERSION = "1.38.0"
 DESCRIPTION = "Participant bases"
 
 # A person is seen by the organization keeping the record and by every organization they take part in;
-# a lookup by СНИЛС (the regional base holds each person once) sees the one matching row.
+# a lookup by СНИЛС (the regional base holds each person once) sees just the rows it names.
 PERSON_SCOPE = f"{rls.organization_rows()} OR id IN (SELECT p.person_id FROM participation p)"
 
 SQL = f"""
@@ -138,7 +138,13 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_person_idx ON audit_log (region_id, person_id, at DESC);
 CREATE INDEX audit_log_at_idx ON audit_log (region_id, at DESC);
 
-{rls.enable("person", f"{PERSON_SCOPE} OR snils = app_text('app.snils_lookup')", check=PERSON_SCOPE)}
+{
+    rls.enable(
+        "person",
+        f"{PERSON_SCOPE} OR snils = ANY(string_to_array(app_text('app.snils_lookup'), ','))",
+        check=PERSON_SCOPE,
+    )
+}
 {rls.tenant_table("participation")}
 {rls.tenant_table("consent")}
 {rls.tenant_table("consent_scan")}
