@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 
 from shared.settings import ROOT
 
@@ -77,6 +78,40 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
     asyncio.run(run())
 
 
+def cmd_import_people(args: argparse.Namespace) -> None:
+    """Prints the report; exits 1 and imports nothing when any row is invalid."""
+    from services.registry.importer import import_file
+    from services.registry.logic import Actor
+    from shared.db import Level, Scope, rescope, tenant_transaction
+    from tenants.logic import find_organization
+
+    content = Path(args.file).read_bytes()
+
+    async def run() -> bool:
+        async with tenant_transaction(Scope(Level.platform)) as txn:
+            organization = await find_organization(args.organization)
+            if organization is None:
+                sys.exit(f"Организация не найдена: {args.organization}")
+            scope = Scope(
+                Level.organization, None, organization["region_id"], organization["municipality_id"], organization["id"]
+            )
+            await rescope(scope)
+            actor = Actor(None, organization["region_id"], organization["id"], "cli")
+            report = await import_file(actor, scope, content, args.file, dry_run=args.dry_run)
+            for error in report.errors:
+                print(f"строка {error.row}, {error.column}: {error.message}" if error.row else error.message)
+            if not report.ok:
+                await txn.rollback()
+                print(f"Ошибок: {len(report.errors)}. Ничего не импортировано.")
+                return False
+            verb = "Проверено" if args.dry_run else "Импортировано"
+            print(f"{verb} строк: {report.valid}; найдено в базе региона по СНИЛС: {report.linked}.")
+            return True
+
+    if not asyncio.run(run()):
+        sys.exit(1)
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -128,6 +163,14 @@ def main(argv: list[str] | None = None) -> None:
         func=cmd_bootstrap_db
     )
     sub.add_parser("seed-demo", help="create the demo region (idempotent)").set_defaults(func=cmd_seed_demo)
+    importing = sub.add_parser("import", help="bulk import into an organization's base").add_subparsers(
+        dest="what", required=True
+    )
+    people = importing.add_parser("people", help="learners and staff from XLSX or CSV")
+    people.add_argument("--organization", required=True, help="organization id or ИНН")
+    people.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    people.add_argument("file")
+    people.set_defaults(func=cmd_import_people)
     admin = sub.add_parser("create-admin", help="create a platform administrator")
     admin.add_argument("email")
     admin.set_defaults(func=cmd_create_admin)

@@ -107,10 +107,10 @@ async def _in_transaction(app: ASGIApp, scope: ASGIScope, receive: Receive, send
 def _is_json(scope: ASGIScope, uploads: bool = False) -> bool:
     """API writes are JSON (a cross-site form cannot send it); routes marked `upload` also take files."""
     allowed = {b"application/json", b"multipart/form-data"} if uploads else {b"application/json"}
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            return value.split(b";")[0].strip().lower() in allowed
-    return False
+    headers = dict(scope["headers"])
+    if b"content-type" not in headers:
+        return headers.get(b"content-length", b"0") == b"0"  # a bodiless action, such as a commit
+    return headers[b"content-type"].split(b";")[0].strip().lower() in allowed
 
 
 # Errors ---------------------------------------------------------------------------------------------

@@ -179,6 +179,14 @@ async def get_organization(organization_id: UUID) -> dict[str, Any]:
     return row
 
 
+async def find_organization(key: str) -> dict[str, Any] | None:
+    """By id or by ИНН, as the command line names organizations."""
+    try:
+        return await Organization.select().where(Organization.id == UUID(key)).first().run()
+    except ValueError:
+        return await Organization.select().where(Organization.inn == key.strip()).first().run()
+
+
 async def save_organization(principal: Principal, form: OrganizationForm, organization_id: UUID | None = None) -> UUID:
     _require(principal, Role.regional_coordinator, Role.municipal_coordinator)
     if organization_id is not None:
