@@ -49,12 +49,14 @@ def cmd_bootstrap_db(_: argparse.Namespace) -> None:
 
 
 def cmd_seed_demo(_: argparse.Namespace) -> None:
+    from services.registry.demo import seed_people
     from shared.db import Level, Scope, tenant_transaction
     from tenants.demo import seed_demo
 
     async def run() -> None:
         async with tenant_transaction(Scope(Level.platform)):
-            await seed_demo()
+            region_id = await seed_demo()
+            await seed_people(region_id)
 
     asyncio.run(run())
     print("Demo region is ready.")

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from services.registry.demo import seed_people
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from tenants.demo import REGION_NAME, seed_demo
 from tenants.demo_accounts import DEMO_LOGINS, PASSWORD
@@ -16,14 +17,23 @@ from tests.helpers import Tenant, login_api, login_page, make_client
 async def demo(app: Any) -> dict[str, Any]:
     async with tenant_transaction(Scope(Level.platform)):
         region_id = await seed_demo()
+        await seed_people(region_id)
     async with tenant_transaction(Scope(Level.platform)):
         assert await seed_demo() == region_id  # a second run adds nothing
+        await seed_people(region_id)
         counts = await current_connection().fetchrow(
             """SELECT (SELECT count(*) FROM municipality WHERE region_id = $1) AS municipalities,
                       (SELECT count(*) FROM organization WHERE region_id = $1) AS organizations,
                       (SELECT count(DISTINCT kind) FROM organization WHERE region_id = $1) AS kinds,
                       (SELECT count(*) FROM membership WHERE region_id = $1) AS memberships,
-                      (SELECT count(*) FROM invitation WHERE region_id = $1) AS invitations""",
+                      (SELECT count(*) FROM invitation WHERE region_id = $1) AS invitations,
+                      (SELECT count(*) FROM person WHERE region_id = $1) AS people,
+                      (SELECT count(*) FROM organization o WHERE region_id = $1 AND NOT EXISTS (
+                          SELECT 1 FROM consent c JOIN participation pa ON pa.person_id = c.person_id
+                          WHERE pa.organization_id = o.id AND c.withdrawn_on IS NULL)) AS without_consents,
+                      (SELECT count(*) FROM consent c JOIN person p ON p.id = c.person_id
+                       WHERE c.region_id = $1 AND c.given_by = 'self'
+                         AND p.birth_date > current_date - interval '18 years') AS minors_self""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -35,6 +45,9 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["kinds"] == 5
     assert demo["memberships"] == 6
     assert demo["invitations"] == 2
+    assert demo["people"] >= 150
+    assert demo["without_consents"] == 0  # every organization has consenting people
+    assert demo["minors_self"] == 0  # minors' consents come from their representatives
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])

@@ -1,0 +1,274 @@
+"""Demo people: mentees and mentors with consents in every demo organization, so the bases look alive."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from uuid import UUID
+
+from services.registry import importer, logic
+from services.registry.logic import Actor, ConsentForm
+from services.registry.tables import ConsentKind
+from shared.db import Level, Scope, current_connection, rescope
+
+SURNAMES_M = [
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+    "Орлов",
+    "Андреев",
+    "Макаров",
+    "Никитин",
+    "Захаров",
+    "Зайцев",
+    "Соловьёв",
+    "Борисов",
+    "Яковлев",
+    "Григорьев",
+    "Романов",
+    "Воробьёв",
+    "Сергеев",
+    "Кузьмин",
+    "Фролов",
+    "Ёлкин",
+]
+NAMES_M = [
+    "Александр",
+    "Дмитрий",
+    "Максим",
+    "Сергей",
+    "Андрей",
+    "Алексей",
+    "Артём",
+    "Илья",
+    "Кирилл",
+    "Михаил",
+    "Никита",
+    "Матвей",
+    "Роман",
+    "Егор",
+    "Арсений",
+    "Иван",
+    "Денис",
+    "Евгений",
+    "Тимофей",
+    "Владимир",
+]
+NAMES_F = [
+    "Анастасия",
+    "Мария",
+    "Анна",
+    "Виктория",
+    "Екатерина",
+    "Наталья",
+    "Марина",
+    "Полина",
+    "Дарья",
+    "Алиса",
+    "Ксения",
+    "Александра",
+    "Елена",
+    "Ольга",
+    "Татьяна",
+    "Софья",
+    "Вероника",
+    "Ирина",
+    "Алёна",
+]
+PATRONYMICS = [
+    "Александров",
+    "Дмитриев",
+    "Сергеев",
+    "Андреев",
+    "Алексеев",
+    "Михайлов",
+    "Иванов",
+    "Николаев",
+    "Викторов",
+    "Петров",
+    "Владимиров",
+    "Юрьев",
+]
+SUBJECTS = [
+    "математика",
+    "русский язык и литература",
+    "физика",
+    "химия",
+    "биология",
+    "история",
+    "информатика",
+    "английский язык",
+    "география",
+    "физическая культура",
+    "начальные классы",
+]
+COLLEGE_POSITIONS = ["преподаватель", "мастер производственного обучения"]
+RELATIONS = [("мать", "female"), ("отец", "male")]
+
+
+def _person(rng: random.Random, sex: str) -> tuple[str, str, str]:
+    surname = rng.choice(SURNAMES_M)
+    if sex == "female":
+        surname = surname + "а"
+        return surname, rng.choice(NAMES_F), rng.choice(PATRONYMICS) + "на"
+    return surname, rng.choice(NAMES_M), rng.choice(PATRONYMICS) + "ич"
+
+
+def _rows(rng: random.Random, kind: str, today: date) -> list[list[str]]:
+    header = [
+        "Фамилия",
+        "Имя",
+        "Отчество",
+        "Дата рождения",
+        "Пол",
+        "Категория",
+        "Класс",
+        "Должность",
+        "Предмет",
+        "Стаж",
+        "Компания",
+        "Роль",
+        "Электронная почта",
+    ]
+    rows = [header]
+    mentees = {"school": 14, "college": 14, "additional": 8, "employer": 0, "municipal_body": 0}[kind]
+    mentors = {"school": 7, "college": 7, "additional": 4, "employer": 4, "municipal_body": 2}[kind]
+    for n in range(mentees):
+        sex = rng.choice(["male", "female"])
+        surname, name, patronymic = _person(rng, sex)
+        if kind == "college":
+            age, grade = rng.randint(16, 19), f"{rng.randint(1, 4)} курс"
+        else:
+            age = rng.randint(11, 17)
+            grade = f"{age - 6}{rng.choice('АБВ')}"
+        born = today - timedelta(days=365 * age + rng.randint(0, 360))
+        rows.append(
+            [
+                surname,
+                name,
+                patronymic,
+                born.strftime("%d.%m.%Y"),
+                "м" if sex == "male" else "ж",
+                "обучающийся",
+                grade,
+                "",
+                "",
+                "",
+                "",
+                "наставляемый",
+                "",
+            ]
+        )
+        if kind == "school" and n < 2:  # a young teacher who asked for a mentor
+            sex = rng.choice(["male", "female"])
+            surname, name, patronymic = _person(rng, sex)
+            born = today - timedelta(days=365 * rng.randint(23, 27))
+            rows.append(
+                [
+                    surname,
+                    name,
+                    patronymic,
+                    born.strftime("%d.%m.%Y"),
+                    "м" if sex == "male" else "ж",
+                    "педагог",
+                    "",
+                    "учитель",
+                    rng.choice(SUBJECTS),
+                    str(rng.randint(0, 2)),
+                    "",
+                    "наставляемый",
+                    "",
+                ]
+            )
+    for _ in range(mentors):
+        sex = rng.choice(["male", "female"])
+        surname, name, patronymic = _person(rng, sex)
+        born = today - timedelta(days=365 * rng.randint(30, 60))
+        if kind == "employer":
+            row = ["представитель работодателя", "", "инженер-технолог", "", "", "АО «СМЗ»"]
+        elif kind == "college":
+            row = ["педагог", "", rng.choice(COLLEGE_POSITIONS), rng.choice(SUBJECTS), str(rng.randint(5, 30)), ""]
+        else:
+            row = ["педагог", "", "учитель", rng.choice(SUBJECTS), str(rng.randint(5, 35)), ""]
+        email = f"{rng.randint(1000, 9999)}@demo.local"
+        rows.append(
+            [
+                surname,
+                name,
+                patronymic,
+                born.strftime("%d.%m.%Y"),
+                "м" if sex == "male" else "ж",
+                *row,
+                "наставник",
+                email,
+            ]
+        )
+    return rows
+
+
+async def seed_people(region_id: UUID) -> None:
+    """Idempotent: an organization that already has people is left as it is. Runs under a platform scope."""
+    organizations = await current_connection().fetch(
+        """SELECT o.id, o.municipality_id, o.kind FROM organization o WHERE o.region_id = $1
+           AND NOT EXISTS (SELECT 1 FROM participation pa WHERE pa.organization_id = o.id) ORDER BY o.inn""",
+        region_id,
+    )
+    today = logic.today()
+    for organization in organizations:
+        rng = random.Random(str(organization["id"]))  # noqa: S311 - demo data, not secrets
+        scope = Scope(Level.organization, None, region_id, organization["municipality_id"], organization["id"])
+        await rescope(scope)
+        actor = Actor(None, region_id, organization["id"], "seed-demo")
+        prepared = importer.prepare(_rows(rng, organization["kind"], today))
+        await importer.commit(actor, scope, prepared)
+        people = await current_connection().fetch(
+            "SELECT id, birth_date, sex, category FROM person WHERE organization_id = $1", organization["id"]
+        )
+        for person in people:
+            if rng.random() < 0.15:
+                continue  # a few have not returned the signed consent yet
+            day = today - timedelta(days=rng.randint(20, 80))
+            given_on = day.strftime("%d.%m.%Y")
+            age = logic.age_on(person["birth_date"], day)
+            minor = age is not None and age < logic.ADULT_AGE
+            if minor:
+                relation, sex = rng.choice(RELATIONS)
+                surname, name, patronymic = _person(rng, sex)
+                form = ConsentForm(
+                    given_by="representative",
+                    representative_name=f"{surname} {name} {patronymic}",
+                    representative_relation=relation,
+                    representative_document=f"паспорт {rng.randint(8400, 8499)} {rng.randint(100000, 999999)}",
+                    given_on=given_on,
+                )
+            else:
+                form = ConsentForm(given_on=given_on)
+            for kind in ConsentKind:
+                form.kind = kind.value
+                await logic.give_consent(actor, person["id"], form)
+        if organization["kind"] in ("school", "college"):
+            # Mentors who passed selection are in the registry.
+            await current_connection().execute(
+                """UPDATE participation SET role = 'mentor' WHERE id IN (
+                   SELECT id FROM participation WHERE organization_id = $1 AND role = 'mentor_candidate'
+                   ORDER BY id LIMIT 3)""",
+                organization["id"],
+            )
+    await rescope(Scope(Level.platform))
