@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: run test lint format install clean
+.PHONY: run test bench format install clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -25,6 +25,9 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/pytest
+
+bench: install
+	$(VENV)/bin/python bench/import_people.py
 
 format: install
 	$(VENV)/bin/ruff format .

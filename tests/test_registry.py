@@ -252,6 +252,8 @@ async def test_every_card_view_is_audited(app: Any, tenant_a: Tenant) -> None:
             curator, surname="Наблюдаемая", name="Ирина", category="staff", roles=["mentor_candidate"]
         )
         await curator.get(f"/people/{person['id']}")
+        again = await curator.get(f"/people/{person['id']}")
+        assert "просмотр" in again.text.split("<h2>История</h2>")[1]  # the card shows its own history
         assert (await curator.get("/audit")).status_code == 403
     async with make_client(app) as region:
         await login_api(region, tenant_a.regional, PASSWORD)

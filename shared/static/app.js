@@ -11,6 +11,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const roleSwitch = document.getElementById("role-select");
   if (roleSwitch) roleSwitch.addEventListener("change", () => roleSwitch.form.submit());
 
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+
   // Fields that apply only to some roles (data-for-roles="head curator") follow the chosen role.
   const role = document.getElementById("f-role");
   if (role) {

@@ -122,7 +122,8 @@ CREATE TABLE person_merge (
     FOREIGN KEY (region_id, duplicate_id) REFERENCES person (region_id, id)
 );
 
--- Who read or changed whose personal data. Only a regional scope reads it; every scope of the region writes.
+-- Who read or changed whose personal data. An organization reads what was done in it (a card's history);
+-- the region reads it all; every scope of the region writes.
 CREATE TABLE audit_log (
     region_id uuid NOT NULL REFERENCES region (id),
     id bigint GENERATED ALWAYS AS IDENTITY,
@@ -149,7 +150,7 @@ CREATE INDEX audit_log_at_idx ON audit_log (region_id, at DESC);
 {rls.tenant_table("consent")}
 {rls.tenant_table("consent_scan")}
 {rls.tenant_table("person_merge")}
-{rls.enable("audit_log", rls.within_region(), check=f"{rls.PLATFORM} OR {rls.IN_REGION}")}
+{rls.enable("audit_log", rls.organization_rows(), check=f"{rls.PLATFORM} OR {rls.IN_REGION}")}
 """
 
 
