@@ -33,10 +33,10 @@ class Scope:
     region_id: UUID | None = None
     municipality_id: UUID | None = None
     organization_id: UUID | None = None
-    # Narrow lookups beyond the scope: a login by e-mail, an invitation by its token hash, a person of the
-    # regional base by СНИЛС (so two organizations share one record).
+    # Narrow lookups beyond the scope: a login by e-mail, a personal link (invitation, questionnaire) by its
+    # token hash, people of the regional base by СНИЛС (so two organizations share one record).
     login_email: str = ""
-    invitation_token_hash: str = ""
+    link_token_hash: str = ""
     snils_lookup: str = ""
 
     @classmethod
@@ -44,11 +44,11 @@ class Scope:
         """The scope of background jobs and the demo seeding: one whole region."""
         return cls(level=Level.region, region_id=region_id)
 
-    def with_lookup(self, *, login_email: str = "", invitation_token_hash: str = "", snils: str = "") -> Scope:
+    def with_lookup(self, *, login_email: str = "", link_token_hash: str = "", snils: str = "") -> Scope:
         return replace(
             self,
             login_email=login_email.strip().lower(),
-            invitation_token_hash=invitation_token_hash,
+            link_token_hash=link_token_hash,
             snils_lookup=snils,
         )
 
@@ -63,7 +63,7 @@ class Scope:
             "app.municipality_id": text(self.municipality_id),
             "app.organization_id": text(self.organization_id),
             "app.login_email": self.login_email,
-            "app.invitation_token_hash": self.invitation_token_hash,
+            "app.link_token_hash": self.link_token_hash,
             "app.snils_lookup": self.snils_lookup,
         }
 

@@ -402,7 +402,7 @@ class InvitationUnusable(Exception):
 async def open_invitation(token: str) -> tuple[dict[str, Any], PendingInvitation]:
     """Find an invitation by its link; expired or used ones say so plainly."""
     hashed = token_hash(token)
-    await rescope(Scope().with_lookup(invitation_token_hash=hashed))
+    await rescope(Scope().with_lookup(link_token_hash=hashed))
     row = await Invitation.select().where(Invitation.token_hash == hashed).first().run()
     if row is None:
         raise NotFound()
@@ -411,7 +411,7 @@ async def open_invitation(token: str) -> tuple[dict[str, Any], PendingInvitation
     if row["expires_at"] <= now():
         raise InvitationUnusable("Срок действия приглашения истёк. Попросите прислать новое.")
     # Read the place and whether the account exists under the invitation's own scope.
-    await rescope(_invitation_scope(row).with_lookup(login_email=row["email"], invitation_token_hash=hashed))
+    await rescope(_invitation_scope(row).with_lookup(login_email=row["email"], link_token_hash=hashed))
     place = ""
     if row["organization_id"]:
         org = await get_organization(row["organization_id"])

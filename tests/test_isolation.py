@@ -39,6 +39,8 @@ def fill(path: str, ids: dict[str, str]) -> str:
 def body_for(path: str, own_municipality: UUID) -> dict[str, Any]:
     if path.endswith("/consents") or path.endswith("/consents/new"):
         return {"kind": "personal_data", "given_on": "2025-09-01", "given_by": "self"}
+    if path.endswith("/questionnaires"):
+        return {"template": "mentee_needs"}
     if "withdraw" in path or "archive" in path or "undo" in path:
         return {}
     if "people" in path:

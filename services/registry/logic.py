@@ -7,12 +7,16 @@ exports.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import secrets
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from services.registry import questionnaires
 from services.registry.tables import (
     Category,
     Consent,
@@ -22,9 +26,11 @@ from services.registry.tables import (
     ParticipationRole,
     Person,
     PersonMerge,
+    QuestionnaireRequest,
+    QuestionnaireTemplate,
 )
 from services.registry.validation import age_on, normalise_snils, parse_any_date, snils_problem
-from shared.db import Scope, current_connection, rescope
+from shared.db import Level, Scope, current_connection, rescope
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import plural, sort_key
 
@@ -57,6 +63,7 @@ ACTION_LABELS = {
     "import": "импорт",
     "merge": "объединение",
     "unmerge": "отмена объединения",
+    "questionnaire": "анкета",
 }
 MENTEE_BASE = (ParticipationRole.mentee_candidate,)
 MENTOR_BASE = (ParticipationRole.mentor_candidate, ParticipationRole.mentor)
@@ -734,3 +741,146 @@ async def search_audit(
         limit,
     )
     return [dict(r) for r in rows]
+
+
+# Questionnaires -------------------------------------------------------------------------------------
+
+LINK_DAYS = 14
+
+
+async def templates() -> list[dict[str, Any]]:
+    """The newest version of each template."""
+    rows = await current_connection().fetch(
+        """SELECT DISTINCT ON (code) id, code, version, title, audience FROM questionnaire_template
+           ORDER BY code, version DESC"""
+    )
+    order = [t["code"] for t in questionnaires.BUILTIN]
+    return sorted((dict(r) for r in rows), key=lambda r: order.index(r["code"]) if r["code"] in order else 99)
+
+
+async def send_questionnaire(actor: Actor, person_id: UUID, code: str) -> str:
+    """A personal link (token) to the newest version of a template; needs an active consent."""
+    if actor.organization_id is None:
+        raise Forbidden()
+    card = await person_card(actor, person_id)
+    if not card.consented:
+        raise ValidationFailed({"template": "Нет согласия на обработку данных: анкету отправить нельзя"})
+    template = next((t for t in await templates() if t["code"] == code), None)
+    if template is None:
+        raise ValidationFailed({"template": "Выберите анкету"})
+    token = secrets.token_urlsafe(24)
+    await QuestionnaireRequest.insert(
+        QuestionnaireRequest(
+            region_id=actor.region_id,
+            organization_id=actor.organization_id,
+            person_id=person_id,
+            template_id=template["id"],
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            expires_at=now() + timedelta(days=LINK_DAYS),
+            sent_by=actor.user_id,
+            created_at=now(),
+        )
+    ).run()
+    await audit(actor, "questionnaire", person_id, f"отправлена анкета «{template['title']}»")
+    return token
+
+
+class LinkUnusable(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class OpenQuestionnaire:
+    request: dict[str, Any]
+    template: dict[str, Any]
+    first_name: str
+
+
+async def open_questionnaire(token: str) -> OpenQuestionnaire:
+    """By the personal link, without an account. Narrows the transaction to the request's organization."""
+    hashed = hashlib.sha256(token.encode()).hexdigest()
+    await rescope(Scope().with_lookup(link_token_hash=hashed))
+    request = await QuestionnaireRequest.select().where(QuestionnaireRequest.token_hash == hashed).first().run()
+    if request is None:
+        raise NotFound()
+    if request["answered_at"] is not None:
+        raise LinkUnusable("Спасибо! Эта анкета уже заполнена.")
+    if request["expires_at"] <= now():
+        raise LinkUnusable("Срок действия ссылки истёк. Попросите куратора прислать новую.")
+    await rescope(
+        Scope(Level.organization, None, request["region_id"], None, request["organization_id"]).with_lookup(
+            link_token_hash=hashed
+        )
+    )
+    template = (
+        await QuestionnaireTemplate.select().where(QuestionnaireTemplate.id == request["template_id"]).first().run()
+    )
+    person = await Person.select(Person.name).where(Person.id == request["person_id"]).first().run()
+    assert template is not None and person is not None
+    if isinstance(template["body"], str):
+        template["body"] = json.loads(template["body"])
+    return OpenQuestionnaire(request, template, person["name"])
+
+
+async def submit_questionnaire(token: str, data: dict[str, list[str]]) -> None:
+    opened = await open_questionnaire(token)
+    request = opened.request
+    answers, tags, errors = questionnaires.check_answers(opened.template["body"], data)
+    if errors:
+        raise ValidationFailed(errors)
+    await save_answers(
+        Actor(None, request["region_id"], request["organization_id"], ""),
+        request["person_id"],
+        request["template_id"],
+        answers,
+        tags,
+        request["id"],
+    )
+    await (
+        QuestionnaireRequest.update({QuestionnaireRequest.answered_at: now()})
+        .where(QuestionnaireRequest.id == request["id"])
+        .run()
+    )
+
+
+async def save_answers(
+    actor: Actor,
+    person_id: UUID,
+    template_id: UUID,
+    answers: dict[str, Any],
+    tags: list[str],
+    request_id: UUID | None = None,
+) -> None:
+    assert actor.organization_id is not None
+    await current_connection().execute(
+        """INSERT INTO questionnaire_answer (region_id, organization_id, person_id, template_id, request_id,
+                                            answers, tags)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)""",
+        actor.region_id,
+        actor.organization_id,
+        person_id,
+        template_id,
+        request_id,
+        json.dumps(answers),
+        tags,
+    )
+    await audit(actor, "questionnaire", person_id, "получены ответы на анкету")
+
+
+async def person_answers(person_id: UUID) -> list[dict[str, Any]]:
+    """Each answer with the version of the template it was given to, so old answers keep their questions."""
+    rows = await current_connection().fetch(
+        """SELECT a.id, a.answers, a.tags, a.submitted_at, t.title, t.version, t.body
+           FROM questionnaire_answer a JOIN questionnaire_template t ON t.id = a.template_id
+           WHERE a.person_id = $1 ORDER BY a.submitted_at DESC""",
+        person_id,
+    )
+    result = []
+    for row in rows:
+        body = json.loads(row["body"]) if isinstance(row["body"], str) else row["body"]
+        answers = json.loads(row["answers"]) if isinstance(row["answers"], str) else row["answers"]
+        items = [(q["text"], answers[q["code"]]) for q in questionnaires.questions(body) if q["code"] in answers]
+        result.append({**dict(row), "entries": items, "answers": answers})
+    return result

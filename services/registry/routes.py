@@ -30,9 +30,10 @@ from services.registry.logic import (
 )
 from services.registry.tables import ParticipationRole
 from services.registry.validation import format_snils
-from shared.auth import roles
+from shared.auth import public, roles
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import fragment, page, see_other
+from shared.settings import Settings
 from tenants.access import Principal
 from tenants.roles import Role
 
@@ -122,7 +123,15 @@ class PeoplePages(Controller):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
     ) -> Template:
         card = await logic.person_card(actor_of(request, principal), person_id)
-        return page("registry/person.html", card=card, can_edit=principal.role == Role.curator, **_labels())
+        answers = await logic.person_answers(person_id) if card.consented else []
+        return page(
+            "registry/person.html",
+            card=card,
+            answers=answers,
+            templates=await logic.templates(),
+            can_edit=principal.role == Role.curator,
+            **_labels(),
+        )
 
     @get("/{person_id:uuid}/edit", guards=[roles(Role.curator)])
     async def edit(
@@ -148,6 +157,22 @@ class PeoplePages(Controller):
             person = {"id": person_id, "full_name": f"{form.surname} {form.name}"}
             return page("registry/person_form.html", 422, form=form, errors=exc.errors, person=person, **_labels())
         flash(request, "Изменения сохранены", category="success")
+        return see_other(f"/people/{person_id}")
+
+    @post("/{person_id:uuid}/questionnaires", guards=[roles(Role.curator)])
+    async def send_questionnaire(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        settings: NamedDependency[Settings],
+        person_id: FromPath[UUID],
+    ) -> Redirect:
+        code = str((await request.form()).get("template", ""))
+        try:
+            token = await logic.send_questionnaire(actor_of(request, principal), person_id, code)
+            flash(request, f"Ссылка на анкету (действует 14 дней): {settings.base_url}/q/{token}", category="success")
+        except ValidationFailed as exc:
+            flash(request, next(iter(exc.errors.values())), category="error")
         return see_other(f"/people/{person_id}")
 
     @post("/{person_id:uuid}/archive", guards=[roles(Role.curator)])
@@ -288,6 +313,40 @@ class RegionalBasePages(Controller):
         except ValidationFailed as exc:
             flash(request, next(iter(exc.errors.values())), category="error")
         return see_other("/regional-base/duplicates")
+
+
+class QuestionnairePages(Controller):
+    """The personal link: works on a phone, without an account."""
+
+    path = "/q"
+
+    @get("/{token:str}", guards=[public])
+    async def show(self, token: FromPath[str]) -> Template:
+        try:
+            opened = await logic.open_questionnaire(token)
+        except logic.LinkUnusable as exc:
+            return page("registry/questionnaire.html", 410, problem=exc.message, opened=None, values={}, errors={})
+        return page("registry/questionnaire.html", opened=opened, values={}, errors={}, problem="")
+
+    @post("/{token:str}", guards=[public])
+    async def submit(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
+        form = await request.form()
+        values = {key: [str(v) for v in form.getall(key)] for key in form}
+        try:
+            await logic.submit_questionnaire(token, values)
+        except logic.LinkUnusable as exc:
+            return page("registry/questionnaire.html", 410, problem=exc.message, opened=None, values={}, errors={})
+        except ValidationFailed as exc:
+            opened = await logic.open_questionnaire(token)
+            return page("registry/questionnaire.html", 422, opened=opened, values=values, errors=exc.errors, problem="")
+        return page(
+            "registry/questionnaire.html",
+            opened=None,
+            values={},
+            errors={},
+            problem="",
+            thanks="Спасибо! Ответы переданы куратору.",
+        )
 
 
 @get("/audit", guards=[roles(Role.regional_coordinator)])
@@ -526,6 +585,46 @@ class ImportPages(Controller):
         return see_other(f"/people/import/{import_id}")
 
 
+@dataclass
+class QuestionnaireIn:
+    template: str
+
+
+class QuestionnaireApi(Controller):
+    path = "/people/{person_id:uuid}/questionnaires"
+    tags = ["Анкеты"]
+
+    @get("/", guards=[roles(*READERS)])
+    async def answers(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+    ) -> list[dict[str, Any]]:
+        card = await logic.person_card(actor_of(request, principal), person_id)
+        if not card.consented:
+            return []
+        return [
+            {
+                "title": a["title"],
+                "version": a["version"],
+                "answers": a["answers"],
+                "tags": a["tags"],
+                "submitted_at": a["submitted_at"].isoformat(),
+            }
+            for a in await logic.person_answers(person_id)
+        ]
+
+    @post("/", guards=[roles(Role.curator)])
+    async def send(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        settings: NamedDependency[Settings],
+        person_id: FromPath[UUID],
+        data: JSONBody[QuestionnaireIn],
+    ) -> dict[str, str]:
+        token = await logic.send_questionnaire(actor_of(request, principal), person_id, data.template)
+        return {"link": f"{settings.base_url}/q/{token}"}
+
+
 class ImportApi(Controller):
     path = "/imports"
     tags = ["Импорт"]
@@ -565,6 +664,8 @@ class ImportApi(Controller):
 
 
 page_router = Router(
-    path="/", route_handlers=[ImportPages, PeoplePages, RegionalBasePages, audit_page], include_in_schema=False
+    path="/",
+    route_handlers=[ImportPages, PeoplePages, RegionalBasePages, QuestionnairePages, audit_page],
+    include_in_schema=False,
 )
-api_router = Router(path="/api/v1", route_handlers=[PeopleApi, ImportApi])
+api_router = Router(path="/api/v1", route_handlers=[PeopleApi, QuestionnaireApi, ImportApi])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 
-from piccolo.columns import UUID, Array, BigSerial, Boolean, Bytea, Date, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, UUID, Array, BigSerial, Boolean, Bytea, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from shared.engine import DB
@@ -121,3 +121,38 @@ class PersonMerge(Table, tablename="person_merge", db=DB):
     merged_at = Timestamptz()
     undone_by = UUID(null=True, default=None)
     undone_at = Timestamptz(null=True, default=None)
+
+
+class QuestionnaireTemplate(Table, tablename="questionnaire_template", db=DB):
+    id = UUID(primary_key=True)
+    code = Varchar(length=40)
+    version = Integer()
+    audience = Varchar(length=16)
+    title = Text()
+    body = JSONB()
+    created_at = Timestamptz()
+
+
+class QuestionnaireRequest(Table, tablename="questionnaire_request", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    person_id = UUID()
+    template_id = UUID()
+    token_hash = Varchar(length=64)
+    expires_at = Timestamptz()
+    answered_at = Timestamptz(null=True, default=None)
+    sent_by = UUID(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class QuestionnaireAnswer(Table, tablename="questionnaire_answer", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    person_id = UUID()
+    template_id = UUID()
+    request_id = UUID(null=True, default=None)
+    answers = JSONB()
+    tags = Array(base_column=Text())
+    submitted_at = Timestamptz()

@@ -147,7 +147,7 @@ CREATE INDEX invitation_token_idx ON invitation (token_hash);
     )
 }
 {rls.enable("membership", f"user_id = app_uuid('app.user_id') OR {PEOPLE_SCOPE}", check=PEOPLE_SCOPE)}
-{rls.enable("invitation", f"token_hash = app_text('app.invitation_token_hash') OR {PEOPLE_SCOPE}")}
+{rls.enable("invitation", f"token_hash = app_text('app.link_token_hash') OR {PEOPLE_SCOPE}")}
 {
     rls.enable(
         "app_user",
