@@ -28,6 +28,8 @@ async def demo(app: Any) -> dict[str, Any]:
                       (SELECT count(*) FROM membership WHERE region_id = $1) AS memberships,
                       (SELECT count(*) FROM invitation WHERE region_id = $1) AS invitations,
                       (SELECT count(*) FROM person WHERE region_id = $1) AS people,
+                      (SELECT count(DISTINCT organization_id) FROM questionnaire_answer
+                       WHERE region_id = $1) AS organizations_with_answers,
                       (SELECT count(*) FROM organization o WHERE region_id = $1 AND NOT EXISTS (
                           SELECT 1 FROM consent c JOIN participation pa ON pa.person_id = c.person_id
                           WHERE pa.organization_id = o.id AND c.withdrawn_on IS NULL)) AS without_consents,
@@ -46,6 +48,7 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["memberships"] == 6
     assert demo["invitations"] == 2
     assert demo["people"] >= 150
+    assert demo["organizations_with_answers"] == demo["organizations"]  # filled questionnaires everywhere
     assert demo["without_consents"] == 0  # every organization has consenting people
     assert demo["minors_self"] == 0  # minors' consents come from their representatives
 

@@ -99,6 +99,8 @@ async def test_a_questionnaire_by_personal_link(app: Any, tenant_a: Tenant) -> N
         [answer] = (await curator.get(f"/api/v1/people/{person_id}/questionnaires")).json()
         assert answer["version"] == 1 and answer["tags"] == ["#методика"]
         assert answer["answers"]["motivation"] == "Хочу помочь молодым коллегам"
+        tagged = (await curator.get("/api/v1/people?base=mentors&tag=методика")).json()["items"]
+        assert [p["id"] for p in tagged] == [person_id]
         card = await curator.get(f"/people/{person_id}")
         assert "Хочу помочь молодым коллегам" in card.text
     async with make_client(app) as other:

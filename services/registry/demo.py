@@ -6,7 +6,7 @@ import random
 from datetime import date, timedelta
 from uuid import UUID
 
-from services.registry import importer, logic
+from services.registry import importer, logic, questionnaires
 from services.registry.logic import Actor, ConsentForm
 from services.registry.tables import ConsentKind
 from shared.db import Level, Scope, current_connection, rescope
@@ -263,6 +263,7 @@ async def seed_people(region_id: UUID) -> None:
             for kind in ConsentKind:
                 form.kind = kind.value
                 await logic.give_consent(actor, person["id"], form)
+        await _answer_questionnaires(rng, actor, organization["id"])
         if organization["kind"] in ("school", "college"):
             # Mentors who passed selection are in the registry.
             await current_connection().execute(
@@ -272,3 +273,55 @@ async def seed_people(region_id: UUID) -> None:
                 organization["id"],
             )
     await rescope(Scope(Level.platform))
+
+
+MENTEE_WISHES = [
+    "Подтянуть математику к экзаменам",
+    "Научиться выступать перед классом",
+    "Выбрать профессию",
+    "Сделать свой первый проект",
+    "Найти друзей в новом классе",
+    "Разобраться с физикой",
+]
+MOTIVATIONS = [
+    "Хочу передать опыт молодым коллегам",
+    "Нравится видеть, как растут ученики",
+    "Сам когда-то получил помощь наставника",
+    "Хочу развивать проектную работу в школе",
+]
+
+
+async def _answer_questionnaires(rng: random.Random, actor: Actor, organization_id: UUID) -> None:
+    """Most consenting people have filled the questionnaire of their base, as the curator would have asked."""
+    templates = {t["code"]: t for t in await logic.templates()}
+    people = await current_connection().fetch(
+        f"""SELECT p.id, array_agg(pa.role) AS roles FROM person p JOIN participation pa ON pa.person_id = p.id
+            WHERE pa.organization_id = $1 AND {logic.CONSENTED} GROUP BY p.id""",
+        organization_id,
+    )
+    for person in people:
+        if rng.random() < 0.2:
+            continue
+        tags = rng.sample(questionnaires.COMPETENCIES, 3)
+        if "mentee_candidate" in person["roles"]:
+            code = "mentee_needs"
+            data = {
+                "results": [str(rng.randint(4, 9))],
+                "wishes": [rng.choice(MENTEE_WISHES)],
+                "tags": tags,
+                "time": [rng.choice(questionnaires.TIMES)],
+            }
+        else:
+            code = "mentor_offer"
+            data = {
+                "experience": [rng.choice(["да, регулярный", "да, эпизодический", "нет"])],
+                "motivation": [rng.choice(MOTIVATIONS)],
+                "tags": tags,
+                "frequency": [rng.choice(questionnaires.FREQUENCY)],
+                "hours": [str(rng.randint(4, 12))],
+                "mentee_age": [rng.choice(["13–15 лет", "16–18 лет", "молодые педагоги"])],
+            }
+        template = templates[code]
+        answers, found_tags, errors = questionnaires.check_answers(template["body"], data)
+        assert not errors, errors
+        await logic.save_answers(actor, person["id"], template["id"], answers, found_tags)

@@ -395,6 +395,7 @@ class PersonFilter:
     roles: tuple[ParticipationRole, ...] = ()
     category: str = ""
     consent: str = ""  # "", "yes", "no"
+    tag: str = ""  # a #tag from questionnaire answers
     organization_id: UUID | None = None
     page: int = 1
     per_page: int = 50
@@ -429,6 +430,11 @@ async def list_persons(filters: PersonFilter) -> PersonPage:
     where.append(f"EXISTS (SELECT 1 FROM participation pa WHERE {' AND '.join(participation)})")
     if filters.category:
         where.append(f"p.category = {arg(filters.category)}")
+    if tag := filters.tag.strip().lower():
+        tag = tag if tag.startswith("#") else "#" + tag
+        where.append(
+            f"EXISTS (SELECT 1 FROM questionnaire_answer qa WHERE qa.person_id = p.id AND {arg(tag)} = ANY(qa.tags))"
+        )
     if filters.consent == "yes":
         where.append(CONSENTED)
     elif filters.consent == "no":
@@ -751,11 +757,12 @@ LINK_DAYS = 14
 async def templates() -> list[dict[str, Any]]:
     """The newest version of each template."""
     rows = await current_connection().fetch(
-        """SELECT DISTINCT ON (code) id, code, version, title, audience FROM questionnaire_template
+        """SELECT DISTINCT ON (code) id, code, version, title, audience, body FROM questionnaire_template
            ORDER BY code, version DESC"""
     )
     order = [t["code"] for t in questionnaires.BUILTIN]
-    return sorted((dict(r) for r in rows), key=lambda r: order.index(r["code"]) if r["code"] in order else 99)
+    result = [{**dict(r), "body": json.loads(r["body"]) if isinstance(r["body"], str) else r["body"]} for r in rows]
+    return sorted(result, key=lambda r: order.index(r["code"]) if r["code"] in order else 99)
 
 
 async def send_questionnaire(actor: Actor, person_id: UUID, code: str) -> str:

@@ -52,9 +52,12 @@ def actor_of(request: Request[Any, Any, Any], principal: Principal) -> Actor:
     )
 
 
-def _filters(principal: Principal, base: str, q: str, category: str, consent: str, page_number: int) -> PersonFilter:
+def _filters(
+    principal: Principal, base: str, q: str, category: str, consent: str, page_number: int, tag: str = ""
+) -> PersonFilter:
     return PersonFilter(
         query=q,
+        tag=tag,
         roles=BASES.get(base, ()),
         category=category,
         consent=consent,
@@ -85,9 +88,10 @@ class PeoplePages(Controller):
         q: FromQuery[str] = "",
         category: FromQuery[str] = "",
         consent: FromQuery[str] = "",
+        tag: FromQuery[str] = "",
         page_number: Annotated[int, QueryParameter(name="page")] = 1,
     ) -> Template:
-        result = await logic.list_persons(_filters(principal, base, q, category, consent, page_number))
+        result = await logic.list_persons(_filters(principal, base, q, category, consent, page_number, tag))
         return page(
             "registry/people.html",
             result=result,
@@ -95,6 +99,7 @@ class PeoplePages(Controller):
             q=q,
             category=category,
             consent=consent,
+            tag=tag,
             can_edit=principal.role == Role.curator,
             **_labels(),
         )
@@ -426,10 +431,11 @@ class PeopleApi(Controller):
         q: FromQuery[str] = "",
         category: FromQuery[str] = "",
         consent: FromQuery[str] = "",
+        tag: FromQuery[str] = "",
         page_number: Annotated[int, QueryParameter(name="page")] = 1,
     ) -> dict[str, Any]:
         """People of the scope; without consent only `id`, names and organization are given."""
-        result = await logic.list_persons(_filters(principal, base, q, category, consent, page_number))
+        result = await logic.list_persons(_filters(principal, base, q, category, consent, page_number, tag))
         return {
             "items": [person_json(r) for r in result.rows],
             "total": result.total,
