@@ -198,6 +198,12 @@ async def test_one_person_in_two_organizations_by_snils(app: Any, tenant_a: Tena
         assert response.json()["id"] == created["id"]
         person = (await second.get(f"/api/v1/people/{created['id']}")).json()
         assert [p["role"] for p in person["participations"]] == ["mentee_candidate"]  # only its own roles
+        other = await add_person(second, surname="Другой", name="Олег", category="staff")
+        await second.post(
+            f"/api/v1/people/{other['id']}/consents", json={"kind": "personal_data", "given_on": "2026-09-01"}
+        )
+        clash = await second.patch(f"/api/v1/people/{other['id']}", json={"snils": snils})
+        assert clash.status_code == 400 and "объедините" in clash.json()["errors"]["snils"]
     async with make_client(app) as region:
         await login_api(region, tenant_a.regional, PASSWORD)
         person = (await region.get(f"/api/v1/people/{created['id']}")).json()

@@ -290,6 +290,17 @@ async def create_person(actor: Actor, scope: Scope, form: PersonForm) -> tuple[U
 async def update_person(actor: Actor, person_id: UUID, form: PersonForm) -> None:
     before = await _person_row(person_id)
     values, roles = clean_person(form)
+    if values["snils"] and values["snils"] != before["snils"]:
+        scope = Scope(
+            Level.region if actor.organization_id is None else Level.organization,
+            actor.user_id,
+            actor.region_id,
+            None,
+            actor.organization_id,
+        )
+        owner = (await find_by_snils(scope, [values["snils"]])).get(values["snils"])
+        if owner and owner != person_id:
+            raise ValidationFailed({"snils": "Этот СНИЛС уже у другой записи базы региона: объедините дубликаты"})
     changed = sorted(k for k, v in values.items() if k != "sort_key" and before.get(k) != v)
     await (
         Person.update({getattr(Person, k): v for k, v in values.items()} | {Person.updated_at: now()})
