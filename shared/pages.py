@@ -7,7 +7,10 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from litestar import MediaType, Request, Response
+from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
+
+from shared.errors import ValidationFailed
 
 T = TypeVar("T")
 
@@ -31,6 +34,11 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+def flash_problem(request: Request[Any, Any, Any], exc: ValidationFailed) -> None:
+    """For actions that redirect back: the first problem becomes an error message on the next page."""
+    flash(request, next(iter(exc.errors.values())), category="error")
 
 
 def see_other(path: str) -> Redirect:

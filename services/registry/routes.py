@@ -32,7 +32,7 @@ from services.registry.tables import ParticipationRole
 from services.registry.validation import format_snils
 from shared.auth import public, roles
 from shared.errors import NotFound, ValidationFailed
-from shared.pages import fragment, page, see_other
+from shared.pages import flash_problem, form_into, fragment, page, see_other
 from shared.settings import Settings
 from tenants.access import Principal
 from tenants.roles import Role
@@ -177,7 +177,7 @@ class PeoplePages(Controller):
             token = await logic.send_questionnaire(actor_of(request, principal), person_id, code)
             flash(request, f"Ссылка на анкету (действует 14 дней): {settings.base_url}/q/{token}", category="success")
         except ValidationFailed as exc:
-            flash(request, next(iter(exc.errors.values())), category="error")
+            flash_problem(request, exc)
         return see_other(f"/people/{person_id}")
 
     @post("/{person_id:uuid}/archive", guards=[roles(Role.curator)])
@@ -200,9 +200,8 @@ class PeoplePages(Controller):
     async def give_consent(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
     ) -> Template | Redirect:
-        data = await request.form()
-        form = ConsentForm(**{f.name: str(data.get(f.name, "")) for f in fields(ConsentForm)})
-        upload = data.get("scan")
+        form = await form_into(request, ConsentForm)
+        upload = (await request.form()).get("scan")
         scan = await upload.read() if upload is not None and hasattr(upload, "read") else None
         actor = actor_of(request, principal)
         try:
@@ -226,7 +225,7 @@ class PeoplePages(Controller):
             await logic.withdraw_consent(actor_of(request, principal), person_id, consent_id, on)
             flash(request, "Согласие отозвано: обработка данных прекращена", category="success")
         except ValidationFailed as exc:
-            flash(request, next(iter(exc.errors.values())), category="error")
+            flash_problem(request, exc)
         return see_other(f"/people/{person_id}")
 
     @get("/{person_id:uuid}/consents/{consent_id:uuid}/scan", guards=[roles(*READERS)])
@@ -299,13 +298,15 @@ class RegionalBasePages(Controller):
     async def merge(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> Redirect:
         data = await request.form()
         try:
-            await logic.merge(
-                actor_of(request, principal), UUID(str(data.get("survivor_id"))), UUID(str(data.get("duplicate_id")))
-            )
+            survivor_id, duplicate_id = UUID(str(data.get("survivor_id"))), UUID(str(data.get("duplicate_id")))
+        except ValueError:
+            flash_problem(request, ValidationFailed({"duplicate_id": "Выберите записи"}))
+            return see_other("/regional-base/duplicates")
+        try:
+            await logic.merge(actor_of(request, principal), survivor_id, duplicate_id)
             flash(request, "Записи объединены. Объединение можно отменить ниже.", category="success")
-        except (ValueError, ValidationFailed) as exc:
-            message = next(iter(exc.errors.values())) if isinstance(exc, ValidationFailed) else "Выберите записи"
-            flash(request, message, category="error")
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
         return see_other("/regional-base/duplicates")
 
     @post("/merges/{merge_id:uuid}/undo")
@@ -316,7 +317,7 @@ class RegionalBasePages(Controller):
             await logic.unmerge(actor_of(request, principal), merge_id)
             flash(request, "Объединение отменено", category="success")
         except ValidationFailed as exc:
-            flash(request, next(iter(exc.errors.values())), category="error")
+            flash_problem(request, exc)
         return see_other("/regional-base/duplicates")
 
 
