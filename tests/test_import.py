@@ -135,6 +135,7 @@ async def test_import_through_the_api_and_the_worker(app: Any, tenant_a: Tenant)
         assert (await client.post(f"/api/v1/imports/{import_id}/commit")).status_code == 202
         await run_worker()
         assert (await client.get(f"/api/v1/imports/{import_id}")).json()["status"] == "done"
+        assert await app.state.redis.get(f"import:{import_id}:file") is None
         assert await count_people(tenant_a, "Пакетный299") == 1
         fragment = await client.get(f"/people/import/{import_id}", headers={"HX-Request": "true"})
         assert "Импортировано 300 записей" in fragment.text and "<html" not in fragment.text

@@ -108,5 +108,7 @@ async def run_import(ctx: dict[str, Any], import_id: str, commit: bool) -> str:
         status=("done" if commit and report.ok else "checked" if report.ok else "invalid"),
     )
     await redis.set(_key(import_id, "meta"), json.dumps(meta), ex=TTL)
+    if meta["status"] in ("done", "invalid"):
+        await redis.delete(_key(import_id, "file"))  # personal data leaves Redis once it is no longer needed
     status: str = meta["status"]
     return status
