@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq import ArqRedis
+from arq import ArqRedis, Retry
 from arq.connections import RedisSettings
 from arq.jobs import JobResult
 
@@ -19,11 +19,17 @@ JOB_MAX_TRIES = 5
 KEEP_RESULT_SECONDS = 14 * 24 * 3600
 
 
+def not_yet_visible(ctx: dict[str, Any]) -> None:
+    """Jobs are enqueued inside the request's transaction: a record not found may not be committed yet."""
+    if ctx["job_try"] < JOB_MAX_TRIES:
+        raise Retry(defer=1)
+
+
 def job_functions() -> list[Any]:
-    from services.registry.jobs import run_import
+    from services.registry.jobs import run_import, send_questionnaire_link
     from tenants.jobs import send_invitation
 
-    return [send_invitation, run_import]
+    return [send_invitation, run_import, send_questionnaire_link]
 
 
 async def startup(ctx: dict[str, Any]) -> None:

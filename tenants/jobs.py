@@ -9,8 +9,9 @@ from arq import ArqRedis, Retry
 from piccolo.columns.combination import WhereRaw
 
 from shared.db import Scope, tenant_transaction
+from shared.errors import NotFound
 from shared.i18n import format_datetime
-from shared.jobs import JOB_MAX_TRIES
+from shared.jobs import JOB_MAX_TRIES, not_yet_visible
 from shared.mail import send_mail
 from tenants.access import full_name
 from tenants.logic import get_invitation, invitation_token, now
@@ -28,7 +29,11 @@ async def enqueue_invitation(redis: ArqRedis, region_id: UUID, invitation_id: UU
 async def send_invitation(ctx: dict[str, Any], region_id: str, invitation_id: str) -> str:
     settings = ctx["settings"]
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
-        invitation = await get_invitation(UUID(invitation_id))
+        try:
+            invitation = await get_invitation(UUID(invitation_id))
+        except NotFound:
+            not_yet_visible(ctx)
+            return "not found"
         if invitation["sent_at"] is not None:
             return "already sent"
         if invitation["used_at"] is not None or invitation["expires_at"] <= now():

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +11,7 @@ from uuid import UUID
 from shared.db import Level, Scope, rescope
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import sort_key
+from shared.links import link_token, token_hash
 from shared.passwords import hash_password, password_problem, verify_password
 from tenants.access import Principal, full_name
 from tenants.roles import KIND_LABELS, OrganizationKind, Role
@@ -250,13 +248,7 @@ async def save_organization(principal: Principal, form: OrganizationForm, organi
 
 
 def invitation_token(secret_key: str, invitation_id: UUID) -> str:
-    """Derived, not stored: the e-mail job can rebuild the link from the id alone, and the table holds a hash."""
-    digest = hmac.new(secret_key.encode(), f"invitation:{invitation_id}".encode(), hashlib.sha256).digest()
-    return urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return link_token(secret_key, "invitation", invitation_id)
 
 
 @dataclass

@@ -127,3 +127,32 @@ async def test_a_failing_job_is_retried_then_shown_to_the_platform_admin(app: An
         assert (await curator.get("/api/v1/admin/failed-jobs")).status_code == 403
         listing = await curator.get("/invitations")
         assert "Письмо не доставлено" in listing.text
+
+
+async def test_a_questionnaire_link_is_mailed(app: Any, tenant_a: Tenant, smtp: Any) -> None:
+    inbox, port = smtp
+    async with make_client(app) as client:
+        await login_api(client, tenant_a.curator, PASSWORD)
+        person = (
+            await client.post(
+                "/api/v1/people",
+                json={
+                    "surname": "Почтова",
+                    "name": "Нина",
+                    "category": "staff",
+                    "email": "pochtova@test.local",
+                    "roles": ["mentor_candidate"],
+                },
+            )
+        ).json()
+        await client.post(
+            f"/api/v1/people/{person['id']}/consents", json={"kind": "personal_data", "given_on": "2026-09-01"}
+        )
+        sent = (
+            await client.post(f"/api/v1/people/{person['id']}/questionnaires", json={"template": "mentor_offer"})
+        ).json()
+        assert sent["mailed_to"] == "pochtova@test.local"
+    await run_worker(app, port)
+    [message] = inbox.to("pochtova@test.local")
+    body = message.get_payload(decode=True).decode()
+    assert sent["link"] in body and "Нина" in body

@@ -9,11 +9,14 @@ import secrets
 from typing import Any
 from uuid import UUID
 
-from arq import ArqRedis
+from arq import ArqRedis, Retry
 
-from services.registry import importer
+from services.registry import importer, logic
 from services.registry.logic import Actor
-from shared.db import Level, Scope, tenant_transaction
+from shared.db import Level, Scope, current_connection, tenant_transaction
+from shared.i18n import format_datetime
+from shared.jobs import JOB_MAX_TRIES, not_yet_visible
+from shared.mail import send_mail
 
 TTL = 6 * 3600
 
@@ -112,3 +115,43 @@ async def run_import(ctx: dict[str, Any], import_id: str, commit: bool) -> str:
         await redis.delete(_key(import_id, "file"))  # personal data leaves Redis once it is no longer needed
     status: str = meta["status"]
     return status
+
+
+async def enqueue_questionnaire_mail(redis: ArqRedis, region_id: UUID, request_id: UUID) -> None:
+    await redis.enqueue_job(
+        "send_questionnaire_link", str(region_id), str(request_id), _job_id=f"questionnaire-mail:{request_id}"
+    )
+
+
+async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_id: str) -> str:
+    """Idempotent: a link already answered or expired is not mailed; failures are retried by the worker."""
+    settings = ctx["settings"]
+    async with tenant_transaction(Scope.for_region(UUID(region_id))):
+        row = await current_connection().fetchrow(
+            """SELECT r.id, r.answered_at, r.expires_at, p.email, p.name, t.title
+               FROM questionnaire_request r
+               JOIN person p ON p.region_id = r.region_id AND p.id = r.person_id
+               JOIN questionnaire_template t ON t.id = r.template_id
+               WHERE r.id = $1""",
+            UUID(request_id),
+        )
+    if row is None:
+        not_yet_visible(ctx)
+        return "not found"
+    if row["answered_at"] is not None or row["expires_at"] <= logic.now():
+        return "no longer valid"
+    if not row["email"]:
+        return "no e-mail"
+    link = f"{settings.base_url}/q/{logic.questionnaire_token(settings.secret_key, row['id'])}"
+    text = (
+        f"Здравствуйте, {row['name']}!\n\nКуратор программы наставничества просит заполнить анкету "
+        f"«{row['title']}». Это займёт несколько минут, можно с телефона:\n{link}\n\n"
+        f"Ссылка личная и действует до {format_datetime(row['expires_at'])} (мск).\n"
+    )
+    try:
+        await send_mail(settings, row["email"], f"Анкета: {row['title']}", text)
+    except Exception as exc:
+        if ctx["job_try"] >= JOB_MAX_TRIES:
+            raise
+        raise Retry(defer=min(300, ctx.get("retry_delay", 10) * ctx["job_try"] ** 2)) from exc
+    return "sent"

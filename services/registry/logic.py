@@ -7,14 +7,12 @@ exports.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import secrets
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from services.registry import questionnaires
 from services.registry.tables import (
@@ -33,6 +31,7 @@ from services.registry.validation import age_on, normalise_snils, parse_any_date
 from shared.db import Level, Scope, current_connection, rescope
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import plural, sort_key
+from shared.links import link_token, token_hash
 
 CATEGORY_LABELS: dict[Category, str] = {
     Category.learner: "Обучающийся",
@@ -776,8 +775,15 @@ async def templates() -> list[dict[str, Any]]:
     return sorted(result, key=lambda r: order.index(r["code"]) if r["code"] in order else 99)
 
 
-async def send_questionnaire(actor: Actor, person_id: UUID, code: str) -> str:
-    """A personal link (token) to the newest version of a template; needs an active consent."""
+@dataclass
+class SentQuestionnaire:
+    request_id: UUID
+    token: str
+    email: str  # where the link can be mailed; empty when the person has no e-mail
+
+
+async def send_questionnaire(actor: Actor, person_id: UUID, code: str, secret_key: str) -> SentQuestionnaire:
+    """A personal link to the newest version of a template; needs an active consent."""
     if actor.organization_id is None:
         raise Forbidden()
     card = await person_card(actor, person_id)
@@ -786,21 +792,27 @@ async def send_questionnaire(actor: Actor, person_id: UUID, code: str) -> str:
     template = next((t for t in await templates() if t["code"] == code), None)
     if template is None:
         raise ValidationFailed({"template": "Выберите анкету"})
-    token = secrets.token_urlsafe(24)
+    request_id = uuid4()
+    token = questionnaire_token(secret_key, request_id)
     await QuestionnaireRequest.insert(
         QuestionnaireRequest(
+            id=request_id,
             region_id=actor.region_id,
             organization_id=actor.organization_id,
             person_id=person_id,
             template_id=template["id"],
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            token_hash=token_hash(token),
             expires_at=now() + timedelta(days=LINK_DAYS),
             sent_by=actor.user_id,
             created_at=now(),
         )
     ).run()
     await audit(actor, "questionnaire", person_id, f"отправлена анкета «{template['title']}»")
-    return token
+    return SentQuestionnaire(request_id, token, card.person.get("email") or "")
+
+
+def questionnaire_token(secret_key: str, request_id: UUID) -> str:
+    return link_token(secret_key, "questionnaire", request_id)
 
 
 class LinkUnusable(Exception):
@@ -818,7 +830,7 @@ class OpenQuestionnaire:
 
 async def open_questionnaire(token: str) -> OpenQuestionnaire:
     """By the personal link, without an account. Narrows the transaction to the request's organization."""
-    hashed = hashlib.sha256(token.encode()).hexdigest()
+    hashed = token_hash(token)
     await rescope(Scope().with_lookup(link_token_hash=hashed))
     request = await QuestionnaireRequest.select().where(QuestionnaireRequest.token_hash == hashed).first().run()
     if request is None:

@@ -170,12 +170,15 @@ class PeoplePages(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         settings: NamedDependency[Settings],
+        redis: NamedDependency[ArqRedis],
         person_id: FromPath[UUID],
     ) -> Redirect:
         code = str((await request.form()).get("template", ""))
         try:
-            token = await logic.send_questionnaire(actor_of(request, principal), person_id, code)
-            flash(request, f"Ссылка на анкету (действует 14 дней): {settings.base_url}/q/{token}", category="success")
+            sent = await _send_questionnaire(request, principal, settings, redis, person_id, code)
+            mailed = f"Письмо отправлено на {sent.email}. " if sent.email else ""
+            link = f"{settings.base_url}/q/{sent.token}"
+            flash(request, f"{mailed}Личная ссылка на анкету (действует 14 дней): {link}", category="success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
         return see_other(f"/people/{person_id}")
@@ -319,6 +322,21 @@ class RegionalBasePages(Controller):
         except ValidationFailed as exc:
             flash_problem(request, exc)
         return see_other("/regional-base/duplicates")
+
+
+async def _send_questionnaire(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    settings: Settings,
+    redis: ArqRedis,
+    person_id: UUID,
+    code: str,
+) -> logic.SentQuestionnaire:
+    actor = actor_of(request, principal)
+    sent = await logic.send_questionnaire(actor, person_id, code, settings.secret_key)
+    if sent.email:
+        await jobs.enqueue_questionnaire_mail(redis, actor.region_id, sent.request_id)
+    return sent
 
 
 class QuestionnairePages(Controller):
@@ -625,11 +643,12 @@ class QuestionnaireApi(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         settings: NamedDependency[Settings],
+        redis: NamedDependency[ArqRedis],
         person_id: FromPath[UUID],
         data: JSONBody[QuestionnaireIn],
     ) -> dict[str, str]:
-        token = await logic.send_questionnaire(actor_of(request, principal), person_id, data.template)
-        return {"link": f"{settings.base_url}/q/{token}"}
+        sent = await _send_questionnaire(request, principal, settings, redis, person_id, data.template)
+        return {"link": f"{settings.base_url}/q/{sent.token}", "mailed_to": sent.email}
 
 
 class ImportApi(Controller):
