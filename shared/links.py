@@ -16,3 +16,11 @@ def link_token(secret_key: str, purpose: str, record_id: UUID) -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LinkUnusable(Exception):
+    """A personal link that was found but can no longer be used (spent or expired); the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

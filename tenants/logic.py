@@ -11,7 +11,7 @@ from uuid import UUID
 from shared.db import Level, Scope, rescope
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import sort_key
-from shared.links import link_token, token_hash
+from shared.links import LinkUnusable, link_token, token_hash
 from shared.passwords import hash_password, password_problem, verify_password
 from tenants.access import Principal, full_name
 from tenants.roles import KIND_LABELS, OrganizationKind, Role
@@ -385,12 +385,6 @@ class PendingInvitation:
     account_exists: bool
 
 
-class InvitationUnusable(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 async def open_invitation(token: str) -> tuple[dict[str, Any], PendingInvitation]:
     """Find an invitation by its link; expired or used ones say so plainly."""
     hashed = token_hash(token)
@@ -399,9 +393,9 @@ async def open_invitation(token: str) -> tuple[dict[str, Any], PendingInvitation
     if row is None:
         raise NotFound()
     if row["used_at"] is not None:
-        raise InvitationUnusable("Это приглашение уже использовано. Войдите со своим паролем.")
+        raise LinkUnusable("Это приглашение уже использовано. Войдите со своим паролем.")
     if row["expires_at"] <= now():
-        raise InvitationUnusable("Срок действия приглашения истёк. Попросите прислать новое.")
+        raise LinkUnusable("Срок действия приглашения истёк. Попросите прислать новое.")
     # Read the place and whether the account exists under the invitation's own scope.
     await rescope(_invitation_scope(row).with_lookup(login_email=row["email"], link_token_hash=hashed))
     place = ""
@@ -452,55 +446,8 @@ async def accept_invitation(token: str, password: str, password_again: str | Non
         elif password_again is not None and password != password_again:
             errors.add("password_again", "Пароли не совпадают")
         errors.raise_if_any()
-        surname, name = row["surname"], row["name"]
-        created = (
-            await User.insert(
-                User(
-                    email=pending.email,
-                    password_hash=hash_password(password),
-                    surname=surname,
-                    name=name,
-                    patronymic=row["patronymic"],
-                    sort_key=sort_key(full_name(surname, name, row["patronymic"])),
-                    is_platform_admin=False,
-                    is_active=True,
-                    created_at=now(),
-                )
-            )
-            .returning(User.id)
-            .run()
-        )
-        user_id = created[0]["id"]
-    already = (
-        await Membership.exists()
-        .where(
-            (Membership.user_id == user_id)
-            & (Membership.role == pending.role)
-            & (
-                Membership.organization_id == row["organization_id"]
-                if row["organization_id"]
-                else Membership.organization_id.is_null()
-            )
-            & (
-                Membership.municipality_id == row["municipality_id"]
-                if row["municipality_id"]
-                else Membership.municipality_id.is_null()
-            )
-            & (Membership.region_id == row["region_id"])
-        )
-        .run()
-    )
-    if not already:
-        await Membership.insert(
-            Membership(
-                region_id=row["region_id"],
-                user_id=user_id,
-                role=pending.role,
-                municipality_id=row["municipality_id"],
-                organization_id=row["organization_id"],
-                created_at=now(),
-            )
-        ).run()
+        user_id = await ensure_user(pending.email, password, row["surname"], row["name"], row["patronymic"])
+    await ensure_membership(user_id, pending.role, row["region_id"], row["municipality_id"], row["organization_id"])
     spent = (
         await Invitation.update({Invitation.used_at: now()})
         .where((Invitation.id == row["id"]) & (Invitation.used_at.is_null()))
@@ -508,7 +455,7 @@ async def accept_invitation(token: str, password: str, password_again: str | Non
         .run()
     )
     if not spent:
-        raise InvitationUnusable("Это приглашение уже использовано. Войдите со своим паролем.")
+        raise LinkUnusable("Это приглашение уже использовано. Войдите со своим паролем.")
     return user_id
 
 
@@ -530,7 +477,7 @@ async def authenticate(email: str, password: str) -> UUID | None:
 async def ensure_user(
     email: str, password: str, surname: str, name: str, patronymic: str = "", platform_admin: bool = False
 ) -> UUID:
-    """For seeding and the admin command, under a platform scope."""
+    """The account for this e-mail, created when missing (seeding, the admin command, an accepted invitation)."""
     email = normalise_email(email)
     row = await User.select(User.id).where(User.email == email).first().run()
     if row:
@@ -572,6 +519,11 @@ async def ensure_membership(
                 Membership.organization_id == organization_id
                 if organization_id
                 else Membership.organization_id.is_null()
+            )
+            & (
+                Membership.municipality_id == municipality_id
+                if municipality_id
+                else Membership.municipality_id.is_null()
             )
         )
         .run()

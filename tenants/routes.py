@@ -17,12 +17,13 @@ from litestar.response import Redirect, Template
 from shared.auth import LoginLimiter, principal_of, public, roles, signed_in, start_session
 from shared.errors import NotFound, ValidationFailed
 from shared.i18n import plural
+from shared.links import LinkUnusable
 from shared.pages import form_into, page, safe_next, see_other
 from shared.settings import Settings
 from tenants import logic
 from tenants.access import Principal, load_principal
 from tenants.jobs import enqueue_invitation
-from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, InvitationUnusable, OrganizationForm
+from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, OrganizationForm
 from tenants.roles import ROLE_LABELS, OrganizationKind, Role
 
 COORDINATORS = (Role.regional_coordinator, Role.municipal_coordinator)
@@ -346,7 +347,7 @@ class InvitationAcceptPages(Controller):
     async def show(self, token: FromPath[str]) -> Template:
         try:
             _, pending = await logic.open_invitation(token)
-        except InvitationUnusable as exc:
+        except LinkUnusable as exc:
             return page("tenants/invitation_accept.html", 410, problem=exc.message, pending=None, errors={})
         return page("tenants/invitation_accept.html", pending=pending, errors={}, problem="")
 
@@ -359,7 +360,7 @@ class InvitationAcceptPages(Controller):
                 str(form.get("password", "")),
                 form.get("password_again") and str(form["password_again"]),
             )
-        except InvitationUnusable as exc:
+        except LinkUnusable as exc:
             return page("tenants/invitation_accept.html", 410, problem=exc.message, pending=None, errors={})
         except ValidationFailed as exc:
             _, pending = await logic.open_invitation(token)
@@ -573,7 +574,7 @@ class InvitationApi(Controller):
     async def accept(self, request: Request[Any, Any, Any], data: JSONBody[AcceptIn]) -> MeOut:
         try:
             user_id = await logic.accept_invitation(data.token, data.password)
-        except InvitationUnusable as exc:
+        except LinkUnusable as exc:
             raise HTTPException(status_code=410, detail=exc.message, extra={"errors": {"token": exc.message}}) from exc
         start_session(request, user_id)
         principal = await load_principal(user_id, None)

@@ -31,7 +31,7 @@ from services.registry.validation import age_on, normalise_snils, parse_any_date
 from shared.db import Level, Scope, current_connection, rescope
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import plural, sort_key
-from shared.links import link_token, token_hash
+from shared.links import LinkUnusable, link_token, token_hash
 
 CATEGORY_LABELS: dict[Category, str] = {
     Category.learner: "Обучающийся",
@@ -813,12 +813,6 @@ async def send_questionnaire(actor: Actor, person_id: UUID, code: str, secret_ke
 
 def questionnaire_token(secret_key: str, request_id: UUID) -> str:
     return link_token(secret_key, "questionnaire", request_id)
-
-
-class LinkUnusable(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

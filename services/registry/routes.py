@@ -32,6 +32,7 @@ from services.registry.tables import ParticipationRole
 from services.registry.validation import format_snils
 from shared.auth import public, roles
 from shared.errors import NotFound, ValidationFailed
+from shared.links import LinkUnusable
 from shared.pages import flash_problem, form_into, fragment, page, see_other
 from shared.settings import Settings
 from tenants.access import Principal
@@ -348,7 +349,7 @@ class QuestionnairePages(Controller):
     async def show(self, token: FromPath[str]) -> Template:
         try:
             opened = await logic.open_questionnaire(token)
-        except logic.LinkUnusable as exc:
+        except LinkUnusable as exc:
             return page("registry/questionnaire.html", 410, problem=exc.message, opened=None, values={}, errors={})
         return page("registry/questionnaire.html", opened=opened, values={}, errors={}, problem="")
 
@@ -358,7 +359,7 @@ class QuestionnairePages(Controller):
         values = {key: [str(v) for v in form.getall(key)] for key in form}
         try:
             await logic.submit_questionnaire(token, values)
-        except logic.LinkUnusable as exc:
+        except LinkUnusable as exc:
             return page("registry/questionnaire.html", 410, problem=exc.message, opened=None, values={}, errors={})
         except ValidationFailed as exc:
             opened = await logic.open_questionnaire(token)
