@@ -4,6 +4,8 @@ from piccolo.conf.apps import AppRegistry
 
 from shared.engine import DB
 
-APP_REGISTRY = AppRegistry(apps=["tenants.piccolo_app", "services.registry.piccolo_app"])
+APP_REGISTRY = AppRegistry(
+    apps=["tenants.piccolo_app", "services.registry.piccolo_app", "services.programmes.piccolo_app"]
+)
 
 __all__ = ["APP_REGISTRY", "DB"]

@@ -233,6 +233,7 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
 
 def route_handlers() -> list[Any]:
     from services.admin.routes import admin_router
+    from services.programmes import routes as programmes
     from services.registry import routes as registry
     from services.workspace.routes import workspace_router
     from tenants.routes import api_router, page_router
@@ -254,6 +255,8 @@ def route_handlers() -> list[Any]:
         admin_router,
         registry.page_router,
         registry.api_router,
+        programmes.page_router,
+        programmes.api_router,
     ]
 
 

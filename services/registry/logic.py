@@ -908,3 +908,50 @@ async def person_answers(person_id: UUID) -> list[dict[str, Any]]:
         items = [(q["text"], answers[q["code"]]) for q in questionnaires.questions(body) if q["code"] in answers]
         result.append({**dict(row), "entries": items, "answers": answers})
     return result
+
+
+# For other domains ----------------------------------------------------------------------------------
+
+
+async def people_brief(person_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+    """Names (always shown) and, with consent, the work details orders and registries print."""
+    rows = await current_connection().fetch(
+        f"""SELECT p.id, p.full_name, p.sort_key, p.category, {CONSENTED} AS consented,
+                   CASE WHEN {CONSENTED} THEN p.position ELSE '' END AS position,
+                   CASE WHEN {CONSENTED} THEN p.subject ELSE '' END AS subject
+            FROM person p WHERE p.id = ANY($1::uuid[]) AND p.merged_into IS NULL""",
+        person_ids,
+    )
+    return {row["id"]: dict(row) for row in rows}
+
+
+async def base_members(organization_id: UUID, roles: tuple[ParticipationRole, ...]) -> list[dict[str, Any]]:
+    """People holding one of the roles in an organization, in Russian order."""
+    rows = await current_connection().fetch(
+        f"""SELECT p.id, p.full_name, p.category, {CONSENTED} AS consented
+            FROM person p WHERE p.merged_into IS NULL AND EXISTS (
+                SELECT 1 FROM participation pa WHERE pa.region_id = p.region_id AND pa.person_id = p.id
+                AND pa.organization_id = $1 AND pa.role = ANY($2::text[]) AND pa.archived_at IS NULL)
+            ORDER BY p.sort_key""",
+        organization_id,
+        [role.value for role in roles],
+    )
+    return [dict(row) for row in rows]
+
+
+async def participant_counts(
+    organization_id: UUID | None = None, municipality_id: UUID | None = None
+) -> dict[ParticipationRole, int]:
+    """Distinct people per role in an organization, a municipality's organizations, or the whole scope."""
+    rows = await current_connection().fetch(
+        """SELECT pa.role, count(DISTINCT pa.person_id) AS people
+           FROM participation pa JOIN organization o ON o.region_id = pa.region_id AND o.id = pa.organization_id
+           WHERE pa.archived_at IS NULL AND ($1::uuid IS NULL OR o.id = $1)
+             AND ($2::uuid IS NULL OR o.municipality_id = $2)
+           GROUP BY pa.role""",
+        organization_id,
+        municipality_id,
+    )
+    counts = {role: 0 for role in ParticipationRole}
+    counts.update({ParticipationRole(row["role"]): int(row["people"]) for row in rows})
+    return counts
