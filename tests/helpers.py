@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -147,7 +147,9 @@ async def make_records(
         third, _ = await registry.create_person(actor, scope, person)
         merge_id = await registry.merge(actor, second, third)
     import_id = await registry_jobs.start_import(app.state.redis, actor, municipality_id, b"x;y\n", "f.csv")
+    programme = await _programme_records(tenant, actor, scope, first)
     return {
+        **programme,
         "import_id": import_id,
         "organization_id": str(organization_id),
         "municipality_id": str(municipality_id),
@@ -155,4 +157,34 @@ async def make_records(
         "consent_id": str(consent_id),
         "merge_id": str(merge_id),
         "token": uuid.uuid4().hex,
+    }
+
+
+async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: uuid.UUID) -> dict[str, str]:
+    """A programme with an event and its evidence, an application, an order, and a form of the region's own."""
+    from services.programmes import logic, orders, selection
+    from shared.db import Scope, tenant_transaction
+
+    async with tenant_transaction(scope):
+        owner = logic.Owner(organization_id=scope.organization_id)
+        form = logic.ProgrammeForm(title="Проверка", starts_on="01.09.2026", ends_on="31.08.2027")
+        programme_id = await logic.create_programme(actor, owner, form)
+        programme = await logic.get_programme(programme_id)
+        event_id = await logic.add_event(programme, logic.EventForm(stage="1", title="Проверка", period_label="Май"))
+        evidence_id = await logic.attach_evidence(programme_id, event_id, b"%PDF-1.4 test", "a.pdf")
+        application_id = await selection.apply(actor, programme, selection.ApplicationForm(person_id=str(person_id)))
+        order_id = await orders.create_order(actor, programme, "approve_roadmap")
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        form_id = await logic.add_form(
+            replace(actor, organization_id=None),
+            logic.CatalogueForm(title="Проверка", mentor_categories=["staff"], mentee_categories=["staff"]),
+        )
+    return {
+        "programme_id": str(programme_id),
+        "step": "problem",
+        "event_id": str(event_id),
+        "evidence_id": str(evidence_id),
+        "application_id": str(application_id),
+        "order_id": str(order_id),
+        "form_id": str(form_id),
     }

@@ -179,7 +179,7 @@ async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) 
         errors.add("person_id", "Выберите кандидата из базы наставников организации")
     elif not person["consented"]:
         errors.add("person_id", "Нет действующего согласия на обработку персональных данных")
-    applied_on = read_date(errors, "applied_on", form.applied_on) or today()
+    applied_on = read_date(errors, "applied_on", form.applied_on, required=False) or today()
     if applied_on > today():
         errors.add("applied_on", "Дата заявления не может быть в будущем")
     errors.raise_if_any()

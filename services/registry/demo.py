@@ -226,13 +226,13 @@ def _rows(rng: random.Random, kind: str, today: date) -> list[list[str]]:
 async def seed_people(region_id: UUID) -> None:
     """Idempotent: an organization that already has people is left as it is. Runs under a platform scope."""
     organizations = await current_connection().fetch(
-        """SELECT o.id, o.municipality_id, o.kind FROM organization o WHERE o.region_id = $1
+        """SELECT o.id, o.municipality_id, o.kind, o.inn FROM organization o WHERE o.region_id = $1
            AND NOT EXISTS (SELECT 1 FROM participation pa WHERE pa.organization_id = o.id) ORDER BY o.inn""",
         region_id,
     )
     today = logic.today()
     for organization in organizations:
-        rng = random.Random(str(organization["id"]))  # noqa: S311 - demo data, not secrets
+        rng = random.Random(organization["inn"])  # noqa: S311 - demo data, not secrets; the same on every run
         scope = Scope(Level.organization, None, region_id, organization["municipality_id"], organization["id"])
         await rescope(scope)
         actor = Actor(None, region_id, organization["id"], "seed-demo")
@@ -296,11 +296,11 @@ async def _answer_questionnaires(rng: random.Random, actor: Actor, organization_
     templates = {t["code"]: t for t in await logic.templates()}
     people = await current_connection().fetch(
         f"""SELECT p.id, array_agg(pa.role) AS roles FROM person p JOIN participation pa ON pa.person_id = p.id
-            WHERE pa.organization_id = $1 AND {logic.CONSENTED} GROUP BY p.id""",
+            WHERE pa.organization_id = $1 AND {logic.CONSENTED} GROUP BY p.region_id, p.id ORDER BY p.sort_key""",
         organization_id,
     )
-    for person in people:
-        if rng.random() < 0.2:
+    for n, person in enumerate(people):
+        if n and rng.random() < 0.2:  # the first always answers: every organization has answers to show
             continue
         tags = rng.sample(questionnaires.COMPETENCIES, 3)
         if "mentee_candidate" in person["roles"]:
