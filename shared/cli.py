@@ -49,6 +49,7 @@ def cmd_bootstrap_db(_: argparse.Namespace) -> None:
 
 
 def cmd_seed_demo(_: argparse.Namespace) -> None:
+    from services.programmes.demo import seed_programmes
     from services.registry.demo import seed_people
     from shared.db import Level, Scope, tenant_transaction
     from tenants.demo import seed_demo
@@ -57,6 +58,7 @@ def cmd_seed_demo(_: argparse.Namespace) -> None:
         async with tenant_transaction(Scope(Level.platform)):
             region_id = await seed_demo()
             await seed_people(region_id)
+            await seed_programmes(region_id)
 
     asyncio.run(run())
     print("Demo region is ready.")

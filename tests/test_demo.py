@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from services.programmes.demo import seed_programmes
 from services.registry.demo import seed_people
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from tenants.demo import REGION_NAME, seed_demo
@@ -18,9 +19,11 @@ async def demo(app: Any) -> dict[str, Any]:
     async with tenant_transaction(Scope(Level.platform)):
         region_id = await seed_demo()
         await seed_people(region_id)
+        await seed_programmes(region_id)
     async with tenant_transaction(Scope(Level.platform)):
         assert await seed_demo() == region_id  # a second run adds nothing
         await seed_people(region_id)
+        await seed_programmes(region_id)
         counts = await current_connection().fetchrow(
             """SELECT (SELECT count(*) FROM municipality WHERE region_id = $1) AS municipalities,
                       (SELECT count(*) FROM organization WHERE region_id = $1) AS organizations,
@@ -35,7 +38,15 @@ async def demo(app: Any) -> dict[str, Any]:
                           WHERE pa.organization_id = o.id AND c.withdrawn_on IS NULL)) AS without_consents,
                       (SELECT count(*) FROM consent c JOIN person p ON p.id = c.person_id
                        WHERE c.region_id = $1 AND c.given_by = 'self'
-                         AND p.birth_date > current_date - interval '18 years') AS minors_self""",
+                         AND p.birth_date > current_date - interval '18 years') AS minors_self,
+                      (SELECT count(*) FROM organization o WHERE region_id = $1 AND kind <> 'municipal_body'
+                         AND NOT EXISTS (SELECT 1 FROM programme p JOIN roadmap_event e ON e.programme_id = p.id
+                             AND e.status = 'done' WHERE p.organization_id = o.id)) AS without_roadmap_progress,
+                      (SELECT count(*) FROM programme WHERE region_id = $1 AND municipality_id IS NOT NULL
+                         AND approved_order_id IS NULL AND form_ids <> '{}') AS municipal_programmes,
+                      (SELECT count(*) FROM programme WHERE region_id = $1) AS programmes,
+                      (SELECT count(*) FROM programme_order WHERE region_id = $1 AND number IS NOT NULL
+                         AND kind = 'approve_registry') AS registries_approved""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -51,6 +62,10 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["organizations_with_answers"] == demo["organizations"]  # filled questionnaires everywhere
     assert demo["without_consents"] == 0  # every organization has consenting people
     assert demo["minors_self"] == 0  # minors' consents come from their representatives
+    assert demo["without_roadmap_progress"] == 0  # every organization's roadmap is under way
+    assert demo["municipal_programmes"] == 1
+    assert demo["programmes"] == demo["organizations"] - 3 + 1  # municipal bodies run the municipal programme
+    assert demo["registries_approved"] == 1
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])

@@ -875,3 +875,27 @@ def as_dict(obj: Any) -> dict[str, Any]:
 
 def moment(value: datetime | date | None) -> str:
     return value.isoformat() if value else ""
+
+
+async def workspace_summary(owner: Owner, on: date | None = None) -> dict[str, Any] | None:
+    """For a home page: the current programme, its progress, what is overdue and which orders await signing."""
+    day = on or today()
+    current = await current_programme(owner, day)
+    if current is None:
+        return None
+    programme = await get_programme(current["id"])
+    stages = await roadmap(programme["id"], day)
+    events = [e for s in stages for e in s.events]
+    drafts = await current_connection().fetch(
+        "SELECT id, title FROM programme_order WHERE programme_id = $1 AND number IS NULL ORDER BY created_at",
+        programme["id"],
+    )
+    return {
+        "programme": programme,
+        "done": sum(s.done for s in stages),
+        "total": sum(s.total for s in stages),
+        "overdue": [e for e in events if e["overdue"]],
+        "current": [e for e in events if e["status"] == EventStatus.in_progress],
+        "drafts": [dict(d) for d in drafts],
+        "missing": await missing_steps(programme),
+    }

@@ -6,6 +6,7 @@ from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from services.programmes.logic import Owner, workspace_summary
 from shared.auth import roles
 from shared.errors import NotFound
 from shared.pages import page
@@ -21,13 +22,15 @@ async def workspace_home(principal: NamedDependency[Principal]) -> Template:
         raise NotFound()
     organization = await logic.get_organization(organization_id)
     municipality = await logic.get_municipality(organization["municipality_id"])
-    people = await logic.list_people(organization_id) if principal.role in ORGANIZATION_ROLES[:2] else []
+    staff = principal.role in ORGANIZATION_ROLES[:2]
+    people = await logic.list_people(organization_id) if staff else []
     return page(
         "workspace/home.html",
         organization=organization,
         municipality=municipality,
         kinds=logic.KIND_LABELS,
         people=people,
+        programme=await workspace_summary(Owner(organization_id=organization_id)) if staff else None,
     )
 
 
