@@ -14,6 +14,7 @@ from services.programmes.logic import EventForm, FormsForm, GoalForm, Owner, Pro
 from services.programmes.tables import EventStatus
 from services.registry.logic import Actor, today
 from shared.db import Level, Scope, current_connection, rescope
+from tenants.demo import MUNICIPALITIES
 from tenants.roles import OrganizationKind, Role
 
 K = OrganizationKind
@@ -92,11 +93,11 @@ async def seed_programmes(region_id: UUID) -> None:
         rural_teachers = organization["short_name"] == "МОУ «Берёзовская ОШ»"
         await _organization_programme(actor, dict(organization), day, rural_teachers, approve=n % 4 != 3)
     await rescope(Scope.for_region(region_id))
-    municipality = await current_connection().fetchrow(
-        """SELECT m.id FROM municipality m WHERE m.region_id = $1 AND NOT EXISTS (
-               SELECT 1 FROM programme p WHERE p.region_id = $1 AND p.municipality_id IS NOT NULL)
-           ORDER BY m.sort_key LIMIT 1""",
+    municipality = await current_connection().fetchrow(  # the demo municipal coordinator's municipality
+        """SELECT m.id FROM municipality m WHERE m.region_id = $1 AND m.name = $2 AND NOT EXISTS (
+               SELECT 1 FROM programme p WHERE p.region_id = $1 AND p.municipality_id IS NOT NULL)""",
         region_id,
+        next(iter(MUNICIPALITIES)),
     )
     if municipality is not None:
         await rescope(Scope(Level.municipality, None, region_id, municipality["id"]))
@@ -294,6 +295,7 @@ async def _selection(
         order_id = await orders.create_order(actor, programme, "approve_registry")
         signed = min(applied + timedelta(days=10), day).strftime("%d.%m.%Y")
         await orders.register(actor, order_id, orders.RegisterForm("31-о", signed))
+        await orders.create_order(actor, programme, "approve_roadmap")  # the head has an order to sign
     elif candidates:
         await orders.create_order(actor, programme, "approve_registry")  # a draft waiting for the head
 
