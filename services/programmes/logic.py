@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -648,7 +647,7 @@ async def roadmap(programme_id: UUID, on: date | None = None) -> list[Stage]:
         .order_by(RoadmapEvent.position)
         .run()
     )
-    evidence = await _evidence_by_event([r["id"] for r in rows])
+    evidence = await evidence_by_event([r["id"] for r in rows])
     stages = []
     for number, title in STAGES.items():
         events = [
@@ -670,7 +669,7 @@ async def roadmap(programme_id: UUID, on: date | None = None) -> list[Stage]:
     return stages
 
 
-async def _evidence_by_event(event_ids: list[UUID]) -> dict[UUID, list[dict[str, Any]]]:
+async def evidence_by_event(event_ids: list[UUID]) -> dict[UUID, list[dict[str, Any]]]:
     if not event_ids:
         return {}
     rows = await current_connection().fetch(
@@ -869,12 +868,18 @@ async def add_role_model(actor: Actor, form_id: UUID, title: str, description: s
     return model_id
 
 
-def as_dict(obj: Any) -> dict[str, Any]:
-    return dataclasses.asdict(obj)
-
-
 def moment(value: datetime | date | None) -> str:
     return value.isoformat() if value else ""
+
+
+def plain_number(value: Any) -> str:
+    """A Decimal as people write it: 12,5 and 25 (not 25.00)."""
+    if value is None:
+        return "—"
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 async def workspace_summary(owner: Owner, on: date | None = None) -> dict[str, Any] | None:

@@ -10,7 +10,6 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -18,7 +17,7 @@ from uuid import UUID
 from docxtpl import DocxTemplate
 
 from services.programmes import logic, selection
-from services.programmes.logic import Owner, read_date
+from services.programmes.logic import Owner, plain_number, read_date
 from services.programmes.tables import Order, OrderKind, Programme
 from services.registry.logic import Actor, add_roles, now, scan_type, today
 from services.registry.tables import ParticipationRole
@@ -293,14 +292,16 @@ async def _programme_rows(programme: dict[str, Any]) -> list[list[str]]:
     forms, models = await logic.catalogue_choices()
     form_titles = [f["title"] for f in forms if f["id"] in programme["form_ids"]]
     model_titles = [m["title"] for m in models if m["id"] in programme["role_model_ids"]]
-    target = f"{_number(programme['target_baseline'])} → {_number(programme['target_value'])}"
+    target = f"{plain_number(programme['target_baseline'])} → {plain_number(programme['target_value'])}"
     rows = [
         ["Проблема", programme["problem"], ""],
         ["Цель", programme["goal"], f"до {format_date(programme['target_deadline'])}"],
         ["Измеримый показатель цели", programme["target_title"], target],
         ["Целевая аудитория", programme["audience"], ""],
     ]
-    rows += [["Ожидаемый результат", r["title"], _number(r["target"])] for r in await logic.results_of(programme["id"])]
+    rows += [
+        ["Ожидаемый результат", r["title"], plain_number(r["target"])] for r in await logic.results_of(programme["id"])
+    ]
     if programme["qualitative_results"]:
         rows.append(["Качественные результаты", programme["qualitative_results"], ""])
     rows += [
@@ -312,13 +313,6 @@ async def _programme_rows(programme: dict[str, Any]) -> list[list[str]]:
         ["Наставляемых на одного наставника", "не более", str(programme["max_mentees_per_mentor"])],
     ]
     return rows
-
-
-def _number(value: Any) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
-    return text.replace(".", ",")
 
 
 # Documents ------------------------------------------------------------------------------------------------
@@ -530,7 +524,3 @@ def signed(order: dict[str, Any] | None) -> str:
     if not order or not order.get("number"):
         return ""
     return f"№ {order['number']} от {format_date(order['signed_on'])}"
-
-
-def period(starts_on: date, ends_on: date) -> dict[str, str]:
-    return {"starts_on": format_date(starts_on), "ends_on": format_date(ends_on)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, Response, Router, get, patch, post, put
@@ -211,7 +212,7 @@ async def _step_context(context: dict[str, Any], step: str, data: Any, errors: d
     forms, models = await logic.catalogue_choices()
     values: dict[str, Any] = {k: ("" if v is None else v) for k, v in programme.items()}
     for key in ("target_baseline", "target_value"):
-        values[key] = orders._number(programme[key]) if programme[key] is not None else ""
+        values[key] = logic.plain_number(programme[key]) if programme[key] is not None else ""
     values["target_deadline"] = (
         programme["target_deadline"].strftime("%d.%m.%Y") if programme["target_deadline"] else ""
     )
@@ -219,9 +220,9 @@ async def _step_context(context: dict[str, Any], step: str, data: Any, errors: d
         {
             "indicator": r["indicator"],
             "title": r["title"],
-            "baseline": "" if r["baseline"] is None else orders._number(r["baseline"]),
-            "target": orders._number(r["target"]),
-            "manual_value": "" if r["manual_value"] is None else orders._number(r["manual_value"]),
+            "baseline": "" if r["baseline"] is None else logic.plain_number(r["baseline"]),
+            "target": logic.plain_number(r["target"]),
+            "manual_value": "" if r["manual_value"] is None else logic.plain_number(r["manual_value"]),
         }
         for r in await logic.results_of(programme["id"])
     ]
@@ -436,7 +437,7 @@ async def _event_context(
             responsible=event["responsible"],
             expected_result=event["expected_result"],
         )
-    files = (await logic._evidence_by_event([event["id"]])).get(event["id"], [])
+    files = (await logic.evidence_by_event([event["id"]])).get(event["id"], [])
     return {
         **context,
         "event": {**event, "overdue": logic.is_overdue(event, date.today())},
@@ -455,8 +456,6 @@ async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str]:
 
 
 def _download(data: bytes, content_type: str, filename: str) -> Response[bytes]:
-    from urllib.parse import quote
-
     return Response(
         data,
         media_type=content_type,
