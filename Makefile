@@ -28,6 +28,7 @@ test: install
 
 bench: install
 	$(VENV)/bin/python bench/import_people.py
+	$(VENV)/bin/python bench/matching.py
 
 format: install
 	$(VENV)/bin/ruff format .
