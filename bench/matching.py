@@ -17,7 +17,7 @@ from scipy.optimize import linear_sum_assignment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.matching.solver import Objective, solve  # noqa: E402
+from services.matching.solver import Objective, solve
 
 
 def instance(mentees: int, mentors: int, seed: int = 7) -> tuple[list[int], dict[tuple[int, int], int]]:
@@ -56,7 +56,8 @@ def main() -> None:
     scipy_time = time.perf_counter() - started
 
     print(
-        f"min-cost flow (OR-Tools):          {ours_time:7.2f} s   total score {ours.total:,}   matched {len(ours.pairs)}"
+        f"min-cost flow (OR-Tools):          {ours_time:7.2f} s   total score {ours.total:,}"
+        f"   matched {len(ours.pairs)}"
     )
     print(f"linear_sum_assignment (expanded):  {scipy_time:7.2f} s   total score {baseline:,}")
     print(f"same optimum: {ours.total == baseline}   time ratio (ours / scipy): {ours_time / scipy_time:.2f}")
