@@ -5,7 +5,13 @@ from piccolo.conf.apps import AppRegistry
 from shared.engine import DB
 
 APP_REGISTRY = AppRegistry(
-    apps=["tenants.piccolo_app", "services.registry.piccolo_app", "services.programmes.piccolo_app"]
+    apps=[
+        "tenants.piccolo_app",
+        "services.registry.piccolo_app",
+        "services.programmes.piccolo_app",
+        "services.mentoring.piccolo_app",
+        "services.matching.piccolo_app",
+    ]
 )
 
 __all__ = ["APP_REGISTRY", "DB"]

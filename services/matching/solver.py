@@ -14,8 +14,8 @@ from ortools.graph.python import min_cost_flow
 
 
 class Objective(enum.StrEnum):
-    score = "score"  # the highest total score, even if fewer mentees get a mentor
-    count = "count"  # the most mentees matched, then the highest total score among those
+    best_score = "score"  # the highest total score, even if fewer mentees get a mentor
+    most_mentees = "count"  # the most mentees matched, then the highest total score among those
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def solve(
     mentees: int,
     capacities: Sequence[int],
     scores: Mapping[tuple[int, int], int],
-    objective: Objective = Objective.score,
+    objective: Objective = Objective.best_score,
 ) -> Assignment:
     """`scores` holds only the compatible couples (mentee, mentor), each with a positive integer score."""
     if not scores:
@@ -50,7 +50,7 @@ def solve(
             flow.add_arc_with_capacity_and_unit_cost(mentor_node + j, sink, capacity, 0)
     flow.set_node_supply(source, mentees)
     flow.set_node_supply(sink, -mentees)
-    if objective == Objective.count:
+    if objective == Objective.most_mentees:
         status = flow.solve_max_flow_with_min_cost()
     else:
         # A free bypass lets a mentee stay unmatched; the cheapest flow then takes only what raises the score.

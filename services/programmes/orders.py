@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,15 @@ REPLACEMENT_REASONS: dict[str, str] = {
     "request": "обоснованной просьбой наставника или наставляемого",
 }
 CONTROL = "Контроль за исполнением настоящего приказа оставляю за собой."
+
+Handler = Callable[[Actor, dict[str, Any]], Awaitable[None]]
+_ON_REGISTERED: dict[OrderKind, list[Handler]] = {}
+
+
+def on_registered(kind: OrderKind, handler: Handler) -> None:
+    """Other domains act on their orders (pairs approved, a mentor replaced) without this one knowing them."""
+    if handler not in _ON_REGISTERED.setdefault(kind, []):
+        _ON_REGISTERED[kind].append(handler)
 
 
 def _period(payload: dict[str, Any]) -> str:
@@ -276,16 +286,17 @@ async def snapshot(kind: OrderKind, programme: dict[str, Any], extra: dict[str, 
 
 
 def _caller_payload(kind: OrderKind, extra: dict[str, Any]) -> dict[str, Any]:
-    """Pairs and replacements are composed by the pairs' domain; the shape is checked here."""
+    """Pairs and replacements are composed by the pairs' domain; the shape is checked here, and `refs` (the
+    records the order concerns) is kept for that domain to act on when the order is registered."""
     if kind == OrderKind.replace_mentor:
         needed = ("mentee", "old_mentor", "new_mentor", "reason", "starts_on", "ends_on")
         if any(not extra.get(k) for k in needed) or extra["reason"] not in REPLACEMENT_REASONS:
             raise ValidationFailed({"reason": "Укажите наставляемого, обоих наставников, период и основание замены"})
-        return {k: extra[k] for k in needed}
+        return {**{k: extra[k] for k in needed}, "refs": extra.get("refs", {})}
     rows = extra.get("rows") or []
     if not rows or not extra.get("starts_on") or not extra.get("ends_on"):
         raise ValidationFailed({"rows": "Нет пар (групп) для закрепления"})
-    return {"rows": rows, "starts_on": extra["starts_on"], "ends_on": extra["ends_on"]}
+    return {"rows": rows, "starts_on": extra["starts_on"], "ends_on": extra["ends_on"], "refs": extra.get("refs", {})}
 
 
 async def _programme_rows(programme: dict[str, Any]) -> list[list[str]]:
@@ -479,6 +490,8 @@ async def register(actor: Actor, order_id: UUID, form: RegisterForm, owner: Owne
 
 
 async def _take_effect(actor: Actor, order: dict[str, Any]) -> None:
+    for handler in _ON_REGISTERED.get(OrderKind(order["kind"]), []):
+        await handler(actor, order)
     column = {
         OrderKind.approve_programme: Programme.approved_order_id,
         OrderKind.approve_roadmap: Programme.roadmap_order_id,

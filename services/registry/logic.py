@@ -955,3 +955,28 @@ async def participant_counts(
     counts = {role: 0 for role in ParticipationRole}
     counts.update({ParticipationRole(row["role"]): int(row["people"]) for row in rows})
     return counts
+
+
+async def matching_profiles(person_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+    """What matching compares, for consenting people only: category, age, subject, #tags and the answers
+    of their latest questionnaires (meeting times, preferred mentee ages)."""
+    rows = await current_connection().fetch(
+        f"""SELECT p.id, p.category, p.birth_date, p.subject, p.teaching_experience, p.class_or_course,
+                   coalesce((SELECT array_agg(DISTINCT t) FROM questionnaire_answer qa, unnest(qa.tags) t
+                             WHERE qa.region_id = p.region_id AND qa.person_id = p.id), '{{}}') AS tags,
+                   coalesce((SELECT jsonb_object_agg(x.code, x.answers) FROM (
+                       SELECT DISTINCT ON (t.code) t.code, qa.answers FROM questionnaire_answer qa
+                       JOIN questionnaire_template t ON t.id = qa.template_id
+                       WHERE qa.region_id = p.region_id AND qa.person_id = p.id
+                       ORDER BY t.code, qa.submitted_at DESC) x), '{{}}') AS answers
+            FROM person p WHERE p.id = ANY($1::uuid[]) AND p.merged_into IS NULL AND {CONSENTED}""",
+        person_ids,
+    )
+    profiles = {}
+    for row in rows:
+        profile = dict(row)
+        profile["answers"] = (
+            json.loads(profile["answers"]) if isinstance(profile["answers"], str) else profile["answers"]
+        )
+        profiles[row["id"]] = profile
+    return profiles
