@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq import ArqRedis, Retry
+from arq import ArqRedis, Retry, cron
 from arq.connections import RedisSettings
 from arq.jobs import JobResult
 
@@ -26,10 +26,17 @@ def not_yet_visible(ctx: dict[str, Any]) -> None:
 
 
 def job_functions() -> list[Any]:
+    from services.mentoring.jobs import check_rhythm
     from services.registry.jobs import run_import, send_questionnaire_link
     from tenants.jobs import send_invitation
 
-    return [send_invitation, run_import, send_questionnaire_link]
+    return [send_invitation, run_import, send_questionnaire_link, check_rhythm]
+
+
+def cron_jobs() -> list[Any]:
+    from services.mentoring.jobs import check_rhythm
+
+    return [cron(check_rhythm, hour={7}, minute={0}, unique=True)]
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -47,6 +54,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 def worker_settings(**overrides: Any) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "functions": job_functions(),
+        "cron_jobs": cron_jobs(),
         "on_startup": startup,
         "on_shutdown": shutdown,
         "max_tries": JOB_MAX_TRIES,

@@ -233,6 +233,8 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
 
 def route_handlers() -> list[Any]:
     from services.admin.routes import admin_router
+    from services.matching import routes as matching
+    from services.mentoring import routes as mentoring
     from services.programmes import routes as programmes
     from services.registry import routes as registry
     from services.workspace.routes import workspace_router
@@ -257,6 +259,10 @@ def route_handlers() -> list[Any]:
         registry.api_router,
         programmes.page_router,
         programmes.api_router,
+        mentoring.page_router,
+        mentoring.api_router,
+        matching.page_router,
+        matching.api_router,
     ]
 
 

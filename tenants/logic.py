@@ -554,3 +554,8 @@ async def list_people(organization_id: UUID | None = None) -> list[dict[str, Any
         organization_id,
     ).run()
     return list(rows)
+
+
+async def region_ids() -> list[UUID]:
+    """Every region the scope sees: for jobs that sweep the whole platform region by region."""
+    return [row["id"] for row in await Region.select(Region.id).run()]

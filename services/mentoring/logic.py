@@ -342,6 +342,9 @@ async def list_pairs(
     pairs = [dict(r) for r in rows]
     people = await people_brief(list({p["mentor_id"] for p in pairs} | {i for p in pairs for i in p["mentee_ids"]}))
     for pair in pairs:
+        pair["score_details"] = (
+            json.loads(pair["score_details"]) if isinstance(pair["score_details"], str) else pair["score_details"]
+        )
         pair["mentor"] = people.get(pair["mentor_id"], {"full_name": "—"})
         pair["mentees"] = [people.get(i, {"full_name": "—"}) for i in pair["mentee_ids"]]
         pair["end"] = end_of(pair)

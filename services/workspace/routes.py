@@ -6,6 +6,7 @@ from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from services.mentoring.logic import at_risk
 from services.programmes.logic import Owner, workspace_summary
 from shared.auth import roles
 from shared.errors import NotFound
@@ -31,6 +32,7 @@ async def workspace_home(principal: NamedDependency[Principal]) -> Template:
         kinds=logic.KIND_LABELS,
         people=people,
         programme=await workspace_summary(Owner(organization_id=organization_id)) if staff else None,
+        risk=await at_risk(organization_id) if staff else None,
     )
 
 

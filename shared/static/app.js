@@ -30,4 +30,15 @@ document.addEventListener("DOMContentLoaded", () => {
     role.addEventListener("change", sync);
     sync();
   }
+
+  // A meeting form shows the reflection questions of the chosen kind of meeting only.
+  document.querySelectorAll("select[data-meeting-kind]").forEach((kind) => {
+    const sync = () => {
+      kind.form.querySelectorAll("[data-for-kind]").forEach((el) => {
+        el.hidden = !el.dataset.forKind.split(" ").includes(kind.value);
+      });
+    };
+    kind.addEventListener("change", sync);
+    sync();
+  });
 });

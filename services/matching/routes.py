@@ -1,0 +1,233 @@
+"""The matching page of a programme: run, proposals with their reasons, accept, swap, reject; choices; API."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, Router, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from services.matching import logic
+from services.matching.logic import WEIGHTS
+from services.mentoring import logic as mentoring
+from services.programmes import logic as programmes
+from services.registry.routes import actor_of
+from shared.auth import roles
+from shared.errors import ValidationFailed
+from shared.pages import flash_problem, page, see_other
+from tenants.access import Principal
+from tenants.roles import Role
+
+
+async def _programme(principal: Principal, programme_id: UUID) -> dict[str, Any]:
+    return await programmes.get_programme(
+        programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
+    )
+
+
+@get("/programmes/{programme_id:uuid}/matching", guards=[roles(Role.curator)])
+async def matching_page(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> Template:
+    programme = await _programme(principal, programme_id)
+    run = await logic.latest_run(programme_id)
+    mentors, mentees = await mentoring.eligible(programme)
+    names = {m["id"]: m["full_name"] for m in mentors + mentees}
+    return page(
+        "matching/matching.html",
+        programme=programme,
+        run=run,
+        weights=(run or {}).get("weights") or logic.default_weights(),
+        weight_labels=WEIGHTS,
+        mentors=[m for m in mentors if m["consented"]],
+        mentees=[m for m in mentees if m["consented"]],
+        exclusions=[
+            {"mentor": names.get(e["mentor_id"], "—"), "mentee": names.get(e["mentee_id"], "—")}
+            for e in await logic.exclusions(programme_id)
+        ],
+        rankings=await logic.rankings(programme_id),
+        available=await logic.available_mentors(programme),
+        drafts=await mentoring.list_pairs(programme_id, "draft"),
+    )
+
+
+@post("/programmes/{programme_id:uuid}/matching", guards=[roles(Role.curator)])
+async def run_matching(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+) -> Redirect:
+    programme = await _programme(principal, programme_id)
+    data = await request.form()
+    try:
+        weights = logic.clean_weights(
+            {k.removeprefix("weight_"): str(v) for k, v in data.items() if k.startswith("weight_")}
+        )
+        await logic.run(actor_of(request, principal), programme, str(data.get("objective", "score")), weights)
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    else:
+        flash(request, "Подбор выполнен: проверьте предложения", category="success")
+    return see_other(f"/programmes/{programme_id}/matching")
+
+
+@post("/programmes/{programme_id:uuid}/matching/{run_id:uuid}/proposals", guards=[roles(Role.curator)])
+async def act_on_proposal(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    programme_id: FromPath[UUID],
+    run_id: FromPath[UUID],
+) -> Redirect:
+    programme = await _programme(principal, programme_id)
+    data = await request.form()
+    mentee_id, action = str(data.get("mentee_id", "")), str(data.get("action", ""))
+    try:
+        if action == "accept":
+            await logic.accept(actor_of(request, principal), programme, run_id, mentee_id)
+            flash(request, "Пара добавлена в проекты: её закрепит приказ", category="success")
+        elif action == "reject":
+            await logic.reject(programme, run_id, mentee_id)
+            flash(request, "Предложение отклонено: наставляемый — в списке продолжения поиска", category="success")
+        elif action == "swap":
+            await logic.swap(programme, run_id, mentee_id, str(data.get("other_mentee_id", "")))
+            flash(request, "Наставники поменяны местами", category="success")
+        else:
+            raise ValidationFailed({"action": "Неизвестное действие"})
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    return see_other(f"/programmes/{programme_id}/matching#proposals")
+
+
+@post("/programmes/{programme_id:uuid}/matching/exclusions", guards=[roles(Role.curator)])
+async def add_exclusion(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+) -> Redirect:
+    programme = await _programme(principal, programme_id)
+    data = await request.form()
+    try:
+        await logic.exclude(
+            actor_of(request, principal), programme, str(data.get("mentor_id", "")), str(data.get("mentee_id", ""))
+        )
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    return see_other(f"/programmes/{programme_id}/matching#exclusions")
+
+
+@post("/programmes/{programme_id:uuid}/matching/choices", guards=[roles(Role.curator)])
+async def add_choices(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+) -> Redirect:
+    """After the group meeting: whom a participant chose, in order (or a mentee's ranking of mentors)."""
+    programme = await _programme(principal, programme_id)
+    data = await request.form()
+    try:
+        await logic.record_choices(
+            actor_of(request, principal),
+            programme,
+            str(data.get("chooser_id", "")),
+            [str(v) for v in data.getall("chosen_ids", [])],
+        )
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    else:
+        flash(request, "Выбор записан", category="success")
+    return see_other(f"/programmes/{programme_id}/matching#choices")
+
+
+@post("/programmes/{programme_id:uuid}/matching/choices/{choice_id:uuid}/confirm", guards=[roles(Role.curator)])
+async def confirm_choice(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    programme_id: FromPath[UUID],
+    choice_id: FromPath[UUID],
+) -> Redirect:
+    programme = await _programme(principal, programme_id)
+    try:
+        pair_id = await logic.confirm(actor_of(request, principal), programme, choice_id)
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+        return see_other(f"/programmes/{programme_id}/matching#choices")
+    return see_other(f"/pairs/{pair_id}")
+
+
+@post("/cabinet/choices/{choice_id:uuid}", guards=[roles(Role.mentor)])
+async def respond_to_choice(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], choice_id: FromPath[UUID]
+) -> Redirect:
+    """A mentor accepts or declines a mentee who ranked them."""
+    organization_id = principal.scope.organization_id
+    person_id = await mentoring.person_of(principal.email, organization_id) if organization_id else None
+    programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
+    if person_id is None or programme is None:
+        flash(request, "Нет записи наставника в базе организации", category="error")
+        return see_other("/cabinet")
+    data = await request.form()
+    try:
+        await logic.respond(
+            await programmes.get_programme(programme["id"]), choice_id, person_id, data.get("response") == "accept"
+        )
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    return see_other("/cabinet")
+
+
+@post("/api/v1/programmes/{programme_id:uuid}/matching", guards=[roles(Role.curator)], tags=["Подбор пар"])
+async def run_matching_api(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    programme_id: FromPath[UUID],
+    data: JSONBody[dict[str, Any]],
+) -> dict[str, Any]:
+    """`objective`: score (the highest total score) or count (the most mentees, then the highest score);
+    `weights`: {form, tags, choice, age, subject, time} from 0 to 5. Answers the proposals and the unmatched."""
+    programme = await _programme(principal, programme_id)
+    weights = logic.clean_weights({k: str(v) for k, v in (data.get("weights") or {}).items()})
+    run_id = await logic.run(actor_of(request, principal), programme, str(data.get("objective", "score")), weights)
+    run = await logic.latest_run(programme_id)
+    assert run is not None
+    return {"run_id": str(run_id), "proposals": run["proposals"], "unmatched": run["unmatched"]}
+
+
+@post(
+    "/api/v1/programmes/{programme_id:uuid}/matching/{run_id:uuid}/proposals",
+    guards=[roles(Role.curator)],
+    tags=["Подбор пар"],
+)
+async def act_on_proposal_api(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    programme_id: FromPath[UUID],
+    run_id: FromPath[UUID],
+    data: JSONBody[dict[str, str]],
+) -> dict[str, Any]:
+    """`action`: accept, reject or swap (with `other_mentee_id`) for the proposal of `mentee_id`."""
+    programme = await _programme(principal, programme_id)
+    mentee_id, action = data.get("mentee_id", ""), data.get("action", "")
+    result: dict[str, Any] = {}
+    if action == "accept":
+        result["pair_id"] = str(await logic.accept(actor_of(request, principal), programme, run_id, mentee_id))
+    elif action == "reject":
+        await logic.reject(programme, run_id, mentee_id)
+    elif action == "swap":
+        await logic.swap(programme, run_id, mentee_id, data.get("other_mentee_id", ""))
+    else:
+        raise ValidationFailed({"action": "accept, reject или swap"})
+    run = await logic.latest_run(programme_id)
+    assert run is not None
+    return {**result, "proposals": run["proposals"]}
+
+
+page_router = Router(
+    path="/",
+    route_handlers=[
+        matching_page,
+        run_matching,
+        act_on_proposal,
+        add_exclusion,
+        add_choices,
+        confirm_choice,
+        respond_to_choice,
+    ],
+    include_in_schema=False,
+)
+api_router = Router(path="/", route_handlers=[run_matching_api, act_on_proposal_api])

@@ -1,0 +1,60 @@
+"""The daily rhythm check: pairs start on their date, lapses become alerts, curators get one e-mail per alert."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from services.mentoring import logic
+from services.registry.logic import today
+from shared.db import Level, Scope, current_connection, tenant_transaction
+from shared.mail import send_mail
+from tenants.logic import list_people, region_ids
+from tenants.roles import Role
+
+
+async def check_rhythm(ctx: dict[str, Any]) -> dict[str, int]:
+    day = today()
+    async with tenant_transaction(Scope(Level.platform)):
+        regions = await region_ids()
+    found = mailed = 0
+    for region_id in regions:
+        async with tenant_transaction(Scope.for_region(region_id)):
+            await logic.activate_due(day)
+            found += len(await logic.find_lapses(day))
+            organizations = await current_connection().fetch(
+                "SELECT DISTINCT organization_id FROM rhythm_alert WHERE mailed_at IS NULL"
+            )
+        for row in organizations:
+            mailed += await _mail_curators(ctx, region_id, row["organization_id"])
+    return {"found": found, "mailed": mailed}
+
+
+async def _mail_curators(ctx: dict[str, Any], region_id: UUID, organization_id: UUID) -> int:
+    """One transaction per organization: a failed send leaves its alerts unmailed for the next run."""
+    settings = ctx["settings"]
+    async with tenant_transaction(Scope.for_region(region_id)):
+        alerts = await current_connection().fetch(
+            """SELECT a.id, a.kind, a.details, a.mentorship_id FROM rhythm_alert a
+               WHERE a.organization_id = $1 AND a.mailed_at IS NULL ORDER BY a.found_at FOR UPDATE SKIP LOCKED""",
+            organization_id,
+        )
+        curators = [p["email"] for p in await list_people(organization_id) if p["role"] == Role.curator]
+        if not alerts or not curators:
+            return 0
+        lines = [
+            ("Нет встреч больше 14 дней" if a["kind"] == "no_meeting" else "Очная встреча короче часа")
+            + f": {a['details']} — {settings.base_url}/pairs/{a['mentorship_id']}"
+            for a in alerts
+        ]
+        text = (
+            "Здравствуйте!\n\nРитм работы наставнических пар нарушен:\n\n"
+            + "\n".join(lines)
+            + "\n\nВстречи проводятся не реже одного раза в две недели, очная встреча — не меньше часа.\n"
+        )
+        for email in curators:
+            await send_mail(settings, email, "Наставничество: пары, которым нужно внимание", text)
+        await current_connection().execute(
+            "UPDATE rhythm_alert SET mailed_at = now() WHERE id = ANY($1::uuid[])", [a["id"] for a in alerts]
+        )
+        return len(alerts)

@@ -1,0 +1,534 @@
+"""Pairs and groups: the curator's lists and cards, the mentor's and mentee's cabinets, coordinators' counts, API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, Router, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from services.mentoring import logic
+from services.mentoring.logic import (
+    FORMAT_LABELS,
+    MEETINGS,
+    PLAN_COLUMNS,
+    STATUS_LABELS,
+    MeetingForm,
+    PairForm,
+)
+from services.programmes import logic as programmes
+from services.programmes.orders import REPLACEMENT_REASONS
+from services.registry.routes import actor_of
+from shared.auth import roles
+from shared.errors import Forbidden, NotFound, ValidationFailed
+from shared.pages import flash_problem, page, see_other
+from tenants.access import Principal
+from tenants.roles import Role
+
+STAFF = (Role.curator, Role.head)
+COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
+CABINET = (Role.mentor, Role.mentee)
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "status_labels": STATUS_LABELS,
+        "meeting_guides": MEETINGS,
+        "format_labels": FORMAT_LABELS,
+        "plan_columns": PLAN_COLUMNS,
+        "reasons": REPLACEMENT_REASONS,
+        "today": date.today(),
+        "end_of": logic.end_of,
+    }
+
+
+async def _form(request: Request[Any, Any, Any]) -> Any:
+    return await request.form()
+
+
+def meeting_form(data: Any) -> MeetingForm:
+    kind = str(data.get("kind", "regular"))
+    guide = MEETINGS.get(kind)  # type: ignore[call-overload]
+    questions = [code for code, _ in guide.questions] if guide else []
+    return MeetingForm(
+        kind=kind,
+        held_on=str(data.get("held_on", "")),
+        minutes=str(data.get("minutes", "")),
+        format=str(data.get("format", "in_person")),
+        curator_present=bool(data.get("curator_present")),
+        participants=str(data.get("participants", "")),
+        answers={code: str(data.get(f"q_{code}", "")) for code in questions},
+        closeness=str(data.get("closeness", "")),
+        wants_to_mentor=str(data.get("wants_to_mentor", "")) in ("1", "true", "on", "True"),
+    )
+
+
+def plan_rows(data: Any, kind: str) -> list[dict[str, str]]:
+    columns = [code for code, _ in PLAN_COLUMNS[kind]]
+    values = {c: data.getall(c, []) for c in columns}
+    count = max((len(v) for v in values.values()), default=0)
+    return [{c: (values[c][i] if i < len(values[c]) else "") for c in columns} for i in range(count)]
+
+
+async def _curator_pair(principal: Principal, pair_id: UUID) -> dict[str, Any]:
+    if principal.role != Role.curator:
+        raise Forbidden()
+    pair = await logic.get_pair(pair_id)
+    if pair["organization_id"] != principal.scope.organization_id:
+        raise NotFound()
+    return pair
+
+
+async def _cabinet_person(principal: Principal) -> UUID | None:
+    if principal.scope.organization_id is None:
+        raise NotFound()
+    return await logic.person_of(principal.email, principal.scope.organization_id)
+
+
+# The curator's pages ---------------------------------------------------------------------------------------
+
+
+class PairPages(Controller):
+    path = "/pairs"
+
+    @get("/", guards=[roles(*STAFF)])
+    async def index(self, principal: NamedDependency[Principal], status: FromQuery[str] = "") -> Template:
+        organization_id = principal.scope.organization_id
+        programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
+        pairs = await logic.list_pairs(organization_id=organization_id, status=status)
+        return page(
+            "mentoring/pairs.html",
+            pairs=pairs,
+            status=status,
+            programme=programme,
+            can_edit=principal.role == Role.curator,
+            **_labels(),
+        )
+
+    @get("/new", guards=[roles(Role.curator)])
+    async def new(self, principal: NamedDependency[Principal]) -> Template:
+        return page("mentoring/pair_form.html", **await _pair_form_context(principal, PairForm(), {}))
+
+    @post("/new", guards=[roles(Role.curator)])
+    async def create(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+    ) -> Template | Redirect:
+        data = await _form(request)
+        form = PairForm(
+            mentor_id=str(data.get("mentor_id", "")),
+            mentee_ids=[str(v) for v in data.getall("mentee_ids", [])],
+            form_id=str(data.get("form_id", "")),
+            role_model_id=str(data.get("role_model_id", "")),
+            starts_on=str(data.get("starts_on", "")),
+            ends_on=str(data.get("ends_on", "")),
+        )
+        programme = await programmes.current_programme(
+            programmes.Owner(organization_id=principal.scope.organization_id)
+        )
+        if programme is None:
+            raise NotFound()
+        try:
+            pair_id = await logic.create_pair(
+                actor_of(request, principal), await programmes.get_programme(programme["id"]), form
+            )
+        except ValidationFailed as exc:
+            return page("mentoring/pair_form.html", 422, **await _pair_form_context(principal, form, exc.errors))
+        flash(request, "Пара создана как проект: её закрепит приказ", category="success")
+        return see_other(f"/pairs/{pair_id}")
+
+    @get("/overview", guards=[roles(*COORDINATORS)])
+    async def overview(self, principal: NamedDependency[Principal]) -> Template:
+        return page("mentoring/overview.html", rows=await logic.counts(principal.scope.municipality_id), **_labels())
+
+    @get("/{pair_id:uuid}", guards=[roles(*STAFF, *COORDINATORS)])
+    async def card(self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]) -> Template:
+        card = await logic.pair_card(pair_id)
+        programme = await programmes.get_programme(card.pair["programme_id"])
+        mentors, _ = await logic.eligible(programme) if principal.role == Role.curator else ([], [])
+        return page(
+            "mentoring/pair.html",
+            card=card,
+            pair=card.pair,
+            mentors=[m for m in mentors if m["consented"] and m["id"] != card.pair["mentor_id"]],
+            can_edit=principal.role == Role.curator and card.pair["organization_id"] == principal.scope.organization_id,
+            base="/pairs",
+            errors={},
+            **_labels(),
+        )
+
+    @post("/{pair_id:uuid}/meetings", guards=[roles(Role.curator)])
+    async def meeting(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+    ) -> Redirect:
+        await _curator_pair(principal, pair_id)
+        try:
+            await logic.record_meeting(actor_of(request, principal), pair_id, meeting_form(await _form(request)))
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+        else:
+            flash(request, "Встреча записана", category="success")
+        return see_other(f"/pairs/{pair_id}#meetings")
+
+    @post("/{pair_id:uuid}/plan/{kind:str}", guards=[roles(Role.curator)])
+    async def plan(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        pair_id: FromPath[UUID],
+        kind: FromPath[str],
+    ) -> Redirect:
+        await _curator_pair(principal, pair_id)
+        if kind not in PLAN_COLUMNS:
+            raise NotFound()
+        try:
+            await logic.save_plan(actor_of(request, principal), pair_id, kind, plan_rows(await _form(request), kind))
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+        else:
+            flash(request, "План развития сохранён", category="success")
+        return see_other(f"/pairs/{pair_id}#plan")
+
+    @post("/{pair_id:uuid}/status", guards=[roles(Role.curator)])
+    async def change_status(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+    ) -> Redirect:
+        """Complete, end early (by agreement), extend (documented absence) or replace the mentor (by order)."""
+        await _curator_pair(principal, pair_id)
+        data = await _form(request)
+        action = str(data.get("action", ""))
+        try:
+            if action == "complete":
+                await logic.complete(pair_id)
+            elif action == "end_early":
+                await logic.end_early(
+                    pair_id,
+                    str(data.get("end_reason", "")),
+                    bool(data.get("mentor_agrees")),
+                    bool(data.get("curator_agrees")),
+                )
+            elif action == "extend":
+                await logic.extend(pair_id, str(data.get("extended_to", "")), str(data.get("extension_reason", "")))
+            elif action == "replace":
+                order_id = await logic.replace_mentor(
+                    actor_of(request, principal),
+                    pair_id,
+                    str(data.get("new_mentor_id", "")),
+                    str(data.get("reason", "")),
+                    str(data.get("since", "")),
+                )
+                flash(request, "Подготовлен приказ о замене наставника: зарегистрируйте его после подписи", "success")
+                return see_other(f"/orders/{order_id}")
+            else:
+                raise ValidationFailed({"action": "Неизвестное действие"})
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+        else:
+            flash(request, "Сохранено", category="success")
+        return see_other(f"/pairs/{pair_id}")
+
+
+async def _pair_form_context(principal: Principal, form: PairForm, errors: dict[str, str]) -> dict[str, Any]:
+    programme = await programmes.current_programme(programmes.Owner(organization_id=principal.scope.organization_id))
+    if programme is None:
+        return {"programme": None, "form": form, "errors": errors}
+    programme = await programmes.get_programme(programme["id"])
+    mentors, mentees = await logic.eligible(programme)
+    forms, models = await programmes.catalogue_choices()
+    chosen = [f for f in forms if f["id"] in programme["form_ids"]]
+    return {
+        "programme": programme,
+        "mentors": [m for m in mentors if m["consented"]],
+        "mentees": [m for m in mentees if m["consented"]],
+        "forms": chosen,
+        "models": [m for f in chosen for m in programmes.models_of_form(f, models)],
+        "form": form,
+        "errors": errors,
+    }
+
+
+@post("/programmes/{programme_id:uuid}/pairs/order", guards=[roles(Role.curator)])
+async def order_pairs(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+) -> Redirect:
+    programme = await programmes.get_programme(
+        programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
+    )
+    ids = [UUID(v) for v in (await _form(request)).getall("pair_ids", []) if v]
+    try:
+        order_id = await logic.request_approval(actor_of(request, principal), programme, ids)
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+        return see_other("/pairs?status=draft")
+    flash(request, "Проект приказа о закреплении пар готов: подпишите и зарегистрируйте", category="success")
+    return see_other(f"/orders/{order_id}")
+
+
+# Cabinets -----------------------------------------------------------------------------------------------------
+
+
+class CabinetPages(Controller):
+    path = "/cabinet"
+    guards = [roles(*CABINET)]
+
+    @get("/")
+    async def home(self, principal: NamedDependency[Principal]) -> Template:
+        person_id = await _cabinet_person(principal)
+        pairs = await logic.list_pairs(person_id=person_id) if person_id else []
+        return page(
+            "mentoring/cabinet.html",
+            pairs=pairs,
+            person_id=person_id,
+            is_mentor=principal.role == Role.mentor,
+            **_labels(),
+        )
+
+    @get("/pairs/{pair_id:uuid}")
+    async def pair(self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]) -> Template:
+        person_id = await _cabinet_person(principal)
+        if person_id is None:
+            raise NotFound()
+        card = await logic.pair_card(pair_id, person_id)
+        return page(
+            "mentoring/pair.html",
+            card=card,
+            pair=card.pair,
+            mentors=[],
+            can_edit=False,
+            cabinet=True,
+            base="/cabinet/pairs",
+            errors={},
+            **_labels(),
+        )
+
+    @post("/pairs/{pair_id:uuid}/meetings")
+    async def meeting(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+    ) -> Redirect:
+        person_id = await _cabinet_person(principal)
+        if person_id is None:
+            raise NotFound()
+        try:
+            await logic.record_meeting(
+                actor_of(request, principal), pair_id, meeting_form(await _form(request)), person_id
+            )
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+        else:
+            flash(request, "Встреча записана. Спасибо!", category="success")
+        return see_other(f"/cabinet/pairs/{pair_id}")
+
+    @post("/pairs/{pair_id:uuid}/plan/{kind:str}")
+    async def plan(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        pair_id: FromPath[UUID],
+        kind: FromPath[str],
+    ) -> Redirect:
+        person_id = await _cabinet_person(principal)
+        if person_id is None or kind not in PLAN_COLUMNS:
+            raise NotFound()
+        try:
+            await logic.save_plan(
+                actor_of(request, principal), pair_id, kind, plan_rows(await _form(request), kind), person_id
+            )
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+        else:
+            flash(request, "План развития сохранён", category="success")
+        return see_other(f"/cabinet/pairs/{pair_id}#plan")
+
+
+# The JSON API -------------------------------------------------------------------------------------------------
+
+
+def pair_json(pair: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(pair["id"]),
+        "programme_id": str(pair["programme_id"]),
+        "status": pair["status"],
+        "form": pair["form_title"],
+        "role_model": pair["role_model_title"],
+        "mentor": {"id": str(pair["mentor_id"]), "full_name": pair["mentor"]["full_name"]},
+        "mentees": [
+            {"id": str(i), "full_name": m["full_name"]}
+            for i, m in zip(pair["mentee_ids"], pair["mentees"], strict=True)
+        ],
+        "starts_on": pair["starts_on"].isoformat(),
+        "ends_on": pair["ends_on"].isoformat(),
+        "extended_to": pair["extended_to"].isoformat() if pair["extended_to"] else None,
+        "finished_on": pair["finished_on"].isoformat() if pair["finished_on"] else None,
+        "order_id": str(pair["order_id"]) if pair["order_id"] else None,
+        "meetings": pair["meetings"],
+        "last_meeting": pair["last_meeting"].isoformat() if pair["last_meeting"] else None,
+        "score": pair["score"],
+    }
+
+
+def meeting_json(meeting: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(meeting["id"]),
+        "kind": meeting["kind"],
+        "held_on": meeting["held_on"].isoformat(),
+        "minutes": meeting["minutes"],
+        "format": meeting["format"],
+        "answers": meeting["answers"],
+        "closeness": meeting["closeness"],
+        "wants_to_mentor": meeting["wants_to_mentor"],
+    }
+
+
+class PairApi(Controller):
+    path = "/pairs"
+    tags = ["Пары и группы"]
+
+    @get("/", guards=[roles(*STAFF, *COORDINATORS, *CABINET)])
+    async def index(self, principal: NamedDependency[Principal], status: FromQuery[str] = "") -> list[dict[str, Any]]:
+        """A curator's or head's organization; a coordinator's scope; a mentor's or mentee's own pairs."""
+        person_id = None
+        if principal.role in CABINET:
+            person_id = await _cabinet_person(principal)
+            if person_id is None:
+                return []
+        return [pair_json(p) for p in await logic.list_pairs(status=status, person_id=person_id)]
+
+    @post("/", guards=[roles(Role.curator)])
+    async def create(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], data: JSONBody[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """`programme_id`, `mentor_id`, `mentee_ids`, `form_id`, optional `role_model_id`, `starts_on`, `ends_on`."""
+        try:
+            programme_id = UUID(str(data.get("programme_id", "")))
+        except ValueError:
+            raise ValidationFailed({"programme_id": "Укажите программу"}) from None
+        programme = await programmes.get_programme(
+            programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
+        )
+        form = PairForm(
+            mentor_id=str(data.get("mentor_id", "")),
+            mentee_ids=[str(v) for v in data.get("mentee_ids") or []],
+            form_id=str(data.get("form_id", "")),
+            role_model_id=str(data.get("role_model_id") or ""),
+            starts_on=str(data.get("starts_on", "")),
+            ends_on=str(data.get("ends_on") or ""),
+        )
+        pair_id = await logic.create_pair(actor_of(request, principal), programme, form)
+        return pair_json((await logic.pair_card(pair_id)).pair)
+
+    @get("/{pair_id:uuid}", guards=[roles(*STAFF, *COORDINATORS, *CABINET)])
+    async def read(self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]) -> dict[str, Any]:
+        person_id = await _cabinet_person(principal) if principal.role in CABINET else None
+        if principal.role in CABINET and person_id is None:
+            raise NotFound()
+        card = await logic.pair_card(pair_id, person_id)
+        return {
+            **pair_json(card.pair),
+            "plan": card.plan,
+            "meetings_list": [meeting_json(m) for m in card.meetings],
+            "history": [
+                {"mentor": h["mentor"], "since": h["since"].isoformat(), "reason": h["reason"], "pending": h["pending"]}
+                for h in card.history
+            ],
+        }
+
+    @post("/{pair_id:uuid}/meetings", guards=[roles(Role.curator, *CABINET)])
+    async def meeting(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        pair_id: FromPath[UUID],
+        data: JSONBody[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """`kind`, `held_on`, `minutes`, `format`, answers as `q_<code>`, `closeness` (final), `wants_to_mentor`."""
+        person_id = None
+        if principal.role in CABINET:
+            person_id = await _cabinet_person(principal)
+            if person_id is None:
+                raise NotFound()
+        else:
+            await _curator_pair(principal, pair_id)
+        meeting_id = await logic.record_meeting(
+            actor_of(request, principal), pair_id, meeting_form({k: str(v) for k, v in data.items()}), person_id
+        )
+        card = await logic.pair_card(pair_id, person_id)
+        return meeting_json(next(m for m in card.meetings if m["id"] == meeting_id))
+
+    @put("/{pair_id:uuid}/plan/{kind:str}", guards=[roles(Role.curator, *CABINET)])
+    async def plan(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        pair_id: FromPath[UUID],
+        kind: FromPath[str],
+        data: JSONBody[list[dict[str, str]]],
+    ) -> dict[str, Any]:
+        person_id = await _cabinet_person(principal) if principal.role in CABINET else None
+        if principal.role in CABINET and person_id is None:
+            raise NotFound()
+        if principal.role == Role.curator:
+            await _curator_pair(principal, pair_id)
+        await logic.save_plan(actor_of(request, principal), pair_id, kind, data, person_id)
+        return {"plan": (await logic.pair_card(pair_id, person_id)).plan}
+
+    @post("/{pair_id:uuid}/status", guards=[roles(Role.curator)])
+    async def change_status(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        pair_id: FromPath[UUID],
+        data: JSONBody[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """`action`: complete; end_early (end_reason, mentor_agrees, curator_agrees); extend (extended_to,
+        extension_reason); replace (new_mentor_id, reason, since) — answers the replacement order's id."""
+        await _curator_pair(principal, pair_id)
+        action = data.get("action")
+        result: dict[str, Any] = {}
+        if action == "complete":
+            await logic.complete(pair_id)
+        elif action == "end_early":
+            await logic.end_early(
+                pair_id,
+                str(data.get("end_reason", "")),
+                bool(data.get("mentor_agrees")),
+                bool(data.get("curator_agrees")),
+            )
+        elif action == "extend":
+            await logic.extend(pair_id, str(data.get("extended_to", "")), str(data.get("extension_reason", "")))
+        elif action == "replace":
+            order_id = await logic.replace_mentor(
+                actor_of(request, principal),
+                pair_id,
+                str(data.get("new_mentor_id", "")),
+                str(data.get("reason", "")),
+                str(data.get("since", "")),
+            )
+            result["order_id"] = str(order_id)
+        else:
+            raise ValidationFailed({"action": "complete, end_early, extend или replace"})
+        return {**pair_json((await logic.pair_card(pair_id)).pair), **result}
+
+
+@post("/programmes/{programme_id:uuid}/pairs/order", guards=[roles(Role.curator)])
+async def order_pairs_api(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    programme_id: FromPath[UUID],
+    data: JSONBody[dict[str, list[str]]],
+) -> dict[str, str]:
+    """The order «о закреплении наставнических пар/групп» for the draft pairs named in `pair_ids`."""
+    programme = await programmes.get_programme(
+        programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
+    )
+    order_id = await logic.request_approval(
+        actor_of(request, principal), programme, [UUID(i) for i in data.get("pair_ids", [])]
+    )
+    return {"order_id": str(order_id)}
+
+
+page_router = Router(path="/", route_handlers=[PairPages, CabinetPages, order_pairs], include_in_schema=False)
+api_router = Router(path="/api/v1", route_handlers=[PairApi, order_pairs_api])
