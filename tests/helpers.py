@@ -55,6 +55,7 @@ class Tenant:
     curator: str
     other_curator: str
     head: str
+    mentor: str
 
 
 async def make_tenant(label: str) -> Tenant:
@@ -124,6 +125,7 @@ async def make_tenant(label: str) -> Tenant:
             curator=await account(Role.curator, m1, o1),
             other_curator=await account(Role.curator, m2, o2),
             head=await account(Role.head, m1, o1),
+            mentor=await account(Role.mentor, m1, o1),
         )
 
 
@@ -174,6 +176,7 @@ async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: 
         evidence_id = await logic.attach_evidence(programme_id, event_id, b"%PDF-1.4 test", "a.pdf")
         application_id = await selection.apply(actor, programme, selection.ApplicationForm(person_id=str(person_id)))
         order_id = await orders.create_order(actor, programme, "approve_roadmap")
+        pair = await _pair_records(actor, scope, programme)
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         form_id = await logic.add_form(
             replace(actor, organization_id=None),
@@ -187,4 +190,32 @@ async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: 
         "application_id": str(application_id),
         "order_id": str(order_id),
         "form_id": str(form_id),
+        **pair,
     }
+
+
+async def _pair_records(actor: Any, scope: Any, programme: dict[str, Any]) -> dict[str, str]:
+    """A draft pair, a matching run and a choice in the programme."""
+    from services.matching import logic as matching
+    from services.mentoring import logic as mentoring
+    from services.programmes import logic
+    from services.registry import logic as registry
+
+    forms, _ = await logic.catalogue_choices()
+    teacher = next(f for f in forms if f["code"] == "teacher_teacher")
+    await logic.save_forms(programme, logic.FormsForm(form_ids=[str(teacher["id"])]))
+    programme = await logic.get_programme(programme["id"])
+    people = []
+    for role in ("mentor", "mentee_candidate"):
+        form = registry.PersonForm(surname="Парная", name=role, category="staff", roles=[role])
+        person_id, _ = await registry.create_person(actor, scope, form)
+        await registry.give_consent(actor, person_id, registry.ConsentForm(given_on="01.09.2025"))
+        people.append(str(person_id))
+    pair_form = mentoring.PairForm(
+        mentor_id=people[0], mentee_ids=[people[1]], form_id=str(teacher["id"]), starts_on="01.10.2026"
+    )
+    pair_id = await mentoring.create_pair(actor, programme, pair_form)
+    run_id = await matching.run(actor, programme, "score", matching.default_weights())
+    await matching.record_choices(actor, programme, people[1], [people[0]])
+    choice_id = (await matching.rankings(programme["id"]))[0]["id"]
+    return {"pair_id": str(pair_id), "kind": "goal", "run_id": str(run_id), "choice_id": str(choice_id)}

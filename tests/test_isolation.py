@@ -36,7 +36,9 @@ def fill(path: str, ids: dict[str, str]) -> str:
     return PARAM.sub(value, path)
 
 
-def body_for(path: str, own_municipality: UUID) -> dict[str, Any]:
+def body_for(path: str, own_municipality: UUID) -> Any:
+    if "/plan/" in path:
+        return []
     if path.endswith("/consents") or path.endswith("/consents/new"):
         return {"kind": "personal_data", "given_on": "2025-09-01", "given_by": "self"}
     if path.endswith("/questionnaires"):
@@ -54,12 +56,13 @@ def body_for(path: str, own_municipality: UUID) -> dict[str, Any]:
     return {}
 
 
-async def request(client: Any, method: str, path: str, body: dict[str, Any], page_token: str) -> int:
+async def request(client: Any, method: str, path: str, body: Any, page_token: str) -> int:
     if method == "GET":
         return (await client.get(path)).status_code
     if path.startswith("/api/"):
         return (await client.request(method, path, json=body)).status_code
-    return (await client.request(method, path, data={**body, "_csrf_token": page_token})).status_code
+    form = body if isinstance(body, dict) else {}
+    return (await client.request(method, path, data={**form, "_csrf_token": page_token})).status_code
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +77,7 @@ async def actors(
         (tenant_a.regional, other_region, own, tenant_a.municipality_id),
         (tenant_a.municipal, neighbour, own, tenant_a.municipality_id),
         (tenant_a.curator, neighbour, own, tenant_a.municipality_id),
+        (tenant_a.mentor, neighbour, own, tenant_a.municipality_id),
     ]
 
 
@@ -84,7 +88,10 @@ async def test_every_record_route_hides_other_tenants(app: Any, actors: list[Any
     for email, foreign, own, own_municipality in actors:
         async with make_client(app) as client:
             assert (await login_api(client, email, PASSWORD)).status_code == 200
-            token = await csrf_token(client, "/invitations/new" if "curator" in email else "/organizations")
+            token_page = {"curator": "/invitations/new", "mentor": "/cabinet"}.get(
+                email.split("-")[0], "/organizations"
+            )
+            token = await csrf_token(client, token_page)
             for path, method, _ in routes:
                 body = body_for(path, own_municipality)
                 status = await request(client, method, fill(path, foreign), body, token)

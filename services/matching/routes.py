@@ -17,7 +17,7 @@ from services.mentoring import logic as mentoring
 from services.programmes import logic as programmes
 from services.registry.routes import actor_of
 from shared.auth import roles
-from shared.errors import ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, page, see_other
 from tenants.access import Principal
 from tenants.roles import Role
@@ -159,8 +159,7 @@ async def respond_to_choice(
     person_id = await mentoring.person_of(principal.email, organization_id) if organization_id else None
     programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
     if person_id is None or programme is None:
-        flash(request, "Нет записи наставника в базе организации", category="error")
-        return see_other("/cabinet")
+        raise NotFound()
     data = await request.form()
     try:
         await logic.respond(
