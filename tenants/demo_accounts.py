@@ -18,6 +18,8 @@ ACCOUNTS: list[tuple[str, str, str, str, list[tuple[Role, int | None, str | None
         [(Role.curator, 1, "МОУ «Озёрская СШ»"), (Role.mentor, 1, "МОУ «Озёрская СШ»")],
     ),
     ("head1@demo.local", "Смирнова", "Елена", "Викторовна", [(Role.head, 0, "МБОУ «СОШ № 1»")]),
+    # A pupil of Озёрская СШ in a pair with the mentor above: the mentee's cabinet.
+    ("mentee1@demo.local", "Лебедева", "Алина", "Сергеевна", [(Role.mentee, 1, "МОУ «Озёрская СШ»")]),
 ]
 ADMIN = ("admin@demo.local", "Администратор", "Платформы", "")
 

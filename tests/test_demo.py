@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from services.mentoring.demo import seed_pairs
 from services.programmes.demo import seed_programmes
 from services.registry.demo import seed_people
 from shared.db import Level, Scope, current_connection, tenant_transaction
@@ -20,10 +21,12 @@ async def demo(app: Any) -> dict[str, Any]:
         region_id = await seed_demo()
         await seed_people(region_id)
         await seed_programmes(region_id)
+        await seed_pairs(region_id)
     async with tenant_transaction(Scope(Level.platform)):
         assert await seed_demo() == region_id  # a second run adds nothing
         await seed_people(region_id)
         await seed_programmes(region_id)
+        await seed_pairs(region_id)
         counts = await current_connection().fetchrow(
             """SELECT (SELECT count(*) FROM municipality WHERE region_id = $1) AS municipalities,
                       (SELECT count(*) FROM organization WHERE region_id = $1) AS organizations,
@@ -46,7 +49,14 @@ async def demo(app: Any) -> dict[str, Any]:
                          AND approved_order_id IS NULL AND form_ids <> '{}') AS municipal_programmes,
                       (SELECT count(*) FROM programme WHERE region_id = $1) AS programmes,
                       (SELECT count(*) FROM programme_order WHERE region_id = $1 AND number IS NOT NULL
-                         AND kind = 'approve_registry') AS registries_approved""",
+                         AND kind = 'approve_registry') AS registries_approved,
+                      (SELECT count(*) FROM mentorship WHERE region_id = $1 AND status = 'active') AS active_pairs,
+                      (SELECT count(DISTINCT mentorship_id) FROM meeting WHERE region_id = $1) AS pairs_meeting,
+                      (SELECT count(DISTINCT mentorship_id) FROM plan_row WHERE region_id = $1) AS pairs_with_plans,
+                      (SELECT count(*) FROM rhythm_alert WHERE region_id = $1 AND kind = 'no_meeting') AS lapses,
+                      (SELECT count(*) FROM mentorship m JOIN mentorship_mentee mm ON mm.mentorship_id = m.id
+                         JOIN person p ON p.id = mm.mentee_id WHERE m.region_id = $1 AND m.status = 'active'
+                         AND p.email = 'mentee1@demo.local') AS demo_mentee_pairs""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -56,7 +66,7 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["municipalities"] == 3
     assert demo["organizations"] >= 12
     assert demo["kinds"] == 5
-    assert demo["memberships"] == 6
+    assert demo["memberships"] == 7
     assert demo["invitations"] == 2
     assert demo["people"] >= 150
     assert demo["organizations_with_answers"] == demo["organizations"]  # filled questionnaires everywhere
@@ -66,6 +76,10 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["municipal_programmes"] == 1
     assert demo["programmes"] == demo["organizations"] - 3 + 1  # municipal bodies run the municipal programme
     assert demo["registries_approved"] == 1
+    assert demo["active_pairs"] >= 30 and demo["pairs_meeting"] >= demo["active_pairs"]
+    assert demo["pairs_with_plans"] >= demo["active_pairs"]
+    assert demo["lapses"] >= 5  # some pairs stopped meeting: the alerts and the curator's home show them
+    assert demo["demo_mentee_pairs"] == 1
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])

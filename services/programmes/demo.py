@@ -19,8 +19,8 @@ from tenants.roles import OrganizationKind, Role
 
 K = OrganizationKind
 FORMS_BY_KIND: dict[str, tuple[str, ...]] = {
-    K.school: ("pupil_pupil", "schoolteacher_schoolteacher"),
-    K.college: ("student_student", "employer_student", "teacher_teacher"),
+    K.school: ("pupil_pupil", "teacher_learner", "schoolteacher_schoolteacher"),
+    K.college: ("student_student", "teacher_learner", "employer_student", "teacher_teacher"),
     K.additional: ("teacher_learner",),
     K.employer: ("employer_student",),
 }

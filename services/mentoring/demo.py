@@ -1,0 +1,189 @@
+"""The demo region's pairs: formed by the matching, approved by order, meeting with plans and feedback; some lapse,
+so the rhythm alerts and the curator's home show something real. The demo mentor and mentee get a pair too."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from services.matching import logic as matching
+from services.mentoring import logic
+from services.mentoring.logic import MEETINGS, MeetingForm
+from services.mentoring.tables import MeetingFormat, MeetingKind
+from services.programmes import logic as programmes
+from services.programmes import orders
+from services.registry import logic as registry
+from services.registry.logic import Actor, today
+from shared.db import Level, Scope, current_connection, rescope
+from tenants.demo_accounts import ACCOUNTS
+from tenants.roles import Role
+
+DEMO_MENTEE = next(email for email, *_, roles in ACCOUNTS if any(role == Role.mentee for role, *_ in roles))
+DEMO_MENTOR = next(email for email, *_, roles in ACCOUNTS if any(role == Role.mentor for role, *_ in roles))
+ANSWERS: dict[str, list[str]] = {
+    "ready": ["Да, договорились работать вместе", "Да, нашли общие интересы"],
+    "goal": ["Разобраться с трудными темами по математике", "Подготовить проект к конференции"],
+    "next": ["Через неделю после уроков", "В четверг в 15:00"],
+    "worked": ["Разобрали две задачи вместе", "Составили список вопросов"],
+    "liked": ["Спокойный разговор без оценок", "Практические примеры"],
+    "closer": ["Да, стало понятнее", "Немного: нужно больше практики", "Да"],
+    "good": ["Разобрали домашнее задание", "Подготовили план выступления", "Провели пробный урок"],
+    "change": ["Встречаться чаще", "Начинать с повторения"],
+    "feeling": ["Уверенно", "Спокойно, с интересом", "Устал, но доволен"],
+    "todo": ["Решить три задачи", "Дописать введение проекта", "Подобрать материалы к уроку"],
+    "agreements": ["Встречаемся раз в неделю, переписываемся в мессенджере", "Цель — открытый урок к весне"],
+    "meetings": ["Около 15 встреч, очно и онлайн"],
+}
+WISHES = [
+    {
+        "wish": "Уверенно решать задачи ОГЭ",
+        "have": "Учебник, желание",
+        "lack": "Понимания темы «функции»",
+        "measure": "Пробный ОГЭ на 4",
+        "time": "3 месяца",
+    },
+    {
+        "wish": "Выступить на школьной конференции",
+        "have": "Идея проекта",
+        "lack": "Опыта выступлений",
+        "measure": "Доклад принят",
+        "time": "2 месяца",
+    },
+]
+GOALS = [
+    {
+        "goal": "Подтянуть математику",
+        "result": "Оценка за четверть не ниже 4",
+        "actions": "Еженедельный разбор задач",
+        "deadline": "до конца четверти",
+        "indicators": "Решено 30 задач",
+        "done": "Разобрано 12 задач",
+    },
+    {
+        "goal": "Подготовить проект",
+        "result": "Проект представлен на конференции",
+        "actions": "План, черновик, репетиция",
+        "deadline": "март",
+        "indicators": "Готовый доклад и презентация",
+        "done": "План составлен",
+    },
+]
+
+
+async def seed_pairs(region_id: UUID) -> None:
+    """Idempotent: programmes that already have pairs are left as they are."""
+    day = today()
+    rows = await current_connection().fetch(
+        """SELECT p.id, p.organization_id, o.municipality_id, o.inn, o.short_name FROM programme p
+           JOIN organization o ON o.region_id = p.region_id AND o.id = p.organization_id
+           WHERE p.region_id = $1 AND NOT EXISTS (SELECT 1 FROM mentorship m WHERE m.programme_id = p.id)
+           ORDER BY o.inn""",
+        region_id,
+    )
+    for row in rows:
+        scope = Scope(Level.organization, None, region_id, row["municipality_id"], row["organization_id"])
+        await rescope(scope)
+        actor = Actor(None, region_id, row["organization_id"], "seed-demo")
+        await _demo_accounts(actor, scope, row["short_name"])
+        programme = await programmes.get_programme(row["id"])
+        await _pairs(actor, programme, random.Random(row["inn"]), day)  # noqa: S311 - demo data
+    await rescope(Scope.for_region(region_id))
+    await logic.find_lapses(day)
+    await rescope(Scope(Level.platform))
+
+
+async def _demo_accounts(actor: Actor, scope: Scope, organization: str) -> None:
+    """The documented mentor and mentee logins need their records in the organization's base."""
+    for email, surname, name, patronymic, roles in ACCOUNTS:
+        for role, _, place in roles:
+            if place != organization or role not in (Role.mentor, Role.mentee):
+                continue
+            if await logic.person_of(email, actor.organization_id or UUID(int=0)):
+                continue
+            mentee = role == Role.mentee
+            form = registry.PersonForm(
+                surname=surname,
+                name=name,
+                patronymic=patronymic,
+                email=email,
+                birth_date=f"14.03.{today().year - 15}" if mentee else "",
+                category="learner" if mentee else "staff",
+                class_or_course="9А" if mentee else "",
+                position="" if mentee else "учитель информатики",
+                subject="" if mentee else "информатика",
+                roles=["mentee_candidate" if mentee else "mentor"],
+            )
+            person_id, _ = await registry.create_person(actor, scope, form)
+            consent = registry.ConsentForm(
+                given_by="representative" if mentee else "self",
+                representative_name="Лебедева Ольга Ивановна" if mentee else "",
+                representative_relation="мать" if mentee else "",
+                representative_document="паспорт" if mentee else "",
+                given_on=f"01.09.{today().year}",
+            )
+            await registry.give_consent(actor, person_id, consent)
+
+
+async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, day: date) -> None:
+    if not programme["form_ids"]:
+        return
+    demo_mentee = await logic.person_of(DEMO_MENTEE, programme["organization_id"])
+    demo_mentor = await logic.person_of(DEMO_MENTOR, programme["organization_id"])
+    if demo_mentee and demo_mentor:  # they chose each other at the group meeting
+        await matching.record_choices(actor, programme, str(demo_mentee), [str(demo_mentor)])
+        await matching.record_choices(actor, programme, str(demo_mentor), [str(demo_mentee)])
+    run_id = await matching.run(actor, programme, "count", matching.default_weights())
+    proposals = (await matching.latest_run(programme["id"]) or {}).get("proposals", [])
+    start = max(min(programme["starts_on"] + timedelta(days=40), day - timedelta(days=25)), programme["starts_on"])
+    proposals.sort(key=lambda p: p["mentee_id"] != str(demo_mentee))  # the demo mentee's pair comes first
+    accepted = []
+    for proposal in proposals[:7]:
+        accepted.append(await matching.accept(actor, programme, run_id, proposal["mentee_id"], start))
+    if not accepted:
+        return
+    if programme["ends_on"] - programme["starts_on"] < timedelta(days=300):
+        # A short programme (seed 001): its pairs end with it, and their final meetings are due within weeks.
+        await current_connection().execute(
+            "UPDATE mentorship SET ends_on = $2 WHERE id = ANY($1::uuid[])",
+            accepted,
+            min(programme["ends_on"], day + timedelta(days=25)),
+        )
+    approved = accepted[:-1] if len(accepted) > 2 else accepted  # with enough pairs, the last one stays a draft
+    order_id = await logic.request_approval(actor, programme, approved)
+    signed = min(start, day).strftime("%d.%m.%Y")
+    await orders.register(actor, order_id, orders.RegisterForm(f"{40 + rng.randint(1, 9)}-о", signed))
+    for n, pair_id in enumerate(approved):
+        await _meetings(actor, pair_id, start, day, rng, lapsing=n % 4 == 3, short=n == 2)
+        await logic.save_plan(actor, pair_id, "wish", [WISHES[n % 2]])
+        await logic.save_plan(actor, pair_id, "goal", [GOALS[n % 2]])
+
+
+async def _meetings(
+    actor: Actor, pair_id: UUID, start: date, day: date, rng: random.Random, *, lapsing: bool, short: bool
+) -> None:
+    """Знакомство, пробная, планирование, then regular meetings about weekly; a lapsing pair stopped weeks ago."""
+    plan = [(MeetingKind.acquaintance, 0, 35), (MeetingKind.trial, 6, 50), (MeetingKind.planning, 12, 80)]
+    offset = 20
+    stop = (day - start).days - (24 if lapsing else 3)
+    while offset <= stop:
+        plan.append((MeetingKind.regular, offset, rng.choice((60, 60, 75, 90))))
+        offset += rng.choice((6, 7, 8, 10))
+    for number, (kind, days, minutes) in enumerate(plan):
+        held = start + timedelta(days=days)
+        if held > day:
+            break
+        remote = kind == MeetingKind.regular and number % 3 == 0
+        if short and kind == MeetingKind.regular and number == len(plan) - 1:
+            minutes, remote = 40, False  # one in-person meeting under an hour: flagged
+        answers = {code: rng.choice(ANSWERS[code]) for code, _ in MEETINGS[kind].questions if code in ANSWERS}
+        form = MeetingForm(
+            kind=kind,
+            held_on=held.strftime("%d.%m.%Y"),
+            minutes=str(30 if remote else minutes),
+            format=MeetingFormat.chat if remote else MeetingFormat.in_person,
+            curator_present=MEETINGS[kind].curator,
+            answers={f"{code}": text for code, text in answers.items()},
+        )
+        await logic.record_meeting(actor, pair_id, form)
