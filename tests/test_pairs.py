@@ -447,3 +447,63 @@ async def test_a_cabinet_sees_only_its_own_pairs(app: Any, tenant_a: Tenant) -> 
         assert recorded.status_code == 201
         assert (await cabinet.get("/pairs")).status_code == 403
         assert (await cabinet.get(f"/api/v1/people/{mentees[1]}")).status_code == 403
+
+
+async def test_ranked_choices_never_promise_more_places_than_a_mentor_has(app: Any, fresh: Tenant) -> None:
+    from tenants import logic as tenants
+    from tenants.roles import Role
+    from tests.helpers import csrf_token
+
+    tag = uuid.uuid4().hex[:6]
+    mentor_email, mentee_email = f"m-{tag}@test.local", f"e-{tag}@test.local"
+    async with tenant_transaction(Scope(Level.platform)):
+        for email, role in ((mentor_email, Role.mentor), (mentee_email, Role.mentee)):
+            user_id = await tenants.ensure_user(email, PASSWORD, "Выборов", role.value)
+            await tenants.ensure_membership(
+                user_id, role, fresh.region_id, fresh.municipality_id, fresh.organization_id
+            )
+    async with make_client(app) as curator:
+        await login_api(curator, fresh.curator, PASSWORD)
+        prog = await programme(curator, capacity=1)
+        mentor = await person(curator, f"Ранговый{tag}", "mentor", email=mentor_email)
+        first = await person(curator, f"Первая{tag}", "mentee_candidate")
+        second = await person(curator, f"Вторая{tag}", "mentee_candidate", email=mentee_email)
+        token = await csrf_token(curator, f"/programmes/{prog['id']}/matching")
+        for chooser in (first, second):
+            response = await curator.post(
+                f"/programmes/{prog['id']}/matching/choices",
+                data={"chooser_id": chooser, "chosen_ids": [mentor], "_csrf_token": token},
+            )
+            assert response.status_code == 303
+    async with tenant_transaction(Scope.for_region(fresh.region_id)):
+        from services.matching import logic as matching
+
+        rankings = {str(r["chooser_id"]): r["id"] for r in await matching.rankings(uuid.UUID(prog["id"]))}
+    async with make_client(app) as cabinet:
+        await login_api(cabinet, mentor_email, PASSWORD)
+        page = await cabinet.get("/cabinet")
+        assert f"Первая{tag}" in page.text and f"Вторая{tag}" in page.text
+        token = await csrf_token(cabinet, "/cabinet")
+        await cabinet.post(f"/cabinet/choices/{rankings[first]}", data={"response": "accept", "_csrf_token": token})
+        refused = await cabinet.post(
+            f"/cabinet/choices/{rankings[second]}", data={"response": "accept", "_csrf_token": token}
+        )
+        assert refused.status_code == 303
+        assert "Свободных мест у наставника больше нет" in (await cabinet.get("/cabinet")).text
+    async with make_client(app) as mentee:
+        await login_api(mentee, mentee_email, PASSWORD)
+        own_page = (await mentee.get("/cabinet")).text
+        assert "Выбрать наставника" in own_page and f'<option value="{mentor}"' not in own_page
+    async with make_client(app) as curator:
+        await login_api(curator, fresh.curator, PASSWORD)
+        token = await csrf_token(curator, f"/programmes/{prog['id']}/matching")
+        not_accepted = await curator.post(
+            f"/programmes/{prog['id']}/matching/choices/{rankings[second]}/confirm", data={"_csrf_token": token}
+        )
+        assert not_accepted.status_code == 303 and "/matching" in not_accepted.headers["location"]
+        confirmed = await curator.post(
+            f"/programmes/{prog['id']}/matching/choices/{rankings[first]}/confirm", data={"_csrf_token": token}
+        )
+        assert confirmed.status_code == 303 and confirmed.headers["location"].startswith("/pairs/")
+        pairs = (await curator.get("/api/v1/pairs", params={"status": "draft"})).json()
+        assert [(p["mentor"]["id"], p["mentees"][0]["id"]) for p in pairs] == [(mentor, first)]

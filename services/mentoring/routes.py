@@ -277,15 +277,56 @@ class CabinetPages(Controller):
 
     @get("/")
     async def home(self, principal: NamedDependency[Principal]) -> Template:
+        from services.matching import logic as matching
+
         person_id = await _cabinet_person(principal)
         pairs = await logic.list_pairs(person_id=person_id) if person_id else []
+        programme = await programmes.current_programme(
+            programmes.Owner(organization_id=principal.scope.organization_id)
+        )
+        is_mentor = principal.role == Role.mentor
+        choices: list[dict[str, Any]] = []
+        available: list[dict[str, Any]] = []
+        if person_id and programme:
+            full = await programmes.get_programme(programme["id"])
+            if is_mentor:
+                choices = await matching.rankings(programme["id"], mentor_id=person_id)
+            elif not any(p["status"] in logic.OPEN for p in pairs):
+                choices = [c for c in await matching.rankings(programme["id"]) if c["chooser_id"] == person_id]
+                available = await matching.available_mentors(full)
         return page(
             "mentoring/cabinet.html",
             pairs=pairs,
             person_id=person_id,
-            is_mentor=principal.role == Role.mentor,
+            is_mentor=is_mentor,
+            choices=choices,
+            available=available,
             **_labels(),
         )
+
+    @post("/choices", guards=[roles(Role.mentee)])
+    async def rank(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> Redirect:
+        """A mentee ranks up to five mentors who still have places; each mentor then accepts or declines."""
+        from services.matching import logic as matching
+
+        person_id = await _cabinet_person(principal)
+        programme = await programmes.current_programme(
+            programmes.Owner(organization_id=principal.scope.organization_id)
+        )
+        if person_id is None or programme is None:
+            raise NotFound()
+        full = await programmes.get_programme(programme["id"])
+        chosen = [str(v) for v in (await _form(request)).getall("chosen_ids", []) if v]
+        free = {str(m["id"]) for m in await matching.available_mentors(full)}
+        try:
+            if any(c not in free for c in chosen):
+                raise ValidationFailed({"chosen_ids": "У этого наставника больше нет свободных мест"})
+            await matching.record_choices(actor_of(request, principal), full, str(person_id), chosen)
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+        else:
+            flash(request, "Ваш выбор отправлен наставникам", category="success")
+        return see_other("/cabinet")
 
     @get("/pairs/{pair_id:uuid}")
     async def pair(self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]) -> Template:
