@@ -783,6 +783,3 @@ async def person_of(email: str, organization_id: UUID) -> UUID | None:
     )
     return value if isinstance(value, UUID) else None
 
-
-def upcoming_end(pair: dict[str, Any], day: date) -> bool:
-    return (end_of(pair) - day).days <= 30
