@@ -782,4 +782,3 @@ async def person_of(email: str, organization_id: UUID) -> UUID | None:
         organization_id,
     )
     return value if isinstance(value, UUID) else None
-

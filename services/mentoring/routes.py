@@ -23,6 +23,7 @@ from services.mentoring.logic import (
 )
 from services.programmes import logic as programmes
 from services.programmes.orders import REPLACEMENT_REASONS
+from services.registry.logic import audit
 from services.registry.routes import actor_of
 from shared.auth import roles
 from shared.errors import Forbidden, NotFound, ValidationFailed
@@ -146,8 +147,13 @@ class PairPages(Controller):
         return page("mentoring/overview.html", rows=await logic.counts(principal.scope.municipality_id), **_labels())
 
     @get("/{pair_id:uuid}", guards=[roles(*STAFF, *COORDINATORS)])
-    async def card(self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]) -> Template:
+    async def card(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+    ) -> Template:
         card = await logic.pair_card(pair_id)
+        actor = actor_of(request, principal)
+        for person_id in (card.pair["mentor_id"], *card.pair["mentee_ids"]):
+            await audit(actor, "view", person_id, "карточка наставнической пары")
         programme = await programmes.get_programme(card.pair["programme_id"])
         mentors, _ = await logic.eligible(programme) if principal.role == Role.curator else ([], [])
         return page(
