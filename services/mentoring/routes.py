@@ -23,7 +23,7 @@ from services.mentoring.logic import (
 )
 from services.programmes import logic as programmes
 from services.programmes.orders import REPLACEMENT_REASONS
-from services.registry.logic import audit
+from services.registry.logic import Actor, audit
 from services.registry.routes import actor_of
 from shared.auth import roles
 from shared.errors import Forbidden, NotFound, ValidationFailed
@@ -205,37 +205,40 @@ class PairPages(Controller):
     ) -> Redirect:
         """Complete, end early (by agreement), extend (documented absence) or replace the mentor (by order)."""
         await _curator_pair(principal, pair_id)
-        data = await _form(request)
-        action = str(data.get("action", ""))
         try:
-            if action == "complete":
-                await logic.complete(pair_id)
-            elif action == "end_early":
-                await logic.end_early(
-                    pair_id,
-                    str(data.get("end_reason", "")),
-                    bool(data.get("mentor_agrees")),
-                    bool(data.get("curator_agrees")),
-                )
-            elif action == "extend":
-                await logic.extend(pair_id, str(data.get("extended_to", "")), str(data.get("extension_reason", "")))
-            elif action == "replace":
-                order_id = await logic.replace_mentor(
-                    actor_of(request, principal),
-                    pair_id,
-                    str(data.get("new_mentor_id", "")),
-                    str(data.get("reason", "")),
-                    str(data.get("since", "")),
-                )
+            order_id = await _change_status(actor_of(request, principal), pair_id, await _form(request))
+            if order_id:
                 flash(request, "Подготовлен приказ о замене наставника: зарегистрируйте его после подписи", "success")
                 return see_other(f"/orders/{order_id}")
-            else:
-                raise ValidationFailed({"action": "Неизвестное действие"})
         except ValidationFailed as exc:
             flash_problem(request, exc)
         else:
             flash(request, "Сохранено", category="success")
         return see_other(f"/pairs/{pair_id}")
+
+
+async def _change_status(actor: Actor, pair_id: UUID, data: Any) -> UUID | None:
+    """Complete, end early, extend, or replace the mentor: the last answers the replacement order's id."""
+    action = str(data.get("action", ""))
+    if action == "complete":
+        await logic.complete(pair_id)
+    elif action == "end_early":
+
+        def agrees(key: str) -> bool:
+            return str(data.get(key, "")).lower() in ("1", "true", "on")
+
+        await logic.end_early(
+            pair_id, str(data.get("end_reason", "")), agrees("mentor_agrees"), agrees("curator_agrees")
+        )
+    elif action == "extend":
+        await logic.extend(pair_id, str(data.get("extended_to", "")), str(data.get("extension_reason", "")))
+    elif action == "replace":
+        return await logic.replace_mentor(
+            actor, pair_id, str(data.get("new_mentor_id", "")), str(data.get("reason", "")), str(data.get("since", ""))
+        )
+    else:
+        raise ValidationFailed({"action": "Выберите действие: complete, end_early, extend или replace"})
+    return None
 
 
 async def _pair_form_context(principal: Principal, form: PairForm, errors: dict[str, str]) -> dict[str, Any]:
@@ -533,30 +536,8 @@ class PairApi(Controller):
         """`action`: complete; end_early (end_reason, mentor_agrees, curator_agrees); extend (extended_to,
         extension_reason); replace (new_mentor_id, reason, since) — answers the replacement order's id."""
         await _curator_pair(principal, pair_id)
-        action = data.get("action")
-        result: dict[str, Any] = {}
-        if action == "complete":
-            await logic.complete(pair_id)
-        elif action == "end_early":
-            await logic.end_early(
-                pair_id,
-                str(data.get("end_reason", "")),
-                bool(data.get("mentor_agrees")),
-                bool(data.get("curator_agrees")),
-            )
-        elif action == "extend":
-            await logic.extend(pair_id, str(data.get("extended_to", "")), str(data.get("extension_reason", "")))
-        elif action == "replace":
-            order_id = await logic.replace_mentor(
-                actor_of(request, principal),
-                pair_id,
-                str(data.get("new_mentor_id", "")),
-                str(data.get("reason", "")),
-                str(data.get("since", "")),
-            )
-            result["order_id"] = str(order_id)
-        else:
-            raise ValidationFailed({"action": "complete, end_early, extend или replace"})
+        order_id = await _change_status(actor_of(request, principal), pair_id, data)
+        result = {"order_id": str(order_id)} if order_id else {}
         return {**pair_json((await logic.pair_card(pair_id)).pair), **result}
 
 
