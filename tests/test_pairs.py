@@ -507,3 +507,19 @@ async def test_ranked_choices_never_promise_more_places_than_a_mentor_has(app: A
         assert confirmed.status_code == 303 and confirmed.headers["location"].startswith("/pairs/")
         pairs = (await curator.get("/api/v1/pairs", params={"status": "draft"})).json()
         assert [(p["mentor"]["id"], p["mentees"][0]["id"]) for p in pairs] == [(mentor, first)]
+
+
+async def test_a_withdrawn_consent_stops_the_pair_records(app: Any, tenant_a: Tenant) -> None:
+    async with make_client(app) as client:
+        await login_api(client, tenant_a.curator, PASSWORD)
+        prog = await programme(client)
+        mentor = await person(client, "Согласный", "mentor")
+        mentee = await person(client, "Отозвавшая", "mentee_candidate")
+        pair = await active_pair(client, prog, mentor, [mentee])
+        consent = (await client.get(f"/api/v1/people/{mentee}/consents")).json()[0]
+        withdrawn = await client.post(f"/api/v1/people/{mentee}/consents/{consent['id']}/withdraw", json={})
+        assert withdrawn.status_code == 200, withdrawn.text
+        refused = await client.post(f"/api/v1/pairs/{pair}/meetings", json={"kind": "regular", "minutes": "60"})
+        assert refused.status_code == 400 and "consent" in refused.json()["errors"]
+        plan = await client.put(f"/api/v1/pairs/{pair}/plan/wish", json=[{"wish": "x"}])
+        assert plan.status_code == 400

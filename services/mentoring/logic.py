@@ -568,6 +568,12 @@ orders.on_registered(OrderKind.approve_pairs, _pairs_approved)
 orders.on_registered(OrderKind.replace_mentor, _mentor_replaced)
 
 
+def _require_consents(pair: dict[str, Any]) -> None:
+    """A withdrawn consent stops processing: the pair's records are not added to until the curator acts."""
+    if not all(p.get("consented") for p in (pair["mentor"], *pair["mentees"])):
+        raise ValidationFailed({"consent": "Согласие на обработку персональных данных отозвано: обратитесь к куратору"})
+
+
 # Meetings ---------------------------------------------------------------------------------------------------------
 
 
@@ -589,6 +595,7 @@ async def record_meeting(actor: Actor, pair_id: UUID, form: MeetingForm, person_
     pair = (await pair_card(pair_id, person_id)).pair
     if pair["status"] not in (Status.approved, Status.active):
         raise ValidationFailed({"kind": "Встречи записываются в утверждённой и работающей паре"})
+    _require_consents(pair)
     errors = Errors()
     try:
         kind = MeetingKind(form.kind)
@@ -665,6 +672,7 @@ async def save_plan(
     pair = (await pair_card(pair_id, person_id)).pair
     if kind not in PLAN_COLUMNS:
         raise NotFound()
+    _require_consents(pair)
     columns = [code for code, _ in PLAN_COLUMNS[kind]]
     cleaned = [{c: str(row.get(c, "")).strip()[:1000] for c in columns} for row in rows]
     cleaned = [row for row in cleaned if any(row.values())]
