@@ -523,3 +523,18 @@ async def test_a_withdrawn_consent_stops_the_pair_records(app: Any, tenant_a: Te
         assert refused.status_code == 400 and "consent" in refused.json()["errors"]
         plan = await client.put(f"/api/v1/pairs/{pair}/plan/wish", json=[{"wish": "x"}])
         assert plan.status_code == 400
+
+
+async def test_the_programme_counts_its_pairs_live(app: Any, fresh: Tenant) -> None:
+    async with make_client(app) as client:
+        await login_api(client, fresh.curator, PASSWORD)
+        prog = await programme(client)
+        before = (await client.get(f"/api/v1/programmes/{prog['id']}")).json()["indicators"]["pairs"]
+        await active_pair(
+            client,
+            prog,
+            await person(client, "Счётный", "mentor"),
+            [await person(client, "Счётная", "mentee_candidate")],
+        )
+        after = (await client.get(f"/api/v1/programmes/{prog['id']}")).json()["indicators"]["pairs"]
+        assert (before, after) == (0, 1)

@@ -776,6 +776,24 @@ async def counts(municipality_id: UUID | None = None) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+async def count_pairs(
+    organization_id: UUID | None, municipality_id: UUID | None, starts_on: date, ends_on: date
+) -> int:
+    """Pairs and groups approved by order that worked during a period, in an organization or a municipality."""
+    value = await current_connection().fetchval(
+        """SELECT count(*) FROM mentorship m
+           JOIN organization o ON o.region_id = m.region_id AND o.id = m.organization_id
+           WHERE m.status IN ('approved', 'active', 'completed', 'ended_early')
+             AND m.starts_on <= $4 AND coalesce(m.finished_on, m.extended_to, m.ends_on) >= $3
+             AND ($1::uuid IS NULL OR m.organization_id = $1) AND ($2::uuid IS NULL OR o.municipality_id = $2)""",
+        organization_id,
+        municipality_id,
+        starts_on,
+        ends_on,
+    )
+    return int(value)
+
+
 # Cabinets --------------------------------------------------------------------------------------------------------
 
 

@@ -178,6 +178,7 @@ async def _fill_constructor(programme: dict[str, Any], kind: str, deadline: date
     await logic.save_results(
         programme,
         [
+            ResultRow("pairs", "", "0", "10"),
             ResultRow("mentor_registry", "", "0", "8"),
             ResultRow("mentees", "", "0", "25"),
             ResultRow("events_held", "", "0", "20"),

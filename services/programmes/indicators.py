@@ -1,6 +1,6 @@
 """The live indicators a programme's expected results are bound to, counted over the programme's reach.
 
-Pairs, mentor-school graduates, certified curators and contest applicants join this list with their domains.
+Mentor-school graduates, certified curators and contest applicants join this list with their domains.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from services.registry.tables import ParticipationRole
 from shared.db import current_connection
 
 INDICATORS: dict[str, str] = {
+    "pairs": "Наставнических пар и групп",
     "mentor_registry": "Наставников в утверждённом реестре",
     "mentor_candidates": "Людей, желающих стать наставниками",
     "mentees": "Наставляемых в базе",
@@ -23,6 +24,8 @@ INDICATORS: dict[str, str] = {
 
 async def indicator_values(programme: dict[str, Any]) -> dict[str, int]:
     """An organization's programme counts that organization; a municipality's its organizations; the region all."""
+    from services.mentoring.logic import count_pairs  # the pairs' domain counts its own records
+
     owner = Owner.of(programme)
     counts = await participant_counts(owner.organization_id, owner.municipality_id)
     reach = await current_connection().fetchrow(
@@ -43,6 +46,9 @@ async def indicator_values(programme: dict[str, Any]) -> dict[str, int]:
         programme["ends_on"],
     )
     return {
+        "pairs": await count_pairs(
+            owner.organization_id, owner.municipality_id, programme["starts_on"], programme["ends_on"]
+        ),
         "mentor_registry": counts[ParticipationRole.mentor],
         "mentor_candidates": counts[ParticipationRole.mentor_candidate],
         "mentees": counts[ParticipationRole.mentee_candidate],
