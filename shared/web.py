@@ -237,6 +237,7 @@ def route_handlers() -> list[Any]:
     from services.mentoring import routes as mentoring
     from services.programmes import routes as programmes
     from services.registry import routes as registry
+    from services.reports import routes as reports
     from services.workspace.routes import workspace_router
     from tenants.routes import api_router, page_router
 
@@ -263,6 +264,8 @@ def route_handlers() -> list[Any]:
         mentoring.api_router,
         matching.page_router,
         matching.api_router,
+        reports.page_router,
+        reports.api_router,
     ]
 
 

@@ -1,0 +1,91 @@
+"""Charts drawn on the server as SVG: no script, readable printed in black and white (values are written on the
+bars, the target is a dashed line, series differ by pattern as well as by shade)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+WIDTH = 720
+ROW = 26
+LABEL = 260
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None
+    href: str = ""
+
+
+def hbar(bars: list[Bar], *, unit: str = "", maximum: float | None = None, target: float | None = None) -> str:
+    """Horizontal bars, one per unit (municipality, organization or form), with an optional target line."""
+    top = maximum or max([b.value or 0 for b in bars] + [target or 0, 1])
+    plot = WIDTH - LABEL - 70
+    height = ROW * len(bars) + 30
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+        f'aria-label="Диаграмма: {escape(", ".join(f"{b.label} {_fmt(b.value)}{unit}" for b in bars))}">'
+    ]
+    for n, bar in enumerate(bars):
+        y = 10 + n * ROW
+        width = 0 if bar.value is None else plot * bar.value / top
+        label = escape(bar.label if len(bar.label) <= 38 else bar.label[:37] + "…")
+        text = f'<text x="{LABEL - 8}" y="{y + 15}" text-anchor="end">{label}</text>'
+        if bar.href:
+            text = f'<a href="{escape(bar.href)}">{text}</a>'
+        parts.append(text)
+        shown = _fmt(bar.value) + ("" if bar.value is None else unit)
+        parts.append(
+            f'<rect x="{LABEL}" y="{y + 3}" width="{width:.1f}" height="{ROW - 8}" class="bar" />'
+            f'<text x="{LABEL + width + 6:.1f}" y="{y + 15}">{shown}</text>'
+        )
+    if target is not None:
+        x = LABEL + plot * target / top
+        parts.append(
+            f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 20}" class="target" />'
+            f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle">цель {_fmt(target)}{unit}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def trend(points: list[tuple[str, float | None]], *, unit: str = "", target: float | None = None) -> str:
+    """A line over months; each point carries its value so the chart reads without colour."""
+    height, left, bottom = 220, 40, 30
+    values = [v for _, v in points if v is not None]
+    top = max([*values, target or 0, 1])
+    step = (WIDTH - left - 20) / max(len(points) - 1, 1)
+
+    def y(value: float) -> float:
+        return height - bottom - (height - bottom - 20) * value / top
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+        f'aria-label="Динамика: {escape(", ".join(f"{m} {_fmt(v)}{unit}" for m, v in points))}">',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{WIDTH - 10}" y2="{height - bottom}" class="axis" />',
+    ]
+    coords = [(left + n * step, y(v)) for n, (_, v) in enumerate(points) if v is not None]
+    if len(coords) > 1:
+        parts.append('<polyline class="line" points="' + " ".join(f"{x:.1f},{yy:.1f}" for x, yy in coords) + '" />')
+    for n, (month, value) in enumerate(points):
+        x = left + n * step
+        parts.append(f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle">{escape(month)}</text>')
+        if value is not None:
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y(value):.1f}" r="4" class="dot" />'
+                f'<text x="{x:.1f}" y="{y(value) - 9:.1f}" text-anchor="middle">{_fmt(value)}</text>'
+            )
+    if target is not None:
+        parts.append(
+            f'<line x1="{left}" y1="{y(target):.1f}" x2="{WIDTH - 10}" y2="{y(target):.1f}" class="target" />'
+            f'<text x="{WIDTH - 12}" y="{y(target) - 4:.1f}" text-anchor="end">цель {_fmt(target)}{unit}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}".replace(".", ",")

@@ -1,0 +1,161 @@
+"""Indicators against a small region computed by hand, dashboards with drill-down, and the scope of each viewer."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant
+from tests.test_pairs import active_pair, iso, programme
+
+TODAY = date.today()
+
+
+def born(years: int, days: int = 30) -> str:
+    """A birth date making the person `years` old today (a month past the birthday)."""
+    return (TODAY.replace(year=TODAY.year - years) - timedelta(days=days)).isoformat()
+
+
+async def add(
+    client: Any, surname: str, category: str, role: str, *, age: int | None = None, consent: bool = True
+) -> str:
+    body: dict[str, Any] = {"surname": surname, "name": "Тест", "category": category, "roles": [role]}
+    if age is not None:
+        body["birth_date"] = born(age)
+    response = await client.post("/api/v1/people", json=body)
+    assert response.status_code == 201, response.text
+    person_id: str = response.json()["id"]
+    if consent:
+        minor = age is not None and age < 20  # a minor when the consent was given, 500 days ago
+        consent_body = {
+            "kind": "personal_data",
+            "given_on": iso(-500),
+            "given_by": "representative" if minor else "self",
+        }
+        if minor:
+            consent_body |= {
+                "representative_name": "Родитель Тест",
+                "representative_relation": "мать",
+                "representative_document": "паспорт",
+            }
+        given = await client.post(f"/api/v1/people/{person_id}/consents", json=consent_body)
+        assert given.status_code == 201, given.text
+    return person_id
+
+
+@pytest.fixture(scope="module")
+async def region(app: Any) -> dict[str, Any]:
+    """Organization 1: learners aged 12 (in an active pair), 17, 15 (only in a draft pair), 19 (outside the
+    window) and 14 (no consent); teachers: the active pair's mentor, the draft's mentor, one without consent.
+    Organization 2 (another municipality): one learner aged 13, not in mentoring."""
+    tenant = await make_tenant("Показатели")
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        prog = await programme(client)
+        in_pair = await add(client, "Вовлечённая", "learner", "mentee_candidate", age=12)
+        await add(client, "Свободный", "learner", "mentee_candidate", age=17)
+        drafted = await add(client, "Черновая", "learner", "mentee_candidate", age=15)
+        await add(client, "Взрослый", "learner", "mentee_candidate", age=19)
+        await add(client, "Скрытая", "learner", "mentee_candidate", age=14, consent=False)
+        mentor = await add(client, "Наставница", "staff", "mentor")
+        other = await add(client, "Черновик", "staff", "mentor")
+        await add(client, "Безсогласный", "staff", "mentor_candidate", consent=False)
+        forms = (await client.get("/api/v1/catalogue/forms")).json()
+        teacher_learner = next(f for f in forms if f["code"] == "teacher_learner")
+        await client.put(
+            f"/api/v1/programmes/{prog['id']}/steps/forms",
+            json={"form_ids": [teacher_learner["id"]], "max_mentees_per_mentor": "2", "max_pair_months": "12"},
+        )
+        prog["form_id"] = teacher_learner["id"]
+        pair = await active_pair(client, prog, mentor, [in_pair], starts=-50)
+        for days in (-45, -35, -10):
+            held = await client.post(
+                f"/api/v1/pairs/{pair}/meetings", json={"kind": "regular", "minutes": "60", "held_on": iso(days)}
+            )
+            assert held.status_code == 201, held.text
+        draft = await client.post(
+            "/api/v1/pairs",
+            json={
+                "programme_id": prog["id"],
+                "mentor_id": other,
+                "mentee_ids": [drafted],
+                "form_id": teacher_learner["id"],
+                "starts_on": iso(-5),
+            },
+        )
+        assert draft.status_code == 201
+    async with make_client(app) as client:
+        await login_api(client, tenant.other_curator, PASSWORD)
+        await add(client, "Соседний", "learner", "mentee_candidate", age=13)
+    return {"tenant": tenant, "period": {"starts": iso(-60), "ends": TODAY.isoformat()}}
+
+
+async def test_each_indicator_against_a_hand_computed_region(app: Any, region: dict[str, Any]) -> None:
+    tenant: Tenant = region["tenant"]
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        own = (await client.get("/api/v1/indicators", params=region["period"])).json()
+    # Learners 10–18 with consent: 12, 17, 15 (19 is outside the window, 14 has no consent); only 12 is in a pair
+    # approved by order (a draft does not count).
+    assert (own["learners"], own["learners_involved"], own["learners_share"]) == (3, 1, 33.3)
+    # Teachers with consent: the two mentors; only the active pair's mentor is involved.
+    assert (own["teachers"], own["teachers_involved"], own["teachers_share"]) == (2, 1, 50.0)
+    assert (own["pairs"], own["groups"], own["meetings"]) == (1, 0, 3)
+    # The pair worked 51 days of the period (from its start 50 days ago up to today): 3 / (51 / 30.44) meetings a month.
+    assert own["meetings_per_pair_month"] == round(3 / (51 / 30.44), 2)
+    # The longest wait between meetings was 25 days (35 days ago → 10 days ago): not every two weeks.
+    assert (own["rhythm_pairs"], own["rhythm_ok"], own["rhythm_share"]) == (1, 0, 0.0)
+    assert own["completion_rate"] is None and own["early_end_rate"] is None
+    assert (own["mentors"], own["organizations"]) == (2, 1)
+    assert {(r["status"], r["pairs"]) for r in own["by_form"]} == {("active", 1), ("draft", 1)}
+
+    async with make_client(app) as client:
+        await login_api(client, tenant.regional, PASSWORD)
+        whole = (await client.get("/api/v1/indicators", params=region["period"])).json()
+        assert (whole["learners"], whole["learners_involved"], whole["learners_share"]) == (4, 1, 25.0)
+        assert [line["learners_share"] for line in whole["breakdown"]] == [33.3, 0.0]
+        other = (
+            await client.get(
+                "/api/v1/indicators", params={**region["period"], "municipality_id": str(tenant.other_municipality_id)}
+            )
+        ).json()
+        assert (other["learners"], other["learners_involved"]) == (1, 0)
+
+        # The window is taken on the period's last day: a year earlier, the 19-year-old was 18 and counted.
+        year_ago = {
+            "starts": (TODAY - timedelta(days=430)).isoformat(),
+            "ends": (TODAY - timedelta(days=365)).isoformat(),
+        }
+        earlier = (await client.get("/api/v1/indicators", params=year_ago)).json()
+        assert earlier["learners"] == 5  # 11, 16, 14 and 13→12 as before, and the 19-year-old was then 18
+        page = await client.get("/dashboard", params=region["period"])
+        assert page.status_code == 200 and "<svg" in page.text and "33,3" in page.text
+        people = await client.get("/dashboard/people", params={**region["period"], "key": "learners_not_involved"})
+        assert "Свободный Тест" in people.text and "Черновая Тест" in people.text
+        assert "Скрытая" not in people.text and "Вовлечённая" not in people.text
+
+
+async def test_a_municipal_coordinator_never_sees_another_municipality(app: Any, region: dict[str, Any]) -> None:
+    tenant: Tenant = region["tenant"]
+    async with make_client(app) as client:
+        await login_api(client, tenant.municipal, PASSWORD)
+        own = (await client.get("/api/v1/indicators", params=region["period"])).json()
+        assert own["learners"] == 3 and [line["name"] for line in own["breakdown"]] == [own["breakdown"][0]["name"]]
+        for params in (
+            {"municipality_id": str(tenant.other_municipality_id)},
+            {"organization_id": str(tenant.other_organization_id)},
+        ):
+            assert (await client.get("/api/v1/indicators", params=params)).status_code == 404
+            assert (await client.get("/dashboard", params=params)).status_code == 404
+            assert (await client.get("/dashboard/people", params={**params, "key": "learners"})).status_code == 404
+        people = (await client.get("/dashboard/people", params={**region["period"], "key": "learners"})).text
+        assert "Соседний" not in people and "Свободный Тест" in people
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        # A curator's dashboard is always their organization's, whatever the query asks.
+        forced = (
+            await client.get("/api/v1/indicators", params={"municipality_id": str(tenant.other_municipality_id)})
+        ).json()
+        assert forced["learners"] == 3
