@@ -16,6 +16,7 @@ from services.programmes import logic as programmes
 from services.programmes import orders
 from services.registry import logic as registry
 from services.registry.logic import Actor, today
+from services.registry.questionnaires import check_answers
 from shared.db import Level, Scope, current_connection, rescope
 from tenants.demo_accounts import ACCOUNTS
 from tenants.roles import Role
@@ -158,6 +159,37 @@ async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, da
         await _meetings(actor, pair_id, start, day, rng, lapsing=n % 4 == 3, short=n == 2)
         await logic.save_plan(actor, pair_id, "wish", [WISHES[n % 2]])
         await logic.save_plan(actor, pair_id, "goal", [GOALS[n % 2]])
+    if len(approved) >= 5 and rng.random() < 0.5:  # a short-term pair completed, another ended early by agreement
+        await _finish(actor, approved[0], day, rng)
+        await logic.end_early(
+            approved[1], "Необходимые компетенции освоены досрочно", True, True, day - timedelta(days=7)
+        )
+
+
+async def _finish(actor: Actor, pair_id: UUID, day: date, rng: random.Random) -> None:
+    """The final meeting with its 10-point scale, completion, and both sides' satisfaction questionnaires."""
+    final = MeetingForm(
+        kind=MeetingKind.final,
+        held_on=(day - timedelta(days=3)).strftime("%d.%m.%Y"),
+        minutes="90",
+        curator_present=True,
+        answers={"valuable": "Поддержка и честная обратная связь", "results": "Провела открытый урок"},
+        closeness="8",
+        wants_to_mentor=True,
+    )
+    await logic.record_meeting(actor, pair_id, final)
+    await logic.complete(pair_id, day - timedelta(days=2))
+    pair = (await logic.pair_card(pair_id)).pair
+    templates = {t["code"]: t for t in await registry.templates()}
+    surveys = [
+        (pair["mentor_id"], "satisfaction_mentor", ("organization", "mentee_progress", "own_growth"), "continue"),
+        *((m, "satisfaction_mentee", ("mentor", "goals", "meetings"), "recommend") for m in pair["mentee_ids"]),
+    ]
+    for person_id, code, scales, yes_no in surveys:
+        data = {scale: [str(rng.randint(7, 10))] for scale in scales} | {yes_no: ["да"]}
+        answers, tags, errors = check_answers(templates[code]["body"], data)
+        assert not errors, errors
+        await registry.save_answers(actor, person_id, templates[code]["id"], answers, tags)
 
 
 async def _meetings(

@@ -8,7 +8,7 @@ from html import escape
 
 WIDTH = 720
 ROW = 26
-LABEL = 260
+LABEL = 300
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def hbar(bars: list[Bar], *, unit: str = "", maximum: float | None = None, targe
     for n, bar in enumerate(bars):
         y = 10 + n * ROW
         width = 0 if bar.value is None else plot * bar.value / top
-        label = escape(bar.label if len(bar.label) <= 38 else bar.label[:37] + "…")
+        label = escape(bar.label if len(bar.label) <= 40 else bar.label[:39] + "…")
         text = f'<text x="{LABEL - 8}" y="{y + 15}" text-anchor="end">{label}</text>'
         if bar.href:
             text = f'<a href="{escape(bar.href)}">{text}</a>'

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from services.mentoring.logic import STATUS_LABELS
 from services.programmes.logic import read_date, school_year
 from services.reports import charts, indicators
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
@@ -128,6 +129,7 @@ async def dashboard(
         trend=charts.trend(await monthly(reach, period), unit=" %", target=TARGET_SHARE),
         drills=DRILLS,
         link=link,
+        status_labels=STATUS_LABELS,
     )
 
 
