@@ -28,9 +28,10 @@ def not_yet_visible(ctx: dict[str, Any]) -> None:
 def job_functions() -> list[Any]:
     from services.mentoring.jobs import check_rhythm
     from services.registry.jobs import run_import, send_questionnaire_link
+    from services.reports.jobs import run_export
     from tenants.jobs import send_invitation
 
-    return [send_invitation, run_import, send_questionnaire_link, check_rhythm]
+    return [send_invitation, run_import, send_questionnaire_link, check_rhythm, run_export]
 
 
 def cron_jobs() -> list[Any]:

@@ -37,6 +37,7 @@ class Settings:
     login_fail_window_seconds: int = 15 * 60
     debug: bool = False
     db_pool_max: int = field(default=10)
+    export_dir: str = str(ROOT / ".data" / "exports")  # shared by web and worker (a volume in docker-compose)
 
 
 @lru_cache
@@ -60,4 +61,5 @@ def get_settings() -> Settings:
         secure_cookies=_bool(env.get("SECURE_COOKIES")),
         debug=_bool(env.get("DEBUG")),
         db_pool_max=int(env.get("DB_POOL_MAX", "10")),
+        export_dir=env.get("EXPORT_DIR", str(ROOT / ".data" / "exports")),
     )

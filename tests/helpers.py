@@ -150,8 +150,13 @@ async def make_records(
         merge_id = await registry.merge(actor, second, third)
     import_id = await registry_jobs.start_import(app.state.redis, actor, municipality_id, b"x;y\n", "f.csv")
     programme = await _programme_records(tenant, actor, scope, first)
+    from services.reports import jobs as report_jobs
+    from services.reports.exports import Filters
+
+    export_id = await report_jobs.start_export(app.state.redis, actor, scope, "people", "csv", Filters())
     return {
         **programme,
+        "export_id": export_id,
         "import_id": import_id,
         "organization_id": str(organization_id),
         "municipality_id": str(municipality_id),

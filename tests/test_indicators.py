@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant
+from tests.test_jobs import smtp  # noqa: F401 - the SMTP fixture the worker needs
 from tests.test_pairs import active_pair, iso, programme
 
 TODAY = date.today()
@@ -159,3 +160,64 @@ async def test_a_municipal_coordinator_never_sees_another_municipality(app: Any,
             await client.get("/api/v1/indicators", params={"municipality_id": str(tenant.other_municipality_id)})
         ).json()
         assert forced["learners"] == 3
+
+
+async def test_exports_open_with_the_right_rows_and_headers(app: Any, region: dict[str, Any], smtp: Any) -> None:  # noqa: F811
+    import csv
+    import io
+
+    import openpyxl
+
+    from tests.test_jobs import run_worker
+
+    tenant: Tenant = region["tenant"]
+    _, port = smtp
+    async with make_client(app) as client:
+        await login_api(client, tenant.municipal, PASSWORD)
+        refused = await client.post(
+            "/api/v1/exports",
+            json={"kind": "people", "format": "xlsx", "municipality_id": str(tenant.other_municipality_id)},
+        )
+        assert refused.status_code == 404
+        bad = await client.post("/api/v1/exports", json={"kind": "everything", "format": "pdf"})
+        assert bad.status_code == 400 and {"kind", "format"} <= set(bad.json()["errors"])
+        started = {
+            fmt: (await client.post("/api/v1/exports", json={"kind": kind, "format": fmt})).json()
+            for kind, fmt in (("people", "xlsx"), ("pairs", "csv"))
+        }
+        await run_worker(app, port)
+        people = started["xlsx"]
+        assert (await client.get(f"/api/v1/exports/{people['id']}")).json()["status"] == "done"
+        xlsx = await client.get(people["download"])
+        assert xlsx.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+        assert sheet is not None
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0] == (
+            "ФИО",
+            "Дата рождения",
+            "Категория",
+            "Должность / класс",
+            "Роли",
+            "Организация",
+            "Муниципалитет",
+        )
+        names = [r[0] for r in rows[1:]]
+        # Consenting people of the coordinator's municipality only: 4 learners and 2 teachers, not the neighbour.
+        assert len(names) == 6 and "Свободный Тест" in names and "Скрытая Тест" not in names
+        assert "Соседний Тест" not in names
+        assert sheet.freeze_panes == "A2"
+        born_cell = next(r for r in rows[1:] if r[0] == "Свободный Тест")[1]
+        assert hasattr(born_cell, "year")  # a date, not text
+
+        pairs = await client.get(started["csv"]["download"])
+        text = pairs.content.decode("utf-8")
+        assert text.startswith("\ufeff")
+        table = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+        assert table[0][:3] == ["Наставник", "Наставляемые", "Форма"]
+        assert sorted(r[4] for r in table[1:]) == ["проект", "работает"]
+    async with make_client(app) as other:
+        await login_api(other, tenant.regional, PASSWORD)
+        assert (await other.get(people["download"])).status_code == 404  # the link is the requester's own
+        audit = await other.get("/audit", params={"action": "export"})
+        assert "Региональная база участников" in audit.text

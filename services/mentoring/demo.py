@@ -21,6 +21,8 @@ from shared.db import Level, Scope, current_connection, rescope
 from tenants.demo_accounts import ACCOUNTS
 from tenants.roles import Role
 
+# Where some pairs have already finished: the demo curator's school and a college.
+FINISHING = ("МБОУ «СОШ № 1»", "ГПОУ «Светлогорский политехнический колледж»")
 DEMO_MENTEE = next(email for email, *_, roles in ACCOUNTS if any(role == Role.mentee for role, *_ in roles))
 DEMO_MENTOR = next(email for email, *_, roles in ACCOUNTS if any(role == Role.mentor for role, *_ in roles))
 ANSWERS: dict[str, list[str]] = {
@@ -89,7 +91,8 @@ async def seed_pairs(region_id: UUID) -> None:
         actor = Actor(None, region_id, row["organization_id"], "seed-demo")
         await _demo_accounts(actor, scope, row["short_name"])
         programme = await programmes.get_programme(row["id"])
-        await _pairs(actor, programme, random.Random(row["inn"]), day)  # noqa: S311 - demo data
+        finish = row["short_name"] in FINISHING
+        await _pairs(actor, programme, random.Random(row["inn"]), day, finish)  # noqa: S311 - demo data
     await rescope(Scope.for_region(region_id))
     await logic.find_lapses(day)
     await rescope(Scope(Level.platform))
@@ -127,7 +130,7 @@ async def _demo_accounts(actor: Actor, scope: Scope, organization: str) -> None:
             await registry.give_consent(actor, person_id, consent)
 
 
-async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, day: date) -> None:
+async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, day: date, finish: bool) -> None:
     if not programme["form_ids"]:
         return
     demo_mentee = await logic.person_of(DEMO_MENTEE, programme["organization_id"])
@@ -159,7 +162,8 @@ async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, da
         await _meetings(actor, pair_id, start, day, rng, lapsing=n % 4 == 3, short=n == 2)
         await logic.save_plan(actor, pair_id, "wish", [WISHES[n % 2]])
         await logic.save_plan(actor, pair_id, "goal", [GOALS[n % 2]])
-    if len(approved) >= 5 and rng.random() < 0.5:  # a short-term pair completed, another ended early by agreement
+    if finish and len(approved) >= 2:
+        # A short-term pair completed, another ended early by agreement.
         await _finish(actor, approved[0], day, rng)
         await logic.end_early(
             approved[1], "Необходимые компетенции освоены досрочно", True, True, day - timedelta(days=7)

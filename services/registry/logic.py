@@ -932,7 +932,7 @@ async def base_members(organization_id: UUID, roles: tuple[ParticipationRole, ..
             FROM person p WHERE p.merged_into IS NULL AND EXISTS (
                 SELECT 1 FROM participation pa WHERE pa.region_id = p.region_id AND pa.person_id = p.id
                 AND pa.organization_id = $1 AND pa.role = ANY($2::text[]) AND pa.archived_at IS NULL)
-            ORDER BY p.sort_key""",
+            ORDER BY p.sort_key, p.birth_date NULLS LAST, p.email, p.created_at""",
         organization_id,
         [role.value for role in roles],
     )

@@ -7,21 +7,24 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+from arq import ArqRedis
 from dateutil.relativedelta import relativedelta
-from litestar import Router, get
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import File, Redirect, Template
 
 from services.mentoring.logic import STATUS_LABELS
-from services.programmes.logic import read_date, school_year
-from services.reports import charts, indicators
+from services.programmes.logic import catalogue_choices, read_date, school_year
+from services.registry.routes import actor_of
+from services.reports import charts, exports, indicators, jobs
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
 from shared.auth import roles
-from shared.errors import Errors, NotFound
-from shared.pages import page
+from shared.errors import Errors, NotFound, ValidationFailed
+from shared.pages import fragment, page, see_other
+from shared.settings import Settings
 from tenants.access import Principal
-from tenants.logic import get_municipality, get_organization
+from tenants.logic import get_municipality, get_organization, list_municipalities, list_organizations
 from tenants.roles import Role
 
 VIEWERS = (Role.regional_coordinator, Role.municipal_coordinator, Role.curator, Role.head)
@@ -182,5 +185,133 @@ async def indicators_api(
     }
 
 
-page_router = Router(path="/", route_handlers=[dashboard, drill_down], include_in_schema=False)
-api_router = Router(path="/", route_handlers=[indicators_api])
+# Exports -------------------------------------------------------------------------------------------------------
+
+EXPORTERS = (Role.regional_coordinator, Role.municipal_coordinator)
+
+
+async def _export_request(principal: Principal, data: dict[str, str]) -> tuple[str, str, exports.Filters]:
+    errors = Errors()
+    kind, fmt = data.get("kind", ""), data.get("format", "")
+    if kind not in exports.KINDS:
+        errors.add("kind", "Выберите, что выгрузить")
+    if fmt not in exports.FORMATS:
+        errors.add("format", "Выберите формат: XLSX, CSV или JSON")
+    starts_on = read_date(errors, "starts", data.get("starts", ""), required=False)
+    ends_on = read_date(errors, "ends", data.get("ends", ""), required=False)
+    form_id = None
+    if data.get("form_id"):
+        forms, _ = await catalogue_choices()
+        form_id = next((f["id"] for f in forms if str(f["id"]) == data["form_id"]), None)
+        if form_id is None:
+            errors.add("form_id", "Такой формы нет в каталоге")
+    errors.raise_if_any()
+    reach = await reach_of(principal, data.get("municipality_id", ""), data.get("organization_id", ""))
+    filters = exports.Filters(reach.municipality_id, reach.organization_id, form_id, starts_on, ends_on)
+    return kind, fmt, filters
+
+
+async def _export_form_context(principal: Principal) -> dict[str, Any]:
+    forms, _ = await catalogue_choices()
+    return {
+        "kinds": {k: v[0] for k, v in exports.KINDS.items()},
+        "forms": forms,
+        "municipalities": await list_municipalities() if principal.role == Role.regional_coordinator else [],
+        "organizations": await list_organizations(principal.scope.municipality_id),
+    }
+
+
+@get("/exports", guards=[roles(*EXPORTERS)])
+async def export_form(principal: NamedDependency[Principal]) -> Template:
+    return page("reports/exports.html", errors={}, values={}, **await _export_form_context(principal))
+
+
+@post("/exports", guards=[roles(*EXPORTERS)])
+async def export_start(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis]
+) -> Template | Redirect:
+    data = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        kind, fmt, filters = await _export_request(principal, data)
+    except ValidationFailed as exc:
+        return page(
+            "reports/exports.html", 422, errors=exc.errors, values=data, **await _export_form_context(principal)
+        )
+    export_id = await jobs.start_export(redis, actor_of(request, principal), principal.scope, kind, fmt, filters)
+    return see_other(f"/exports/{export_id}")
+
+
+@get("/exports/{export_id:str}", guards=[roles(*EXPORTERS)])
+async def export_page(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    redis: NamedDependency[ArqRedis],
+    export_id: FromPath[str],
+) -> Template | Response[str]:
+    meta = await jobs.export_status(redis, export_id, principal.user_id)
+    if meta is None:
+        raise NotFound()
+    if request.headers.get("HX-Request"):
+        return fragment(request, "reports/export_status.html", "status", meta=meta, export_id=export_id)
+    return page("reports/export_status.html", meta=meta, export_id=export_id)
+
+
+@get("/exports/{export_id:str}/download", guards=[roles(*EXPORTERS)])
+async def export_download(
+    principal: NamedDependency[Principal],
+    redis: NamedDependency[ArqRedis],
+    settings: NamedDependency[Settings],
+    export_id: FromPath[str],
+) -> File:
+    return await _export_file(principal, redis, settings, export_id)
+
+
+async def _export_file(principal: Principal, redis: ArqRedis, settings: Settings, export_id: str) -> File:
+    """The file of a finished export, to the person who asked for it, while its link lives."""
+    meta = await jobs.export_status(redis, export_id, principal.user_id)
+    path = jobs.path_of(settings, export_id, meta["format"]) if meta else None
+    if meta is None or meta["status"] != "done" or path is None or not path.is_file():
+        raise NotFound()
+    return File(path=path, filename=meta["filename"], media_type=exports.CONTENT_TYPES[meta["format"]])
+
+
+@post("/api/v1/exports", guards=[roles(*EXPORTERS)], tags=["Выгрузки"], status_code=202)
+async def export_start_api(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    redis: NamedDependency[ArqRedis],
+    data: JSONBody[dict[str, str]],
+) -> dict[str, str]:
+    """`kind`: people, pairs or meetings; `format`: xlsx, csv or json; optional `municipality_id`,
+    `organization_id`, `form_id`, `starts`, `ends` (ISO dates). Poll the status, then download within a day."""
+    kind, fmt, filters = await _export_request(principal, data)
+    export_id = await jobs.start_export(redis, actor_of(request, principal), principal.scope, kind, fmt, filters)
+    return {"id": export_id, "status": "queued", "download": f"/api/v1/exports/{export_id}/download"}
+
+
+@get("/api/v1/exports/{export_id:str}", guards=[roles(*EXPORTERS)], tags=["Выгрузки"])
+async def export_status_api(
+    principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis], export_id: FromPath[str]
+) -> dict[str, Any]:
+    meta = await jobs.export_status(redis, export_id, principal.user_id)
+    if meta is None:
+        raise NotFound()
+    return {k: meta[k] for k in ("kind", "format", "status", "done", "total", "filename", "expires_at")}
+
+
+@get("/api/v1/exports/{export_id:str}/download", guards=[roles(*EXPORTERS)], tags=["Выгрузки"])
+async def export_download_api(
+    principal: NamedDependency[Principal],
+    redis: NamedDependency[ArqRedis],
+    settings: NamedDependency[Settings],
+    export_id: FromPath[str],
+) -> File:
+    return await _export_file(principal, redis, settings, export_id)
+
+
+page_router = Router(
+    path="/",
+    route_handlers=[dashboard, drill_down, export_form, export_start, export_page, export_download],
+    include_in_schema=False,
+)
+api_router = Router(path="/", route_handlers=[indicators_api, export_start_api, export_status_api, export_download_api])

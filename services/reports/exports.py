@@ -1,0 +1,237 @@
+"""Cross-institution exports: the regional base, pairs and meetings, as XLSX, CSV (UTF-8 with BOM, `;`) or JSON.
+
+Rows come from a server-side cursor and go straight to a file, so memory stays flat whatever the size; only
+people with an active consent are exported, and the viewer's scope (RLS) bounds every row.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+from uuid import UUID
+
+import xlsxwriter
+
+from shared.db import current_connection
+from shared.i18n import MOSCOW
+
+FORMATS = ("xlsx", "csv", "json")
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+CONSENTED = """EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id AND c.person_id = p.id
+               AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL)"""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    kind: str = "text"  # text, date, number
+
+
+@dataclass(frozen=True)
+class Filters:
+    municipality_id: UUID | None = None
+    organization_id: UUID | None = None
+    form_id: UUID | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+# $1 municipality, $2 organization, $3 form, $4 period start, $5 period end
+IN_REACH = "($1::uuid IS NULL OR o.municipality_id = $1) AND ($2::uuid IS NULL OR o.id = $2)"
+PAIRS_FILTER = f"""{IN_REACH} AND ($3::uuid IS NULL OR m.form_id = $3)
+    AND ($5::date IS NULL OR m.starts_on <= $5)
+    AND ($4::date IS NULL OR coalesce(m.finished_on, m.extended_to, m.ends_on) >= $4)"""
+
+KINDS: dict[str, tuple[str, list[Column], str]] = {
+    "people": (
+        "Региональная база участников",
+        [
+            Column("full_name", "ФИО", 36),
+            Column("birth_date", "Дата рождения", 14, "date"),
+            Column("category", "Категория", 18),
+            Column("position", "Должность / класс", 24),
+            Column("roles", "Роли", 30),
+            Column("organization", "Организация", 40),
+            Column("municipality", "Муниципалитет", 30),
+        ],
+        f"""SELECT p.full_name, p.birth_date,
+                   CASE p.category WHEN 'learner' THEN 'обучающийся' WHEN 'staff' THEN 'педагог/сотрудник'
+                        WHEN 'employer' THEN 'работодатель' WHEN 'graduate' THEN 'выпускник'
+                        ELSE 'родитель' END AS category,
+                   coalesce(nullif(p.position, ''), p.class_or_course) AS position,
+                   string_agg(CASE pa.role WHEN 'mentee_candidate' THEN 'наставляемый' WHEN 'mentor_candidate'
+                        THEN 'кандидат в наставники' WHEN 'mentor' THEN 'наставник' ELSE 'куратор' END, ', '
+                        ORDER BY pa.role) AS roles,
+                   coalesce(nullif(o.short_name, ''), o.name) AS organization, mu.name AS municipality
+            FROM person p
+            JOIN participation pa ON pa.region_id = p.region_id AND pa.person_id = p.id AND pa.archived_at IS NULL
+            JOIN organization o ON o.region_id = pa.region_id AND o.id = pa.organization_id
+            JOIN municipality mu ON mu.region_id = o.region_id AND mu.id = o.municipality_id
+            WHERE p.merged_into IS NULL AND {CONSENTED} AND {IN_REACH}
+              AND $3::uuid IS NULL AND ($4::date IS NULL OR $5::date IS NULL OR $4 <= $5)
+            GROUP BY p.region_id, p.id, o.region_id, o.id, mu.name, mu.sort_key
+            ORDER BY mu.sort_key, o.sort_key, p.sort_key""",
+    ),
+    "pairs": (
+        "Наставнические пары и группы",
+        [
+            Column("mentor", "Наставник", 32),
+            Column("mentees", "Наставляемые", 40),
+            Column("form", "Форма", 26),
+            Column("role_model", "Ролевая модель", 30),
+            Column("status", "Состояние", 16),
+            Column("starts_on", "Начало", 12, "date"),
+            Column("ends_on", "Окончание", 12, "date"),
+            Column("meetings", "Встреч", 9, "number"),
+            Column("organization", "Организация", 40),
+            Column("municipality", "Муниципалитет", 30),
+        ],
+        f"""SELECT mp.full_name AS mentor,
+                   (SELECT string_agg(me.full_name, ', ' ORDER BY me.sort_key) FROM mentorship_mentee mm
+                    JOIN person me ON me.region_id = mm.region_id AND me.id = mm.mentee_id
+                    WHERE mm.region_id = m.region_id AND mm.mentorship_id = m.id) AS mentees,
+                   f.title AS form, r.title AS role_model,
+                   CASE m.status WHEN 'draft' THEN 'проект' WHEN 'approved' THEN 'утверждена'
+                        WHEN 'active' THEN 'работает' WHEN 'completed' THEN 'завершена'
+                        ELSE 'завершена досрочно' END AS status,
+                   m.starts_on, coalesce(m.finished_on, m.extended_to, m.ends_on) AS ends_on,
+                   (SELECT count(*) FROM meeting x
+                    WHERE x.region_id = m.region_id AND x.mentorship_id = m.id) AS meetings,
+                   coalesce(nullif(o.short_name, ''), o.name) AS organization, mu.name AS municipality
+            FROM mentorship m
+            JOIN person mp ON mp.region_id = m.region_id AND mp.id = m.mentor_id
+            JOIN mentorship_form f ON f.id = m.form_id LEFT JOIN role_model r ON r.id = m.role_model_id
+            JOIN organization o ON o.region_id = m.region_id AND o.id = m.organization_id
+            JOIN municipality mu ON mu.region_id = o.region_id AND mu.id = o.municipality_id
+            WHERE {PAIRS_FILTER}
+            ORDER BY mu.sort_key, o.sort_key, mp.sort_key""",
+    ),
+    "meetings": (
+        "Встречи наставнических пар",
+        [
+            Column("held_on", "Дата", 12, "date"),
+            Column("kind", "Встреча", 24),
+            Column("format", "Формат", 14),
+            Column("minutes", "Минут", 8, "number"),
+            Column("mentor", "Наставник", 32),
+            Column("organization", "Организация", 40),
+            Column("municipality", "Муниципалитет", 30),
+        ],
+        f"""SELECT x.held_on,
+                   CASE x.kind WHEN 'acquaintance' THEN 'знакомство' WHEN 'trial' THEN 'пробная'
+                        WHEN 'planning' THEN 'планирование' WHEN 'regular' THEN 'регулярная'
+                        ELSE 'итоговая' END AS kind,
+                   CASE x.format WHEN 'in_person' THEN 'очно' WHEN 'chat' THEN 'переписка' WHEN 'call' THEN 'созвон'
+                        ELSE 'видео' END AS format,
+                   x.minutes, mp.full_name AS mentor,
+                   coalesce(nullif(o.short_name, ''), o.name) AS organization, mu.name AS municipality
+            FROM meeting x JOIN mentorship m ON m.region_id = x.region_id AND m.id = x.mentorship_id
+            JOIN person mp ON mp.region_id = m.region_id AND mp.id = m.mentor_id
+            JOIN organization o ON o.region_id = m.region_id AND o.id = m.organization_id
+            JOIN municipality mu ON mu.region_id = o.region_id AND mu.id = o.municipality_id
+            WHERE {IN_REACH} AND ($3::uuid IS NULL OR m.form_id = $3)
+              AND ($4::date IS NULL OR x.held_on >= $4) AND ($5::date IS NULL OR x.held_on <= $5)
+            ORDER BY x.held_on, mu.sort_key, o.sort_key""",
+    ),
+}
+
+
+def filename(kind: str, fmt: str, day: date) -> str:
+    return f"{kind}_{day:%Y-%m-%d}.{fmt}"
+
+
+async def rows(kind: str, filters: Filters, batch: int = 2000) -> AsyncIterator[dict[str, Any]]:
+    """The export's rows from a server-side cursor: only `batch` rows in memory at a time."""
+    _, _, query = KINDS[kind]
+    args = (filters.municipality_id, filters.organization_id, filters.form_id, filters.starts_on, filters.ends_on)
+    async for record in current_connection().cursor(query, *args, prefetch=batch):
+        yield dict(record)
+
+
+async def count(kind: str, filters: Filters) -> int:
+    _, _, query = KINDS[kind]
+    args = (filters.municipality_id, filters.organization_id, filters.form_id, filters.starts_on, filters.ends_on)
+    value = await current_connection().fetchval(f"SELECT count(*) FROM ({query}) q", *args)
+    return int(value)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+async def write(
+    kind: str, fmt: str, filters: Filters, path: Path, progress: Callable[[int], None] | None = None
+) -> int:
+    """Writes the file and answers the number of rows; `progress` hears the count every thousand rows."""
+    title, columns, _ = KINDS[kind]
+    written = 0
+
+    def tick(done: int) -> None:
+        if progress and done % 1000 == 0:
+            progress(done)
+
+    if fmt == "xlsx":
+        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "dd.mm.yyyy"})
+        sheet = workbook.add_worksheet(title[:31])
+        header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
+        dated = workbook.add_format({"num_format": "dd.mm.yyyy"})
+        for n, column in enumerate(columns):
+            sheet.set_column(n, n, column.width)
+            sheet.write(0, n, column.title, header)
+        sheet.freeze_panes(1, 0)
+        async for row in rows(kind, filters):
+            written += 1
+            for n, column in enumerate(columns):
+                value = row[column.key]
+                if column.kind == "date" and isinstance(value, date):
+                    sheet.write_datetime(written, n, datetime(value.year, value.month, value.day), dated)
+                elif column.kind == "number" and value is not None:
+                    sheet.write_number(written, n, value)
+                else:
+                    sheet.write_string(written, n, _text(value))
+            tick(written)
+        sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
+        workbook.close()
+        return written
+    with path.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
+        if fmt == "csv":
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow([c.title for c in columns])
+            async for row in rows(kind, filters):
+                writer.writerow([_text(row[c.key]) for c in columns])
+                written += 1
+                tick(written)
+        else:
+            written = await _json(kind, filters, columns, handle, tick)
+    return written
+
+
+async def _json(
+    kind: str, filters: Filters, columns: list[Column], handle: IO[str], tick: Callable[[int], None]
+) -> int:
+    written = 0
+    handle.write("[")
+    async for row in rows(kind, filters):
+        item = {c.key: (row[c.key].isoformat() if isinstance(row[c.key], date) else row[c.key]) for c in columns}
+        handle.write(("," if written else "") + "\n" + json.dumps(item, ensure_ascii=False, default=str))
+        written += 1
+        tick(written)
+    handle.write("\n]\n")
+    return written

@@ -1,0 +1,130 @@
+"""Exports run in the worker: progress in Redis, the file on disk behind a link that expires, an audit entry."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from arq import ArqRedis
+
+from services.registry.logic import Actor, audit, today
+from services.reports import exports
+from services.reports.exports import Filters
+from shared.db import Level, Scope, tenant_transaction
+from shared.settings import Settings
+
+TTL = 24 * 3600  # the download link and the file live a day
+
+
+def _key(export_id: str) -> str:
+    return f"export:{export_id}"
+
+
+def path_of(settings: Settings, export_id: str, fmt: str) -> Path:
+    return Path(settings.export_dir) / f"{export_id}.{fmt}"
+
+
+async def start_export(redis: ArqRedis, actor: Actor, scope: Scope, kind: str, fmt: str, filters: Filters) -> str:
+    export_id = secrets.token_hex(12)
+    meta = {
+        "kind": kind,
+        "format": fmt,
+        "title": exports.KINDS[kind][0],
+        "scope": {k: (str(v) if v is not None else None) for k, v in asdict(scope).items() if k.endswith("_id")}
+        | {"level": scope.level.value},
+        "filters": {k: (str(v) if v is not None else None) for k, v in asdict(filters).items()},
+        "ip": actor.ip,
+        "status": "queued",
+        "done": 0,
+        "total": 0,
+        "filename": exports.filename(kind, fmt, today()),
+        "expires_at": time.time() + TTL,
+    }
+    await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
+    await redis.enqueue_job("run_export", export_id, _job_id=f"export:{export_id}")
+    return export_id
+
+
+async def export_status(redis: ArqRedis, export_id: str, user_id: UUID) -> dict[str, Any] | None:
+    """Only the person who asked sees an export; None otherwise (the caller answers 404)."""
+    raw = await redis.get(_key(export_id))
+    if raw is None:
+        return None
+    meta: dict[str, Any] = json.loads(raw)
+    return meta if meta["scope"]["user_id"] == str(user_id) else None
+
+
+def _uuid(value: str | None) -> UUID | None:
+    return UUID(value) if value else None
+
+
+async def run_export(ctx: dict[str, Any], export_id: str) -> str:
+    redis: ArqRedis = ctx["redis"]
+    settings: Settings = ctx["settings"]
+    raw = await redis.get(_key(export_id))
+    if raw is None:
+        return "expired"
+    meta = json.loads(raw)
+    if meta["status"] == "done":
+        return "done"
+    sweep(settings)
+    s = meta["scope"]
+    scope = Scope(
+        Level(s["level"]),
+        _uuid(s["user_id"]),
+        _uuid(s["region_id"]),
+        _uuid(s["municipality_id"]),
+        _uuid(s["organization_id"]),
+    )
+    f = meta["filters"]
+    filters = Filters(
+        _uuid(f["municipality_id"]),
+        _uuid(f["organization_id"]),
+        _uuid(f["form_id"]),
+        exports.date.fromisoformat(f["starts_on"]) if f["starts_on"] else None,
+        exports.date.fromisoformat(f["ends_on"]) if f["ends_on"] else None,
+    )
+    path = path_of(settings, export_id, meta["format"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    progress = {"done": 0}
+
+    async def publish() -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            meta["done"] = progress["done"]
+            await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
+
+    async with tenant_transaction(scope):
+        meta.update(status="running", total=await exports.count(meta["kind"], filters))
+        await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
+        publisher = asyncio.create_task(publish())
+        try:
+            written = await exports.write(
+                meta["kind"], meta["format"], filters, path, lambda done: progress.update(done=done)
+            )
+        finally:
+            publisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await publisher
+        actor = Actor(scope.user_id, scope.region_id or UUID(int=0), scope.organization_id, meta["ip"])
+        await audit(actor, "export", None, f"{meta['title']}, {meta['format']}, строк: {written}")
+    meta.update(status="done", done=written, total=written)
+    await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
+    return "done"
+
+
+def sweep(settings: Settings) -> None:
+    """Files older than their link are removed."""
+    folder = Path(settings.export_dir)
+    if not folder.is_dir():
+        return
+    for file in folder.iterdir():
+        if file.is_file() and file.stat().st_mtime < time.time() - TTL:
+            file.unlink(missing_ok=True)
