@@ -50,6 +50,7 @@ def cmd_bootstrap_db(_: argparse.Namespace) -> None:
 
 def cmd_seed_demo(_: argparse.Namespace) -> None:
     from services.mentoring.demo import seed_pairs
+    from services.monitoring.demo import seed_monitoring
     from services.programmes.demo import seed_programmes
     from services.registry.demo import seed_people
     from shared.db import Level, Scope, tenant_transaction
@@ -61,6 +62,7 @@ def cmd_seed_demo(_: argparse.Namespace) -> None:
             await seed_people(region_id)
             await seed_programmes(region_id)
             await seed_pairs(region_id)
+            await seed_monitoring(region_id)
 
     asyncio.run(run())
     print("Demo region is ready.")

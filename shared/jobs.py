@@ -27,17 +27,22 @@ def not_yet_visible(ctx: dict[str, Any]) -> None:
 
 def job_functions() -> list[Any]:
     from services.mentoring.jobs import check_rhythm
+    from services.monitoring.jobs import check_monitoring
     from services.registry.jobs import run_import, send_questionnaire_link
     from services.reports.jobs import run_export
     from tenants.jobs import send_invitation
 
-    return [send_invitation, run_import, send_questionnaire_link, check_rhythm, run_export]
+    return [send_invitation, run_import, send_questionnaire_link, check_rhythm, run_export, check_monitoring]
 
 
 def cron_jobs() -> list[Any]:
     from services.mentoring.jobs import check_rhythm
+    from services.monitoring.jobs import check_monitoring
 
-    return [cron(check_rhythm, hour={7}, minute={0}, unique=True)]
+    return [
+        cron(check_rhythm, hour={7}, minute={0}, unique=True),
+        cron(check_monitoring, hour={8}, minute={0}, unique=True),
+    ]
 
 
 async def startup(ctx: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ APP_REGISTRY = AppRegistry(
         "services.programmes.piccolo_app",
         "services.mentoring.piccolo_app",
         "services.matching.piccolo_app",
+        "services.monitoring.piccolo_app",
     ]
 )
 

@@ -235,6 +235,7 @@ def route_handlers() -> list[Any]:
     from services.admin.routes import admin_router
     from services.matching import routes as matching
     from services.mentoring import routes as mentoring
+    from services.monitoring import routes as monitoring
     from services.programmes import routes as programmes
     from services.registry import routes as registry
     from services.reports import routes as reports
@@ -266,6 +267,8 @@ def route_handlers() -> list[Any]:
         matching.api_router,
         reports.page_router,
         reports.api_router,
+        monitoring.page_router,
+        monitoring.api_router,
     ]
 
 

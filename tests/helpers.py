@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import httpx
@@ -154,9 +155,15 @@ async def make_records(
     from services.reports.exports import Filters
 
     export_id = await report_jobs.start_export(app.state.redis, actor, scope, "people", "csv", Filters())
+    from services.monitoring import logic as monitoring
+
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await monitoring.open_due(tenant.region_id, date(2027, 3, 10))
+        period_id = (await monitoring.periods())[0]["id"]
     return {
         **programme,
         "export_id": export_id,
+        "period_id": str(period_id),
         "import_id": import_id,
         "organization_id": str(organization_id),
         "municipality_id": str(municipality_id),

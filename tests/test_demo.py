@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from services.mentoring.demo import seed_pairs
+from services.monitoring.demo import seed_monitoring
 from services.programmes.demo import seed_programmes
 from services.registry.demo import seed_people
 from shared.db import Level, Scope, current_connection, tenant_transaction
@@ -22,11 +23,13 @@ async def demo(app: Any) -> dict[str, Any]:
         await seed_people(region_id)
         await seed_programmes(region_id)
         await seed_pairs(region_id)
+        await seed_monitoring(region_id)
     async with tenant_transaction(Scope(Level.platform)):
         assert await seed_demo() == region_id  # a second run adds nothing
         await seed_people(region_id)
         await seed_programmes(region_id)
         await seed_pairs(region_id)
+        await seed_monitoring(region_id)
         counts = await current_connection().fetchrow(
             """SELECT (SELECT count(*) FROM municipality WHERE region_id = $1) AS municipalities,
                       (SELECT count(*) FROM organization WHERE region_id = $1) AS organizations,
@@ -61,7 +64,11 @@ async def demo(app: Any) -> dict[str, Any]:
                       (SELECT count(*) FROM mentorship WHERE region_id = $1 AND status = 'ended_early') AS ended_early,
                       (SELECT count(*) FROM questionnaire_answer qa
                          JOIN questionnaire_template t ON t.id = qa.template_id
-                         WHERE qa.region_id = $1 AND t.code LIKE 'satisfaction%') AS satisfaction""",
+                         WHERE qa.region_id = $1 AND t.code LIKE 'satisfaction%') AS satisfaction,
+                      (SELECT count(*) FROM monitoring_report WHERE region_id = $1 AND submitted_at IS NOT NULL)
+                         AS reports_submitted,
+                      (SELECT count(*) FROM monitoring_report WHERE region_id = $1 AND submitted_at IS NULL)
+                         AS reports_missing""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -85,6 +92,7 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["pairs_with_plans"] >= demo["active_pairs"]
     assert demo["lapses"] >= 3  # some pairs stopped meeting: the alerts and the curator's home show them
     assert demo["demo_mentee_pairs"] == 1
+    assert demo["reports_submitted"] == 4 and demo["reports_missing"] > 0  # a closed half-year: who did not report
     assert demo["completed"] >= 1 and demo["ended_early"] >= 1 and demo["satisfaction"] >= 2
 
 

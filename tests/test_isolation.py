@@ -73,6 +73,8 @@ async def actors(
     own = await make_records(app, tenant_a, tenant_a.organization_id, tenant_a.municipality_id)
     neighbour = await make_records(app, tenant_a, tenant_a.other_organization_id, tenant_a.other_municipality_id)
     other_region = await make_records(app, tenant_b, tenant_b.organization_id, tenant_b.municipality_id)
+    # A monitoring period belongs to the whole region: only another region's is someone else's.
+    neighbour["period_id"] = other_region["period_id"]
     return [
         (tenant_a.regional, other_region, own, tenant_a.municipality_id),
         (tenant_a.municipal, neighbour, own, tenant_a.municipality_id),

@@ -1,0 +1,13 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from services.monitoring.tables import MonitoringPeriod, MonitoringReport
+
+APP_CONFIG = AppConfig(
+    app_name="monitoring",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[MonitoringPeriod, MonitoringReport],
+    migration_dependencies=["services.matching.piccolo_app"],
+    commands=[],
+)
