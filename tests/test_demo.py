@@ -68,7 +68,8 @@ async def demo(app: Any) -> dict[str, Any]:
                       (SELECT count(*) FROM monitoring_report WHERE region_id = $1 AND submitted_at IS NOT NULL)
                          AS reports_submitted,
                       (SELECT count(*) FROM monitoring_report WHERE region_id = $1 AND submitted_at IS NULL)
-                         AS reports_missing""",
+                         AS reports_missing,
+                      (SELECT count(*) FROM assessment WHERE region_id = $1 AND stage = 'after') AS assessed_after""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -93,6 +94,7 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["lapses"] >= 3  # some pairs stopped meeting: the alerts and the curator's home show them
     assert demo["demo_mentee_pairs"] == 1
     assert demo["reports_submitted"] == 4 and demo["reports_missing"] > 0  # a closed half-year: who did not report
+    assert demo["assessed_after"] > 0  # the influence monitoring has its second stage for the finished pairs
     assert demo["completed"] >= 1 and demo["ended_early"] >= 1 and demo["satisfaction"] >= 2
 
 

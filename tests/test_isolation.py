@@ -37,7 +37,7 @@ def fill(path: str, ids: dict[str, str]) -> str:
 
 
 def body_for(path: str, own_municipality: UUID) -> Any:
-    if "/plan/" in path:
+    if "/plan/" in path or path.endswith("/assessments"):
         return []
     if path.endswith("/consents") or path.endswith("/consents/new"):
         return {"kind": "personal_data", "given_on": "2025-09-01", "given_by": "self"}

@@ -75,3 +75,42 @@ async def test_a_period_opens_reminds_once_and_closes(app: Any, smtp: Any) -> No
             f"/api/v1/monitoring/{period_id}/report", json={"achievements": "Поздний отчёт о работе"}
         )
         assert late.status_code == 400 and "period" in late.json()["errors"]
+
+
+async def test_influence_is_the_change_between_the_two_stages(app: Any) -> None:
+    from tests.test_pairs import active_pair, person, programme
+
+    tenant = await make_tenant("Влияние")
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        prog = await programme(client)
+        mentor = await person(client, "Оценивающая", "mentor")
+        mentee = await person(client, "Оцениваемый", "mentee_candidate")
+        await active_pair(client, prog, mentor, [mentee])
+        parameters = (await client.get(f"/api/v1/programmes/{prog['id']}/assessment-parameters")).json()
+        assert [p["title"] for p in parameters][:2] == ["Учебные (профессиональные) результаты", "Мотивация"]
+        motivation, results = parameters[1]["id"], parameters[0]["id"]
+        scores = [
+            {"person_id": mentee, "parameter_id": motivation, "stage": "before", "score": "4"},
+            {"person_id": mentee, "parameter_id": motivation, "stage": "after", "score": "8"},
+            {"person_id": mentee, "parameter_id": results, "stage": "before", "score": "5"},
+            {"person_id": mentee, "parameter_id": results, "stage": "after", "score": "6"},
+            {"person_id": mentor, "parameter_id": motivation, "stage": "before", "score": "7"},  # no "after" yet
+        ]
+        saved = await client.post(f"/api/v1/programmes/{prog['id']}/assessments", json=scores)
+        assert saved.status_code == 201 and saved.json() == {"saved": 5}
+        bad = await client.post(
+            f"/api/v1/programmes/{prog['id']}/assessments",
+            json=[{"person_id": mentee, "parameter_id": motivation, "stage": "after", "score": "11"}],
+        )
+        assert bad.status_code == 400
+        result = (await client.get(f"/api/v1/programmes/{prog['id']}/influence")).json()
+        assert result["per_person"][mentee] == 2.5  # (8 + 6) / 2 − (4 + 5) / 2
+        assert result["per_person"][mentor] is None
+        assert list(result["per_pair"].values()) == [2.5] and result["per_form"] == {"педагог – педагог": 2.5}
+        assert result["per_parameter"][motivation] == 4.0
+        page = await client.get(f"/programmes/{prog['id']}/assessments")
+        assert page.status_code == 200 and "+2,5" in page.text
+    async with make_client(app) as client:
+        await login_api(client, tenant.other_curator, PASSWORD)
+        assert (await client.get(f"/api/v1/programmes/{prog['id']}/influence")).status_code == 404

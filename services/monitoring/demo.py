@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from services.monitoring import logic
+from services.mentoring.logic import list_pairs
+from services.monitoring import assessments, logic
+from services.programmes.logic import get_programme
 from services.registry.logic import Actor, today
 from shared.db import Level, Scope, current_connection, rescope
 
@@ -46,4 +48,32 @@ async def seed_monitoring(region_id: UUID) -> None:
             )
         await rescope(Scope.for_region(region_id))
         await logic.close_due(deadline + timedelta(days=1))
+    await _assessments(region_id)
     await rescope(Scope(Level.platform))
+
+
+async def _assessments(region_id: UUID) -> None:
+    """The demo curator's school has scored its participants at the start, and the finished pairs at the end."""
+    row = await current_connection().fetchrow(
+        """SELECT p.id, o.id AS organization_id, o.municipality_id FROM programme p
+           JOIN organization o ON o.region_id = p.region_id AND o.id = p.organization_id
+           WHERE p.region_id = $1 AND o.short_name = $2 AND NOT EXISTS (
+               SELECT 1 FROM assessment_parameter ap WHERE ap.programme_id = p.id)""",
+        region_id,
+        REPORTING[0],
+    )
+    if row is None:
+        return
+    await rescope(Scope(Level.organization, None, region_id, row["municipality_id"], row["organization_id"]))
+    programme = await get_programme(row["id"])
+    parameters = await assessments.parameters(programme)
+    people = await assessments.participants(programme)
+    finished = {p["id"] for p in await list_pairs(programme_id=programme["id"]) if p["finished_on"]}
+    scores = []
+    for n, person in enumerate(people):
+        for m, parameter in enumerate(parameters):
+            before = 3 + (n + m) % 4
+            scores.append(assessments.Score(str(person["id"]), str(parameter["id"]), "before", str(before)))
+            if person["pair_id"] in finished:
+                scores.append(assessments.Score(str(person["id"]), str(parameter["id"]), "after", str(before + 2)))
+    await assessments.save_scores(Actor(None, region_id, row["organization_id"], "seed-demo"), programme, scores)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,12 +12,12 @@ from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from services.monitoring import logic
+from services.monitoring import assessments, logic
 from services.monitoring.logic import ReportForm
 from services.registry.routes import actor_of
 from shared.auth import roles
 from shared.errors import ValidationFailed
-from shared.pages import form_into, page, see_other
+from shared.pages import flash_problem, form_into, page, see_other
 from tenants.access import Principal
 from tenants.roles import Role
 
@@ -132,3 +133,103 @@ page_router = Router(
     path="/", route_handlers=[monitoring_index, monitoring_period, submit_report], include_in_schema=False
 )
 api_router = Router(path="/", route_handlers=[periods_api, reports_api, submit_api])
+
+
+# Influence on participants --------------------------------------------------------------------------------------
+
+
+async def _programme(principal: Principal, programme_id: UUID, *, edit: bool) -> dict[str, Any]:
+    from services.programmes.logic import Owner, get_programme
+
+    if edit:
+        return await get_programme(programme_id, Owner(organization_id=principal.scope.organization_id))
+    return await get_programme(programme_id)
+
+
+@get("/programmes/{programme_id:uuid}/assessments", guards=[roles(*VIEWERS)])
+async def assessments_page(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> Template:
+    programme = await _programme(principal, programme_id, edit=False)
+    result = await assessments.influence(programme)
+    return page(
+        "monitoring/assessments.html",
+        programme=programme,
+        parameters=await assessments.parameters(programme),
+        people=await assessments.participants(programme),
+        influence=result,
+        stages=assessments.STAGES,
+        editable=principal.role == Role.curator and programme["organization_id"] == principal.scope.organization_id,
+        today=date.today(),
+    )
+
+
+@post("/programmes/{programme_id:uuid}/assessments", guards=[roles(Role.curator)])
+async def save_assessments(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+) -> Redirect:
+    programme = await _programme(principal, programme_id, edit=True)
+    data = await request.form()
+    action = str(data.get("action", "scores"))
+    try:
+        if action == "add_parameter":
+            await assessments.add_parameter(programme, str(data.get("title", "")))
+        elif action == "remove_parameter":
+            await assessments.remove_parameter(programme, UUID(str(data.get("parameter_id"))))
+        else:
+            scores = []
+            for key, value in data.items():
+                if key.startswith("s_"):
+                    _, person_id, parameter_id, stage = key.split("_", 3)
+                    scores.append(assessments.Score(person_id, parameter_id, stage, str(value)))
+            saved = await assessments.save_scores(actor_of(request, principal), programme, scores)
+            flash(request, f"Сохранено оценок: {saved}", category="success")
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    return see_other(f"/programmes/{programme_id}/assessments")
+
+
+@get("/api/v1/programmes/{programme_id:uuid}/influence", guards=[roles(*VIEWERS)], tags=["Мониторинг"])
+async def influence_api(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> dict[str, Any]:
+    """The change (mean after − mean before, 1–10 scale) per person, pair, form and parameter."""
+    programme = await _programme(principal, programme_id, edit=False)
+    result = await assessments.influence(programme)
+    return {
+        "per_person": {str(k): v for k, v in result.per_person.items()},
+        "per_pair": {str(k): v for k, v in result.per_pair.items()},
+        "per_form": result.per_form,
+        "per_parameter": {str(k): v for k, v in result.per_parameter.items()},
+    }
+
+
+@post("/api/v1/programmes/{programme_id:uuid}/assessments", guards=[roles(Role.curator)], tags=["Мониторинг"])
+async def save_assessments_api(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    programme_id: FromPath[UUID],
+    data: JSONBody[list[dict[str, str]]],
+) -> dict[str, int]:
+    """A list of {person_id, parameter_id, stage: before|after, score: 1–10}."""
+    programme = await _programme(principal, programme_id, edit=True)
+    scores = [
+        assessments.Score(
+            d.get("person_id", ""), d.get("parameter_id", ""), d.get("stage", ""), str(d.get("score", ""))
+        )
+        for d in data
+    ]
+    return {"saved": await assessments.save_scores(actor_of(request, principal), programme, scores)}
+
+
+@get("/api/v1/programmes/{programme_id:uuid}/assessment-parameters", guards=[roles(*VIEWERS)], tags=["Мониторинг"])
+async def parameters_api(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> list[dict[str, str]]:
+    programme = await _programme(principal, programme_id, edit=False)
+    return [{"id": str(p["id"]), "title": p["title"]} for p in await assessments.parameters(programme)]
+
+
+page_router = Router(
+    path="/",
+    route_handlers=[monitoring_index, monitoring_period, submit_report, assessments_page, save_assessments],
+    include_in_schema=False,
+)
+api_router = Router(
+    path="/",
+    route_handlers=[periods_api, reports_api, submit_api, influence_api, save_assessments_api, parameters_api],
+)

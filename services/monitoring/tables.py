@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSONB, UUID, Date, Text, Timestamptz
+from piccolo.columns import JSONB, UUID, Date, Integer, SmallInt, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from shared.engine import DB
@@ -30,3 +30,24 @@ class MonitoringReport(Table, tablename="monitoring_report", db=DB):
     problems = Text()
     plans = Text()
     reminded_on = Date(null=True, default=None)
+
+
+class AssessmentParameter(Table, tablename="assessment_parameter", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    programme_id = UUID()
+    position = Integer()
+    title = Text()
+
+
+class Assessment(Table, tablename="assessment", db=DB):
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    parameter_id = UUID()
+    person_id = UUID()
+    stage = Varchar(length=6)
+    score = SmallInt()
+    assessed_on = Date()
+    assessed_by = UUID(null=True, default=None)

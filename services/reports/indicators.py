@@ -96,10 +96,16 @@ async def compute(reach: Reach, period: Period) -> dict[str, Any]:
             (SELECT count(DISTINCT pa.person_id) FROM participation pa WHERE pa.organization_id IN ({ORGANIZATIONS})
                 AND pa.role = 'mentor_candidate' AND pa.archived_at IS NULL) AS mentor_candidates,
             (SELECT count(DISTINCT pa.person_id) FROM participation pa WHERE pa.organization_id IN ({ORGANIZATIONS})
-                AND pa.role = 'mentor' AND pa.archived_at IS NULL) AS mentors""",
+                AND pa.role = 'mentor' AND pa.archived_at IS NULL) AS mentors,
+            (SELECT round(avg(a2.score - a1.score), 2) FROM assessment a1
+                JOIN assessment a2 ON a2.region_id = a1.region_id AND a2.parameter_id = a1.parameter_id
+                    AND a2.person_id = a1.person_id AND a2.stage = 'after'
+                WHERE a1.stage = 'before' AND a1.organization_id IN ({ORGANIZATIONS})
+                    AND a2.assessed_on BETWEEN $3 AND $4) AS influence_change""",
         *args,
     )
     values = dict(row)
+    values["influence_change"] = None if values["influence_change"] is None else float(values["influence_change"])
     values["learners_share"] = share(values["learners_involved"], values["learners"])
     values["teachers_share"] = share(values["teachers_involved"], values["teachers"])
     months = values["pair_days"] / 30.44
