@@ -18,7 +18,7 @@ def mails_to(inbox: Any, address: str) -> list[str]:
 
 async def test_a_period_opens_reminds_once_and_closes(app: Any, smtp: Any) -> None:  # noqa: F811
     inbox, port = smtp
-    ctx = {"settings": replace(get_settings(), smtp_port=port)}
+    ctx = {"settings": replace(get_settings(), smtp_port=port), "redis": app.state.redis}
     tenant = await make_tenant("Мониторинг")
 
     await check_monitoring(ctx, "2027-02-20")  # more than a month before 30.03: nothing opens
@@ -114,3 +114,45 @@ async def test_influence_is_the_change_between_the_two_stages(app: Any) -> None:
     async with make_client(app) as client:
         await login_api(client, tenant.other_curator, PASSWORD)
         assert (await client.get(f"/api/v1/programmes/{prog['id']}/influence")).status_code == 404
+
+
+async def test_satisfaction_questionnaires_go_out_once_and_are_reminded_once(app: Any, smtp: Any) -> None:  # noqa: F811
+    import uuid
+
+    from shared.db import Scope, current_connection, tenant_transaction
+    from tests.test_jobs import run_worker
+    from tests.test_pairs import active_pair, person, programme
+
+    inbox, port = smtp
+    tenant = await make_tenant("Удовлетворённость")
+    tag = uuid.uuid4().hex[:6]
+    mentor_mail, mentee_mail = f"sat-mentor-{tag}@test.local", f"sat-mentee-{tag}@test.local"
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        prog = await programme(client)
+        mentor = await person(client, "Довольная", "mentor", email=mentor_mail)
+        mentee = await person(client, "Довольный", "mentee_candidate", email=mentee_mail)
+        pair = await active_pair(client, prog, mentor, [mentee])
+        url = f"/api/v1/programmes/{prog['id']}/satisfaction"
+        assert (await client.post(url, json={})).json() == {"sent": 0, "skipped": 0}  # no finished pair yet
+        await client.post(f"/api/v1/pairs/{pair}/status", json={"action": "complete"})
+        assert (await client.post(url, json={})).json() == {"sent": 2, "skipped": 0}
+        assert (await client.post(url, json={"who": "all"})).json() == {"sent": 0, "skipped": 2}
+    await run_worker(app, port)
+    assert len(inbox.to(mentor_mail)) == 1 and len(inbox.to(mentee_mail)) == 1
+
+    ctx = {"settings": replace(get_settings(), smtp_port=port), "redis": app.state.redis}
+    await check_monitoring(ctx)
+    await run_worker(app, port)
+    assert len(inbox.to(mentor_mail)) == 1  # not a week yet
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await current_connection().execute(
+            """UPDATE questionnaire_request SET created_at = created_at - interval '8 days'
+               WHERE person_id = ANY($1::uuid[])""",
+            [uuid.UUID(mentor), uuid.UUID(mentee)],
+        )
+    await check_monitoring(ctx)
+    await check_monitoring(ctx)
+    await run_worker(app, port)
+    reminders = [text for text in mails_to(inbox, mentor_mail) if "Напоминаем" in text]
+    assert len(inbox.to(mentor_mail)) == 2 and len(reminders) == 1

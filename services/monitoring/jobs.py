@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.monitoring import logic
+from services.monitoring import logic, satisfaction
 from services.registry.logic import today
 from shared.db import Level, Scope, tenant_transaction
 from shared.i18n import format_date
@@ -32,6 +32,7 @@ async def check_monitoring(ctx: dict[str, Any], day: str = "") -> dict[str, int]
                     ctx, report["organization_id"], report["period_id"], report["title"], report["deadline"], False
                 )
             await logic.close_due(on)
+            reminded += await satisfaction.remind(ctx["redis"])
     return {"opened": opened, "reminded": reminded}
 
 

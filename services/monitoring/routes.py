@@ -6,18 +6,20 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from arq import ArqRedis
 from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from services.monitoring import assessments, logic
+from services.monitoring import assessments, logic, satisfaction
 from services.monitoring.logic import ReportForm
 from services.registry.routes import actor_of
 from shared.auth import roles
 from shared.errors import ValidationFailed
 from shared.pages import flash_problem, form_into, page, see_other
+from shared.settings import Settings
 from tenants.access import Principal
 from tenants.roles import Role
 
@@ -187,6 +189,41 @@ async def save_assessments(
     return see_other(f"/programmes/{programme_id}/assessments")
 
 
+@post("/programmes/{programme_id:uuid}/satisfaction", guards=[roles(Role.curator)])
+async def send_satisfaction(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    settings: NamedDependency[Settings],
+    redis: NamedDependency[ArqRedis],
+    programme_id: FromPath[UUID],
+) -> Redirect:
+    programme = await _programme(principal, programme_id, edit=True)
+    finished_only = (await request.form()).get("who") != "all"
+    result = await satisfaction.send_satisfaction(
+        actor_of(request, principal), programme, redis, settings.secret_key, finished_only=finished_only
+    )
+    flash(
+        request, f"Отправлено анкет удовлетворённости: {result['sent']}; уже получали: {result['skipped']}", "success"
+    )
+    return see_other(f"/programmes/{programme_id}/assessments")
+
+
+@post("/api/v1/programmes/{programme_id:uuid}/satisfaction", guards=[roles(Role.curator)], tags=["Мониторинг"])
+async def send_satisfaction_api(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    settings: NamedDependency[Settings],
+    redis: NamedDependency[ArqRedis],
+    programme_id: FromPath[UUID],
+    data: JSONBody[dict[str, str]],
+) -> dict[str, int]:
+    """`who`: finished (participants of finished pairs, the default) or all; those already asked are skipped."""
+    programme = await _programme(principal, programme_id, edit=True)
+    return await satisfaction.send_satisfaction(
+        actor_of(request, principal), programme, redis, settings.secret_key, finished_only=data.get("who") != "all"
+    )
+
+
 @get("/api/v1/programmes/{programme_id:uuid}/influence", guards=[roles(*VIEWERS)], tags=["Мониторинг"])
 async def influence_api(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> dict[str, Any]:
     """The change (mean after − mean before, 1–10 scale) per person, pair, form and parameter."""
@@ -226,10 +263,25 @@ async def parameters_api(principal: NamedDependency[Principal], programme_id: Fr
 
 page_router = Router(
     path="/",
-    route_handlers=[monitoring_index, monitoring_period, submit_report, assessments_page, save_assessments],
+    route_handlers=[
+        monitoring_index,
+        monitoring_period,
+        submit_report,
+        assessments_page,
+        save_assessments,
+        send_satisfaction,
+    ],
     include_in_schema=False,
 )
 api_router = Router(
     path="/",
-    route_handlers=[periods_api, reports_api, submit_api, influence_api, save_assessments_api, parameters_api],
+    route_handlers=[
+        periods_api,
+        reports_api,
+        submit_api,
+        influence_api,
+        save_assessments_api,
+        parameters_api,
+        send_satisfaction_api,
+    ],
 )

@@ -117,13 +117,20 @@ async def run_import(ctx: dict[str, Any], import_id: str, commit: bool) -> str:
     return status
 
 
-async def enqueue_questionnaire_mail(redis: ArqRedis, region_id: UUID, request_id: UUID) -> None:
+async def enqueue_questionnaire_mail(
+    redis: ArqRedis, region_id: UUID, request_id: UUID, *, reminder: bool = False
+) -> None:
+    kind = "reminder" if reminder else "mail"
     await redis.enqueue_job(
-        "send_questionnaire_link", str(region_id), str(request_id), _job_id=f"questionnaire-mail:{request_id}"
+        "send_questionnaire_link",
+        str(region_id),
+        str(request_id),
+        reminder,
+        _job_id=f"questionnaire-{kind}:{request_id}",
     )
 
 
-async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_id: str) -> str:
+async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_id: str, reminder: bool = False) -> str:
     """Idempotent: a link already answered or expired is not mailed; failures are retried by the worker."""
     settings = ctx["settings"]
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
@@ -144,12 +151,14 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
         return "no e-mail"
     link = f"{settings.base_url}/q/{logic.questionnaire_token(settings.secret_key, row['id'])}"
     text = (
-        f"Здравствуйте, {row['name']}!\n\nКуратор программы наставничества просит заполнить анкету "
+        f"Здравствуйте, {row['name']}!\n\n{'Напоминаем: к' if reminder else 'К'}уратор программы наставничества "
+        "просит заполнить анкету "
         f"«{row['title']}». Это займёт несколько минут, можно с телефона:\n{link}\n\n"
         f"Ссылка личная и действует до {format_datetime(row['expires_at'])} (мск).\n"
     )
     try:
-        await send_mail(settings, row["email"], f"Анкета: {row['title']}", text)
+        subject = f"{'Напоминание — анкета' if reminder else 'Анкета'}: {row['title']}"
+        await send_mail(settings, row["email"], subject, text)
     except Exception as exc:
         if ctx["job_try"] >= JOB_MAX_TRIES:
             raise

@@ -980,3 +980,31 @@ async def matching_profiles(person_ids: list[UUID]) -> dict[UUID, dict[str, Any]
         )
         profiles[row["id"]] = profile
     return profiles
+
+
+async def questionnaires_sent(person_ids: list[UUID], code: str, since: date) -> set[UUID]:
+    """People who were already sent a template (any version) since a day: bulk sends skip them."""
+    rows = await current_connection().fetch(
+        """SELECT DISTINCT r.person_id FROM questionnaire_request r
+           JOIN questionnaire_template t ON t.id = r.template_id
+           WHERE r.person_id = ANY($1::uuid[]) AND t.code = $2 AND r.created_at >= $3""",
+        person_ids,
+        code,
+        since,
+    )
+    return {row["person_id"] for row in rows}
+
+
+async def due_questionnaire_reminders(codes: list[str], older_than: datetime) -> list[dict[str, Any]]:
+    """Unanswered, unexpired links of these templates sent before a moment and not yet reminded about;
+    they are marked as reminded at once, so a reminder goes out only once."""
+    rows = await current_connection().fetch(
+        """UPDATE questionnaire_request r SET reminded_at = now()
+           FROM questionnaire_template t
+           WHERE t.id = r.template_id AND t.code = ANY($1::text[]) AND r.answered_at IS NULL
+             AND r.reminded_at IS NULL AND r.expires_at > now() AND r.created_at < $2
+           RETURNING r.id, r.region_id""",
+        codes,
+        older_than,
+    )
+    return [dict(row) for row in rows]

@@ -142,6 +142,7 @@ class QuestionnaireRequest(Table, tablename="questionnaire_request", db=DB):
     token_hash = Varchar(length=64)
     expires_at = Timestamptz()
     answered_at = Timestamptz(null=True, default=None)
+    reminded_at = Timestamptz(null=True, default=None)
     sent_by = UUID(null=True, default=None)
     created_at = Timestamptz()
 

@@ -1,0 +1,49 @@
+"""Satisfaction questionnaires of mentors and mentees (004 §7.3), sent in bulk at the end of pairs or of the year;
+the daily monitoring job reminds once those who have not answered within a week."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from arq import ArqRedis
+
+from services.monitoring.assessments import participants
+from services.registry.jobs import enqueue_questionnaire_mail
+from services.registry.logic import Actor, due_questionnaire_reminders, now, questionnaires_sent, send_questionnaire
+from shared.errors import ValidationFailed
+
+TEMPLATES = {"mentor": "satisfaction_mentor", "mentee": "satisfaction_mentee"}
+REMIND_AFTER = timedelta(days=7)
+
+
+async def send_satisfaction(
+    actor: Actor, programme: dict[str, Any], redis: ArqRedis, secret_key: str, *, finished_only: bool
+) -> dict[str, int]:
+    """Every consenting participant of the programme's pairs (or of its finished pairs) not yet asked this year."""
+    from services.mentoring.logic import list_pairs
+
+    if programme["organization_id"] != actor.organization_id:
+        raise ValidationFailed({"programme": "Анкеты рассылает куратор организации"})
+    finished = {p["id"] for p in await list_pairs(programme_id=programme["id"]) if p["finished_on"]}
+    people = [p for p in await participants(programme) if not finished_only or p["pair_id"] in finished]
+    sent = skipped = 0
+    for role, code in TEMPLATES.items():
+        group = [p for p in people if p["role"] == role]
+        asked = await questionnaires_sent([p["id"] for p in group], code, programme["starts_on"])
+        for person in group:
+            if person["id"] in asked or not person["consented"]:
+                skipped += 1
+                continue
+            request = await send_questionnaire(actor, person["id"], code, secret_key)
+            if request.email:
+                await enqueue_questionnaire_mail(redis, actor.region_id, request.request_id)
+            sent += 1
+    return {"sent": sent, "skipped": skipped}
+
+
+async def remind(redis: ArqRedis) -> int:
+    due = await due_questionnaire_reminders(list(TEMPLATES.values()), now() - REMIND_AFTER)
+    for request in due:
+        await enqueue_questionnaire_mail(redis, request["region_id"], request["id"], reminder=True)
+    return len(due)
