@@ -374,7 +374,7 @@ async def test_the_fourteen_day_alert_fires_once_per_lapse(app: Any, tenant_a: T
     from services.mentoring.jobs import check_rhythm
 
     inbox, port = smtp
-    ctx = {"settings": replace(get_settings(), smtp_port=port)}
+    ctx = {"settings": replace(get_settings(), smtp_port=port), "redis": app.state.redis}
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
         prog = await programme(client)
@@ -538,3 +538,40 @@ async def test_the_programme_counts_its_pairs_live(app: Any, fresh: Tenant) -> N
         )
         after = (await client.get(f"/api/v1/programmes/{prog['id']}")).json()["indicators"]["pairs"]
         assert (before, after) == (0, 1)
+
+
+async def test_the_pulse_goes_out_once_per_round_and_a_bad_answer_puts_the_pair_at_risk(
+    app: Any,
+    fresh: Tenant,
+    smtp: Any,  # noqa: F811
+) -> None:
+    from services.mentoring.jobs import check_rhythm
+    from services.mentoring.pulse import due_round
+    from services.registry import logic as registry
+
+    assert [due_round(TODAY - timedelta(days=d), TODAY) for d in (29, 30, 89, 90, 150)] == [None, 1, 1, 2, 3]
+    _, port = smtp
+    ctx = {"settings": replace(get_settings(), smtp_port=port), "redis": app.state.redis}
+    async with make_client(app) as client:
+        await login_api(client, fresh.curator, PASSWORD)
+        prog = await programme(client)
+        mentor = await person(client, "Пульсовая", "mentor", email=f"pulse-{uuid.uuid4().hex[:6]}@test.local")
+        mentee = await person(client, "Пульсовой", "mentee_candidate")
+        pair = await active_pair(client, prog, mentor, [mentee], starts=-35)
+        await client.post(
+            f"/api/v1/pairs/{pair}/meetings", json={"kind": "regular", "minutes": "60", "held_on": iso(-2)}
+        )
+        await check_rhythm(ctx)
+        await check_rhythm(ctx)
+        async with tenant_transaction(Scope.for_region(fresh.region_id)):
+            sent = await current_connection().fetch(
+                "SELECT round, person_id, request_id FROM pair_pulse WHERE mentorship_id = $1", uuid.UUID(pair)
+            )
+        assert sorted((r["round"], str(r["person_id"])) for r in sent) == sorted([(1, mentor), (1, mentee)])
+        assert "Под угрозой" not in (await client.get("/workspace")).text
+        request_id = next(r["request_id"] for r in sent if str(r["person_id"]) == mentee)
+        token = registry.questionnaire_token(get_settings().secret_key, request_id)
+        async with tenant_transaction(Scope()):
+            await registry.submit_questionnaire(token, {"useful": ["3"], "continue": ["нет"]})
+        home = (await client.get("/workspace")).text
+        assert "участник не хочет продолжать" in home and "малополезные" in home

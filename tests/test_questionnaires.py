@@ -40,6 +40,7 @@ def test_every_builtin_template_is_well_formed() -> None:
         "meeting_feedback",
         "satisfaction_mentor",
         "satisfaction_mentee",
+        "pair_pulse",
     }
     for template in BUILTIN:
         for section in template["sections"]:

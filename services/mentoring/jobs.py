@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from services.mentoring import logic
+from services.mentoring import logic, pulse
 from services.registry.logic import today
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.mail import send_mail
@@ -22,6 +22,7 @@ async def check_rhythm(ctx: dict[str, Any]) -> dict[str, int]:
         async with tenant_transaction(Scope.for_region(region_id)):
             await logic.activate_due(day)
             found += len(await logic.find_lapses(day))
+            await pulse.send_due(region_id, day, ctx["redis"], ctx["settings"].secret_key)
             organizations = await current_connection().fetch(
                 "SELECT DISTINCT organization_id FROM rhythm_alert WHERE mailed_at IS NULL"
             )

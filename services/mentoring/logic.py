@@ -731,26 +731,18 @@ async def find_lapses(day: date) -> list[dict[str, Any]]:
 
 
 async def at_risk(organization_id: UUID, day: date | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The curator's home: pairs at risk, final meetings due, pairs near their one-year end."""
+    """The curator's home: pairs at risk (rhythm, short meetings, the pulse), final meetings due, pairs near
+    their one-year end."""
+    from services.mentoring.pulse import health
+
     day = day or today()
     pairs = await list_pairs(organization_id=organization_id, status=Status.active)
-    risky = []
-    for pair in pairs:
-        last = pair["last_meeting"] or pair["starts_on"]
-        reasons = []
-        if (day - last).days > RHYTHM_DAYS:
-            reasons.append(f"нет встреч {(day - last).days} дн.")
-        short = await current_connection().fetchval(
-            """SELECT count(*) FROM meeting WHERE mentorship_id = $1 AND format = 'in_person' AND minutes < $2
-               AND kind IN ('regular', 'final') AND held_on > $3""",
-            pair["id"],
-            IN_PERSON_MINUTES,
-            day - timedelta(days=30),
-        )
-        if short:
-            reasons.append("очные встречи короче часа")
-        if reasons:
-            risky.append({**pair, "reasons": reasons})
+    scores = await health(pairs, day)
+    risky = [
+        {**pair, "reasons": scores[pair["id"]].reasons, "health": scores[pair["id"]].score}
+        for pair in pairs
+        if scores[pair["id"]].score < 60 or scores[pair["id"]].reasons
+    ]
     finals = await current_connection().fetch(
         "SELECT DISTINCT mentorship_id FROM meeting WHERE kind = 'final' AND mentorship_id = ANY($1::uuid[])",
         [p["id"] for p in pairs],

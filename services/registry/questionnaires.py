@@ -200,6 +200,21 @@ BUILTIN: list[dict[str, Any]] = [
             }
         ],
     },
+    {
+        "code": "pair_pulse",
+        "version": 1,
+        "audience": "any",
+        "title": "Как идёт работа в паре",
+        "sections": [
+            {
+                "title": "Два вопроса",
+                "questions": [
+                    q("useful", "Насколько полезны встречи?", "scale", required=True),
+                    q("continue", "Хотите продолжать?", "single", ["да", "нет", "пока не знаю"], required=True),
+                ],
+            }
+        ],
+    },
 ]
 
 

@@ -12,12 +12,22 @@ ID = "2026-11-23T11:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Questionnaires"
 
-# The built-in templates as they are at this version; a later wording is a new version in a new migration.
+# The built-in templates as they are at this version; a later wording is a new version in a new migration,
+# and a later template (the pair pulse) arrives with its own migration.
+FIRST = (
+    "mentee_needs",
+    "mentor_offer",
+    "group_preference",
+    "meeting_feedback",
+    "satisfaction_mentor",
+    "satisfaction_mentee",
+)
 # RLS is forced even for the owner: templates are written under a platform scope.
 TEMPLATES = "SELECT set_config('app.scope', 'platform', true);\n" + "\n".join(
     f"INSERT INTO questionnaire_template (code, version, audience, title, body) VALUES "
     f"('{t['code']}', {t['version']}, '{t['audience']}', $t${t['title']}$t$, $j${json.dumps(t, ensure_ascii=False)}$j$);"
     for t in BUILTIN
+    if t["code"] in FIRST
 )
 
 SQL = f"""
