@@ -75,5 +75,6 @@ async def _assessments(region_id: UUID) -> None:
             before = 3 + (n + m) % 4
             scores.append(assessments.Score(str(person["id"]), str(parameter["id"]), "before", str(before)))
             if person["pair_id"] in finished:
-                scores.append(assessments.Score(str(person["id"]), str(parameter["id"]), "after", str(before + 2)))
+                after = min(10, before + (n + 2 * m) % 4)  # most grow, some stay where they were
+                scores.append(assessments.Score(str(person["id"]), str(parameter["id"]), "after", str(after)))
     await assessments.save_scores(Actor(None, region_id, row["organization_id"], "seed-demo"), programme, scores)
