@@ -68,6 +68,20 @@ def cmd_seed_demo(_: argparse.Namespace) -> None:
     print("Demo region is ready.")
 
 
+def cmd_seed_bench(args: argparse.Namespace) -> None:
+    from services.reports.synthetic import seed_bench
+    from shared.settings import ROOT
+
+    dsn = args.dsn or os.environ.get("ADMIN_DATABASE_URL", "")
+    password_file = ROOT / ".data" / "pg-superuser-password"
+    if not dsn and password_file.is_file():  # the embedded server of `make run`
+        dsn = f"postgresql://postgres:{password_file.read_text().strip()}@127.0.0.1:54329/nastavnik"
+    if not dsn:
+        raise SystemExit("Set ADMIN_DATABASE_URL or --dsn: a role that bypasses row-level security, used only here")
+    counts = asyncio.run(seed_bench(dsn, args.participants))
+    print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
 def cmd_create_admin(args: argparse.Namespace) -> None:
     import getpass
 
@@ -171,6 +185,10 @@ def main(argv: list[str] | None = None) -> None:
         func=cmd_bootstrap_db
     )
     sub.add_parser("seed-demo", help="create the demo region (idempotent)").set_defaults(func=cmd_seed_demo)
+    bench = sub.add_parser("seed-bench", help="a synthetic region for load tests, written with COPY")
+    bench.add_argument("--participants", type=int, default=1_000_000)
+    bench.add_argument("--dsn", default="", help="a superuser or BYPASSRLS connection (or ADMIN_DATABASE_URL)")
+    bench.set_defaults(func=cmd_seed_bench)
     importing = sub.add_parser("import", help="bulk import into an organization's base").add_subparsers(
         dest="what", required=True
     )

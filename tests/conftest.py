@@ -39,6 +39,7 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["DATABASE_URL"] = f"postgresql://nastavnik_app:{app}@{base}"
         os.environ["MIGRATION_DATABASE_URL"] = f"postgresql://nastavnik_owner:{owner}@{base}"
         os.environ["REDIS_URL"] = services.redis_url
+        os.environ["ADMIN_DATABASE_URL"] = services.admin_dsn.rsplit("/", 1)[0] + "/nastavnik_test"
     subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
 
 

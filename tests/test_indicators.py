@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from services.reports import indicators
+from services.reports.indicators import Period, Reach
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant
 from tests.test_jobs import smtp  # noqa: F401 - the SMTP fixture the worker needs
 from tests.test_pairs import active_pair, iso, programme
@@ -221,3 +223,22 @@ async def test_exports_open_with_the_right_rows_and_headers(app: Any, region: di
         assert (await other.get(people["download"])).status_code == 404  # the link is the requester's own
         audit = await other.get("/audit", params={"action": "export"})
         assert "Региональная база участников" in audit.text
+
+
+async def test_the_synthetic_region_has_the_documented_shape(app: Any) -> None:
+    import os
+    import uuid
+
+    from services.reports.synthetic import seed_bench
+    from shared.db import Scope, tenant_transaction
+
+    dsn = os.environ.get("ADMIN_DATABASE_URL")
+    if not dsn:
+        pytest.skip("needs a role that bypasses RLS: set ADMIN_DATABASE_URL (the embedded test server sets it)")
+    counts = await seed_bench(dsn, 5000)
+    assert (counts["person"], counts["consent"], counts["mentorship"]) == (5000, 5000, 2000)
+    assert 4.5 <= counts["meeting"] / 5000 <= 5.5  # about five meetings per participant, as for a real region
+    async with tenant_transaction(Scope.for_region(uuid.UUID(counts["region_id"]))):
+        values = await indicators.compute(Reach(), Period(TODAY - timedelta(days=365), TODAY))
+    assert values["pairs"] == 2000 and values["teachers"] == 1000
+    assert values["teachers_involved"] == 1000 and values["learners_involved"] <= 2000
