@@ -390,6 +390,8 @@ async def record_choices(actor: Actor, programme: dict[str, Any], chooser_id: st
     people = {str(p["id"]): p for p in mentors + mentees}
     if chooser_id not in people:
         raise ValidationFailed({"chooser_id": "Выберите участника из баз организации"})
+    if not people[chooser_id]["consented"]:
+        raise ValidationFailed({"chooser_id": "Нет действующего согласия на обработку персональных данных"})
     chosen = [c for c in dict.fromkeys(chosen_ids) if c]
     if len(chosen) > 5:
         raise ValidationFailed({"chosen_ids": "Не больше пяти вариантов"})
@@ -397,6 +399,8 @@ async def record_choices(actor: Actor, programme: dict[str, Any], chooser_id: st
     other_side = {str(p["id"]) for p in (mentees if chooser_is_mentor else mentors)}
     if any(c not in other_side for c in chosen):
         raise ValidationFailed({"chosen_ids": "Выбирают участника другой стороны: наставляемый — наставника"})
+    if any(not people[c]["consented"] for c in chosen):
+        raise ValidationFailed({"chosen_ids": "У выбранного участника нет действующего согласия"})
     await (
         MatchingChoice.delete()
         .where((MatchingChoice.programme_id == programme["id"]) & (MatchingChoice.chooser_id == UUID(chooser_id)))
@@ -478,15 +482,16 @@ async def confirm(actor: Actor, programme: dict[str, Any], choice_id: UUID) -> U
     if row["response"] != "accepted":
         raise ValidationFailed({"response": "Наставник ещё не принял этот выбор"})
     mentors, mentees = await mentoring.eligible(programme)
-    mentor = next(m for m in mentors if m["id"] == row["chosen_id"])
+    mentor = next((m for m in mentors if m["id"] == row["chosen_id"]), None)
     mentee = next((m for m in mentees if m["id"] == row["chooser_id"]), None)
+    if mentor is None or mentee is None:
+        raise ValidationFailed({"response": "Наставника или наставляемого больше нет в базе организации"})
     forms, _ = await programmes.catalogue_choices()
     form = next(
         (
             f
             for f in forms
             if f["id"] in programme["form_ids"]
-            and mentee is not None
             and mentor["category"] in f["mentor_categories"]
             and mentee["category"] in f["mentee_categories"]
         ),

@@ -156,7 +156,7 @@ async def respond_to_choice(
 ) -> Redirect:
     """A mentor accepts or declines a mentee who ranked them."""
     organization_id = principal.scope.organization_id
-    person_id = await mentoring.person_of(principal.email, organization_id) if organization_id else None
+    person_id = await mentoring.person_of(principal.email, organization_id, mentor=True) if organization_id else None
     programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
     if person_id is None or programme is None:
         raise NotFound()

@@ -104,7 +104,7 @@ async def _demo_accounts(actor: Actor, scope: Scope, organization: str) -> None:
         for role, _, place in roles:
             if place != organization or role not in (Role.mentor, Role.mentee):
                 continue
-            if await logic.person_of(email, actor.organization_id or UUID(int=0)):
+            if await logic.person_of(email, actor.organization_id or UUID(int=0), mentor=role == Role.mentor):
                 continue
             mentee = role == Role.mentee
             form = registry.PersonForm(
@@ -133,8 +133,8 @@ async def _demo_accounts(actor: Actor, scope: Scope, organization: str) -> None:
 async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, day: date, finish: bool) -> None:
     if not programme["form_ids"]:
         return
-    demo_mentee = await logic.person_of(DEMO_MENTEE, programme["organization_id"])
-    demo_mentor = await logic.person_of(DEMO_MENTOR, programme["organization_id"])
+    demo_mentee = await logic.person_of(DEMO_MENTEE, programme["organization_id"], mentor=False)
+    demo_mentor = await logic.person_of(DEMO_MENTOR, programme["organization_id"], mentor=True)
     if demo_mentee and demo_mentor:  # they chose each other at the group meeting
         await matching.record_choices(actor, programme, str(demo_mentee), [str(demo_mentor)])
         await matching.record_choices(actor, programme, str(demo_mentor), [str(demo_mentee)])

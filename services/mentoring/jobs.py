@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,8 @@ from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.mail import send_mail
 from tenants.logic import list_people, region_ids
 from tenants.roles import Role
+
+log = logging.getLogger("nastavnik.jobs")
 
 
 async def check_rhythm(ctx: dict[str, Any]) -> dict[str, int]:
@@ -27,7 +30,10 @@ async def check_rhythm(ctx: dict[str, Any]) -> dict[str, int]:
                 "SELECT DISTINCT organization_id FROM rhythm_alert WHERE mailed_at IS NULL"
             )
         for row in organizations:
-            mailed += await _mail_curators(ctx, region_id, row["organization_id"])
+            try:
+                mailed += await _mail_curators(ctx, region_id, row["organization_id"])
+            except Exception:  # its alerts stay unmailed for the next run; the others go out now
+                log.exception("Rhythm alerts of an organization were not mailed")
     return {"found": found, "mailed": mailed}
 
 

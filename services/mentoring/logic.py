@@ -23,7 +23,7 @@ from services.mentoring.tables import (
 from services.programmes import logic as programmes
 from services.programmes import orders
 from services.programmes.tables import OrderKind
-from services.registry.logic import Actor, add_roles, base_members, now, people_brief, today
+from services.registry.logic import Actor, add_roles, audit, base_members, now, people_brief, today
 from services.registry.tables import ParticipationRole
 from shared.db import current_connection
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
@@ -158,11 +158,15 @@ class PairForm:
 
 
 async def open_load(programme_id: UUID) -> tuple[dict[UUID, int], dict[tuple[UUID, UUID], UUID]]:
-    """Mentees per mentor in open pairs of the programme, and each mentee's open pair per form."""
+    """Mentees per mentor in open pairs of the programme's organization (whichever programme they started in,
+    and counting replacements waiting for their order), and each mentee's open pair per form."""
     rows = await current_connection().fetch(
-        """SELECT m.id, m.mentor_id, m.form_id, mm.mentee_id FROM mentorship m
+        """SELECT m.id, coalesce(c.mentor_id, m.mentor_id) AS mentor_id, m.form_id, mm.mentee_id
+           FROM mentorship m
            JOIN mentorship_mentee mm ON mm.region_id = m.region_id AND mm.mentorship_id = m.id
-           WHERE m.programme_id = $1 AND m.status = ANY($2::text[])""",
+           LEFT JOIN mentor_change c ON c.region_id = m.region_id AND c.mentorship_id = m.id AND c.pending
+           WHERE m.organization_id = (SELECT organization_id FROM programme WHERE id = $1)
+             AND m.status = ANY($2::text[])""",
         programme_id,
         [s.value for s in OPEN],
     )
@@ -206,16 +210,19 @@ async def create_pair(
         errors.add("mentee_ids", "Выберите наставляемых из базы наставляемых организации")
     elif any(not m["consented"] for m in chosen):
         errors.add("mentee_ids", "У наставляемого нет действующего согласия на обработку персональных данных")
+    if mentor is not None and any(m["id"] == mentor["id"] for m in chosen):
+        errors.add("mentee_ids", "Наставник не может быть своим наставляемым")
     if len(chosen) > 1 and not programme["group_work"]:
         errors.add("mentee_ids", "Групповая работа не разрешена программой: один наставляемый на пару")
     forms, models = await programmes.catalogue_choices()
     form_row = next((f for f in forms if str(f["id"]) == form.form_id and f["id"] in programme["form_ids"]), None)
     if form_row is None:
         errors.add("form_id", "Выберите форму наставничества из программы")
-    role_model_id = UUID(form.role_model_id) if form.role_model_id else None
-    if form_row is not None and role_model_id is not None:
-        allowed = {m["id"] for m in programmes.models_of_form(form_row, models)}
-        if role_model_id not in allowed:
+    role_model_id = None
+    if form_row is not None and form.role_model_id:
+        allowed = {str(m["id"]): m["id"] for m in programmes.models_of_form(form_row, models)}
+        role_model_id = allowed.get(form.role_model_id)
+        if role_model_id is None:
             errors.add("role_model_id", "Ролевая модель не относится к выбранной форме")
     if form_row is not None and mentor is not None and mentor["category"] not in form_row["mentor_categories"]:
         errors.add("mentor_id", f"В форме «{form_row['title']}» этот человек не может быть наставником")
@@ -523,6 +530,10 @@ async def replace_mentor(actor: Actor, pair_id: UUID, new_mentor_id: str, reason
         errors.add("new_mentor_id", "Выберите другого наставника из реестра")
     elif not new_mentor["consented"]:
         errors.add("new_mentor_id", "У наставника нет действующего согласия на обработку персональных данных")
+    forms, _ = await programmes.catalogue_choices()
+    form_row = next(f for f in forms if f["id"] == pair["form_id"])
+    if new_mentor is not None and new_mentor["category"] not in form_row["mentor_categories"]:
+        errors.add("new_mentor_id", f"В форме «{form_row['title']}» этот человек не может быть наставником")
     day = programmes.read_date(errors, "since", since) if since else today()
     if day and not pair["starts_on"] <= day <= end_of(pair):
         errors.add("since", "Дата замены — в периоде работы пары")
@@ -654,10 +665,12 @@ async def record_meeting(actor: Actor, pair_id: UUID, form: MeetingForm, person_
     )
     if pair["status"] == Status.approved and held_on and held_on >= pair["starts_on"]:
         await Mentorship.update({Mentorship.status: Status.active}).where(Mentorship.id == pair_id).run()
-    if kind == MeetingKind.final and form.wants_to_mentor:
-        # The mentee who wants to become a mentor appears in the mentor base as a candidate.
-        for mentee_id in pair["mentee_ids"]:
-            await add_roles(actor, pair["organization_id"], mentee_id, [ParticipationRole.mentor_candidate])
+    if kind == MeetingKind.final and form.wants_to_mentor and len(pair["mentee_ids"]) == 1:
+        # The mentee who wants to become a mentor appears in the mentor base as a candidate (in a group the
+        # curator adds each one by hand: one tick cannot speak for everybody).
+        mentee_id = pair["mentee_ids"][0]
+        await add_roles(actor, pair["organization_id"], mentee_id, [ParticipationRole.mentor_candidate])
+        await audit(actor, "change", mentee_id, "хочет стать наставником: добавлен в базу наставников")
     meeting_id: UUID = rows[0]["id"]
     return meeting_id
 
@@ -789,14 +802,18 @@ async def count_pairs(
 # Cabinets --------------------------------------------------------------------------------------------------------
 
 
-async def person_of(email: str, organization_id: UUID) -> UUID | None:
-    """The mentor's or mentee's record in the organization's base, found by the account's e-mail."""
-    value = await current_connection().fetchval(
+async def person_of(email: str, organization_id: UUID, mentor: bool | None = None) -> UUID | None:
+    """The mentor's or mentee's record in the organization's base, found by the account's e-mail and, for a
+    cabinet, the account's role; none when two records match (a parent and a child sharing an address)."""
+    roles = ["mentor", "mentor_candidate"] if mentor else ["mentee_candidate"]
+    rows = await current_connection().fetch(
         """SELECT p.id FROM person p WHERE lower(p.email) = lower($1) AND p.merged_into IS NULL AND EXISTS (
                SELECT 1 FROM participation pa WHERE pa.region_id = p.region_id AND pa.person_id = p.id
-               AND pa.organization_id = $2 AND pa.archived_at IS NULL)
-           ORDER BY p.created_at LIMIT 1""",
+               AND pa.organization_id = $2 AND pa.archived_at IS NULL
+               AND ($3::boolean IS NULL OR pa.role = ANY($4::text[])))""",
         email,
         organization_id,
+        mentor,
+        roles,
     )
-    return value if isinstance(value, UUID) else None
+    return rows[0]["id"] if len(rows) == 1 else None

@@ -15,7 +15,7 @@ from services.mentoring.logic import RHYTHM_DAYS
 from services.registry.jobs import enqueue_questionnaire_mail
 from services.registry.logic import Actor, send_questionnaire
 from shared.db import current_connection
-from shared.errors import ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 
 FIRST, EVERY = 30, 60
 TEMPLATE = "pair_pulse"
@@ -47,8 +47,8 @@ async def send_due(region_id: UUID, day: date, redis: ArqRedis, secret_key: str)
                 continue
             try:
                 request = await send_questionnaire(actor, person_id, TEMPLATE, secret_key)
-            except ValidationFailed:
-                continue  # no consent: nothing is sent
+            except (ValidationFailed, NotFound):
+                continue  # no consent, or a record merged into another: nothing is sent
             await current_connection().execute(
                 """INSERT INTO pair_pulse (region_id, organization_id, mentorship_id, round, person_id, request_id)
                    VALUES ($1, $2, $3, $4, $5, $6)""",

@@ -52,6 +52,18 @@ async def _form(request: Request[Any, Any, Any]) -> Any:
     return await request.form()
 
 
+def _yes(value: Any) -> bool:
+    """A checkbox from a form ("1", "on") or a JSON boolean (stringified by the API)."""
+    return str(value).lower() in ("1", "true", "on")
+
+
+def _uuids(values: list[Any]) -> list[UUID]:
+    try:
+        return [UUID(str(v)) for v in values if v]
+    except ValueError:
+        raise ValidationFailed({"pair_ids": "Выберите пары из списка"}) from None
+
+
 def meeting_form(data: Any) -> MeetingForm:
     kind = str(data.get("kind", "regular"))
     guide = MEETINGS.get(kind)  # type: ignore[call-overload]
@@ -61,11 +73,11 @@ def meeting_form(data: Any) -> MeetingForm:
         held_on=str(data.get("held_on", "")),
         minutes=str(data.get("minutes", "")),
         format=str(data.get("format", "in_person")),
-        curator_present=bool(data.get("curator_present")),
+        curator_present=_yes(data.get("curator_present")),
         participants=str(data.get("participants", "")),
         answers={code: str(data.get(f"q_{code}", "")) for code in questions},
         closeness=str(data.get("closeness", "")),
-        wants_to_mentor=str(data.get("wants_to_mentor", "")) in ("1", "true", "on", "True"),
+        wants_to_mentor=_yes(data.get("wants_to_mentor")),
     )
 
 
@@ -85,10 +97,17 @@ async def _curator_pair(principal: Principal, pair_id: UUID) -> dict[str, Any]:
     return pair
 
 
+async def _audit_pair(request: Request[Any, Any, Any], principal: Principal, pair: dict[str, Any]) -> None:
+    """Reading a pair's card reads the personal data of everybody in it."""
+    actor = actor_of(request, principal)
+    for person_id in (pair["mentor_id"], *pair["mentee_ids"]):
+        await audit(actor, "view", person_id, "карточка наставнической пары")
+
+
 async def _cabinet_person(principal: Principal) -> UUID | None:
     if principal.scope.organization_id is None:
         raise NotFound()
-    return await logic.person_of(principal.email, principal.scope.organization_id)
+    return await logic.person_of(principal.email, principal.scope.organization_id, mentor=principal.role == Role.mentor)
 
 
 # The curator's pages ---------------------------------------------------------------------------------------
@@ -151,9 +170,7 @@ class PairPages(Controller):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
     ) -> Template:
         card = await logic.pair_card(pair_id)
-        actor = actor_of(request, principal)
-        for person_id in (card.pair["mentor_id"], *card.pair["mentee_ids"]):
-            await audit(actor, "view", person_id, "карточка наставнической пары")
+        await _audit_pair(request, principal, card.pair)
         programme = await programmes.get_programme(card.pair["programme_id"])
         mentors, _ = await logic.eligible(programme) if principal.role == Role.curator else ([], [])
         return page(
@@ -223,12 +240,8 @@ async def _change_status(actor: Actor, pair_id: UUID, data: Any) -> UUID | None:
     if action == "complete":
         await logic.complete(pair_id)
     elif action == "end_early":
-
-        def agrees(key: str) -> bool:
-            return str(data.get(key, "")).lower() in ("1", "true", "on")
-
         await logic.end_early(
-            pair_id, str(data.get("end_reason", "")), agrees("mentor_agrees"), agrees("curator_agrees")
+            pair_id, str(data.get("end_reason", "")), _yes(data.get("mentor_agrees")), _yes(data.get("curator_agrees"))
         )
     elif action == "extend":
         await logic.extend(pair_id, str(data.get("extended_to", "")), str(data.get("extension_reason", "")))
@@ -267,7 +280,7 @@ async def order_pairs(
     programme = await programmes.get_programme(
         programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
     )
-    ids = [UUID(v) for v in (await _form(request)).getall("pair_ids", []) if v]
+    ids = _uuids((await _form(request)).getall("pair_ids", []))
     try:
         order_id = await logic.request_approval(actor_of(request, principal), programme, ids)
     except ValidationFailed as exc:
@@ -338,11 +351,14 @@ class CabinetPages(Controller):
         return see_other("/cabinet")
 
     @get("/pairs/{pair_id:uuid}")
-    async def pair(self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]) -> Template:
+    async def pair(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+    ) -> Template:
         person_id = await _cabinet_person(principal)
         if person_id is None:
             raise NotFound()
         card = await logic.pair_card(pair_id, person_id)
+        await _audit_pair(request, principal, card.pair)
         return page(
             "mentoring/pair.html",
             card=card,
@@ -471,11 +487,14 @@ class PairApi(Controller):
         return pair_json((await logic.pair_card(pair_id)).pair)
 
     @get("/{pair_id:uuid}", guards=[roles(*STAFF, *COORDINATORS, *CABINET)])
-    async def read(self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]) -> dict[str, Any]:
+    async def read(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+    ) -> dict[str, Any]:
         person_id = await _cabinet_person(principal) if principal.role in CABINET else None
         if principal.role in CABINET and person_id is None:
             raise NotFound()
         card = await logic.pair_card(pair_id, person_id)
+        await _audit_pair(request, principal, card.pair)
         return {
             **pair_json(card.pair),
             "plan": card.plan,
@@ -552,9 +571,7 @@ async def order_pairs_api(
     programme = await programmes.get_programme(
         programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
     )
-    order_id = await logic.request_approval(
-        actor_of(request, principal), programme, [UUID(i) for i in data.get("pair_ids", [])]
-    )
+    order_id = await logic.request_approval(actor_of(request, principal), programme, _uuids(data.get("pair_ids", [])))
     return {"order_id": str(order_id)}
 
 

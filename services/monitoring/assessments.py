@@ -114,8 +114,7 @@ async def save_scores(actor: Actor, programme: dict[str, Any], scores: list[Scor
     errors = Errors()
     allowed_people = {str(p["id"]): p for p in await participants(programme)}
     allowed_parameters = {str(p["id"]) for p in await parameters(programme)}
-    saved = 0
-    touched: set[UUID] = set()
+    valid: list[tuple[Score, int]] = []
     for n, item in enumerate(scores):
         if not item.score.strip():
             continue
@@ -132,6 +131,9 @@ async def save_scores(actor: Actor, programme: dict[str, Any], scores: list[Scor
         except ValueError:
             errors.add(f"scores.{n}", f"{person['full_name']}: оценка от 1 до 10")
             continue
+        valid.append((item, value))
+    errors.raise_if_any()  # nothing is written unless every score is right
+    for item, value in valid:
         await current_connection().execute(
             """INSERT INTO assessment (region_id, organization_id, parameter_id, person_id, stage, score,
                                        assessed_on, assessed_by)
@@ -148,11 +150,9 @@ async def save_scores(actor: Actor, programme: dict[str, Any], scores: list[Scor
             on or today(),
             actor.user_id,
         )
-        saved += 1
-        touched.add(UUID(item.person_id))
-    errors.raise_if_any()
-    for person_id in touched:
+    for person_id in {UUID(item.person_id) for item, _ in valid}:
         await audit(actor, "change", person_id, "оценка влияния программы")
+    saved = len(valid)
     return saved
 
 
@@ -176,8 +176,9 @@ async def influence(programme: dict[str, Any]) -> Influence:
         .where(Assessment.parameter_id.is_in([p["id"] for p in await parameters(programme)] or [UUID(int=0)]))
         .run()
     )
-    scores = {(r["person_id"], r["parameter_id"], r["stage"]): r["score"] for r in rows}
     people = await participants(programme)
+    consented = {p["id"] for p in people if p["consented"]}
+    scores = {(r["person_id"], r["parameter_id"], r["stage"]): r["score"] for r in rows if r["person_id"] in consented}
 
     def pairs_of(person_ids: set[UUID], parameter_ids: set[UUID] | None = None) -> tuple[list[int], list[int]]:
         before: list[int] = []
@@ -189,7 +190,7 @@ async def influence(programme: dict[str, Any]) -> Influence:
                 (before if stage == "before" else after).append(score)
         return before, after
 
-    per_person = {p["id"]: _change(*pairs_of({p["id"]})) for p in people}
+    per_person = {p["id"]: _change(*pairs_of({p["id"]})) for p in people if p["consented"]}
     mentees = [p for p in people if p["role"] == "mentee"]
     per_pair = {
         pair_id: _change(*pairs_of({p["id"] for p in mentees if p["pair_id"] == pair_id}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -14,6 +15,8 @@ from shared.mail import send_mail
 from tenants.logic import list_people, region_ids
 from tenants.roles import Role
 
+log = logging.getLogger("nastavnik.jobs")
+
 
 async def check_monitoring(ctx: dict[str, Any], day: str = "") -> dict[str, int]:
     on = date.fromisoformat(day) if day else today()
@@ -21,26 +24,36 @@ async def check_monitoring(ctx: dict[str, Any], day: str = "") -> dict[str, int]
         regions = await region_ids()
     opened = reminded = 0
     for region_id in regions:
+        mails: list[tuple[list[str], UUID, str, date, bool]] = []
         async with tenant_transaction(Scope.for_region(region_id)):
             for period in await logic.open_due(region_id, on):
                 opened += 1
                 for report in await logic.reports(period["id"]):
-                    await _mail(ctx, report["organization_id"], period["id"], period["title"], period["deadline"], True)
+                    curators = await _curators(report["organization_id"])
+                    mails.append((curators, period["id"], period["title"], period["deadline"], True))
             for report in await logic.due_reminders(on):
                 reminded += 1
-                await _mail(
-                    ctx, report["organization_id"], report["period_id"], report["title"], report["deadline"], False
-                )
+                curators = await _curators(report["organization_id"])
+                mails.append((curators, report["period_id"], report["title"], report["deadline"], False))
             await logic.close_due(on)
             reminded += await satisfaction.remind(ctx["redis"])
+        # After the commit: a refused address loses one letter, never the period or the other regions.
+        for curators, period_id, title, deadline, opening in mails:
+            try:
+                await _mail(ctx, curators, period_id, title, deadline, opening)
+            except Exception:
+                log.exception("A monitoring letter was not sent")
     return {"opened": opened, "reminded": reminded}
 
 
+async def _curators(organization_id: UUID) -> list[str]:
+    return [p["email"] for p in await list_people(organization_id) if p["role"] == Role.curator]
+
+
 async def _mail(
-    ctx: dict[str, Any], organization_id: UUID, period_id: UUID, title: str, deadline: date, opening: bool
+    ctx: dict[str, Any], curators: list[str], period_id: UUID, title: str, deadline: date, opening: bool
 ) -> None:
     settings = ctx["settings"]
-    curators = [p["email"] for p in await list_people(organization_id) if p["role"] == Role.curator]
     lead = "Открыт" if opening else "Напоминаем: не сдан отчёт —"
     text = (
         f"Здравствуйте!\n\n{lead} {title}.\n"

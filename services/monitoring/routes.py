@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from services.monitoring import assessments, logic, satisfaction
 from services.monitoring.logic import ReportForm
+from services.registry.logic import audit
 from services.registry.routes import actor_of
 from shared.auth import roles
 from shared.errors import ValidationFailed
@@ -148,10 +149,19 @@ async def _programme(principal: Principal, programme_id: UUID, *, edit: bool) ->
     return await get_programme(programme_id)
 
 
+async def _audit_scores(request: Request[Any, Any, Any], principal: Principal, result: assessments.Influence) -> None:
+    actor = actor_of(request, principal)
+    for person_id in result.per_person:
+        await audit(actor, "view", person_id, "оценки влияния программы")
+
+
 @get("/programmes/{programme_id:uuid}/assessments", guards=[roles(*VIEWERS)])
-async def assessments_page(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> Template:
+async def assessments_page(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+) -> Template:
     programme = await _programme(principal, programme_id, edit=False)
     result = await assessments.influence(programme)
+    await _audit_scores(request, principal, result)
     return page(
         "monitoring/assessments.html",
         programme=programme,
@@ -175,7 +185,10 @@ async def save_assessments(
         if action == "add_parameter":
             await assessments.add_parameter(programme, str(data.get("title", "")))
         elif action == "remove_parameter":
-            await assessments.remove_parameter(programme, UUID(str(data.get("parameter_id"))))
+            parameters = {str(p["id"]): p["id"] for p in await assessments.parameters(programme)}
+            if str(data.get("parameter_id")) not in parameters:
+                raise ValidationFailed({"parameter_id": "Такого параметра нет"})
+            await assessments.remove_parameter(programme, parameters[str(data.get("parameter_id"))])
         else:
             scores = []
             for key, value in data.items():
@@ -225,10 +238,13 @@ async def send_satisfaction_api(
 
 
 @get("/api/v1/programmes/{programme_id:uuid}/influence", guards=[roles(*VIEWERS)], tags=["Мониторинг"])
-async def influence_api(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> dict[str, Any]:
+async def influence_api(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+) -> dict[str, Any]:
     """The change (mean after − mean before, 1–10 scale) per person, pair, form and parameter."""
     programme = await _programme(principal, programme_id, edit=False)
     result = await assessments.influence(programme)
+    await _audit_scores(request, principal, result)
     return {
         "per_person": {str(k): v for k, v in result.per_person.items()},
         "per_pair": {str(k): v for k, v in result.per_pair.items()},

@@ -39,7 +39,7 @@ from services.programmes.selection import (
     MemberInput,
 )
 from services.programmes.tables import OrderKind
-from services.registry.logic import CATEGORY_LABELS
+from services.registry.logic import CATEGORY_LABELS, audit
 from services.registry.routes import actor_of
 from shared.auth import roles
 from shared.errors import Forbidden, NotFound, ValidationFailed
@@ -521,10 +521,15 @@ class SelectionPages(Controller):
 
     @get("/applications/{application_id:uuid}")
     async def application(
-        self, principal: NamedDependency[Principal], programme_id: FromPath[UUID], application_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        programme_id: FromPath[UUID],
+        application_id: FromPath[UUID],
     ) -> Template:
         context = await _programme_context(principal, programme_id)
         row = await selection.get_application(programme_id, application_id)
+        await audit(actor_of(request, principal), "view", row["person_id"], "заявление кандидата в наставники")
         return page("programmes/application.html", application=row, errors={}, **context)
 
     @post("/applications/{application_id:uuid}/interview")

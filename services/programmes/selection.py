@@ -91,6 +91,9 @@ async def commission_rule(organization_id: UUID, members: list[MemberInput]) -> 
         if not name:
             errors.add(f"members.{n}.full_name", "Укажите ФИО")
         cleaned.append({"role": role, "full_name": name, "job_title": member.job_title.strip(), "user_id": user_id})
+    people = [c["user_id"] or " ".join(c["full_name"].lower().replace("ё", "е").split()) for c in cleaned]
+    if len(set(people)) != len(people):
+        errors.add("members", "Один человек входит в комиссию один раз")
     if len(chairs) != 1:
         errors.add("chair", "Комиссию возглавляет один председатель — руководитель организации")
     elif chair := next((c for c in cleaned if c["role"] == CommissionRole.chair), None):

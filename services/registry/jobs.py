@@ -135,7 +135,7 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
     settings = ctx["settings"]
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
         row = await current_connection().fetchrow(
-            """SELECT r.id, r.answered_at, r.expires_at, p.email, p.name, t.title
+            f"""SELECT r.id, r.answered_at, r.expires_at, p.email, p.name, t.title, {logic.CONSENTED} AS consented
                FROM questionnaire_request r
                JOIN person p ON p.region_id = r.region_id AND p.id = r.person_id
                JOIN questionnaire_template t ON t.id = r.template_id
@@ -145,7 +145,7 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
     if row is None:
         not_yet_visible(ctx)
         return "not found"
-    if row["answered_at"] is not None or row["expires_at"] <= logic.now():
+    if row["answered_at"] is not None or row["expires_at"] <= logic.now() or not row["consented"]:
         return "no longer valid"
     if not row["email"]:
         return "no e-mail"

@@ -1003,6 +1003,8 @@ async def due_questionnaire_reminders(codes: list[str], older_than: datetime) ->
            FROM questionnaire_template t
            WHERE t.id = r.template_id AND t.code = ANY($1::text[]) AND r.answered_at IS NULL
              AND r.reminded_at IS NULL AND r.expires_at > now() AND r.created_at < $2
+             AND EXISTS (SELECT 1 FROM consent c WHERE c.region_id = r.region_id AND c.person_id = r.person_id
+                         AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL)
            RETURNING r.id, r.region_id""",
         codes,
         older_than,

@@ -30,6 +30,12 @@ CONSENTED = """EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id A
                AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL)"""
 
 
+def _name(alias: str) -> str:
+    """A name in a pairs or meetings export only with its person's consent."""
+    consented = CONSENTED.replace("p.region_id", f"{alias}.region_id").replace("p.id", f"{alias}.id")
+    return f"CASE WHEN {consented} THEN {alias}.full_name ELSE '— (нет согласия)' END"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -97,8 +103,8 @@ KINDS: dict[str, tuple[str, list[Column], str]] = {
             Column("organization", "Организация", 40),
             Column("municipality", "Муниципалитет", 30),
         ],
-        f"""SELECT mp.full_name AS mentor,
-                   (SELECT string_agg(me.full_name, ', ' ORDER BY me.sort_key) FROM mentorship_mentee mm
+        f"""SELECT {_name("mp")} AS mentor,
+                   (SELECT string_agg({_name("me")}, ', ' ORDER BY me.sort_key) FROM mentorship_mentee mm
                     JOIN person me ON me.region_id = mm.region_id AND me.id = mm.mentee_id
                     WHERE mm.region_id = m.region_id AND mm.mentorship_id = m.id) AS mentees,
                    f.title AS form, r.title AS role_model,
@@ -134,7 +140,7 @@ KINDS: dict[str, tuple[str, list[Column], str]] = {
                         ELSE 'итоговая' END AS kind,
                    CASE x.format WHEN 'in_person' THEN 'очно' WHEN 'chat' THEN 'переписка' WHEN 'call' THEN 'созвон'
                         ELSE 'видео' END AS format,
-                   x.minutes, mp.full_name AS mentor,
+                   x.minutes, {_name("mp")} AS mentor,
                    coalesce(nullif(o.short_name, ''), o.name) AS organization, mu.name AS municipality
             FROM meeting x JOIN mentorship m ON m.region_id = x.region_id AND m.id = x.mentorship_id
             JOIN person mp ON mp.region_id = m.region_id AND mp.id = m.mentor_id
