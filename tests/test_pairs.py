@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from services.matching.solver import Objective, solve
 from shared.db import Level, Scope, current_connection, tenant_transaction
+from shared.errors import ValidationFailed
 from shared.settings import get_settings
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant
 from tests.test_jobs import smtp  # noqa: F401 - the SMTP fixture
@@ -575,3 +576,21 @@ async def test_the_pulse_goes_out_once_per_round_and_a_bad_answer_puts_the_pair_
             await registry.submit_questionnaire(token, {"useful": ["3"], "continue": ["нет"]})
         home = (await client.get("/workspace")).text
         assert "участник не хочет продолжать" in home and "малополезные" in home
+
+
+async def test_a_person_in_a_pair_is_not_merged_away(app: Any, tenant_a: Tenant) -> None:
+    from services.registry import logic as registry
+
+    async with make_client(app) as client:
+        await login_api(client, tenant_a.curator, PASSWORD)
+        prog = await programme(client)
+        mentor = await person(client, "Слияние", "mentor")
+        mentee = await person(client, "Слияемая", "mentee_candidate")
+        await active_pair(client, prog, mentor, [mentee])
+        duplicate = await person(client, "Слияемая", "mentee_candidate")
+    actor = registry.Actor(None, tenant_a.region_id, None)
+    async with tenant_transaction(Scope.for_region(tenant_a.region_id)):
+        with pytest.raises(ValidationFailed) as refused:
+            await registry.merge(actor, uuid.UUID(duplicate), uuid.UUID(mentee))
+        assert "участвует в наставнической паре" in refused.value.errors["duplicate_id"]
+        await registry.merge(actor, uuid.UUID(mentee), uuid.UUID(duplicate))  # the other way round is fine

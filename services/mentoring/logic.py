@@ -23,7 +23,7 @@ from services.mentoring.tables import (
 from services.programmes import logic as programmes
 from services.programmes import orders
 from services.programmes.tables import OrderKind
-from services.registry.logic import Actor, add_roles, audit, base_members, now, people_brief, today
+from services.registry.logic import Actor, add_roles, audit, base_members, guard_merge, now, people_brief, today
 from services.registry.tables import ParticipationRole
 from shared.db import current_connection
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
@@ -575,6 +575,20 @@ async def _mentor_replaced(actor: Actor, order: dict[str, Any]) -> None:
     )
 
 
+async def _in_a_pair(person_id: UUID) -> str | None:
+    found = await current_connection().fetchval(
+        """SELECT EXISTS (SELECT 1 FROM mentorship WHERE mentor_id = $1)
+               OR EXISTS (SELECT 1 FROM mentorship_mentee WHERE mentee_id = $1)""",
+        person_id,
+    )
+    return (
+        "Эта запись участвует в наставнической паре: оставьте её основной и присоедините к ней другую"
+        if found
+        else None
+    )
+
+
+guard_merge(_in_a_pair)
 orders.on_registered(OrderKind.approve_pairs, _pairs_approved)
 orders.on_registered(OrderKind.replace_mentor, _mentor_replaced)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -636,10 +637,23 @@ async def likely_duplicates(limit: int = 200) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+MergeGuard = Callable[[UUID], Awaitable[str | None]]
+_MERGE_GUARDS: list[MergeGuard] = []
+
+
+def guard_merge(check: MergeGuard) -> None:
+    """Other domains refuse merging away a record their own records point at (a person in a pair)."""
+    if check not in _MERGE_GUARDS:
+        _MERGE_GUARDS.append(check)
+
+
 async def merge(actor: Actor, survivor_id: UUID, duplicate_id: UUID) -> UUID:
     """The duplicate's roles and consents move to the survivor; the duplicate stays, marked, for unmerging."""
     if survivor_id == duplicate_id:
         raise ValidationFailed({"duplicate_id": "Нельзя объединить запись саму с собой"})
+    for check in _MERGE_GUARDS:
+        if reason := await check(duplicate_id):
+            raise ValidationFailed({"duplicate_id": reason})
     survivor, duplicate = await _person_row(survivor_id), await _person_row(duplicate_id)
     if survivor["snils"] and duplicate["snils"] and survivor["snils"] != duplicate["snils"]:
         raise ValidationFailed({"duplicate_id": "У записей разные СНИЛС: это разные люди"})
