@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: run test bench format install clean
+.PHONY: run test bench bench-scale format install clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -29,6 +29,9 @@ test: install
 bench: install
 	$(VENV)/bin/python bench/import_people.py
 	$(VENV)/bin/python bench/matching.py
+
+bench-scale: install
+	$(VENV)/bin/python bench/scale.py
 
 format: install
 	$(VENV)/bin/ruff format .

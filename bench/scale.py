@@ -1,0 +1,128 @@
+"""A synthetic region of N participants (default 1,000,000): the dashboards' p50/p95 (warm), and full CSV and XLSX
+exports of the regional base with their peak memory, each next to PostgreSQL's own `COPY (same query) TO STDOUT`.
+
+    .venv/bin/python bench/scale.py [PARTICIPANTS]
+
+Starts throwaway embedded servers. The dashboards compute their indicators live today (no materialized views
+yet): their figures are printed next to one plain scan of all the meetings, as a ratio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def start_servers() -> tuple[object, str]:
+    from infra.bootstrap import bootstrap
+    from infra.embedded import EmbeddedServers
+
+    servers = EmbeddedServers(ROOT / ".data" / f"bench-{uuid.uuid4().hex[:8]}")
+    services = servers.start()
+    owner, app = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    asyncio.run(bootstrap(services.admin_dsn, "nastavnik_bench", owner, app))
+    base = f"127.0.0.1:{services.pg_port}/nastavnik_bench"
+    os.environ.update(
+        DATABASE_URL=f"postgresql://nastavnik_app:{app}@{base}",
+        MIGRATION_DATABASE_URL=f"postgresql://nastavnik_owner:{owner}@{base}",
+        REDIS_URL=services.redis_url,
+        SECRET_KEY=secrets.token_urlsafe(16),
+    )
+    subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
+    return servers, services.admin_dsn.rsplit("/", 1)[0] + "/nastavnik_bench"
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"p50 {statistics.median(ordered):7.2f} s   p95 {p95:7.2f} s"
+
+
+async def measure(participants: int, admin_dsn: str) -> None:
+    from services.reports import exports, indicators
+    from services.reports.synthetic import seed_bench
+    from shared.db import Level, Scope, current_connection, tenant_transaction
+    from shared.engine import DB
+
+    counts = await seed_bench(admin_dsn, participants)
+    print(
+        f"seed-bench: {counts['person']:,} people, {counts['mentorship']:,} pairs, {counts['meeting']:,} meetings, "
+        f"{counts['organization']:,} organizations in {counts['seconds']} s"
+    )
+    await DB.start_connection_pool(min_size=1, max_size=2)
+    region = uuid.UUID(counts["region_id"])
+    scope = Scope.for_region(region)
+    today = date.today()
+    period = indicators.Period(date(today.year if today.month >= 9 else today.year - 1, 9, 1), today)
+    async with tenant_transaction(scope):
+        organization = await current_connection().fetchval("SELECT id FROM organization LIMIT 1")
+        started = time.perf_counter()
+        await current_connection().fetchval("SELECT count(*) FROM meeting")
+        scan = time.perf_counter() - started
+
+    async def timed(reach: indicators.Reach, runs: int) -> list[float]:
+        samples = []
+        for _ in range(runs + 1):  # the first run warms the caches and is not counted
+            async with tenant_transaction(scope):
+                started = time.perf_counter()
+                await indicators.compute(reach, period)
+                samples.append(time.perf_counter() - started)
+        return samples[1:]
+
+    org_samples = await timed(indicators.Reach(organization_id=organization), 10)
+    region_samples = await timed(indicators.Reach(), 3)
+    print(f"organization dashboard (indicators): {percentiles(org_samples)}")
+    print(f"regional dashboard (indicators):     {percentiles(region_samples)}")
+    print(
+        f"one scan of all meetings (baseline): {scan:7.2f} s   regional p50 / scan: "
+        f"{statistics.median(region_samples) / scan:.1f}"
+    )
+
+    _, _, query = exports.KINDS["people"]
+    with tempfile.TemporaryDirectory() as folder:
+        async with tenant_transaction(Scope(Level.region, None, region)):
+            started = time.perf_counter()
+            await current_connection().copy_from_query(
+                query, None, None, None, None, None, output=str(Path(folder) / "copy.csv"), format="csv"
+            )
+            copy_time = time.perf_counter() - started
+        for fmt in ("csv", "xlsx"):
+            async with tenant_transaction(Scope(Level.region, None, region)):
+                tracemalloc.start()
+                started = time.perf_counter()
+                rows = await exports.write("people", fmt, exports.Filters(), Path(folder) / f"people.{fmt}")
+                elapsed = time.perf_counter() - started
+                peak = tracemalloc.get_traced_memory()[1] / 2**20
+                tracemalloc.stop()
+            size = (Path(folder) / f"people.{fmt}").stat().st_size / 2**20
+            print(
+                f"export {fmt.upper():4} {rows:,} rows: {elapsed:7.1f} s, peak Python memory {peak:6.1f} MiB, "
+                f"{size:6.1f} MiB file   COPY TO STDOUT {copy_time:6.1f} s   ratio {elapsed / copy_time:5.1f}"
+            )
+    await DB.close_connection_pool()
+
+
+def main() -> None:
+    participants = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    servers, admin_dsn = start_servers()
+    try:
+        asyncio.run(measure(participants, admin_dsn))
+    finally:
+        servers.destroy()  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()
