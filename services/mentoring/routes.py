@@ -48,10 +48,6 @@ def _labels() -> dict[str, Any]:
     }
 
 
-async def _form(request: Request[Any, Any, Any]) -> Any:
-    return await request.form()
-
-
 def _yes(value: Any) -> bool:
     """A checkbox from a form ("1", "on") or a JSON boolean (stringified by the API)."""
     return str(value).lower() in ("1", "true", "on")
@@ -138,7 +134,7 @@ class PairPages(Controller):
     async def create(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
     ) -> Template | Redirect:
-        data = await _form(request)
+        data = await request.form()
         form = PairForm(
             mentor_id=str(data.get("mentor_id", "")),
             mentee_ids=[str(v) for v in data.getall("mentee_ids", [])],
@@ -190,7 +186,7 @@ class PairPages(Controller):
     ) -> Redirect:
         await _curator_pair(principal, pair_id)
         try:
-            await logic.record_meeting(actor_of(request, principal), pair_id, meeting_form(await _form(request)))
+            await logic.record_meeting(actor_of(request, principal), pair_id, meeting_form(await request.form()))
         except ValidationFailed as exc:
             flash_problem(request, exc)
         else:
@@ -209,7 +205,7 @@ class PairPages(Controller):
         if kind not in PLAN_COLUMNS:
             raise NotFound()
         try:
-            await logic.save_plan(actor_of(request, principal), pair_id, kind, plan_rows(await _form(request), kind))
+            await logic.save_plan(actor_of(request, principal), pair_id, kind, plan_rows(await request.form(), kind))
         except ValidationFailed as exc:
             flash_problem(request, exc)
         else:
@@ -223,7 +219,7 @@ class PairPages(Controller):
         """Complete, end early (by agreement), extend (documented absence) or replace the mentor (by order)."""
         await _curator_pair(principal, pair_id)
         try:
-            order_id = await _change_status(actor_of(request, principal), pair_id, await _form(request))
+            order_id = await _change_status(actor_of(request, principal), pair_id, await request.form())
             if order_id:
                 flash(request, "Подготовлен приказ о замене наставника: зарегистрируйте его после подписи", "success")
                 return see_other(f"/orders/{order_id}")
@@ -280,7 +276,7 @@ async def order_pairs(
     programme = await programmes.get_programme(
         programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
     )
-    ids = _uuids((await _form(request)).getall("pair_ids", []))
+    ids = _uuids((await request.form()).getall("pair_ids", []))
     try:
         order_id = await logic.request_approval(actor_of(request, principal), programme, ids)
     except ValidationFailed as exc:
@@ -338,7 +334,7 @@ class CabinetPages(Controller):
         if person_id is None or programme is None:
             raise NotFound()
         full = await programmes.get_programme(programme["id"])
-        chosen = [str(v) for v in (await _form(request)).getall("chosen_ids", []) if v]
+        chosen = [str(v) for v in (await request.form()).getall("chosen_ids", []) if v]
         free = {str(m["id"]) for m in await matching.available_mentors(full)}
         try:
             if any(c not in free for c in chosen):
@@ -380,7 +376,7 @@ class CabinetPages(Controller):
             raise NotFound()
         try:
             await logic.record_meeting(
-                actor_of(request, principal), pair_id, meeting_form(await _form(request)), person_id
+                actor_of(request, principal), pair_id, meeting_form(await request.form()), person_id
             )
         except ValidationFailed as exc:
             flash_problem(request, exc)
@@ -401,7 +397,7 @@ class CabinetPages(Controller):
             raise NotFound()
         try:
             await logic.save_plan(
-                actor_of(request, principal), pair_id, kind, plan_rows(await _form(request), kind), person_id
+                actor_of(request, principal), pair_id, kind, plan_rows(await request.form(), kind), person_id
             )
         except ValidationFailed as exc:
             flash_problem(request, exc)

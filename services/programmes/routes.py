@@ -74,10 +74,6 @@ def editor_owner(principal: Principal) -> Owner:
     return owner_of(principal)
 
 
-async def _form(request: Request[Any, Any, Any]) -> Any:
-    return await request.form()
-
-
 def _labels() -> dict[str, Any]:
     return {
         "stage_titles": STAGES,
@@ -189,7 +185,7 @@ class ProgrammePages(Controller):
         step: FromPath[str],
     ) -> Template | Redirect:
         programme = await logic.get_programme(programme_id, editor_owner(principal))
-        data = await _form(request)
+        data = await request.form()
         try:
             await _save_step(programme, step, data)
         except ValidationFailed as exc:
@@ -305,7 +301,7 @@ class RoadmapPages(Controller):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
     ) -> Redirect:
         await logic.get_programme(programme_id, editor_owner(principal))
-        code = str((await _form(request)).get("template", ""))
+        code = str((await request.form()).get("template", ""))
         try:
             roadmap_templates.template(code)
             added = await logic.apply_template(programme_id, code)
@@ -482,7 +478,7 @@ class SelectionPages(Controller):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
     ) -> Template | Redirect:
         programme = await _curator_programme(principal, programme_id)
-        data = await _form(request)
+        data = await request.form()
         members = [
             MemberInput(role, name, job, user)
             for role, name, job, user in zip(
@@ -541,7 +537,7 @@ class SelectionPages(Controller):
         application_id: FromPath[UUID],
     ) -> Template | Redirect:
         await _curator_programme(principal, programme_id)
-        data = await _form(request)
+        data = await request.form()
         form = InterviewForm(
             str(data.get("interviewed_on", "")), str(data.get("interview_notes", "")), data.getall("principles", [])
         )
@@ -563,7 +559,7 @@ class SelectionPages(Controller):
         application_id: FromPath[UUID],
     ) -> Redirect:
         programme = await _curator_programme(principal, programme_id)
-        data = await _form(request)
+        data = await request.form()
         try:
             await selection.decide(
                 actor_of(request, principal),
@@ -655,7 +651,7 @@ class OrderPages(Controller):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
     ) -> Redirect:
         programme = await logic.get_programme(programme_id, editor_owner(principal))
-        data = await _form(request)
+        data = await request.form()
         extra = {
             "course": data.get("course", ""),
             "course_starts_on": data.get("course_starts_on", ""),
@@ -746,7 +742,7 @@ class CataloguePages(Controller):
     async def add_form(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
     ) -> Template | Redirect:
-        data = await _form(request)
+        data = await request.form()
         form = logic.CatalogueForm(
             title=str(data.get("title", "")),
             parent_id=str(data.get("parent_id", "")),
@@ -767,7 +763,7 @@ class CataloguePages(Controller):
     async def add_role_model(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], form_id: FromPath[UUID]
     ) -> Redirect:
-        data = await _form(request)
+        data = await request.form()
         try:
             await logic.add_role_model(
                 actor_of(request, principal), form_id, str(data.get("title", "")), str(data.get("description", ""))
