@@ -559,3 +559,8 @@ async def list_people(organization_id: UUID | None = None) -> list[dict[str, Any
 async def region_ids() -> list[UUID]:
     """Every region the scope sees: for jobs that sweep the whole platform region by region."""
     return [row["id"] for row in await Region.select(Region.id).run()]
+
+
+async def curator_emails(organization_id: UUID) -> list[str]:
+    """Where an organization's curators get the platform's letters."""
+    return [row["email"] for row in await list_people(organization_id) if row["role"] == Role.curator]

@@ -10,8 +10,7 @@ from services.mentoring import logic, pulse
 from services.registry.logic import today
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.mail import send_mail
-from tenants.logic import list_people, region_ids
-from tenants.roles import Role
+from tenants.logic import curator_emails, region_ids
 
 log = logging.getLogger("nastavnik.jobs")
 
@@ -46,7 +45,7 @@ async def _mail_curators(ctx: dict[str, Any], region_id: UUID, organization_id: 
                WHERE a.organization_id = $1 AND a.mailed_at IS NULL ORDER BY a.found_at FOR UPDATE SKIP LOCKED""",
             organization_id,
         )
-        curators = [p["email"] for p in await list_people(organization_id) if p["role"] == Role.curator]
+        curators = await curator_emails(organization_id)
         if not alerts or not curators:
             return 0
         lines = [

@@ -12,8 +12,7 @@ from services.registry.logic import today
 from shared.db import Level, Scope, tenant_transaction
 from shared.i18n import format_date
 from shared.mail import send_mail
-from tenants.logic import list_people, region_ids
-from tenants.roles import Role
+from tenants.logic import curator_emails, region_ids
 
 log = logging.getLogger("nastavnik.jobs")
 
@@ -29,11 +28,11 @@ async def check_monitoring(ctx: dict[str, Any], day: str = "") -> dict[str, int]
             for period in await logic.open_due(region_id, on):
                 opened += 1
                 for report in await logic.reports(period["id"]):
-                    curators = await _curators(report["organization_id"])
+                    curators = await curator_emails(report["organization_id"])
                     mails.append((curators, period["id"], period["title"], period["deadline"], True))
             for report in await logic.due_reminders(on):
                 reminded += 1
-                curators = await _curators(report["organization_id"])
+                curators = await curator_emails(report["organization_id"])
                 mails.append((curators, report["period_id"], report["title"], report["deadline"], False))
             await logic.close_due(on)
             reminded += await satisfaction.remind(ctx["redis"])
@@ -44,10 +43,6 @@ async def check_monitoring(ctx: dict[str, Any], day: str = "") -> dict[str, int]
             except Exception:
                 log.exception("A monitoring letter was not sent")
     return {"opened": opened, "reminded": reminded}
-
-
-async def _curators(organization_id: UUID) -> list[str]:
-    return [p["email"] for p in await list_people(organization_id) if p["role"] == Role.curator]
 
 
 async def _mail(

@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from services.programmes import roadmap_templates
 from services.programmes.tables import EventStatus, MentorshipForm, Programme, ProgrammeResult, RoadmapEvent, RoleModel
-from services.registry.logic import Actor, now, today
+from services.registry.logic import Actor, now, scan_type, today
 from shared.db import current_connection
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import parse_date
@@ -683,11 +683,9 @@ async def evidence_by_event(event_ids: list[UUID]) -> dict[UUID, list[dict[str, 
     return found
 
 
-EVIDENCE_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"PK\x03\x04": "application/zip",  # DOCX and XLSX are ZIP containers
+OFFICE_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 MAX_FILE = 10 * 1024 * 1024
 
@@ -698,13 +696,9 @@ def file_type(data: bytes, filename: str) -> str:
         raise ValidationFailed({"file": "Выберите файл"})
     if len(data) > MAX_FILE:
         raise ValidationFailed({"file": "Файл больше 10 МБ"})
-    kind = next((k for magic, k in EVIDENCE_TYPES.items() if data.startswith(magic)), None)
-    if kind == "application/zip":
-        office = {
-            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }
-        kind = next((t for ext, t in office.items() if filename.lower().endswith(ext)), None)
+    kind = scan_type(data)  # PDF, PNG, JPEG, as for consent scans
+    if kind is None and data.startswith(b"PK\x03\x04"):  # DOCX and XLSX are ZIP containers
+        kind = next((t for ext, t in OFFICE_TYPES.items() if filename.lower().endswith(ext)), None)
     if kind is None:
         raise ValidationFailed({"file": "Нужен PDF, JPEG, PNG, DOCX или XLSX"})
     return kind

@@ -17,6 +17,7 @@ from uuid import UUID
 
 import xlsxwriter
 
+from services.registry.logic import CONSENTED
 from shared.db import current_connection
 from shared.i18n import MOSCOW
 
@@ -26,8 +27,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-CONSENTED = """EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id AND c.person_id = p.id
-               AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL)"""
 
 
 def _name(alias: str) -> str:
