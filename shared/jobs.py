@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq import ArqRedis, Retry, cron
+from arq import ArqRedis, Retry, cron, func
 from arq.connections import RedisSettings
 from arq.jobs import JobResult
 
@@ -17,6 +17,7 @@ from shared.settings import get_settings
 
 JOB_MAX_TRIES = 5
 KEEP_RESULT_SECONDS = 14 * 24 * 3600
+LONG_JOB_SECONDS = 3600
 
 
 def not_yet_visible(ctx: dict[str, Any]) -> None:
@@ -29,19 +30,32 @@ def job_functions() -> list[Any]:
     from services.mentoring.jobs import check_rhythm
     from services.monitoring.jobs import check_monitoring
     from services.registry.jobs import run_import, send_questionnaire_link
-    from services.reports.jobs import run_export
+    from services.reports.jobs import count_indicators, refresh_indicators, run_export
     from tenants.jobs import send_invitation
 
-    return [send_invitation, run_import, send_questionnaire_link, check_rhythm, run_export, check_monitoring]
+    return [
+        send_invitation,
+        run_import,
+        send_questionnaire_link,
+        check_rhythm,
+        check_monitoring,
+        # A whole region's export or count takes minutes at a million participants.
+        func(run_export, timeout=LONG_JOB_SECONDS),
+        # No result is kept, so the same count may be asked for again once this one is done.
+        func(count_indicators, timeout=LONG_JOB_SECONDS, keep_result=0),
+        func(refresh_indicators, timeout=LONG_JOB_SECONDS),
+    ]
 
 
 def cron_jobs() -> list[Any]:
     from services.mentoring.jobs import check_rhythm
     from services.monitoring.jobs import check_monitoring
+    from services.reports.jobs import refresh_indicators
 
     return [
         cron(check_rhythm, hour={7}, minute={0}, unique=True),
         cron(check_monitoring, hour={8}, minute={0}, unique=True),
+        cron(refresh_indicators, minute={20}, unique=True, timeout=LONG_JOB_SECONDS),
     ]
 
 

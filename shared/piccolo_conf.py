@@ -12,6 +12,7 @@ APP_REGISTRY = AppRegistry(
         "services.mentoring.piccolo_app",
         "services.matching.piccolo_app",
         "services.monitoring.piccolo_app",
+        "services.reports.piccolo_app",
     ]
 )
 

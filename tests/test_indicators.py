@@ -10,7 +10,7 @@ import pytest
 from services.reports import indicators
 from services.reports.indicators import Period, Reach
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant
-from tests.test_jobs import smtp  # noqa: F401 - the SMTP fixture the worker needs
+from tests.test_jobs import run_worker, smtp  # noqa: F401 - the SMTP fixture the worker needs
 from tests.test_pairs import active_pair, iso, programme
 
 TODAY = date.today()
@@ -46,6 +46,18 @@ async def add(
         given = await client.post(f"/api/v1/people/{person_id}/consents", json=consent_body)
         assert given.status_code == 201, given.text
     return person_id
+
+
+async def counted(app: Any, client: Any, port: int, params: dict[str, str]) -> dict[str, Any]:
+    """A municipality or the region is counted by the worker: the first answer says so, the next has the numbers."""
+    first = await client.get("/api/v1/indicators", params=params)
+    if first.status_code == 202:
+        assert first.json()["status"] == "counting"
+        await run_worker(app, port)
+        first = await client.get("/api/v1/indicators", params=params)
+    assert first.status_code == 200, first.text
+    result: dict[str, Any] = first.json()
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +107,13 @@ async def region(app: Any) -> dict[str, Any]:
     return {"tenant": tenant, "period": {"starts": iso(-60), "ends": TODAY.isoformat()}}
 
 
-async def test_each_indicator_against_a_hand_computed_region(app: Any, region: dict[str, Any]) -> None:
+async def test_each_indicator_against_a_hand_computed_region(
+    app: Any,
+    region: dict[str, Any],
+    smtp: Any,  # noqa: F811
+) -> None:
     tenant: Tenant = region["tenant"]
+    _, port = smtp
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
         own = (await client.get("/api/v1/indicators", params=region["period"])).json()
@@ -116,14 +133,16 @@ async def test_each_indicator_against_a_hand_computed_region(app: Any, region: d
 
     async with make_client(app) as client:
         await login_api(client, tenant.regional, PASSWORD)
-        whole = (await client.get("/api/v1/indicators", params=region["period"])).json()
+        first = await client.get("/api/v1/indicators", params=region["period"])
+        assert first.status_code == 202 and first.json()["status"] == "counting"
+        page = await client.get("/dashboard", params=region["period"])
+        assert page.status_code == 200 and "считаются" in page.text
+        whole = await counted(app, client, port, region["period"])
         assert (whole["learners"], whole["learners_involved"], whole["learners_share"]) == (4, 1, 25.0)
         assert [line["learners_share"] for line in whole["breakdown"]] == [33.3, 0.0]
-        other = (
-            await client.get(
-                "/api/v1/indicators", params={**region["period"], "municipality_id": str(tenant.other_municipality_id)}
-            )
-        ).json()
+        other = await counted(
+            app, client, port, {**region["period"], "municipality_id": str(tenant.other_municipality_id)}
+        )
         assert (other["learners"], other["learners_involved"]) == (1, 0)
 
         # The window is taken on the period's last day: a year earlier, the 19-year-old was 18 and counted.
@@ -131,20 +150,24 @@ async def test_each_indicator_against_a_hand_computed_region(app: Any, region: d
             "starts": (TODAY - timedelta(days=430)).isoformat(),
             "ends": (TODAY - timedelta(days=365)).isoformat(),
         }
-        earlier = (await client.get("/api/v1/indicators", params=year_ago)).json()
+        earlier = await counted(app, client, port, year_ago)
         assert earlier["learners"] == 5  # 11, 16, 14 and 13→12 as before, and the 19-year-old was then 18
         page = await client.get("/dashboard", params=region["period"])
-        assert page.status_code == 200 and "<svg" in page.text and "33,3" in page.text
+        assert page.status_code == 200 and "<svg" in page.text and "33,3" in page.text and "Данные на" in page.text
         people = await client.get("/dashboard/people", params={**region["period"], "key": "learners_not_involved"})
         assert "Свободный Тест" in people.text and "Черновая Тест" in people.text
         assert "Скрытая" not in people.text and "Вовлечённая" not in people.text
 
 
-async def test_a_municipal_coordinator_never_sees_another_municipality(app: Any, region: dict[str, Any]) -> None:
+async def test_a_municipal_coordinator_never_sees_another_municipality(
+    app: Any,
+    region: dict[str, Any],
+    smtp: Any,  # noqa: F811
+) -> None:
     tenant: Tenant = region["tenant"]
     async with make_client(app) as client:
         await login_api(client, tenant.municipal, PASSWORD)
-        own = (await client.get("/api/v1/indicators", params=region["period"])).json()
+        own = await counted(app, client, smtp[1], region["period"])
         assert own["learners"] == 3 and [line["name"] for line in own["breakdown"]] == [own["breakdown"][0]["name"]]
         for params in (
             {"municipality_id": str(tenant.other_municipality_id)},
@@ -169,8 +192,6 @@ async def test_exports_open_with_the_right_rows_and_headers(app: Any, region: di
     import io
 
     import openpyxl
-
-    from tests.test_jobs import run_worker
 
     tenant: Tenant = region["tenant"]
     _, port = smtp
@@ -239,6 +260,65 @@ async def test_the_synthetic_region_has_the_documented_shape(app: Any) -> None:
     assert (counts["person"], counts["consent"], counts["mentorship"]) == (5000, 5000, 2000)
     assert 4.5 <= counts["meeting"] / 5000 <= 5.5  # about five meetings per participant, as for a real region
     async with tenant_transaction(Scope.for_region(uuid.UUID(counts["region_id"]))):
-        values = await indicators.compute(Reach(), Period(TODAY - timedelta(days=365), TODAY))
+        values = await indicators.current(Reach(), Period(TODAY - timedelta(days=365), TODAY))
     assert values["pairs"] == 2000 and values["teachers"] == 1000
     assert values["teachers_involved"] == 1000 and values["learners_involved"] <= 2000
+
+
+async def test_the_hourly_job_counts_the_default_dashboards_and_drops_old_counts(
+    app: Any,
+    region: dict[str, Any],
+) -> None:
+    from services.reports.jobs import default_period, refresh_indicators
+    from shared.db import Scope, current_connection, tenant_transaction
+
+    tenant: Tenant = region["tenant"]
+    forgotten = Period(TODAY - timedelta(days=100), TODAY - timedelta(days=90))
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await indicators.refresh(forgotten)
+        await current_connection().execute(
+            "UPDATE indicator_fact SET computed_at = now() - interval '3 days' WHERE ends_on = $1", forgotten.ends_on
+        )
+    done = await refresh_indicators({})
+    assert done["counted"] >= len(indicators.trend_points(default_period(TODAY)))
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        found = await indicators.snapshot(Reach(), default_period(TODAY))
+        assert found is not None and (found.values["learners"], found.values["learners_involved"]) == (4, 1)
+        assert all(share is not None for _, share in await indicators.trend(Reach(), default_period(TODAY)))
+        assert await indicators.snapshot(Reach(), forgotten) is None
+    # Counted today, the trend's earlier month ends are not counted again: only today's dashboard is.
+    again = await refresh_indicators({})
+    assert again["counted"] == again["regions"]
+
+
+async def test_an_organization_is_recounted_on_request_and_the_page_says_when(app: Any) -> None:
+    from tests.helpers import post_form
+
+    tenant = await make_tenant("Пересчёт")
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        prog = await programme(client)
+        forms = (await client.get("/api/v1/catalogue/forms")).json()
+        teacher_learner = next(f for f in forms if f["code"] == "teacher_learner")
+        await client.put(
+            f"/api/v1/programmes/{prog['id']}/steps/forms",
+            json={"form_ids": [teacher_learner["id"]], "max_mentees_per_mentor": "2", "max_pair_months": "12"},
+        )
+        prog["form_id"] = teacher_learner["id"]
+        mentor = await add(client, "Наставник", "staff", "mentor")
+        mentee = await add(client, "Ученица", "learner", "mentee_candidate", age=13)
+        pair = await active_pair(client, prog, mentor, [mentee], starts=-20)
+        period = {"starts": iso(-30), "ends": TODAY.isoformat()}
+        before = (await client.get("/api/v1/indicators", params=period)).json()
+        assert (before["status"], before["meetings"], before["learners_involved"]) == ("counted", 0, 1)
+        held = await client.post(
+            f"/api/v1/pairs/{pair}/meetings", json={"kind": "regular", "minutes": "60", "held_on": iso(-1)}
+        )
+        assert held.status_code == 201
+        # The count is kept until somebody asks again or the hourly job runs: the page says when it was made.
+        assert (await client.get("/api/v1/indicators", params=period)).json()["meetings"] == 0
+        page = await client.get("/dashboard", params=period)
+        assert "Данные на" in page.text and "Пересчитать" in page.text
+        recount = await post_form(client, "/dashboard/recount", period, page="/dashboard")
+        assert recount.status_code in (302, 303)
+        assert (await client.get("/api/v1/indicators", params=period)).json()["meetings"] == 1

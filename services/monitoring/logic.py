@@ -157,7 +157,7 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm) -> None:
         errors.add("achievements", "Опишите результаты полугодия")
     errors.raise_if_any()
     reach = indicators.Reach(organization_id=actor.organization_id)
-    values = await indicators.compute(reach, indicators.Period(period["covers_from"], min(period["deadline"], today())))
+    values = await indicators.current(reach, indicators.Period(period["covers_from"], min(period["deadline"], today())))
     await current_connection().execute(
         """UPDATE monitoring_report SET submitted_at = $2, submitted_by = $3, indicators = $4::jsonb,
                achievements = $5, problems = $6, plans = $7 WHERE id = $1""",

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+
+from asyncpg import Record
+from dateutil.relativedelta import relativedelta
 
 from shared.db import current_connection
 
@@ -50,62 +53,287 @@ LEARNERS_10_18 = f"""SELECT x.id FROM ({PEOPLE}) x WHERE x.category = 'learner'
     AND x.birth_date > ($4::date - interval '19 years') AND x.birth_date <= ($4::date - interval '10 years')"""
 TEACHERS = f"SELECT x.id FROM ({PEOPLE}) x WHERE x.category = 'staff'"
 
-# Each pair's longest wait between meetings within the period (from its start, and up to its end or today).
-GAPS = f"""SELECT m.id, max(g.gap) AS longest FROM ({PAIRS}) m
-    CROSS JOIN LATERAL (
-        SELECT d - lag(d) OVER (ORDER BY d) AS gap FROM (
-            SELECT greatest(m.starts_on, $3) AS d
-            UNION ALL SELECT x.held_on FROM meeting x WHERE x.region_id = m.region_id AND x.mentorship_id = m.id
-                AND x.held_on BETWEEN greatest(m.starts_on, $3) AND $4
-            UNION ALL SELECT least(coalesce(m.finished_on, m.extended_to, m.ends_on), $4, current_date)) days) g
-    WHERE m.status = ANY('{{{",".join(WORKING)}}}') GROUP BY m.id"""
-
 
 def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-async def compute(reach: Reach, period: Period) -> dict[str, Any]:
-    args = (reach.organization_id, reach.municipality_id, period.starts_on, period.ends_on)
-    row = await current_connection().fetchrow(
-        f"""SELECT
-            (SELECT count(*) FROM ({LEARNERS_10_18}) l) AS learners,
-            (SELECT count(*) FROM ({LEARNERS_10_18}) l WHERE l.id IN ({INVOLVED})) AS learners_involved,
-            (SELECT count(*) FROM ({TEACHERS}) t) AS teachers,
-            (SELECT count(*) FROM ({TEACHERS}) t WHERE t.id IN ({INVOLVED})) AS teachers_involved,
-            (SELECT count(*) FROM ({PAIRS}) m WHERE m.status = ANY('{{{",".join(WORKING)}}}')) AS pairs,
-            (SELECT count(*) FROM ({PAIRS}) m WHERE m.status = ANY('{{{",".join(WORKING)}}}')
-                AND (SELECT count(*) FROM mentorship_mentee mm WHERE mm.mentorship_id = m.id) > 1) AS groups,
-            (SELECT count(*) FROM meeting x JOIN ({PAIRS}) m ON m.id = x.mentorship_id
-                WHERE x.held_on BETWEEN $3 AND $4) AS meetings,
-            (SELECT coalesce(sum(greatest(0, least(coalesce(m.finished_on, m.extended_to, m.ends_on), $4, current_date)
-                - greatest(m.starts_on, $3) + 1)), 0)
-             FROM ({PAIRS}) m WHERE m.status = ANY('{{{",".join(WORKING)}}}')) AS pair_days,
-            (SELECT count(*) FROM ({GAPS}) g) AS rhythm_pairs,
-            (SELECT count(*) FROM ({GAPS}) g WHERE g.longest <= 14) AS rhythm_ok,
-            (SELECT count(*) FROM ({PAIRS}) m WHERE m.status = 'completed' AND m.finished_on BETWEEN $3 AND $4)
-                AS completed,
-            (SELECT count(*) FROM ({PAIRS}) m WHERE m.status = 'ended_early' AND m.finished_on BETWEEN $3 AND $4)
-                AS ended_early,
-            (SELECT count(*) FROM ({ORGANIZATIONS}) o) AS organizations,
-            (SELECT count(DISTINCT p.organization_id) FROM programme p WHERE p.organization_id IN ({ORGANIZATIONS})
-                AND p.approved_order_id IS NOT NULL AND p.starts_on <= $4 AND p.ends_on >= $3)
-                AS organizations_with_programme,
-            (SELECT count(*) FROM roadmap_event e WHERE e.organization_id IN ({ORGANIZATIONS})
-                AND e.status = 'done' AND e.done_on BETWEEN $3 AND $4) AS events_held,
-            (SELECT count(DISTINCT pa.person_id) FROM participation pa WHERE pa.organization_id IN ({ORGANIZATIONS})
-                AND pa.role = 'mentor_candidate' AND pa.archived_at IS NULL) AS mentor_candidates,
-            (SELECT count(DISTINCT pa.person_id) FROM participation pa WHERE pa.organization_id IN ({ORGANIZATIONS})
-                AND pa.role = 'mentor' AND pa.archived_at IS NULL) AS mentors,
-            (SELECT round(avg(a2.score - a1.score), 2) FROM assessment a1
-                JOIN assessment a2 ON a2.region_id = a1.region_id AND a2.parameter_id = a1.parameter_id
-                    AND a2.person_id = a1.person_id AND a2.stage = 'after'
-                WHERE a1.stage = 'before' AND a1.organization_id IN ({ORGANIZATIONS})
-                    AND a2.assessed_on BETWEEN $3 AND $4) AS influence_change""",
-        *args,
+# Per-organization facts ---------------------------------------------------------------------------------------
+#
+# Every number of the dashboards is a sum over organizations of counters kept in `indicator_fact`, one row per
+# organization and period, written by `refresh` in one set-based pass (the arq jobs run it for the region; one
+# organization is recomputed on request). A person is counted once in each organization they belong to.
+
+COUNTERS = (
+    "learners",
+    "learners_involved",
+    "teachers",
+    "teachers_involved",
+    "pairs",
+    "groups",
+    "meetings",
+    "pair_days",
+    "rhythm_pairs",
+    "rhythm_ok",
+    "completed",
+    "ended_early",
+    "organizations",
+    "organizations_with_programme",
+    "events_held",
+    "mentor_candidates",
+    "mentors",
+    "influence_sum",
+    "influence_count",
+    "satisfaction_mentor_sum",
+    "satisfaction_mentor_count",
+    "satisfaction_mentee_sum",
+    "satisfaction_mentee_count",
+)
+_WORKING = "('" + "', '".join(WORKING) + "')"
+
+# $1 period start, $2 period end, $3 municipality or NULL, $4 organization or NULL (both NULL: the whole scope)
+FACTS = f"""
+WITH orgs AS MATERIALIZED (
+    SELECT o.region_id, o.id FROM organization o WHERE o.kind <> 'municipal_body'
+        AND ($3::uuid IS NULL OR o.municipality_id = $3) AND ($4::uuid IS NULL OR o.id = $4)
+), pairs AS MATERIALIZED (
+    SELECT m.region_id, m.id, m.organization_id, m.mentor_id, m.status, m.form_id, m.role_model_id, m.starts_on,
+           m.finished_on, coalesce(m.finished_on, m.extended_to, m.ends_on) AS until
+    FROM orgs o JOIN mentorship m ON m.region_id = o.region_id AND m.organization_id = o.id
+    WHERE m.starts_on <= $2 AND coalesce(m.finished_on, m.extended_to, m.ends_on) >= $1
+), working AS MATERIALIZED (
+    SELECT w.*, (SELECT count(*) FROM mentorship_mentee mm WHERE mm.region_id = w.region_id
+                 AND mm.mentorship_id = w.id) AS mentees
+    FROM pairs w WHERE w.status IN {_WORKING}
+), involved AS (
+    SELECT region_id, organization_id, mentor_id AS person_id FROM working
+    UNION SELECT w.region_id, w.organization_id, mm.mentee_id FROM working w
+        JOIN mentorship_mentee mm ON mm.region_id = w.region_id AND mm.mentorship_id = w.id
+), people AS (
+    SELECT DISTINCT pa.region_id, pa.organization_id, p.id, p.category,
+        p.category = 'learner' AND p.birth_date > ($2::date - interval '19 years')
+            AND p.birth_date <= ($2::date - interval '10 years') AS aged_10_18
+    FROM orgs o JOIN participation pa ON pa.region_id = o.region_id AND pa.organization_id = o.id
+    JOIN person p ON p.region_id = pa.region_id AND p.id = pa.person_id
+    WHERE pa.archived_at IS NULL AND p.merged_into IS NULL AND p.category IN ('learner', 'staff')
+      AND {{consented}}
+), people_counts AS (
+    SELECT x.organization_id,
+        count(*) FILTER (WHERE x.aged_10_18) AS learners,
+        count(*) FILTER (WHERE x.aged_10_18 AND i.person_id IS NOT NULL) AS learners_involved,
+        count(*) FILTER (WHERE x.category = 'staff') AS teachers,
+        count(*) FILTER (WHERE x.category = 'staff' AND i.person_id IS NOT NULL) AS teachers_involved
+    FROM people x LEFT JOIN involved i
+        ON i.region_id = x.region_id AND i.organization_id = x.organization_id AND i.person_id = x.id
+    GROUP BY x.organization_id
+), pair_counts AS (
+    SELECT m.organization_id,
+        count(*) FILTER (WHERE m.status = 'completed' AND m.finished_on BETWEEN $1 AND $2) AS completed,
+        count(*) FILTER (WHERE m.status = 'ended_early' AND m.finished_on BETWEEN $1 AND $2) AS ended_early
+    FROM pairs m GROUP BY m.organization_id
+), work_counts AS (
+    SELECT w.organization_id, count(*) AS pairs, count(*) FILTER (WHERE w.mentees > 1) AS groups,
+        sum(greatest(0, least(w.until, $2, current_date) - greatest(w.starts_on, $1) + 1)) AS pair_days
+    FROM working w GROUP BY w.organization_id
+), held AS MATERIALIZED (
+    SELECT m.organization_id, m.id, m.status, m.starts_on, x.held_on
+    FROM pairs m JOIN meeting x ON x.region_id = m.region_id AND x.mentorship_id = m.id
+    WHERE x.held_on BETWEEN $1 AND $2
+), meeting_counts AS (
+    SELECT organization_id, count(*) AS meetings FROM held GROUP BY organization_id
+), gaps AS (  -- each working pair's longest wait between meetings within the period, up to its end or today
+    SELECT organization_id, id, max(d - previous) AS longest FROM (
+        SELECT organization_id, id, d, lag(d) OVER (PARTITION BY id ORDER BY d) AS previous FROM (
+            SELECT organization_id, id, greatest(starts_on, $1) AS d FROM working
+            UNION ALL SELECT organization_id, id, held_on FROM held
+                WHERE status IN {_WORKING} AND held_on >= greatest(starts_on, $1)
+            UNION ALL SELECT organization_id, id, least(until, $2, current_date) FROM working
+        ) days
+    ) g GROUP BY organization_id, id
+), rhythm AS (
+    SELECT organization_id, count(*) AS rhythm_pairs, count(*) FILTER (WHERE longest <= 14) AS rhythm_ok
+    FROM gaps GROUP BY organization_id
+), programmes AS (
+    SELECT DISTINCT p.organization_id FROM orgs o
+    JOIN programme p ON p.region_id = o.region_id AND p.organization_id = o.id
+    WHERE p.approved_order_id IS NOT NULL AND p.starts_on <= $2 AND p.ends_on >= $1
+), events AS (
+    SELECT e.organization_id, count(*) AS events_held FROM orgs o
+    JOIN roadmap_event e ON e.region_id = o.region_id AND e.organization_id = o.id
+    WHERE e.status = 'done' AND e.done_on BETWEEN $1 AND $2 GROUP BY e.organization_id
+), registry AS (
+    SELECT pa.organization_id,
+        count(DISTINCT pa.person_id) FILTER (WHERE pa.role = 'mentor_candidate') AS mentor_candidates,
+        count(DISTINCT pa.person_id) FILTER (WHERE pa.role = 'mentor') AS mentors
+    FROM orgs o JOIN participation pa ON pa.region_id = o.region_id AND pa.organization_id = o.id
+    WHERE pa.archived_at IS NULL AND pa.role IN ('mentor', 'mentor_candidate') GROUP BY pa.organization_id
+), influence AS (
+    SELECT a1.organization_id, sum(a2.score - a1.score) AS influence_sum, count(*) AS influence_count
+    FROM orgs o JOIN assessment a1 ON a1.region_id = o.region_id AND a1.organization_id = o.id
+    JOIN assessment a2 ON a2.region_id = a1.region_id AND a2.parameter_id = a1.parameter_id
+        AND a2.person_id = a1.person_id AND a2.stage = 'after'
+    WHERE a1.stage = 'before' AND a2.assessed_on BETWEEN $1 AND $2 GROUP BY a1.organization_id
+), satisfaction AS (  -- the scale answers of the mentors' and the mentees' satisfaction questionnaires
+    SELECT qa.organization_id,
+        sum(v.value::text::numeric) FILTER (WHERE t.code = 'satisfaction_mentor') AS satisfaction_mentor_sum,
+        count(*) FILTER (WHERE t.code = 'satisfaction_mentor') AS satisfaction_mentor_count,
+        sum(v.value::text::numeric) FILTER (WHERE t.code = 'satisfaction_mentee') AS satisfaction_mentee_sum,
+        count(*) FILTER (WHERE t.code = 'satisfaction_mentee') AS satisfaction_mentee_count
+    FROM orgs o JOIN questionnaire_answer qa ON qa.region_id = o.region_id AND qa.organization_id = o.id
+    JOIN questionnaire_template t ON t.id = qa.template_id
+    CROSS JOIN LATERAL jsonb_each(qa.answers) v
+    WHERE t.code IN ('satisfaction_mentor', 'satisfaction_mentee') AND jsonb_typeof(v.value) = 'number'
+      AND qa.submitted_at::date BETWEEN $1 AND $2
+    GROUP BY qa.organization_id
+), forms AS (
+    SELECT c.organization_id, jsonb_agg(jsonb_build_object('form', f.title, 'position', f.position,
+        'role_model', r.title, 'status', c.status, 'pairs', c.pairs)) AS by_form
+    FROM (SELECT organization_id, form_id, role_model_id, status, count(*) AS pairs FROM pairs
+          GROUP BY organization_id, form_id, role_model_id, status) c
+    JOIN mentorship_form f ON f.id = c.form_id LEFT JOIN role_model r ON r.id = c.role_model_id
+    GROUP BY c.organization_id
+)
+INSERT INTO indicator_fact (region_id, organization_id, starts_on, ends_on, counts, by_form, computed_at)
+SELECT o.region_id, o.id, $1, $2, jsonb_build_object(
+        'learners', coalesce(pc.learners, 0), 'learners_involved', coalesce(pc.learners_involved, 0),
+        'teachers', coalesce(pc.teachers, 0), 'teachers_involved', coalesce(pc.teachers_involved, 0),
+        'pairs', coalesce(wc.pairs, 0), 'groups', coalesce(wc.groups, 0), 'meetings', coalesce(mc.meetings, 0),
+        'pair_days', coalesce(wc.pair_days, 0), 'rhythm_pairs', coalesce(rh.rhythm_pairs, 0),
+        'rhythm_ok', coalesce(rh.rhythm_ok, 0), 'completed', coalesce(pr.completed, 0),
+        'ended_early', coalesce(pr.ended_early, 0), 'organizations', 1,
+        'organizations_with_programme', (pg.organization_id IS NOT NULL)::integer,
+        'events_held', coalesce(ev.events_held, 0), 'mentor_candidates', coalesce(rg.mentor_candidates, 0),
+        'mentors', coalesce(rg.mentors, 0), 'influence_sum', coalesce(inf.influence_sum, 0),
+        'influence_count', coalesce(inf.influence_count, 0),
+        'satisfaction_mentor_sum', coalesce(sa.satisfaction_mentor_sum, 0),
+        'satisfaction_mentor_count', coalesce(sa.satisfaction_mentor_count, 0),
+        'satisfaction_mentee_sum', coalesce(sa.satisfaction_mentee_sum, 0),
+        'satisfaction_mentee_count', coalesce(sa.satisfaction_mentee_count, 0)),
+    coalesce(fo.by_form, '[]'::jsonb), now()
+FROM orgs o
+LEFT JOIN people_counts pc ON pc.organization_id = o.id
+LEFT JOIN pair_counts pr ON pr.organization_id = o.id
+LEFT JOIN work_counts wc ON wc.organization_id = o.id
+LEFT JOIN meeting_counts mc ON mc.organization_id = o.id
+LEFT JOIN rhythm rh ON rh.organization_id = o.id
+LEFT JOIN programmes pg ON pg.organization_id = o.id
+LEFT JOIN events ev ON ev.organization_id = o.id
+LEFT JOIN registry rg ON rg.organization_id = o.id
+LEFT JOIN influence inf ON inf.organization_id = o.id
+LEFT JOIN satisfaction sa ON sa.organization_id = o.id
+LEFT JOIN forms fo ON fo.organization_id = o.id
+ON CONFLICT (region_id, organization_id, starts_on, ends_on)
+DO UPDATE SET counts = excluded.counts, by_form = excluded.by_form, computed_at = excluded.computed_at
+"""
+
+
+CONSENT = """c.region_id = p.region_id AND c.person_id = p.id AND c.kind = 'personal_data'
+    AND c.withdrawn_on IS NULL AND c.given_on <= $2"""
+# An organization or a municipality looks each person's consent up through indexes; the whole region is read by
+# hash joins. RLS hides the row counts from the planner, so both plans are spelled out.
+FACTS_BY_LOOKUP = FACTS.replace("{consented}", f"(SELECT true FROM consent c WHERE {CONSENT} LIMIT 1)")
+FACTS_BY_SCAN = FACTS.replace("{consented}", f"EXISTS (SELECT 1 FROM consent c WHERE {CONSENT})")
+
+
+async def refresh(period: Period, reach: Reach = Reach()) -> None:
+    """Recounts the facts of every organization in reach for the period, in one pass over the data."""
+    connection = current_connection()
+    await connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+    whole = reach == Reach()
+    if whole:
+        await connection.execute("SET LOCAL enable_nestloop = off")
+    await connection.execute(
+        FACTS_BY_SCAN if whole else FACTS_BY_LOOKUP,
+        period.starts_on,
+        period.ends_on,
+        reach.municipality_id,
+        reach.organization_id,
     )
-    values = dict(row)
-    values["influence_change"] = None if values["influence_change"] is None else float(values["influence_change"])
+
+
+async def prune(keep: list[Period], keep_days: int) -> None:
+    """Counts of periods nobody looks at any more go; the default dashboard's stay."""
+    await current_connection().execute(
+        """DELETE FROM indicator_fact WHERE computed_at < now() - make_interval(days => $3)
+           AND NOT (starts_on = $1 AND ends_on = ANY($2::date[]))""",
+        keep[0].starts_on,
+        [p.ends_on for p in keep],
+        keep_days,
+    )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The indicators of a reach for a period, as counted at `computed_at` (the oldest organization's count)."""
+
+    period: Period
+    computed_at: datetime
+    values: dict[str, Any]
+
+
+async def _facts(reach: Reach, starts_on: date, ends: list[date]) -> list[Record]:
+    return await current_connection().fetch(
+        f"""SELECT f.ends_on, f.organization_id, o.municipality_id, f.counts, f.by_form, f.computed_at
+            FROM indicator_fact f JOIN organization o ON o.region_id = f.region_id AND o.id = f.organization_id
+            WHERE f.organization_id IN ({ORGANIZATIONS}) AND f.starts_on = $3 AND f.ends_on = ANY($4::date[])""",
+        reach.organization_id,
+        reach.municipality_id,
+        starts_on,
+        ends,
+    )
+
+
+async def _organizations(reach: Reach) -> int:
+    return int(await current_connection().fetchval(f"SELECT count(*) FROM ({ORGANIZATIONS}) o", *_ids(reach)))
+
+
+def _ids(reach: Reach) -> tuple[UUID | None, UUID | None]:
+    return reach.organization_id, reach.municipality_id
+
+
+async def snapshot(reach: Reach, period: Period, *, latest: bool = False) -> Snapshot | None:
+    """The counted indicators of the period, or None while some organization of the reach has none.
+
+    With `latest`, a period that ends today may be answered by the newest complete count of the same start
+    (yesterday's, until the job counts today): the page then says which day the numbers are for."""
+    ends = [period.ends_on]
+    if latest:
+        ends = await current_connection().fetchval(
+            f"""SELECT coalesce(array_agg(DISTINCT f.ends_on), '{{}}') FROM indicator_fact f
+                WHERE f.organization_id IN ({ORGANIZATIONS}) AND f.starts_on = $3 AND f.ends_on <= $4""",
+            *_ids(reach),
+            period.starts_on,
+            period.ends_on,
+        )
+    rows = await _facts(reach, period.starts_on, ends)
+    expected = await _organizations(reach)
+    for end in sorted(ends, reverse=True):
+        counted = [r for r in rows if r["ends_on"] == end]
+        if len(counted) == expected and counted:
+            return Snapshot(Period(period.starts_on, end), min(r["computed_at"] for r in counted), summarise(counted))
+    return None
+
+
+async def current(reach: Reach, period: Period) -> dict[str, Any]:
+    """Counted now: for one organization on request, or anywhere the reach is small (tests, a monitoring report)."""
+    await refresh(period, reach)
+    found = await snapshot(reach, period)
+    assert found is not None  # just written in this transaction
+    return found.values
+
+
+def summarise(rows: list[Record]) -> dict[str, Any]:
+    """The indicators of a set of organizations from their counters: sums, then shares and averages."""
+    total = dict.fromkeys(COUNTERS, 0)
+    forms: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        counts = json.loads(row["counts"])
+        for key in COUNTERS:
+            total[key] += counts[key]
+        for line in json.loads(row["by_form"]):
+            form = (line["position"], line["form"], line["role_model"] or "", line["status"])
+            forms[form] = forms.get(form, 0) + line["pairs"]
+    values: dict[str, Any] = {key: total[key] for key in COUNTERS if "_sum" not in key and "_count" not in key}
     values["learners_share"] = share(values["learners_involved"], values["learners"])
     values["teachers_share"] = share(values["teachers_involved"], values["teachers"])
     months = values["pair_days"] / 30.44
@@ -114,36 +342,21 @@ async def compute(reach: Reach, period: Period) -> dict[str, Any]:
     finished = values["completed"] + values["ended_early"]
     values["completion_rate"] = share(values["completed"], finished)
     values["early_end_rate"] = share(values["ended_early"], finished)
-    values["satisfaction"] = await satisfaction(args)
-    values["by_form"] = await by_form(args)
+    values["influence_change"] = _average(total, "influence")
+    values["satisfaction"] = {
+        "mentors": _average(total, "satisfaction_mentor"),
+        "mentees": _average(total, "satisfaction_mentee"),
+    }
+    values["by_form"] = [
+        {"form": form, "role_model": role_model or None, "status": status, "pairs": pairs}
+        for (_, form, role_model, status), pairs in sorted(forms.items())
+    ]
     return values
 
 
-async def satisfaction(args: tuple[Any, ...]) -> dict[str, float | None]:
-    """Average of the scale answers of the mentors' and the mentees' satisfaction questionnaires in the period."""
-    rows = await current_connection().fetch(
-        f"""SELECT t.code, avg(v.value::text::numeric) AS average
-            FROM questionnaire_answer qa JOIN questionnaire_template t ON t.id = qa.template_id
-            CROSS JOIN LATERAL jsonb_each(qa.answers) v
-            WHERE t.code IN ('satisfaction_mentor', 'satisfaction_mentee') AND jsonb_typeof(v.value) = 'number'
-              AND qa.organization_id IN ({ORGANIZATIONS}) AND qa.submitted_at::date BETWEEN $3 AND $4
-            GROUP BY t.code""",
-        *args,
-    )
-    found = {r["code"]: round(float(r["average"]), 2) for r in rows}
-    return {"mentors": found.get("satisfaction_mentor"), "mentees": found.get("satisfaction_mentee")}
-
-
-async def by_form(args: tuple[Any, ...]) -> list[dict[str, Any]]:
-    rows = await current_connection().fetch(
-        f"""SELECT f.title AS form, r.title AS role_model, m.status, count(*) AS pairs
-            FROM ({PAIRS}) m JOIN mentorship_form f ON f.id = m.form_id
-            LEFT JOIN role_model r ON r.id = m.role_model_id
-            GROUP BY f.title, f.position, r.title, m.status
-            ORDER BY f.position, f.title, r.title NULLS FIRST, m.status""",
-        *args,
-    )
-    return [dict(r) for r in rows]
+def _average(total: dict[str, Any], name: str) -> float | None:
+    count = total[f"{name}_count"]
+    return round(float(total[f"{name}_sum"]) / count, 2) if count else None
 
 
 # The people and records behind a number --------------------------------------------------------------------
@@ -182,24 +395,47 @@ async def drill(reach: Reach, period: Period, key: str, limit: int = 500) -> lis
 
 
 async def breakdown(reach: Reach, period: Period) -> list[dict[str, Any]]:
-    """One line per municipality (for the region) or per organization (for a municipality): the comparison."""
+    """One line per municipality (for the region) or per organization (for a municipality), from the same counts."""
     if reach.organization_id:
         return []
     if reach.municipality_id is None:
         units = await current_connection().fetch("SELECT id, name FROM municipality ORDER BY sort_key")
-        reaches = [(u["id"], u["name"], Reach(municipality_id=u["id"])) for u in units]
+        unit_of = "municipality_id"
     else:
         units = await current_connection().fetch(
             """SELECT id, coalesce(nullif(short_name, ''), name) AS name FROM organization
                WHERE municipality_id = $1 AND kind <> 'municipal_body' ORDER BY sort_key""",
             reach.municipality_id,
         )
-        reaches = [(u["id"], u["name"], Reach(organization_id=u["id"])) for u in units]
+        unit_of = "organization_id"
+    rows = await _facts(reach, period.starts_on, [period.ends_on])
     lines = []
-    for unit_id, name, unit_reach in reaches:
-        values = await compute(unit_reach, period)
-        lines.append({"id": unit_id, "name": name, **{k: v for k, v in values.items() if k != "by_form"}})
+    for unit in units:
+        values = summarise([r for r in rows if r[unit_of] == unit["id"]])
+        lines.append({"id": unit["id"], "name": unit["name"], **{k: v for k, v in values.items() if k != "by_form"}})
     return lines
+
+
+def trend_points(period: Period) -> list[Period]:
+    """The period counted up to each month's end, for its last twelve months at most; the last point is the period."""
+    points = []
+    month = max(period.starts_on.replace(day=1), period.ends_on.replace(day=1) - relativedelta(months=11))
+    while month <= period.ends_on:
+        points.append(Period(period.starts_on, min(month + relativedelta(months=1, days=-1), period.ends_on)))
+        month += relativedelta(months=1)
+    return points
+
+
+async def trend(reach: Reach, period: Period) -> list[tuple[Period, float | None]]:
+    """The share of learners involved at each point, where every organization of the reach has been counted."""
+    points = trend_points(period)
+    rows = await _facts(reach, period.starts_on, [p.ends_on for p in points])
+    expected = await _organizations(reach)
+    shares: list[tuple[Period, float | None]] = []
+    for point in points:
+        counted = [r for r in rows if r["ends_on"] == point.ends_on]
+        shares.append((point, summarise(counted)["learners_share"] if len(counted) == expected else None))
+    return shares
 
 
 def to_json(values: dict[str, Any]) -> str:

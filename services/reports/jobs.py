@@ -8,17 +8,21 @@ import json
 import secrets
 import time
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from arq import ArqRedis
 
+from services.programmes.logic import school_year
 from services.registry.logic import Actor, audit, today
-from services.reports import exports
+from services.reports import exports, indicators
 from services.reports.exports import Filters
+from services.reports.indicators import Period, Reach
 from shared.db import Level, Scope, tenant_transaction
 from shared.settings import Settings
+from tenants.logic import region_ids
 
 TTL = 24 * 3600  # the download link and the file live a day
 
@@ -128,3 +132,58 @@ def sweep(settings: Settings) -> None:
     for file in folder.iterdir():
         if file.is_file() and file.stat().st_mtime < time.time() - TTL:
             file.unlink(missing_ok=True)
+
+
+# Indicators ----------------------------------------------------------------------------------------------------
+
+
+def default_period(day: date) -> Period:
+    """What a dashboard shows unless asked otherwise: the school year up to the day."""
+    return Period(school_year(day)[0], day)
+
+
+async def count_later(redis: ArqRedis, region_id: UUID, reach: Reach, periods: list[Period]) -> None:
+    """Asks the worker to count a reach; the same request while one is queued or running is not repeated."""
+    ends = sorted({p.ends_on.isoformat() for p in periods})
+    starts = periods[0].starts_on.isoformat()
+    where = f"{reach.municipality_id or ''}:{reach.organization_id or ''}"
+    key = f"indicators:{region_id}:{where}:{starts}:{','.join(ends)}"
+    await redis.enqueue_job(
+        "count_indicators",
+        str(region_id),
+        str(reach.municipality_id or ""),
+        str(reach.organization_id or ""),
+        starts,
+        ends,
+        _job_id=key,
+    )
+
+
+async def count_indicators(
+    ctx: dict[str, Any], region_id: str, municipality_id: str, organization_id: str, starts: str, ends: list[str]
+) -> int:
+    reach = Reach(_uuid(organization_id), _uuid(municipality_id))
+    for end in ends:
+        async with tenant_transaction(Scope.for_region(UUID(region_id))):
+            await indicators.refresh(Period(date.fromisoformat(starts), date.fromisoformat(end)), reach)
+    return len(ends)
+
+
+async def refresh_indicators(ctx: dict[str, Any]) -> dict[str, int]:
+    """Hourly: every region's default dashboard is recounted; its trend's earlier months once a day. Counts of
+    other periods (asked for by somebody) are dropped two days after they were made."""
+    day = today()
+    points = indicators.trend_points(default_period(day))
+    async with tenant_transaction(Scope(Level.platform)):
+        regions = await region_ids()
+    counted = 0
+    for region_id in regions:
+        for point in points:
+            async with tenant_transaction(Scope.for_region(region_id)):
+                found = await indicators.snapshot(Reach(), point)
+                if point.ends_on == day or found is None or found.computed_at.date() < day:
+                    await indicators.refresh(point)
+                    counted += 1
+        async with tenant_transaction(Scope.for_region(region_id)):
+            await indicators.prune(points, keep_days=2)
+    return {"regions": len(regions), "counted": counted}

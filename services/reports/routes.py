@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from arq import ArqRedis
-from dateutil.relativedelta import relativedelta
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -76,32 +75,50 @@ async def place(reach: Reach) -> str:
     return "Регион"
 
 
-async def monthly(reach: Reach, period: Period) -> list[tuple[str, float | None]]:
-    """The share of learners involved at each month's end, for the last twelve months of the period at most."""
-    points = []
-    month = max(period.starts_on.replace(day=1), period.ends_on.replace(day=1) - relativedelta(months=11))
-    while month <= period.ends_on:
-        end = min(month + relativedelta(months=1, days=-1), period.ends_on)
-        values = await indicators.compute(reach, Period(period.starts_on, end))
-        points.append((f"{MONTHS[month.month - 1]} {month:%y}", values["learners_share"]))
-        month += relativedelta(months=1)
-    return points
+async def counted(redis: ArqRedis, principal: Principal, reach: Reach, period: Period) -> indicators.Snapshot | None:
+    """The counts behind a dashboard. One organization is counted on the spot when its count is missing or
+    older than the period asked; a municipality or the region is counted by the worker (None until then),
+    and meanwhile a period ending today shows the newest count of the same start."""
+    found = await indicators.snapshot(reach, period, latest=period.ends_on == date.today())
+    if found is not None and found.period == period:
+        return found
+    if reach.organization_id:
+        await indicators.refresh(period, reach)
+        return await indicators.snapshot(reach, period)
+    assert principal.scope.region_id is not None
+    await jobs.count_later(redis, principal.scope.region_id, reach, [period])
+    return found
 
 
 @get("/dashboard", guards=[roles(*VIEWERS)])
 async def dashboard(
     principal: NamedDependency[Principal],
+    redis: NamedDependency[ArqRedis],
     municipality_id: FromQuery[str] = "",
     organization_id: FromQuery[str] = "",
     starts: FromQuery[str] = "",
     ends: FromQuery[str] = "",
 ) -> Template:
     reach = await reach_of(principal, municipality_id, organization_id)
-    period = period_of(starts, ends)
-    values = await indicators.compute(reach, period)
-    lines = await indicators.breakdown(reach, period)
-    query = {"starts": period.starts_on.strftime("%d.%m.%Y"), "ends": period.ends_on.strftime("%d.%m.%Y")}
+    asked = period_of(starts, ends)
     here = {"municipality_id": reach.municipality_id or "", "organization_id": reach.organization_id or ""}
+    query = {"starts": asked.starts_on.strftime("%d.%m.%Y"), "ends": asked.ends_on.strftime("%d.%m.%Y")}
+    snapshot = await counted(redis, principal, reach, asked)
+    if snapshot is None:
+        return page(
+            "reports/counting.html",
+            place=await place(reach),
+            period=asked,
+            reach=reach,
+            query=urlencode({**query, **{k: v for k, v in here.items() if v}}),
+        )
+    period = snapshot.period
+    values = snapshot.values
+    lines = await indicators.breakdown(reach, period)
+    points = await indicators.trend(reach, period)
+    pending = [point for point, share in points if share is None]
+    if pending and principal.scope.region_id is not None:
+        await jobs.count_later(redis, principal.scope.region_id, reach, pending)
 
     def link(line: dict[str, Any]) -> str:
         key = "organization_id" if reach.municipality_id else "municipality_id"
@@ -117,7 +134,9 @@ async def dashboard(
         lines=lines,
         place=await place(reach),
         reach=reach,
+        asked=asked,
         period=period,
+        computed_at=snapshot.computed_at,
         query=urlencode({**query, **{k: v for k, v in here.items() if v}}),
         target=TARGET_SHARE,
         comparison=charts.hbar(
@@ -129,11 +148,33 @@ async def dashboard(
         if lines
         else "",
         forms_chart=charts.hbar([charts.Bar(form, count) for form, count in by_form.items()]) if by_form else "",
-        trend=charts.trend(await monthly(reach, period), unit=" %", target=TARGET_SHARE),
+        trend=charts.trend(
+            [(f"{MONTHS[point.ends_on.month - 1]} {point.ends_on:%y}", share) for point, share in points],
+            unit=" %",
+            target=TARGET_SHARE,
+        ),
+        trend_pending=bool(pending),
         drills=DRILLS,
         link=link,
         status_labels=STATUS_LABELS,
     )
+
+
+@post("/dashboard/recount", guards=[roles(*VIEWERS)])
+async def recount(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis]
+) -> Redirect:
+    """Counts the dashboard again now (one organization) or in the worker (a municipality, the region)."""
+    data = {k: str(v) for k, v in (await request.form()).items()}
+    reach = await reach_of(principal, data.get("municipality_id", ""), data.get("organization_id", ""))
+    period = period_of(data.get("starts", ""), data.get("ends", ""))
+    if reach.organization_id:
+        await indicators.refresh(period, reach)
+    elif principal.scope.region_id is not None:
+        await jobs.count_later(redis, principal.scope.region_id, reach, [period])
+    here = {"municipality_id": reach.municipality_id or "", "organization_id": reach.organization_id or ""}
+    query = {"starts": period.starts_on.strftime("%d.%m.%Y"), "ends": period.ends_on.strftime("%d.%m.%Y")}
+    return see_other("/dashboard?" + urlencode({**query, **{k: v for k, v in here.items() if v}}))
 
 
 @get("/dashboard/people", guards=[roles(*VIEWERS)])
@@ -162,27 +203,36 @@ async def drill_down(
 @get("/api/v1/indicators", guards=[roles(*VIEWERS)], tags=["Показатели"])
 async def indicators_api(
     principal: NamedDependency[Principal],
+    redis: NamedDependency[ArqRedis],
     municipality_id: FromQuery[str] = "",
     organization_id: FromQuery[str] = "",
     starts: FromQuery[str] = "",
     ends: FromQuery[str] = "",
-) -> dict[str, Any]:
+) -> Response[dict[str, Any]]:
     """The indicators of the viewer's scope, or of one municipality or organization in it, for a period
-    (`starts`, `ends`: ISO dates; by default the current school year up to today)."""
+    (`starts`, `ends`: ISO dates; by default the current school year up to today). A municipality or the region
+    is counted by the worker: until then the answer is 202 with `"status": "counting"`; ask again."""
     reach = await reach_of(principal, municipality_id, organization_id)
-    period = period_of(starts, ends)
-    values = await indicators.compute(reach, period)
-    return {
-        "place": await place(reach),
-        "starts": period.starts_on.isoformat(),
-        "ends": period.ends_on.isoformat(),
-        "target_share": TARGET_SHARE,
-        **values,
-        "breakdown": [
-            {"id": str(line["id"]), "name": line["name"], "learners_share": line["learners_share"]}
-            for line in await indicators.breakdown(reach, period)
-        ],
-    }
+    asked = period_of(starts, ends)
+    snapshot = await counted(redis, principal, reach, asked)
+    if snapshot is None:
+        return Response({"status": "counting", "place": await place(reach)}, status_code=202)
+    period = snapshot.period
+    return Response(
+        {
+            "status": "counted",
+            "place": await place(reach),
+            "starts": period.starts_on.isoformat(),
+            "ends": period.ends_on.isoformat(),
+            "counted_at": snapshot.computed_at.isoformat(),
+            "target_share": TARGET_SHARE,
+            **snapshot.values,
+            "breakdown": [
+                {"id": str(line["id"]), "name": line["name"], "learners_share": line["learners_share"]}
+                for line in await indicators.breakdown(reach, period)
+            ],
+        }
+    )
 
 
 # Exports -------------------------------------------------------------------------------------------------------
@@ -311,7 +361,7 @@ async def export_download_api(
 
 page_router = Router(
     path="/",
-    route_handlers=[dashboard, drill_down, export_form, export_start, export_page, export_download],
+    route_handlers=[dashboard, recount, drill_down, export_form, export_start, export_page, export_download],
     include_in_schema=False,
 )
 api_router = Router(path="/", route_handlers=[indicators_api, export_start_api, export_status_api, export_download_api])
