@@ -53,6 +53,7 @@ def cmd_seed_demo(_: argparse.Namespace) -> None:
     from services.monitoring.demo import seed_monitoring
     from services.programmes.demo import seed_programmes
     from services.registry.demo import seed_people
+    from services.reports.demo import seed_indicators
     from shared.db import Level, Scope, tenant_transaction
     from tenants.demo import seed_demo
 
@@ -63,6 +64,7 @@ def cmd_seed_demo(_: argparse.Namespace) -> None:
             await seed_programmes(region_id)
             await seed_pairs(region_id)
             await seed_monitoring(region_id)
+            await seed_indicators(region_id)
 
     asyncio.run(run())
     print("Demo region is ready.")

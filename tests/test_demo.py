@@ -69,7 +69,11 @@ async def demo(app: Any) -> dict[str, Any]:
                          AS reports_submitted,
                       (SELECT count(*) FROM monitoring_report WHERE region_id = $1 AND submitted_at IS NULL)
                          AS reports_missing,
-                      (SELECT count(*) FROM assessment WHERE region_id = $1 AND stage = 'after') AS assessed_after""",
+                      (SELECT count(*) FROM assessment WHERE region_id = $1 AND stage = 'after') AS assessed_after,
+                      (SELECT count(DISTINCT organization_id) FROM indicator_fact WHERE region_id = $1
+                         AND ends_on = current_date) AS organizations_counted,
+                      (SELECT count(*) FROM organization WHERE region_id = $1 AND kind <> 'municipal_body')
+                         AS organizations_to_count""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -96,6 +100,7 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["reports_submitted"] == 4 and demo["reports_missing"] > 0  # a closed half-year: who did not report
     assert demo["assessed_after"] > 0  # the influence monitoring has its second stage for the finished pairs
     assert demo["completed"] >= 1 and demo["ended_early"] >= 1 and demo["satisfaction"] >= 2
+    assert demo["organizations_counted"] == demo["organizations_to_count"]  # dashboards open counted, no waiting
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])

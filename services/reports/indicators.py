@@ -238,17 +238,23 @@ FACTS_BY_SCAN = FACTS.replace("{consented}", f"EXISTS (SELECT 1 FROM consent c W
 async def refresh(period: Period, reach: Reach = Reach()) -> None:
     """Recounts the facts of every organization in reach for the period, in one pass over the data."""
     connection = current_connection()
-    await connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
     whole = reach == Reach()
-    if whole:
-        await connection.execute("SET LOCAL enable_nestloop = off")
     await connection.execute(
-        FACTS_BY_SCAN if whole else FACTS_BY_LOOKUP,
-        period.starts_on,
-        period.ends_on,
-        reach.municipality_id,
-        reach.organization_id,
+        "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_nestloop', $1, true)",
+        "off" if whole else "on",
     )
+    try:
+        await connection.execute(
+            FACTS_BY_SCAN if whole else FACTS_BY_LOOKUP,
+            period.starts_on,
+            period.ends_on,
+            reach.municipality_id,
+            reach.organization_id,
+        )
+    finally:  # the rest of the transaction is planned as usual
+        await connection.execute(
+            "SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_nestloop', 'on', true)"
+        )
 
 
 async def prune(keep: list[Period], keep_days: int) -> None:
