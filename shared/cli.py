@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from uuid import UUID
 
 from shared.settings import ROOT
 
@@ -48,7 +49,8 @@ def cmd_bootstrap_db(_: argparse.Namespace) -> None:
     )
 
 
-def cmd_seed_demo(_: argparse.Namespace) -> None:
+async def seed_demo_region() -> UUID:
+    """Every domain's part of the demo region, in order, in one transaction; running it again adds nothing."""
     from services.mentoring.demo import seed_pairs
     from services.monitoring.demo import seed_monitoring
     from services.programmes.demo import seed_programmes
@@ -57,16 +59,18 @@ def cmd_seed_demo(_: argparse.Namespace) -> None:
     from shared.db import Level, Scope, tenant_transaction
     from tenants.demo import seed_demo
 
-    async def run() -> None:
-        async with tenant_transaction(Scope(Level.platform)):
-            region_id = await seed_demo()
-            await seed_people(region_id)
-            await seed_programmes(region_id)
-            await seed_pairs(region_id)
-            await seed_monitoring(region_id)
-            await seed_indicators(region_id)
+    async with tenant_transaction(Scope(Level.platform)):
+        region_id = await seed_demo()
+        await seed_people(region_id)
+        await seed_programmes(region_id)
+        await seed_pairs(region_id)
+        await seed_monitoring(region_id)
+        await seed_indicators(region_id)
+    return region_id
 
-    asyncio.run(run())
+
+def cmd_seed_demo(_: argparse.Namespace) -> None:
+    asyncio.run(seed_demo_region())
     print("Demo region is ready.")
 
 

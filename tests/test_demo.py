@@ -6,30 +6,18 @@ from typing import Any
 
 import pytest
 
-from services.mentoring.demo import seed_pairs
-from services.monitoring.demo import seed_monitoring
-from services.programmes.demo import seed_programmes
-from services.registry.demo import seed_people
+from shared.cli import seed_demo_region
 from shared.db import Level, Scope, current_connection, tenant_transaction
-from tenants.demo import REGION_NAME, seed_demo
+from tenants.demo import REGION_NAME
 from tenants.demo_accounts import DEMO_LOGINS, PASSWORD
 from tests.helpers import Tenant, login_api, login_page, make_client
 
 
 @pytest.fixture(scope="module")
 async def demo(app: Any) -> dict[str, Any]:
+    region_id = await seed_demo_region()
+    assert await seed_demo_region() == region_id  # a second run adds nothing
     async with tenant_transaction(Scope(Level.platform)):
-        region_id = await seed_demo()
-        await seed_people(region_id)
-        await seed_programmes(region_id)
-        await seed_pairs(region_id)
-        await seed_monitoring(region_id)
-    async with tenant_transaction(Scope(Level.platform)):
-        assert await seed_demo() == region_id  # a second run adds nothing
-        await seed_people(region_id)
-        await seed_programmes(region_id)
-        await seed_pairs(region_id)
-        await seed_monitoring(region_id)
         counts = await current_connection().fetchrow(
             """SELECT (SELECT count(*) FROM municipality WHERE region_id = $1) AS municipalities,
                       (SELECT count(*) FROM organization WHERE region_id = $1) AS organizations,
