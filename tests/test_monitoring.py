@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from services.monitoring import quality
 from services.monitoring.jobs import check_monitoring
 from shared.settings import get_settings
 from tests.helpers import PASSWORD, login_api, make_client, make_tenant
@@ -45,11 +46,24 @@ async def test_a_period_opens_reminds_once_and_closes(app: Any, smtp: Any) -> No
 
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
-        short = await client.post(f"/api/v1/monitoring/{period_id}/report", json={"achievements": "Всё"})
-        assert short.status_code == 400 and "achievements" in short.json()["errors"]
+        short = await client.post(
+            f"/api/v1/monitoring/{period_id}/report",
+            json={"achievements": "Всё", "quality": {"rhythm": {"level": "no", "comment": ""}}},
+        )
+        assert short.status_code == 400
+        # The curator's questionnaire: every condition answered, a comment where one is not met in full.
+        assert {"achievements", "quality_regulation", "quality_rhythm"} <= set(short.json()["errors"])
+        questionnaire = {c.code: {"level": "meets", "comment": ""} for c in quality.CONDITIONS}
+        questionnaire["training"] = {"level": "partly", "comment": "Школа наставников — весной"}
+        questionnaire["motivation"] = {"level": "no", "comment": "Поощрений пока не было"}
         sent = await client.post(
             f"/api/v1/monitoring/{period_id}/report",
-            json={"achievements": "Сформированы пары, проведены встречи", "problems": "", "plans": "Конкурс"},
+            json={
+                "achievements": "Сформированы пары, проведены встречи",
+                "problems": "",
+                "plans": "Конкурс",
+                "quality": questionnaire,
+            },
         )
         assert sent.status_code == 201, sent.text
         assert {"learners_share", "pairs", "meetings"} <= set(sent.json()["indicators"])
@@ -64,6 +78,8 @@ async def test_a_period_opens_reminds_once_and_closes(app: Any, smtp: Any) -> No
         reports = (await client.get(f"/api/v1/monitoring/{period_id}/reports")).json()
         submitted = {r["organization_id"]: r["submitted_at"] is not None for r in reports}
         assert submitted == {str(tenant.organization_id): True, str(tenant.other_organization_id): False}
+        # 9 conditions met, one partly, one not: (9 + 0.5) of 11
+        assert [r["conformity"] for r in reports if r["submitted_at"]] == [round(100 * 9.5 / 11)]
         assert (await client.get("/api/v1/monitoring/periods")).json()[0]["closed"] is True
     async with make_client(app) as client:
         await login_api(client, tenant.municipal, PASSWORD)

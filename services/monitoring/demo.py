@@ -6,10 +6,17 @@ from datetime import timedelta
 from uuid import UUID
 
 from services.mentoring.logic import list_pairs
-from services.monitoring import assessments, logic
+from services.monitoring import assessments, logic, quality
 from services.programmes.logic import get_programme
 from services.registry.logic import Actor, today
 from shared.db import Level, Scope, current_connection, rescope
+
+# The curator's own answers where the system's data cannot tell.
+CURATORS_VIEW = {
+    "training": ("partly", "Школа наставников начнёт работу во втором полугодии"),
+    "openness": ("meets", ""),
+    "motivation": ("partly", "Поощрения запланированы по итогам учебного года"),
+}
 
 REPORTING = (
     "МБОУ «СОШ № 1»",
@@ -33,9 +40,15 @@ async def seed_monitoring(region_id: UUID) -> None:
             region_id,
             list(REPORTING),
         )
+        period = await logic.get_period(period_id)
         for organization in organizations:
             scope = Scope(Level.organization, None, region_id, organization["municipality_id"], organization["id"])
             await rescope(scope)
+            suggested = await logic.suggestions(period, organization["id"])
+            answers = {}
+            for condition in quality.CONDITIONS:
+                level, why = suggested.get(condition.code) or CURATORS_VIEW[condition.code]
+                answers[condition.code] = {"level": level, "comment": "" if level == "meets" else why}
             await logic.submit(
                 Actor(None, region_id, organization["id"], "seed-demo"),
                 period_id,
@@ -45,6 +58,7 @@ async def seed_monitoring(region_id: UUID) -> None:
                     problems="Не все родители сдали согласия на обработку персональных данных",
                     plans="Сформировать пары, провести групповую встречу, запустить школу наставников",
                 ),
+                answers,
             )
         await rescope(Scope.for_region(region_id))
         await logic.close_due(deadline + timedelta(days=1))

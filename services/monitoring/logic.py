@@ -10,11 +10,13 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from services.monitoring import quality
 from services.registry.logic import Actor, now, today
 from services.reports import indicators
 from shared.db import current_connection
 from shared.errors import Errors, NotFound
 from shared.i18n import format_date
+from tenants.logic import curator_emails
 
 OPENS_BEFORE = timedelta(days=30)
 REMINDERS = (timedelta(days=7), timedelta(days=1))
@@ -122,9 +124,9 @@ async def reports(period_id: UUID, municipality_id: UUID | None = None) -> list[
     result = []
     for row in rows:
         item = dict(row)
-        item["indicators"] = (
-            json.loads(item["indicators"]) if isinstance(item["indicators"], str) else item["indicators"]
-        )
+        for key in ("indicators", "quality"):
+            item[key] = json.loads(item[key]) if isinstance(item[key], str) else item[key]
+        item["conformity"] = quality.conformity(item["quality"])
         result.append(item)
     return result
 
@@ -143,9 +145,10 @@ class ReportForm:
     plans: str = ""
 
 
-async def submit(actor: Actor, period_id: UUID, form: ReportForm) -> None:
+async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[str, Any]) -> None:
     """The organization's indicators for the half-year are taken as they are at submission, with the curator's
-    account of results, problems and plans; resubmitting while the period is open replaces the report."""
+    account of results, problems and plans and the curator's questionnaire; resubmitting while the period is open
+    replaces the report."""
     if actor.organization_id is None:
         raise NotFound()
     period = await get_period(period_id)
@@ -155,12 +158,12 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm) -> None:
         errors.add("period", "Период мониторинга закрыт")
     if len(form.achievements.strip()) < 10:
         errors.add("achievements", "Опишите результаты полугодия")
+    checked = quality.read(answers, errors)
     errors.raise_if_any()
-    reach = indicators.Reach(organization_id=actor.organization_id)
-    values = await indicators.current(reach, indicators.Period(period["covers_from"], min(period["deadline"], today())))
+    values = await half_year_indicators(period, actor.organization_id)
     await current_connection().execute(
         """UPDATE monitoring_report SET submitted_at = $2, submitted_by = $3, indicators = $4::jsonb,
-               achievements = $5, problems = $6, plans = $7 WHERE id = $1""",
+               achievements = $5, problems = $6, plans = $7, quality = $8::jsonb WHERE id = $1""",
         report["id"],
         now(),
         actor.user_id,
@@ -168,4 +171,16 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm) -> None:
         form.achievements.strip(),
         form.problems.strip(),
         form.plans.strip(),
+        json.dumps(checked, ensure_ascii=False),
     )
+
+
+async def half_year_indicators(period: dict[str, Any], organization_id: UUID) -> dict[str, Any]:
+    reach = indicators.Reach(organization_id=organization_id)
+    return await indicators.current(reach, indicators.Period(period["covers_from"], min(period["deadline"], today())))
+
+
+async def suggestions(period: dict[str, Any], organization_id: UUID) -> dict[str, tuple[str, str]]:
+    """The questionnaire's answers the organization's own data suggests, for the curator to confirm."""
+    values = await half_year_indicators(period, organization_id)
+    return quality.suggest(values, bool(await curator_emails(organization_id)))

@@ -13,7 +13,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from services.monitoring import assessments, logic, satisfaction
+from services.monitoring import assessments, logic, quality, satisfaction
 from services.monitoring.logic import ReportForm
 from services.registry.logic import audit
 from services.registry.routes import actor_of
@@ -50,15 +50,47 @@ async def monitoring_period(principal: NamedDependency[Principal], period_id: Fr
     assert principal.scope.organization_id is not None
     report = await logic.report_of(period_id, principal.scope.organization_id)
     form = ReportForm(report["achievements"], report["problems"], report["plans"])
+    return await _report_page(principal, period, report, form, report["quality"], {})
+
+
+async def _report_page(
+    principal: Principal,
+    period: dict[str, Any],
+    report: dict[str, Any],
+    form: ReportForm,
+    answers: dict[str, Any],
+    errors: dict[str, str],
+) -> Template:
+    """The organization's report; while it can be sent, the questionnaire starts from the system's suggestions."""
+    can_submit = principal.role == Role.curator and period["closed_on"] is None
+    assert principal.scope.organization_id is not None
+    suggested = await logic.suggestions(period, principal.scope.organization_id) if can_submit else {}
     return page(
         "monitoring/period.html",
+        422 if errors else 200,
         period=period,
         reports=[],
         report=report,
         form=form,
-        errors={},
-        can_submit=principal.role == Role.curator and period["closed_on"] is None,
+        errors=errors,
+        can_submit=can_submit,
+        conditions=quality.CONDITIONS,
+        levels=quality.LEVELS,
+        suggested=suggested,
+        answers={
+            c.code: answers.get(c.code) or {"level": suggested.get(c.code, ("", ""))[0], "comment": ""}
+            for c in quality.CONDITIONS
+        },
     )
+
+
+def _answers_from(data: Any) -> dict[str, dict[str, str]]:
+    """The questionnaire's radio buttons and comments, posted as quality_<code> and quality_<code>_comment."""
+    answers = {}
+    for condition in quality.CONDITIONS:
+        name = f"quality_{condition.code}"
+        answers[condition.code] = {"level": str(data.get(name, "")), "comment": str(data.get(f"{name}_comment", ""))}
+    return answers
 
 
 @post("/monitoring/{period_id:uuid}", guards=[roles(Role.curator)])
@@ -66,22 +98,14 @@ async def submit_report(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal], period_id: FromPath[UUID]
 ) -> Template | Redirect:
     form = await form_into(request, ReportForm)
+    answers = _answers_from(await request.form())
     try:
-        await logic.submit(actor_of(request, principal), period_id, form)
+        await logic.submit(actor_of(request, principal), period_id, form, answers)
     except ValidationFailed as exc:
         period = await logic.get_period(period_id)
         assert principal.scope.organization_id is not None
         report = await logic.report_of(period_id, principal.scope.organization_id)
-        return page(
-            "monitoring/period.html",
-            422,
-            period=period,
-            reports=[],
-            report=report,
-            form=form,
-            errors=exc.errors,
-            can_submit=True,
-        )
+        return await _report_page(principal, period, report, form, answers, exc.errors)
     flash(request, "Отчёт отправлен", category="success")
     return see_other(f"/monitoring/{period_id}")
 
@@ -113,6 +137,8 @@ async def reports_api(principal: NamedDependency[Principal], period_id: FromPath
             "municipality": r["municipality"],
             "submitted_at": r["submitted_at"].isoformat() if r["submitted_at"] else None,
             "indicators": r["indicators"],
+            "conformity": r["conformity"],
+            "quality": r["quality"],
         }
         for r in await logic.reports(period_id, principal.scope.municipality_id)
     ]
@@ -123,10 +149,13 @@ async def submit_api(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
     period_id: FromPath[UUID],
-    data: JSONBody[dict[str, str]],
+    data: JSONBody[dict[str, Any]],
 ) -> dict[str, Any]:
-    form = ReportForm(data.get("achievements", ""), data.get("problems", ""), data.get("plans", ""))
-    await logic.submit(actor_of(request, principal), period_id, form)
+    """`achievements`, `problems`, `plans`; `quality`: the curator's questionnaire, for each condition code
+    `{"level": "meets" | "partly" | "no", "comment": "..."}` (a comment where the condition is not met in full)."""
+    form = ReportForm(str(data.get("achievements", "")), str(data.get("problems", "")), str(data.get("plans", "")))
+    answers = data.get("quality")
+    await logic.submit(actor_of(request, principal), period_id, form, answers if isinstance(answers, dict) else {})
     assert principal.scope.organization_id is not None
     report = await logic.report_of(period_id, principal.scope.organization_id)
     return {"submitted_at": report["submitted_at"].isoformat(), "indicators": report["indicators"]}

@@ -30,6 +30,7 @@ class MonitoringReport(Table, tablename="monitoring_report", db=DB):
     problems = Text()
     plans = Text()
     reminded_on = Date(null=True, default=None)
+    quality = JSONB()
 
 
 class AssessmentParameter(Table, tablename="assessment_parameter", db=DB):
