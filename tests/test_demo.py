@@ -58,6 +58,10 @@ async def demo(app: Any) -> dict[str, Any]:
                       (SELECT count(*) FROM monitoring_report WHERE region_id = $1 AND submitted_at IS NULL)
                          AS reports_missing,
                       (SELECT count(*) FROM assessment WHERE region_id = $1 AND stage = 'after') AS assessed_after,
+                      (SELECT count(*) FROM pair_pulse pp JOIN questionnaire_request r ON r.id = pp.request_id
+                         WHERE pp.region_id = $1 AND r.answered_at IS NOT NULL) AS pulses_answered,
+                      (SELECT count(*) FROM mentorship WHERE region_id = $1 AND status = 'active'
+                         AND starts_on <= current_date - 30) AS pairs_due_a_pulse,
                       (SELECT count(DISTINCT organization_id) FROM indicator_fact WHERE region_id = $1
                          AND ends_on = current_date) AS organizations_counted,
                       (SELECT count(*) FROM organization WHERE region_id = $1 AND kind <> 'municipal_body')
@@ -88,6 +92,8 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["reports_submitted"] == 4 and demo["reports_missing"] > 0  # a closed half-year: who did not report
     assert demo["assessed_after"] > 0  # the influence monitoring has its second stage for the finished pairs
     assert demo["completed"] >= 1 and demo["ended_early"] >= 1 and demo["satisfaction"] >= 2
+    if demo["pairs_due_a_pulse"]:  # the pulse goes out 30 days after a pair starts: early in the year, none yet
+        assert demo["pulses_answered"] > 0
     assert demo["organizations_counted"] == demo["organizations_to_count"]  # dashboards open counted, no waiting
 
 

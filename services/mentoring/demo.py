@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from services.matching import logic as matching
-from services.mentoring import logic
+from services.mentoring import logic, pulse
 from services.mentoring.logic import MEETINGS, MeetingForm
 from services.mentoring.tables import MeetingFormat, MeetingKind
 from services.programmes import logic as programmes
@@ -18,6 +18,7 @@ from services.registry import logic as registry
 from services.registry.logic import Actor, today
 from services.registry.questionnaires import check_answers
 from shared.db import Level, Scope, current_connection, rescope
+from shared.settings import get_settings
 from tenants.demo_accounts import ACCOUNTS
 from tenants.roles import Role
 
@@ -95,7 +96,24 @@ async def seed_pairs(region_id: UUID) -> None:
         await _pairs(actor, programme, random.Random(row["inn"]), day, finish)  # noqa: S311 - demo data
     await rescope(Scope.for_region(region_id))
     await logic.find_lapses(day)
+    await _pulses(region_id, day)
     await rescope(Scope(Level.platform))
+
+
+async def _pulses(region_id: UUID, day: date) -> None:
+    """The pulse rounds due by today went out and most people answered through their links; a few answers put
+    their pairs on the curators' at-risk lists."""
+    secret_key = get_settings().secret_key
+    for n, item in enumerate(await pulse.due(day)):
+        sent = await pulse.send(region_id, item, secret_key)
+        if sent is None or n % 6 == 5:  # not everybody has answered yet
+            continue
+        answer = {"useful": [str(7 + n % 4)], "continue": ["да"]}
+        if n % 10 == 3:
+            answer = {"useful": ["3"], "continue": ["пока не знаю"]}
+        elif n % 17 == 8:
+            answer = {"useful": ["5"], "continue": ["нет"]}
+        await registry.submit_questionnaire(sent.token, answer)
 
 
 async def _demo_accounts(actor: Actor, scope: Scope, organization: str) -> None:

@@ -13,7 +13,7 @@ from arq import ArqRedis
 
 from services.mentoring.logic import RHYTHM_DAYS
 from services.registry.jobs import enqueue_questionnaire_mail
-from services.registry.logic import Actor, send_questionnaire
+from services.registry.logic import Actor, SentQuestionnaire, send_questionnaire
 from shared.db import current_connection
 from shared.errors import NotFound, ValidationFailed
 
@@ -26,8 +26,16 @@ def due_round(starts_on: date, day: date) -> int | None:
     return None if days < FIRST else 1 + (days - FIRST) // EVERY
 
 
-async def send_due(region_id: UUID, day: date, redis: ArqRedis, secret_key: str) -> int:
-    """Each person of each active pair gets each round once; people without consent are skipped."""
+@dataclass(frozen=True)
+class Due:
+    mentorship_id: UUID
+    organization_id: UUID
+    round: int
+    person_id: UUID
+
+
+async def due(day: date) -> list[Due]:
+    """Each person of each active pair is due each round once."""
     rows = await current_connection().fetch(
         """SELECT m.id, m.organization_id, m.starts_on, m.mentor_id,
                   ARRAY(SELECT mm.mentee_id FROM mentorship_mentee mm
@@ -38,30 +46,44 @@ async def send_due(region_id: UUID, day: date, redis: ArqRedis, secret_key: str)
         day,
         FIRST,
     )
-    sent = 0
+    found = []
     for pair in rows:
         round_number = due_round(pair["starts_on"], day)
-        actor = Actor(None, region_id, pair["organization_id"], "pulse")
         for person_id in (pair["mentor_id"], *pair["mentee_ids"]):
-            if round_number is None or f"{person_id}:{round_number}" in pair["sent"]:
-                continue
-            try:
-                request = await send_questionnaire(actor, person_id, TEMPLATE, secret_key)
-            except (ValidationFailed, NotFound):
-                continue  # no consent, or a record merged into another: nothing is sent
-            await current_connection().execute(
-                """INSERT INTO pair_pulse (region_id, organization_id, mentorship_id, round, person_id, request_id)
-                   VALUES ($1, $2, $3, $4, $5, $6)""",
-                region_id,
-                pair["organization_id"],
-                pair["id"],
-                round_number,
-                person_id,
-                request.request_id,
-            )
-            if request.email:
-                await enqueue_questionnaire_mail(redis, region_id, request.request_id)
-            sent += 1
+            if round_number is not None and f"{person_id}:{round_number}" not in pair["sent"]:
+                found.append(Due(pair["id"], pair["organization_id"], round_number, person_id))
+    return found
+
+
+async def send(region_id: UUID, item: Due, secret_key: str) -> SentQuestionnaire | None:
+    """The personal link of one round; None for a person without consent or a record merged into another."""
+    actor = Actor(None, region_id, item.organization_id, "pulse")
+    try:
+        request = await send_questionnaire(actor, item.person_id, TEMPLATE, secret_key)
+    except (ValidationFailed, NotFound):
+        return None
+    await current_connection().execute(
+        """INSERT INTO pair_pulse (region_id, organization_id, mentorship_id, round, person_id, request_id)
+           VALUES ($1, $2, $3, $4, $5, $6)""",
+        region_id,
+        item.organization_id,
+        item.mentorship_id,
+        item.round,
+        item.person_id,
+        request.request_id,
+    )
+    return request
+
+
+async def send_due(region_id: UUID, day: date, redis: ArqRedis, secret_key: str) -> int:
+    sent = 0
+    for item in await due(day):
+        request = await send(region_id, item, secret_key)
+        if request is None:
+            continue
+        if request.email:
+            await enqueue_questionnaire_mail(redis, region_id, request.request_id)
+        sent += 1
     return sent
 
 
