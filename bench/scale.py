@@ -86,6 +86,7 @@ async def measure(participants: int, admin_dsn: str) -> None:
     for point in indicators.trend_points(period)[:-1]:
         async with tenant_transaction(scope):
             await indicators.refresh(point)
+    print(f"one scan of all meetings (baseline):  {scan:7.2f} s")
     print(f"count of the region (hourly job):     {count_time:7.2f} s   / scan: {count_time / scan:.1f}")
     print(f"count of one organization (on demand): {one_time:5.2f} s")
 
@@ -104,7 +105,6 @@ async def measure(participants: int, admin_dsn: str) -> None:
 
     org_samples = await timed(indicators.Reach(organization_id=organization), 50)
     region_samples = await timed(indicators.Reach(), 20)
-    print(f"one scan of all meetings (baseline):  {scan:7.2f} s")
     for name, samples in (("organization", org_samples), ("regional", region_samples)):
         p50, p95 = percentiles(samples)
         label = f"{name} dashboard (warm):"

@@ -93,6 +93,24 @@ async def rescope(scope: Scope) -> None:
     await current_connection().execute(_SET_SCOPE, *args)
 
 
+@asynccontextmanager
+async def widened(scope: Scope) -> AsyncIterator[None]:
+    """One step of a request under a wider scope (a count the viewer may read but not compute alone); the
+    request's own scope is back when the step ends, even if it fails."""
+    names = list(Scope().settings())
+    saved = await current_connection().fetchrow(
+        "SELECT " + ", ".join(f"current_setting(${i + 1}, true) AS s{i}" for i in range(len(names))), *names
+    )
+    await rescope(scope)
+    try:
+        yield
+    finally:
+        args: list[str] = []
+        for i, name in enumerate(names):
+            args += [name, saved[f"s{i}"] or ""]
+        await current_connection().execute(_SET_SCOPE, *args)
+
+
 class TenantTransaction(PostgresTransaction):
     """Commit or roll back once: the web middleware ends the transaction before the response goes out."""
 

@@ -260,7 +260,9 @@ async def test_the_synthetic_region_has_the_documented_shape(app: Any) -> None:
     assert (counts["person"], counts["consent"], counts["mentorship"]) == (5000, 5000, 2000)
     assert 4.5 <= counts["meeting"] / 5000 <= 5.5  # about five meetings per participant, as for a real region
     async with tenant_transaction(Scope.for_region(uuid.UUID(counts["region_id"]))):
-        values = await indicators.current(Reach(), Period(TODAY - timedelta(days=365), TODAY))
+        values = await indicators.current(
+            uuid.UUID(counts["region_id"]), Reach(), Period(TODAY - timedelta(days=365), TODAY)
+        )
     assert values["pairs"] == 2000 and values["teachers"] == 1000
     assert values["teachers_involved"] == 1000 and values["learners_involved"] <= 2000
 
@@ -322,3 +324,48 @@ async def test_an_organization_is_recounted_on_request_and_the_page_says_when(ap
         recount = await post_form(client, "/dashboard/recount", period, page="/dashboard")
         assert recount.status_code in (302, 303)
         assert (await client.get("/api/v1/indicators", params=period)).json()["meetings"] == 1
+
+
+async def test_until_today_is_counted_a_dashboard_shows_the_latest_count_and_says_so(
+    app: Any, region: dict[str, Any]
+) -> None:
+    from shared.db import Scope, current_connection, tenant_transaction
+
+    tenant: Tenant = region["tenant"]
+    starts, yesterday = TODAY - timedelta(days=60), TODAY - timedelta(days=1)
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await indicators.refresh(Period(starts, yesterday))
+        await current_connection().execute(
+            "DELETE FROM indicator_fact WHERE starts_on = $1 AND ends_on = $2", starts, TODAY
+        )
+    params = {"starts": starts.isoformat(), "ends": TODAY.isoformat()}
+    async with make_client(app) as client:
+        await login_api(client, tenant.regional, PASSWORD)
+        answer = (await client.get("/api/v1/indicators", params=params)).json()
+        assert (answer["status"], answer["ends"], answer["learners"]) == ("counted", yesterday.isoformat(), 4)
+        page = await client.get("/dashboard", params=params)
+        assert f"показатели по {TODAY:%d.%m.%Y} считаются" in page.text
+
+
+async def test_a_count_runs_as_the_region_and_gives_the_request_its_own_scope_back(
+    app: Any, region: dict[str, Any]
+) -> None:
+    from shared.db import Level, Scope, current_connection, tenant_transaction, widened
+
+    tenant: Tenant = region["tenant"]
+    own = Scope(Level.organization, None, tenant.region_id, tenant.municipality_id, tenant.organization_id)
+    setting = "SELECT current_setting('app.scope') || ':' || current_setting('app.organization_id')"
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await indicators.refresh(Period(TODAY - timedelta(days=7), TODAY))  # the neighbour has counts too
+    async with tenant_transaction(own):
+        with pytest.raises(LookupError):
+            async with widened(Scope.for_region(tenant.region_id)):
+                assert await current_connection().fetchval(setting) == "region:"
+                raise LookupError
+        assert await current_connection().fetchval(setting) == f"organization:{tenant.organization_id}"
+        assert (
+            await current_connection().fetchval(
+                "SELECT count(*) FROM indicator_fact WHERE organization_id = $1", tenant.other_organization_id
+            )
+            == 0
+        )

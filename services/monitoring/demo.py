@@ -44,7 +44,7 @@ async def seed_monitoring(region_id: UUID) -> None:
         for organization in organizations:
             scope = Scope(Level.organization, None, region_id, organization["municipality_id"], organization["id"])
             await rescope(scope)
-            suggested = await logic.suggestions(period, organization["id"])
+            suggested = await logic.suggestions(period, region_id, organization["id"])
             answers = {}
             for condition in quality.CONDITIONS:
                 level, why = suggested.get(condition.code) or CURATORS_VIEW[condition.code]

@@ -160,7 +160,7 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[
         errors.add("achievements", "Опишите результаты полугодия")
     checked = quality.read(answers, errors)
     errors.raise_if_any()
-    values = await half_year_indicators(period, actor.organization_id)
+    values = await half_year_indicators(period, actor.region_id, actor.organization_id)
     await current_connection().execute(
         """UPDATE monitoring_report SET submitted_at = $2, submitted_by = $3, indicators = $4::jsonb,
                achievements = $5, problems = $6, plans = $7, quality = $8::jsonb WHERE id = $1""",
@@ -175,12 +175,13 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[
     )
 
 
-async def half_year_indicators(period: dict[str, Any], organization_id: UUID) -> dict[str, Any]:
+async def half_year_indicators(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> dict[str, Any]:
     reach = indicators.Reach(organization_id=organization_id)
-    return await indicators.current(reach, indicators.Period(period["covers_from"], min(period["deadline"], today())))
+    half_year = indicators.Period(period["covers_from"], min(period["deadline"], today()))
+    return await indicators.current(region_id, reach, half_year)
 
 
-async def suggestions(period: dict[str, Any], organization_id: UUID) -> dict[str, tuple[str, str]]:
+async def suggestions(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> dict[str, tuple[str, str]]:
     """The questionnaire's answers the organization's own data suggests, for the curator to confirm."""
-    values = await half_year_indicators(period, organization_id)
+    values = await half_year_indicators(period, region_id, organization_id)
     return quality.suggest(values, bool(await curator_emails(organization_id)))

@@ -63,8 +63,9 @@ async def _report_page(
 ) -> Template:
     """The organization's report; while it can be sent, the questionnaire starts from the system's suggestions."""
     can_submit = principal.role == Role.curator and period["closed_on"] is None
-    assert principal.scope.organization_id is not None
-    suggested = await logic.suggestions(period, principal.scope.organization_id) if can_submit else {}
+    scope = principal.scope
+    assert scope.organization_id is not None and scope.region_id is not None
+    suggested = await logic.suggestions(period, scope.region_id, scope.organization_id) if can_submit else {}
     return page(
         "monitoring/period.html",
         422 if errors else 200,

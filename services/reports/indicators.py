@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 from asyncpg import Record
 from dateutil.relativedelta import relativedelta
 
-from shared.db import current_connection
+from shared.db import Scope, current_connection, widened
 
 TARGET_SHARE = 70  # % of learners and teachers involved in mentoring (the national target of the seeds)
 WORKING = ("approved", "active", "completed", "ended_early")
 
-CONSENTED = """EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id AND c.person_id = p.id
-               AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL AND c.given_on <= $4)"""
+
+def consent_by(day: str) -> str:
+    """The condition on a consent row `c` of person `p`: given by the day and not withdrawn."""
+    return f"""c.region_id = p.region_id AND c.person_id = p.id AND c.kind = 'personal_data'
+        AND c.withdrawn_on IS NULL AND c.given_on <= {day}"""
+
+
+CONSENTED = f"EXISTS (SELECT 1 FROM consent c WHERE {consent_by('$4')})"
 
 
 @dataclass(frozen=True)
@@ -227,12 +233,10 @@ DO UPDATE SET counts = excluded.counts, by_form = excluded.by_form, computed_at 
 """
 
 
-CONSENT = """c.region_id = p.region_id AND c.person_id = p.id AND c.kind = 'personal_data'
-    AND c.withdrawn_on IS NULL AND c.given_on <= $2"""
 # An organization or a municipality looks each person's consent up through indexes; the whole region is read by
 # hash joins. RLS hides the row counts from the planner, so both plans are spelled out.
-FACTS_BY_LOOKUP = FACTS.replace("{consented}", f"(SELECT true FROM consent c WHERE {CONSENT} LIMIT 1)")
-FACTS_BY_SCAN = FACTS.replace("{consented}", f"EXISTS (SELECT 1 FROM consent c WHERE {CONSENT})")
+FACTS_BY_LOOKUP = FACTS.replace("{consented}", f"(SELECT true FROM consent c WHERE {consent_by('$2')} LIMIT 1)")
+FACTS_BY_SCAN = FACTS.replace("{consented}", f"EXISTS (SELECT 1 FROM consent c WHERE {consent_by('$2')})")
 
 
 async def refresh(period: Period, reach: Reach = Reach()) -> None:
@@ -302,27 +306,38 @@ async def snapshot(reach: Reach, period: Period, *, latest: bool = False) -> Sna
 
     With `latest`, a period that ends today may be answered by the newest complete count of the same start
     (yesterday's, until the job counts today): the page then says which day the numbers are for."""
-    ends = [period.ends_on]
+    expected = await _organizations(reach)
+    end: date | None = period.ends_on
     if latest:
-        ends = await current_connection().fetchval(
-            f"""SELECT coalesce(array_agg(DISTINCT f.ends_on), '{{}}') FROM indicator_fact f
-                WHERE f.organization_id IN ({ORGANIZATIONS}) AND f.starts_on = $3 AND f.ends_on <= $4""",
+        end = await current_connection().fetchval(
+            f"""SELECT f.ends_on FROM indicator_fact f
+                WHERE f.organization_id IN ({ORGANIZATIONS}) AND f.starts_on = $3 AND f.ends_on <= $4
+                GROUP BY f.ends_on HAVING count(*) = $5::integer ORDER BY f.ends_on DESC LIMIT 1""",
             *_ids(reach),
             period.starts_on,
             period.ends_on,
+            expected,
         )
-    rows = await _facts(reach, period.starts_on, ends)
-    expected = await _organizations(reach)
-    for end in sorted(ends, reverse=True):
-        counted = [r for r in rows if r["ends_on"] == end]
-        if len(counted) == expected and counted:
-            return Snapshot(Period(period.starts_on, end), min(r["computed_at"] for r in counted), summarise(counted))
-    return None
+    if not expected:  # nothing to count: a municipality without organizations yet
+        return Snapshot(period, datetime.now(UTC), summarise([]))
+    if end is None:
+        return None
+    rows = await _facts(reach, period.starts_on, [end])
+    if len(rows) != expected:
+        return None
+    return Snapshot(Period(period.starts_on, end), min(r["computed_at"] for r in rows), summarise(rows))
 
 
-async def current(reach: Reach, period: Period) -> dict[str, Any]:
-    """Counted now: for one organization on request, or anywhere the reach is small (tests, a monitoring report)."""
-    await refresh(period, reach)
+async def recount(region_id: UUID, reach: Reach, period: Period) -> None:
+    """Counts a reach, already checked against the viewer's scope, as the region sees it: a viewer's scope may
+    hide a consent given in another organization, and a count must not depend on who asked for it."""
+    async with widened(Scope.for_region(region_id)):
+        await refresh(period, reach)
+
+
+async def current(region_id: UUID, reach: Reach, period: Period) -> dict[str, Any]:
+    """Counted now: for one organization on request, or where the reach is small (tests, a monitoring report)."""
+    await recount(region_id, reach, period)
     found = await snapshot(reach, period)
     assert found is not None  # just written in this transaction
     return found.values

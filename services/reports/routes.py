@@ -82,10 +82,10 @@ async def counted(redis: ArqRedis, principal: Principal, reach: Reach, period: P
     found = await indicators.snapshot(reach, period, latest=period.ends_on == date.today())
     if found is not None and found.period == period:
         return found
-    if reach.organization_id:
-        await indicators.refresh(period, reach)
-        return await indicators.snapshot(reach, period)
     assert principal.scope.region_id is not None
+    if reach.organization_id:
+        await indicators.recount(principal.scope.region_id, reach, period)
+        return await indicators.snapshot(reach, period)
     await jobs.count_later(redis, principal.scope.region_id, reach, [period])
     return found
 
@@ -168,9 +168,10 @@ async def recount(
     data = {k: str(v) for k, v in (await request.form()).items()}
     reach = await reach_of(principal, data.get("municipality_id", ""), data.get("organization_id", ""))
     period = period_of(data.get("starts", ""), data.get("ends", ""))
+    assert principal.scope.region_id is not None
     if reach.organization_id:
-        await indicators.refresh(period, reach)
-    elif principal.scope.region_id is not None:
+        await indicators.recount(principal.scope.region_id, reach, period)
+    else:
         await jobs.count_later(redis, principal.scope.region_id, reach, [period])
     here = {"municipality_id": reach.municipality_id or "", "organization_id": reach.organization_id or ""}
     query = {"starts": period.starts_on.strftime("%d.%m.%Y"), "ends": period.ends_on.strftime("%d.%m.%Y")}
