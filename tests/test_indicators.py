@@ -208,7 +208,23 @@ async def test_exports_open_with_the_right_rows_and_headers(app: Any, region: di
             fmt: (await client.post("/api/v1/exports", json={"kind": kind, "format": fmt})).json()
             for kind, fmt in (("people", "xlsx"), ("pairs", "csv"))
         }
+        table = (
+            await client.post("/api/v1/exports", json={"kind": "indicators", "format": "xlsx", **region["period"]})
+        ).json()
         await run_worker(app, port)
+        counted_rows = list(
+            openpyxl.load_workbook(io.BytesIO((await client.get(table["download"])).content)).active.iter_rows(
+                values_only=True
+            )
+        )
+        assert counted_rows[0][:5] == (
+            "Муниципалитет",
+            "Организация",
+            "Обучающихся 10–18 лет с согласием",
+            "Из них в наставничестве",
+            "Доля обучающихся, %",
+        )
+        assert [row[2:5] for row in counted_rows[1:]] == [(3, 1, 33.3)]  # the coordinator's one organization
         people = started["xlsx"]
         assert (await client.get(f"/api/v1/exports/{people['id']}")).json()["status"] == "done"
         xlsx = await client.get(people["download"])

@@ -149,6 +149,68 @@ KINDS: dict[str, tuple[str, list[Column], str]] = {
               AND ($4::date IS NULL OR x.held_on >= $4) AND ($5::date IS NULL OR x.held_on <= $5)
             ORDER BY x.held_on, mu.sort_key, o.sort_key""",
     ),
+    "indicators": (
+        "Показатели по организациям",
+        [
+            Column("municipality", "Муниципалитет", 30),
+            Column("organization", "Организация", 40),
+            Column("learners", "Обучающихся 10–18 лет с согласием", 14, "number"),
+            Column("learners_involved", "Из них в наставничестве", 14, "number"),
+            Column("learners_share", "Доля обучающихся, %", 12, "number"),
+            Column("teachers", "Педагогов с согласием", 14, "number"),
+            Column("teachers_involved", "Из них в наставничестве", 14, "number"),
+            Column("teachers_share", "Доля педагогов, %", 12, "number"),
+            Column("pairs", "Пар и групп в работе", 12, "number"),
+            Column("groups", "Из них групп", 10, "number"),
+            Column("meetings", "Встреч", 10, "number"),
+            Column("meetings_per_pair_month", "Встреч на пару в месяц", 12, "number"),
+            Column("rhythm_share", "Пар со встречами не реже раза в две недели, %", 16, "number"),
+            Column("completed", "Завершено пар", 10, "number"),
+            Column("ended_early", "Завершено досрочно", 12, "number"),
+            Column("events_held", "Мероприятий проведено", 12, "number"),
+            Column("mentors", "Наставников в реестре", 12, "number"),
+            Column("mentor_candidates", "Желающих стать наставниками", 14, "number"),
+            Column("programme", "Программа утверждена", 12),
+            Column("computed_at", "Рассчитано", 17),
+        ],
+        f"""SELECT mu.name AS municipality, coalesce(nullif(o.short_name, ''), o.name) AS organization,
+                   {
+            ", ".join(
+                f"(f.counts->>'{key}')::integer AS {key}"
+                for key in (
+                    "learners",
+                    "learners_involved",
+                    "teachers",
+                    "teachers_involved",
+                    "pairs",
+                    "groups",
+                    "meetings",
+                    "completed",
+                    "ended_early",
+                    "events_held",
+                    "mentors",
+                    "mentor_candidates",
+                )
+            )
+        },
+                   round(100.0 * (f.counts->>'learners_involved')::integer
+                         / nullif((f.counts->>'learners')::integer, 0), 1)::float8 AS learners_share,
+                   round(100.0 * (f.counts->>'teachers_involved')::integer
+                         / nullif((f.counts->>'teachers')::integer, 0), 1)::float8 AS teachers_share,
+                   round((f.counts->>'meetings')::numeric
+                         / nullif((f.counts->>'pair_days')::numeric / 30.44, 0), 2)::float8 AS meetings_per_pair_month,
+                   round(100.0 * (f.counts->>'rhythm_ok')::integer
+                         / nullif((f.counts->>'rhythm_pairs')::integer, 0), 1)::float8 AS rhythm_share,
+                   CASE WHEN (f.counts->>'organizations_with_programme')::integer > 0 THEN 'да' ELSE 'нет' END
+                       AS programme,
+                   f.computed_at
+            FROM indicator_fact f
+            JOIN organization o ON o.region_id = f.region_id AND o.id = f.organization_id
+            JOIN municipality mu ON mu.region_id = o.region_id AND mu.id = o.municipality_id
+            WHERE {IN_REACH} AND ($3::uuid IS NULL OR $3::uuid IS NOT NULL)  -- pairs of every form are counted
+              AND f.starts_on = $4 AND f.ends_on = $5
+            ORDER BY mu.sort_key, o.sort_key""",
+    ),
 }
 
 

@@ -7,7 +7,7 @@ import contextlib
 import json
 import secrets
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,11 @@ async def run_export(ctx: dict[str, Any], export_id: str) -> str:
             await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
 
     async with tenant_transaction(scope):
+        if meta["kind"] == "indicators":  # the period is counted for the export
+            assert scope.region_id is not None
+            period = _counted_period(filters)
+            filters = replace(filters, starts_on=period.starts_on, ends_on=period.ends_on)
+            await indicators.recount(scope.region_id, Reach(filters.organization_id, filters.municipality_id), period)
         meta.update(status="running", total=await exports.count(meta["kind"], filters))
         await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
         publisher = asyncio.create_task(publish())
@@ -122,6 +127,12 @@ async def run_export(ctx: dict[str, Any], export_id: str) -> str:
     meta.update(status="done", done=written, total=written)
     await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
     return "done"
+
+
+def _counted_period(filters: Filters) -> Period:
+    """An indicator table covers the period asked, by default the school year up to today."""
+    default = default_period(today())
+    return Period(filters.starts_on or default.starts_on, filters.ends_on or default.ends_on)
 
 
 def sweep(settings: Settings) -> None:
