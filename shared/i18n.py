@@ -40,6 +40,13 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
+def format_number(value: float | int | None, unit: str = "") -> str:
+    """A decimal comma, as Russian readers expect; a dash for a number that cannot be counted."""
+    if value is None:
+        return "—"
+    return str(value).replace(".", ",") + unit
+
+
 def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""

@@ -28,6 +28,7 @@ def configure(engine: JinjaTemplateEngine) -> None:
     env.lstrip_blocks = True
     env.filters["date"] = i18n.format_date
     env.filters["datetime"] = i18n.format_datetime
+    env.filters["number"] = i18n.format_number
     env.globals["plural"] = i18n.plural
     env.filters["age"] = i18n.format_age
     env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), role) if role else ""

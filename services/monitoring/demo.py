@@ -61,6 +61,12 @@ async def seed_monitoring(region_id: UUID) -> None:
                 answers,
             )
         await rescope(Scope.for_region(region_id))
+        await current_connection().execute(  # sent in the last days before the deadline, as curators do
+            "UPDATE monitoring_report SET submitted_at = $2::date - 3 + time '15:30' WHERE period_id = $1 "
+            "AND submitted_at IS NOT NULL",
+            period_id,
+            deadline,
+        )
         await logic.close_due(deadline + timedelta(days=1))
     await _assessments(region_id)
     await rescope(Scope(Level.platform))

@@ -155,7 +155,7 @@ def default_period(day: date) -> Period:
 
 async def count_later(redis: ArqRedis, region_id: UUID, reach: Reach, periods: list[Period]) -> None:
     """Asks the worker to count a reach; the same request while one is queued or running is not repeated."""
-    ends = sorted({p.ends_on.isoformat() for p in periods})
+    ends = list(dict.fromkeys(p.ends_on.isoformat() for p in periods))  # in the order asked: the first is awaited
     starts = periods[0].starts_on.isoformat()
     where = f"{reach.municipality_id or ''}:{reach.organization_id or ''}"
     key = f"indicators:{region_id}:{where}:{starts}:{','.join(ends)}"

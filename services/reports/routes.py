@@ -86,7 +86,7 @@ async def counted(redis: ArqRedis, principal: Principal, reach: Reach, period: P
     if reach.organization_id:
         await indicators.recount(principal.scope.region_id, reach, period)
         return await indicators.snapshot(reach, period)
-    await jobs.count_later(redis, principal.scope.region_id, reach, [period])
+    await jobs.count_later(redis, principal.scope.region_id, reach, [period, *indicators.trend_points(period)])
     return found
 
 
