@@ -9,7 +9,7 @@ import pytest
 
 from services.reports import indicators
 from services.reports.indicators import Period, Reach
-from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant
+from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant, post_form
 from tests.test_jobs import run_worker, smtp  # noqa: F401 - the SMTP fixture the worker needs
 from tests.test_pairs import active_pair, iso, programme
 
@@ -176,6 +176,8 @@ async def test_a_municipal_coordinator_never_sees_another_municipality(
             assert (await client.get("/api/v1/indicators", params=params)).status_code == 404
             assert (await client.get("/dashboard", params=params)).status_code == 404
             assert (await client.get("/dashboard/people", params={**params, "key": "learners"})).status_code == 404
+            recount = await post_form(client, "/dashboard/recount", params, page="/dashboard")
+            assert recount.status_code == 404
         people = (await client.get("/dashboard/people", params={**region["period"], "key": "learners"})).text
         assert "Соседний" not in people and "Свободный Тест" in people
     async with make_client(app) as client:
@@ -310,8 +312,6 @@ async def test_the_hourly_job_counts_the_default_dashboards_and_drops_old_counts
 
 
 async def test_an_organization_is_recounted_on_request_and_the_page_says_when(app: Any) -> None:
-    from tests.helpers import post_form
-
     tenant = await make_tenant("Пересчёт")
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
@@ -340,6 +340,12 @@ async def test_an_organization_is_recounted_on_request_and_the_page_says_when(ap
         recount = await post_form(client, "/dashboard/recount", period, page="/dashboard")
         assert recount.status_code in (302, 303)
         assert (await client.get("/api/v1/indicators", params=period)).json()["meetings"] == 1
+
+        bad = {"starts": "32.13.2026", "ends": iso(-40)}
+        refused = await client.get("/api/v1/indicators", params=bad)
+        assert refused.status_code == 400 and set(refused.json()["errors"]) == {"starts"}
+        shown = await client.get("/dashboard", params=bad)  # the default period, the error next to the date
+        assert shown.status_code == 200 and 'id="e-starts"' in shown.text and 'value="32.13.2026"' in shown.text
 
 
 async def test_until_today_is_counted_a_dashboard_shows_the_latest_count_and_says_so(

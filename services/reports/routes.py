@@ -58,10 +58,10 @@ async def reach_of(principal: Principal, municipality_id: str, organization_id: 
 def period_of(starts: str, ends: str) -> Period:
     errors = Errors()
     today = date.today()
-    start = read_date(errors, "from", starts, required=False) or school_year(today)[0]
-    end = read_date(errors, "to", ends, required=False) or today
+    start = read_date(errors, "starts", starts, required=False) or school_year(today)[0]
+    end = read_date(errors, "ends", ends, required=False) or today
     if end < start:
-        errors.add("to", "Конец периода раньше начала")
+        errors.add("ends", "Конец периода раньше начала")
     errors.raise_if_any()
     return Period(start, end)
 
@@ -100,7 +100,10 @@ async def dashboard(
     ends: FromQuery[str] = "",
 ) -> Template:
     reach = await reach_of(principal, municipality_id, organization_id)
-    asked = period_of(starts, ends)
+    try:
+        asked, errors, typed = period_of(starts, ends), {}, {}
+    except ValidationFailed as exc:  # the default period is shown, with the error next to the date
+        asked, errors, typed = period_of("", ""), exc.errors, {"starts": starts, "ends": ends}
     here = {"municipality_id": reach.municipality_id or "", "organization_id": reach.organization_id or ""}
     query = {"starts": asked.starts_on.strftime("%d.%m.%Y"), "ends": asked.ends_on.strftime("%d.%m.%Y")}
     snapshot = await counted(redis, principal, reach, asked)
@@ -137,6 +140,8 @@ async def dashboard(
         asked=asked,
         period=period,
         computed_at=snapshot.computed_at,
+        errors=errors,
+        typed=typed,
         query=urlencode({**query, **{k: v for k, v in here.items() if v}}),
         target=TARGET_SHARE,
         comparison=charts.hbar(
