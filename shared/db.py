@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 from piccolo.engine.postgres import PostgresTransaction
 
 from shared.engine import DB
@@ -108,7 +110,9 @@ async def widened(scope: Scope) -> AsyncIterator[None]:
         args: list[str] = []
         for i, name in enumerate(names):
             args += [name, saved[f"s{i}"] or ""]
-        await current_connection().execute(_SET_SCOPE, *args)
+        # After a failed statement the transaction is rolled back, settings with it: its error is the one to see.
+        with contextlib.suppress(asyncpg.InFailedSQLTransactionError):
+            await current_connection().execute(_SET_SCOPE, *args)
 
 
 class TenantTransaction(PostgresTransaction):

@@ -22,9 +22,18 @@ def born(years: int, days: int = 30) -> str:
 
 
 async def add(
-    client: Any, surname: str, category: str, role: str, *, age: int | None = None, consent: bool = True
+    client: Any,
+    surname: str,
+    category: str,
+    role: str,
+    *,
+    age: int | None = None,
+    consent: bool = True,
+    snils: str = "",
 ) -> str:
     body: dict[str, Any] = {"surname": surname, "name": "Тест", "category": category, "roles": [role]}
+    if snils:
+        body["snils"] = snils
     if age is not None:
         body["birth_date"] = born(age)
     response = await client.post("/api/v1/people", json=body)
@@ -391,3 +400,48 @@ async def test_a_count_runs_as_the_region_and_gives_the_request_its_own_scope_ba
             )
             == 0
         )
+
+
+async def test_a_person_of_two_organizations_is_one_person_in_the_region(app: Any, smtp: Any) -> None:  # noqa: F811
+    """A learner of a school (in a pair there) who also attends a centre of another municipality: each organization
+    counts them, the region counts them once, and as involved."""
+    tenant = await make_tenant("Двое")
+    snils = "123-456-789 64"
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        prog = await programme(client)
+        forms = (await client.get("/api/v1/catalogue/forms")).json()
+        teacher_learner = next(f for f in forms if f["code"] == "teacher_learner")
+        await client.put(
+            f"/api/v1/programmes/{prog['id']}/steps/forms",
+            json={"form_ids": [teacher_learner["id"]], "max_mentees_per_mentor": "2", "max_pair_months": "12"},
+        )
+        prog["form_id"] = teacher_learner["id"]
+        mentor = await add(client, "Наставник", "staff", "mentor")
+        learner = await add(client, "Общая", "learner", "mentee_candidate", age=13, snils=snils)
+        await active_pair(client, prog, mentor, [learner], starts=-20)
+    async with make_client(app) as client:
+        await login_api(client, tenant.other_curator, PASSWORD)
+        linked = await client.post(
+            "/api/v1/people",
+            json={
+                "surname": "Общая",
+                "name": "Тест",
+                "category": "learner",
+                "snils": snils,
+                "birth_date": born(13),
+                "roles": ["mentee_candidate"],
+            },
+        )
+        assert linked.status_code == 200 and linked.json()["id"] == learner
+        other = (await client.get("/api/v1/indicators")).json()
+        assert (other["learners"], other["learners_involved"]) == (1, 0)  # not in a pair of this centre
+    async with make_client(app) as client:
+        await login_api(client, tenant.regional, PASSWORD)
+        whole = await counted(app, client, smtp[1], {})
+        assert (whole["learners"], whole["learners_involved"], whole["teachers"]) == (1, 1, 1)
+        lines = {line["id"]: line for line in whole["breakdown"]}
+        assert (
+            lines[str(tenant.municipality_id)]["learners_share"],
+            lines[str(tenant.other_municipality_id)]["learners_share"],
+        ) == (100.0, 0.0)

@@ -7,6 +7,8 @@ by age on the last day of the period. The queries run under the viewer's scope, 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -100,7 +102,7 @@ _WORKING = "('" + "', '".join(WORKING) + "')"
 # $1 period start, $2 period end, $3 municipality or NULL, $4 organization or NULL (both NULL: the whole scope)
 FACTS = f"""
 WITH orgs AS MATERIALIZED (
-    SELECT o.region_id, o.id FROM organization o WHERE o.kind <> 'municipal_body'
+    SELECT o.region_id, o.id, o.municipality_id FROM organization o WHERE o.kind <> 'municipal_body'
         AND ($3::uuid IS NULL OR o.municipality_id = $3) AND ($4::uuid IS NULL OR o.id = $4)
 ), pairs AS MATERIALIZED (
     SELECT m.region_id, m.id, m.organization_id, m.mentor_id, m.status, m.form_id, m.role_model_id, m.starts_on,
@@ -115,8 +117,8 @@ WITH orgs AS MATERIALIZED (
     SELECT region_id, organization_id, mentor_id AS person_id FROM working
     UNION SELECT w.region_id, w.organization_id, mm.mentee_id FROM working w
         JOIN mentorship_mentee mm ON mm.region_id = w.region_id AND mm.mentorship_id = w.id
-), people AS (
-    SELECT DISTINCT pa.region_id, pa.organization_id, p.id, p.category,
+), people AS MATERIALIZED (
+    SELECT DISTINCT pa.region_id, pa.organization_id, o.municipality_id, p.id, p.category,
         p.category = 'learner' AND p.birth_date > ($2::date - interval '19 years')
             AND p.birth_date <= ($2::date - interval '10 years') AS aged_10_18
     FROM orgs o JOIN participation pa ON pa.region_id = o.region_id AND pa.organization_id = o.id
@@ -167,12 +169,16 @@ WITH orgs AS MATERIALIZED (
     SELECT e.organization_id, count(*) AS events_held FROM orgs o
     JOIN roadmap_event e ON e.region_id = o.region_id AND e.organization_id = o.id
     WHERE e.status = 'done' AND e.done_on BETWEEN $1 AND $2 GROUP BY e.organization_id
-), registry AS (
-    SELECT pa.organization_id,
-        count(DISTINCT pa.person_id) FILTER (WHERE pa.role = 'mentor_candidate') AS mentor_candidates,
-        count(DISTINCT pa.person_id) FILTER (WHERE pa.role = 'mentor') AS mentors
+), registry_people AS MATERIALIZED (
+    SELECT o.municipality_id, pa.organization_id, pa.person_id,
+        bool_or(pa.role = 'mentor') AS mentor, bool_or(pa.role = 'mentor_candidate') AS candidate
     FROM orgs o JOIN participation pa ON pa.region_id = o.region_id AND pa.organization_id = o.id
-    WHERE pa.archived_at IS NULL AND pa.role IN ('mentor', 'mentor_candidate') GROUP BY pa.organization_id
+    WHERE pa.archived_at IS NULL AND pa.role IN ('mentor', 'mentor_candidate')
+    GROUP BY o.municipality_id, pa.organization_id, pa.person_id
+), registry AS (
+    SELECT organization_id, count(*) FILTER (WHERE candidate) AS mentor_candidates,
+        count(*) FILTER (WHERE mentor) AS mentors
+    FROM registry_people GROUP BY organization_id
 ), influence AS (
     SELECT a1.organization_id, sum(a2.score - a1.score) AS influence_sum, count(*) AS influence_count
     FROM orgs o JOIN assessment a1 ON a1.region_id = o.region_id AND a1.organization_id = o.id
@@ -198,6 +204,55 @@ WITH orgs AS MATERIALIZED (
           GROUP BY organization_id, form_id, role_model_id, status) c
     JOIN mentorship_form f ON f.id = c.form_id LEFT JOIN role_model r ON r.id = c.role_model_id
     GROUP BY c.organization_id
+), involved_units AS (
+    SELECT DISTINCT io.municipality_id, i.person_id FROM involved i JOIN orgs io ON io.id = i.organization_id
+), unit_people AS (  -- once in each municipality: involved there if any pair of its organizations holds them
+    SELECT x.municipality_id, x.id, bool_or(x.aged_10_18) AS aged_10_18, bool_or(x.category = 'staff') AS staff,
+        bool_or(iu.person_id IS NOT NULL) AS involved
+    FROM people x LEFT JOIN involved_units iu ON iu.municipality_id = x.municipality_id AND iu.person_id = x.id
+    GROUP BY x.municipality_id, x.id
+), unit_registry AS (
+    SELECT municipality_id, count(DISTINCT person_id) FILTER (WHERE mentor) AS mentors,
+        count(DISTINCT person_id) FILTER (WHERE candidate) AS mentor_candidates
+    FROM registry_people GROUP BY municipality_id
+), unit_counts AS (
+    SELECT m.municipality_id,
+        count(*) FILTER (WHERE u.aged_10_18) AS learners,
+        count(*) FILTER (WHERE u.aged_10_18 AND u.involved) AS learners_involved,
+        count(*) FILTER (WHERE u.staff) AS teachers,
+        count(*) FILTER (WHERE u.staff AND u.involved) AS teachers_involved,
+        min(r.mentors) AS mentors, min(r.mentor_candidates) AS mentor_candidates
+    FROM (SELECT DISTINCT municipality_id FROM orgs) m
+    LEFT JOIN unit_people u ON u.municipality_id = m.municipality_id
+    LEFT JOIN unit_registry r ON r.municipality_id = m.municipality_id
+    GROUP BY m.municipality_id
+), region_counts AS (  -- once in the region: involved if any pair holds them
+    SELECT count(*) FILTER (WHERE r.aged_10_18) AS learners,
+        count(*) FILTER (WHERE r.aged_10_18 AND r.involved) AS learners_involved,
+        count(*) FILTER (WHERE r.staff) AS teachers,
+        count(*) FILTER (WHERE r.staff AND r.involved) AS teachers_involved,
+        (SELECT count(DISTINCT person_id) FILTER (WHERE mentor) FROM registry_people) AS mentors,
+        (SELECT count(DISTINCT person_id) FILTER (WHERE candidate) FROM registry_people) AS mentor_candidates
+    FROM (SELECT x.id, bool_or(x.aged_10_18) AS aged_10_18, bool_or(x.category = 'staff') AS staff,
+                 bool_or(i.person_id IS NOT NULL) AS involved
+          FROM people x LEFT JOIN (SELECT DISTINCT person_id FROM involved) i ON i.person_id = x.id
+          GROUP BY x.id) r
+), units AS (  -- written only where the count covers the whole unit
+    SELECT municipality_id, learners, learners_involved, teachers, teachers_involved, mentors, mentor_candidates
+    FROM unit_counts WHERE $4::uuid IS NULL
+    UNION ALL
+    SELECT NULL, learners, learners_involved, teachers, teachers_involved, mentors, mentor_candidates
+    FROM region_counts WHERE $3::uuid IS NULL AND $4::uuid IS NULL AND EXISTS (SELECT 1 FROM orgs)
+), unit_rows AS (
+    INSERT INTO indicator_unit_fact (region_id, municipality_id, starts_on, ends_on, counts, computed_at)
+    SELECT (SELECT region_id FROM orgs LIMIT 1), u.municipality_id, $1, $2, jsonb_build_object(
+            'learners', coalesce(u.learners, 0), 'learners_involved', coalesce(u.learners_involved, 0),
+            'teachers', coalesce(u.teachers, 0), 'teachers_involved', coalesce(u.teachers_involved, 0),
+            'mentors', coalesce(u.mentors, 0), 'mentor_candidates', coalesce(u.mentor_candidates, 0)), now()
+    FROM units u
+    ON CONFLICT (region_id, starts_on, ends_on, municipality_id)
+    DO UPDATE SET counts = excluded.counts, computed_at = excluded.computed_at
+    RETURNING 1
 )
 INSERT INTO indicator_fact (region_id, organization_id, starts_on, ends_on, counts, by_form, computed_at)
 SELECT o.region_id, o.id, $1, $2, jsonb_build_object(
@@ -240,36 +295,50 @@ FACTS_BY_SCAN = FACTS.replace("{consented}", f"EXISTS (SELECT 1 FROM consent c W
 
 
 async def refresh(period: Period, reach: Reach = Reach()) -> None:
-    """Recounts the facts of every organization in reach for the period, in one pass over the data."""
-    connection = current_connection()
+    """Recounts the facts of every organization in reach for the period, in one pass over the data, and the people
+    of the municipality or the region when the reach covers it whole."""
     whole = reach == Reach()
-    await connection.execute(
-        "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_nestloop', $1, true)",
-        "off" if whole else "on",
-    )
-    try:
-        await connection.execute(
+    async with planned("force_custom_plan", "off" if whole else "on"):
+        await current_connection().execute(
             FACTS_BY_SCAN if whole else FACTS_BY_LOOKUP,
             period.starts_on,
             period.ends_on,
             reach.municipality_id,
             reach.organization_id,
         )
-    finally:  # the rest of the transaction is planned as usual
-        await connection.execute(
-            "SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_nestloop', 'on', true)"
-        )
+
+
+@asynccontextmanager
+async def planned(plan_cache_mode: str, enable_nestloop: str) -> AsyncIterator[None]:
+    """Planner settings for one statement; the transaction's own are back afterwards (a failed statement leaves
+    nothing to restore: its transaction is rolled back, and transaction-local settings with it)."""
+    connection = current_connection()
+    saved = await connection.fetchrow(
+        "SELECT current_setting('plan_cache_mode') AS p, current_setting('enable_nestloop') AS n"
+    )
+    await connection.execute(
+        "SELECT set_config('plan_cache_mode', $1, true), set_config('enable_nestloop', $2, true)",
+        plan_cache_mode,
+        enable_nestloop,
+    )
+    yield
+    await connection.execute(
+        "SELECT set_config('plan_cache_mode', $1, true), set_config('enable_nestloop', $2, true)",
+        saved["p"],
+        saved["n"],
+    )
 
 
 async def prune(keep: list[Period], keep_days: int) -> None:
     """Counts of periods nobody looks at any more go; the default dashboard's stay."""
-    await current_connection().execute(
-        """DELETE FROM indicator_fact WHERE computed_at < now() - make_interval(days => $3)
-           AND NOT (starts_on = $1 AND ends_on = ANY($2::date[]))""",
-        keep[0].starts_on,
-        [p.ends_on for p in keep],
-        keep_days,
-    )
+    for table in ("indicator_fact", "indicator_unit_fact"):
+        await current_connection().execute(
+            f"""DELETE FROM {table} WHERE computed_at < now() - make_interval(days => $3)
+                AND NOT (starts_on = $1 AND ends_on = ANY($2::date[]))""",
+            keep[0].starts_on,
+            [p.ends_on for p in keep],
+            keep_days,
+        )
 
 
 @dataclass(frozen=True)
@@ -286,10 +355,24 @@ async def _facts(reach: Reach, starts_on: date, ends: list[date]) -> list[Record
         f"""SELECT f.ends_on, f.organization_id, o.municipality_id, f.counts, f.by_form, f.computed_at
             FROM indicator_fact f JOIN organization o ON o.region_id = f.region_id AND o.id = f.organization_id
             WHERE f.organization_id IN ({ORGANIZATIONS}) AND f.starts_on = $3 AND f.ends_on = ANY($4::date[])""",
-        reach.organization_id,
-        reach.municipality_id,
+        *_ids(reach),
         starts_on,
         ends,
+    )
+
+
+async def _units(
+    starts_on: date, ends: list[date], municipality_id: UUID | None, *, each: bool = False
+) -> list[Record]:
+    """The people counted once in a municipality (or, with None, in the region); `each`: every municipality's."""
+    return await current_connection().fetch(
+        """SELECT ends_on, municipality_id, counts, computed_at FROM indicator_unit_fact
+           WHERE starts_on = $1 AND ends_on = ANY($2::date[])
+             AND CASE WHEN $4 THEN municipality_id IS NOT NULL ELSE municipality_id IS NOT DISTINCT FROM $3 END""",
+        starts_on,
+        ends,
+        municipality_id,
+        each,
     )
 
 
@@ -302,30 +385,35 @@ def _ids(reach: Reach) -> tuple[UUID | None, UUID | None]:
 
 
 async def snapshot(reach: Reach, period: Period, *, latest: bool = False) -> Snapshot | None:
-    """The counted indicators of the period, or None while some organization of the reach has none.
+    """The counted indicators of the period, or None while some organization of the reach (or, for a municipality
+    or the region, its people counted once) has no count.
 
     With `latest`, a period that ends today may be answered by the newest complete count of the same start
     (yesterday's, until the job counts today): the page then says which day the numbers are for."""
     expected = await _organizations(reach)
-    end: date | None = period.ends_on
+    if not expected:  # nothing to count: a municipality without organizations yet
+        return Snapshot(period, datetime.now(UTC), summarise([]))
+    ends = [period.ends_on]
     if latest:
-        end = await current_connection().fetchval(
-            f"""SELECT f.ends_on FROM indicator_fact f
-                WHERE f.organization_id IN ({ORGANIZATIONS}) AND f.starts_on = $3 AND f.ends_on <= $4
-                GROUP BY f.ends_on HAVING count(*) = $5::integer ORDER BY f.ends_on DESC LIMIT 1""",
+        ends = await current_connection().fetchval(
+            f"""SELECT coalesce(array_agg(ends_on ORDER BY ends_on DESC), '{{}}') FROM (
+                    SELECT f.ends_on FROM indicator_fact f
+                    WHERE f.organization_id IN ({ORGANIZATIONS}) AND f.starts_on = $3 AND f.ends_on <= $4
+                    GROUP BY f.ends_on HAVING count(*) = $5::integer ORDER BY f.ends_on DESC LIMIT 3) e""",
             *_ids(reach),
             period.starts_on,
             period.ends_on,
             expected,
         )
-    if not expected:  # nothing to count: a municipality without organizations yet
-        return Snapshot(period, datetime.now(UTC), summarise([]))
-    if end is None:
-        return None
-    rows = await _facts(reach, period.starts_on, [end])
-    if len(rows) != expected:
-        return None
-    return Snapshot(Period(period.starts_on, end), min(r["computed_at"] for r in rows), summarise(rows))
+    for end in ends:
+        rows = await _facts(reach, period.starts_on, [end])
+        units = [] if reach.organization_id else await _units(period.starts_on, [end], reach.municipality_id)
+        if len(rows) != expected or (not reach.organization_id and not units):
+            continue
+        people = json.loads(units[0]["counts"]) if units else None
+        counted_at = min(r["computed_at"] for r in [*rows, *units])
+        return Snapshot(Period(period.starts_on, end), counted_at, summarise(rows, people))
+    return None
 
 
 async def recount(region_id: UUID, reach: Reach, period: Period) -> None:
@@ -343,8 +431,9 @@ async def current(region_id: UUID, reach: Reach, period: Period) -> dict[str, An
     return found.values
 
 
-def summarise(rows: list[Record]) -> dict[str, Any]:
-    """The indicators of a set of organizations from their counters: sums, then shares and averages."""
+def summarise(rows: list[Record], people: dict[str, int] | None = None) -> dict[str, Any]:
+    """The indicators of a set of organizations from their counters: sums, then shares and averages. `people`:
+    the counts of people of a whole municipality or region, where a person of two organizations is one."""
     total = dict.fromkeys(COUNTERS, 0)
     forms: dict[tuple[Any, ...], int] = {}
     for row in rows:
@@ -354,6 +443,7 @@ def summarise(rows: list[Record]) -> dict[str, Any]:
         for line in json.loads(row["by_form"]):
             form = (line["position"], line["form"], line["role_model"] or "", line["status"])
             forms[form] = forms.get(form, 0) + line["pairs"]
+    total.update(people or {})
     values: dict[str, Any] = {key: total[key] for key in COUNTERS if "_sum" not in key and "_count" not in key}
     values["learners_share"] = share(values["learners_involved"], values["learners"])
     values["teachers_share"] = share(values["teachers_involved"], values["teachers"])
@@ -419,9 +509,15 @@ async def breakdown(reach: Reach, period: Period) -> list[dict[str, Any]]:
     """One line per municipality (for the region) or per organization (for a municipality), from the same counts."""
     if reach.organization_id:
         return []
+    rows = await _facts(reach, period.starts_on, [period.ends_on])
+    people: dict[UUID, dict[str, int]] = {}
     if reach.municipality_id is None:
         units = await current_connection().fetch("SELECT id, name FROM municipality ORDER BY sort_key")
         unit_of = "municipality_id"
+        people = {
+            u["municipality_id"]: json.loads(u["counts"])
+            for u in await _units(period.starts_on, [period.ends_on], None, each=True)
+        }
     else:
         units = await current_connection().fetch(
             """SELECT id, coalesce(nullif(short_name, ''), name) AS name FROM organization
@@ -429,10 +525,9 @@ async def breakdown(reach: Reach, period: Period) -> list[dict[str, Any]]:
             reach.municipality_id,
         )
         unit_of = "organization_id"
-    rows = await _facts(reach, period.starts_on, [period.ends_on])
     lines = []
     for unit in units:
-        values = summarise([r for r in rows if r[unit_of] == unit["id"]])
+        values = summarise([r for r in rows if r[unit_of] == unit["id"]], people.get(unit["id"]))
         lines.append({"id": unit["id"], "name": unit["name"], **{k: v for k, v in values.items() if k != "by_form"}})
     return lines
 
@@ -448,15 +543,20 @@ def trend_points(period: Period) -> list[Period]:
 
 
 async def trend(reach: Reach, period: Period) -> list[tuple[Period, float | None]]:
-    """The share of learners involved at each point, where every organization of the reach has been counted."""
+    """The share of learners involved at each point that has been counted (None where it has not yet)."""
     points = trend_points(period)
-    rows = await _facts(reach, period.starts_on, [p.ends_on for p in points])
-    expected = await _organizations(reach)
-    shares: list[tuple[Period, float | None]] = []
-    for point in points:
-        counted = [r for r in rows if r["ends_on"] == point.ends_on]
-        shares.append((point, summarise(counted)["learners_share"] if len(counted) == expected else None))
-    return shares
+    ends = [p.ends_on for p in points]
+    if reach.organization_id:
+        rows = await _facts(reach, period.starts_on, ends)
+    else:
+        rows = await _units(period.starts_on, ends, reach.municipality_id)
+    found = {r["ends_on"]: json.loads(r["counts"]) for r in rows}
+    return [
+        (point, share(found[point.ends_on]["learners_involved"], found[point.ends_on]["learners"]))
+        if point.ends_on in found
+        else (point, None)
+        for point in points
+    ]
 
 
 def to_json(values: dict[str, Any]) -> str:
