@@ -41,8 +41,8 @@ def job_functions() -> list[Any]:
         check_monitoring,
         # A whole region's export or count takes minutes at a million participants.
         func(run_export, timeout=LONG_JOB_SECONDS),
-        # No result is kept, so the same count may be asked for again once this one is done.
-        func(count_indicators, timeout=LONG_JOB_SECONDS, keep_result=0),
+        # Its result tells the dashboards that a count failed; a new request clears it.
+        func(count_indicators, timeout=LONG_JOB_SECONDS, keep_result=600),
         func(refresh_indicators, timeout=LONG_JOB_SECONDS),
     ]
 

@@ -215,6 +215,12 @@ async def test_exports_open_with_the_right_rows_and_headers(app: Any, region: di
         assert refused.status_code == 404
         bad = await client.post("/api/v1/exports", json={"kind": "everything", "format": "pdf"})
         assert bad.status_code == 400 and {"kind", "format"} <= set(bad.json()["errors"])
+        backwards = await client.post(
+            "/api/v1/exports", json={"kind": "indicators", "format": "csv", "starts": iso(1), "ends": iso(-1)}
+        )
+        assert backwards.status_code == 400 and set(backwards.json()["errors"]) == {"ends"}
+        future = await client.post("/api/v1/exports", json={"kind": "indicators", "format": "csv", "starts": iso(5)})
+        assert future.status_code == 400 and set(future.json()["errors"]) == {"starts"}  # it would end today
         started = {
             fmt: (await client.post("/api/v1/exports", json={"kind": kind, "format": fmt})).json()
             for kind, fmt in (("people", "xlsx"), ("pairs", "csv"))
@@ -445,3 +451,31 @@ async def test_a_person_of_two_organizations_is_one_person_in_the_region(app: An
             lines[str(tenant.municipality_id)]["learners_share"],
             lines[str(tenant.other_municipality_id)]["learners_share"],
         ) == (100.0, 0.0)
+
+
+async def test_one_count_at_a_time_and_a_failed_count_is_said_not_repeated(
+    app: Any,
+    region: dict[str, Any],
+    smtp: Any,  # noqa: F811
+) -> None:
+    from arq import create_pool
+    from arq.connections import RedisSettings
+
+    from services.reports import jobs
+    from shared.settings import get_settings
+
+    tenant: Tenant = region["tenant"]
+    redis = await create_pool(RedisSettings.from_dsn(get_settings().redis_url))
+    try:
+        reach = Reach(municipality_id=tenant.municipality_id)
+        # A period that ends before it starts breaks the count's check constraint: a real failure in the worker.
+        broken = Period(TODAY, TODAY - timedelta(days=1))
+        assert await jobs.count_later(redis, tenant.region_id, reach, [broken]) == "counting"
+        assert await jobs.count_later(redis, tenant.region_id, reach, [broken]) == "counting"
+        assert len([j for j in await redis.queued_jobs() if j.function == "count_indicators"]) == 1
+        await run_worker(app, smtp[1])
+        assert await jobs.count_state(redis, tenant.region_id, reach, broken.starts_on) == "failed"
+        assert await jobs.count_later(redis, tenant.region_id, reach, [broken]) == "failed"  # not queued again
+        assert not [j for j in await redis.queued_jobs() if j.function == "count_indicators"]
+    finally:
+        await redis.aclose()

@@ -48,11 +48,11 @@ async def test_a_period_opens_reminds_once_and_closes(app: Any, smtp: Any) -> No
         await login_api(client, tenant.curator, PASSWORD)
         short = await client.post(
             f"/api/v1/monitoring/{period_id}/report",
-            json={"achievements": "Всё", "quality": {"rhythm": {"level": "no", "comment": ""}}},
+            json={"achievements": "Всё", "quality": {"rhythm": {"level": "no", "comment": ""}, "pairs": "meets"}},
         )
         assert short.status_code == 400
         # The curator's questionnaire: every condition answered, a comment where one is not met in full.
-        assert {"achievements", "quality_regulation", "quality_rhythm"} <= set(short.json()["errors"])
+        assert {"achievements", "quality_regulation", "quality_rhythm", "quality_pairs"} <= set(short.json()["errors"])
         questionnaire = {c.code: {"level": "meets", "comment": ""} for c in quality.CONDITIONS}
         questionnaire["training"] = {"level": "partly", "comment": "Школа наставников — весной"}
         questionnaire["motivation"] = {"level": "no", "comment": "Поощрений пока не было"}

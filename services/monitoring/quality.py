@@ -76,7 +76,8 @@ def read(data: dict[str, Any], errors: Errors) -> dict[str, dict[str, str]]:
     """Every condition needs a level; a comment is required where it is not met in full."""
     answers = {}
     for condition in CONDITIONS:
-        item = data.get(condition.code) or {}
+        item = data.get(condition.code)
+        item = item if isinstance(item, dict) else {}
         level, comment = str(item.get("level", "")), str(item.get("comment", "")).strip()
         if level not in LEVELS:
             errors.add(f"quality_{condition.code}", "Отметьте, выполняется ли условие")

@@ -207,8 +207,7 @@ KINDS: dict[str, tuple[str, list[Column], str]] = {
             FROM indicator_fact f
             JOIN organization o ON o.region_id = f.region_id AND o.id = f.organization_id
             JOIN municipality mu ON mu.region_id = o.region_id AND mu.id = o.municipality_id
-            WHERE {IN_REACH} AND ($3::uuid IS NULL OR $3::uuid IS NOT NULL)  -- pairs of every form are counted
-              AND f.starts_on = $4 AND f.ends_on = $5
+            WHERE {IN_REACH} AND $3::uuid IS NULL AND f.starts_on = $4 AND f.ends_on = $5
             ORDER BY mu.sort_key, o.sort_key""",
     ),
 }
@@ -236,6 +235,8 @@ async def count(kind: str, filters: Filters) -> int:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, float):  # a decimal comma, or Excel in Russian reads 12.5 as a date
+        return str(value).replace(".", ",")
     if isinstance(value, datetime):
         return value.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import secrets
 import time
 from dataclasses import asdict, replace
@@ -13,7 +14,10 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from arq import ArqRedis
+import asyncpg
+from arq import ArqRedis, Retry
+from arq.constants import result_key_prefix
+from arq.jobs import Job, JobStatus
 
 from services.programmes.logic import school_year
 from services.registry.logic import Actor, audit, today
@@ -23,6 +27,8 @@ from services.reports.indicators import Period, Reach
 from shared.db import Level, Scope, tenant_transaction
 from shared.settings import Settings
 from tenants.logic import region_ids
+
+log = logging.getLogger("nastavnik.jobs")
 
 TTL = 24 * 3600  # the download link and the file live a day
 
@@ -108,7 +114,7 @@ async def run_export(ctx: dict[str, Any], export_id: str) -> str:
     async with tenant_transaction(scope):
         if meta["kind"] == "indicators":  # the period is counted for the export
             assert scope.region_id is not None
-            period = _counted_period(filters)
+            period = counted_period(filters)
             filters = replace(filters, starts_on=period.starts_on, ends_on=period.ends_on)
             await indicators.recount(scope.region_id, Reach(filters.organization_id, filters.municipality_id), period)
         meta.update(status="running", total=await exports.count(meta["kind"], filters))
@@ -129,7 +135,7 @@ async def run_export(ctx: dict[str, Any], export_id: str) -> str:
     return "done"
 
 
-def _counted_period(filters: Filters) -> Period:
+def counted_period(filters: Filters) -> Period:
     """An indicator table covers the period asked, by default the school year up to today."""
     default = default_period(today())
     return Period(filters.starts_on or default.starts_on, filters.ends_on or default.ends_on)
@@ -153,21 +159,45 @@ def default_period(day: date) -> Period:
     return Period(school_year(day)[0], day)
 
 
-async def count_later(redis: ArqRedis, region_id: UUID, reach: Reach, periods: list[Period]) -> None:
-    """Asks the worker to count a reach; the same request while one is queued or running is not repeated."""
-    ends = list(dict.fromkeys(p.ends_on.isoformat() for p in periods))  # in the order asked: the first is awaited
-    starts = periods[0].starts_on.isoformat()
-    where = f"{reach.municipality_id or ''}:{reach.organization_id or ''}"
-    key = f"indicators:{region_id}:{where}:{starts}:{','.join(ends)}"
+COUNT_FAILED_MINUTES = 10  # a failed count is not asked for again before then: the page says it failed
+
+
+def _count_key(region_id: UUID, reach: Reach, starts_on: date) -> str:
+    """One count at a time per reach and start of period: a second request waits for the first."""
+    return f"indicators:{region_id}:{reach.municipality_id or ''}:{reach.organization_id or ''}:{starts_on}"
+
+
+async def count_later(redis: ArqRedis, region_id: UUID, reach: Reach, periods: list[Period]) -> str:
+    """Asks the worker to count a reach for the periods, the first first. Answers "counting" while a count of the
+    reach is queued or running (then nothing is added), or "failed" when the last one failed a moment ago."""
+    key = _count_key(region_id, reach, periods[0].starts_on)
+    state = await count_state(redis, region_id, reach, periods[0].starts_on)
+    if state is not None:
+        return state
+    await redis.delete(result_key_prefix + key)  # an older result would stop the same job id from queueing
     await redis.enqueue_job(
         "count_indicators",
         str(region_id),
         str(reach.municipality_id or ""),
         str(reach.organization_id or ""),
-        starts,
-        ends,
+        periods[0].starts_on.isoformat(),
+        list(dict.fromkeys(p.ends_on.isoformat() for p in periods)),
         _job_id=key,
     )
+    return "counting"
+
+
+async def count_state(redis: ArqRedis, region_id: UUID, reach: Reach, starts_on: date) -> str | None:
+    """ "counting" while a count of the reach is queued or running, "failed" just after one failed, else None."""
+    job = Job(_count_key(region_id, reach, starts_on), redis)
+    status = await job.status()
+    if status in (JobStatus.queued, JobStatus.deferred, JobStatus.in_progress):
+        return "counting"
+    if status == JobStatus.complete:
+        info = await job.result_info()
+        if info is not None and not info.success:
+            return "failed" if time.time() - info.finish_time.timestamp() < COUNT_FAILED_MINUTES * 60 else None
+    return None
 
 
 async def count_indicators(
@@ -175,26 +205,34 @@ async def count_indicators(
 ) -> int:
     reach = Reach(_uuid(organization_id), _uuid(municipality_id))
     for end in ends:
-        async with tenant_transaction(Scope.for_region(UUID(region_id))):
-            await indicators.refresh(Period(date.fromisoformat(starts), date.fromisoformat(end)), reach)
+        try:
+            async with tenant_transaction(Scope.for_region(UUID(region_id))):
+                await indicators.refresh(Period(date.fromisoformat(starts), date.fromisoformat(end)), reach)
+        except asyncpg.DeadlockDetectedError:  # the hourly job counted the same rows: once more, a little later
+            raise Retry(defer=5) from None
     return len(ends)
 
 
 async def refresh_indicators(ctx: dict[str, Any]) -> dict[str, int]:
     """Hourly: every region's default dashboard is recounted; its trend's earlier months once a day. Counts of
-    other periods (asked for by somebody) are dropped two days after they were made."""
+    other periods (asked for by somebody) are dropped two days after they were made. A region that fails is
+    logged and left for the next hour; the others are counted."""
     day = today()
     points = indicators.trend_points(default_period(day))
     async with tenant_transaction(Scope(Level.platform)):
         regions = await region_ids()
-    counted = 0
+    counted = failed = 0
     for region_id in regions:
-        for point in points:
+        try:
+            for point in points:
+                async with tenant_transaction(Scope.for_region(region_id)):
+                    found = await indicators.snapshot(Reach(), point)
+                    if point.ends_on == day or found is None or found.computed_at.date() < day:
+                        await indicators.refresh(point)
+                        counted += 1
             async with tenant_transaction(Scope.for_region(region_id)):
-                found = await indicators.snapshot(Reach(), point)
-                if point.ends_on == day or found is None or found.computed_at.date() < day:
-                    await indicators.refresh(point)
-                    counted += 1
-        async with tenant_transaction(Scope.for_region(region_id)):
-            await indicators.prune(points, keep_days=2)
-    return {"regions": len(regions), "counted": counted}
+                await indicators.prune(points, keep_days=2)
+        except Exception:
+            log.exception("Indicators of a region were not counted")
+            failed += 1
+    return {"regions": len(regions), "counted": counted, "failed": failed}

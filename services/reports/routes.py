@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -14,7 +13,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Redirect, Template
 
 from services.mentoring.logic import STATUS_LABELS
-from services.programmes.logic import catalogue_choices, read_date, school_year
+from services.programmes.logic import catalogue_choices, read_date
+from services.registry.logic import today
 from services.registry.routes import actor_of
 from services.reports import charts, exports, indicators, jobs
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
@@ -57,13 +57,20 @@ async def reach_of(principal: Principal, municipality_id: str, organization_id: 
 
 def period_of(starts: str, ends: str) -> Period:
     errors = Errors()
-    today = date.today()
-    start = read_date(errors, "starts", starts, required=False) or school_year(today)[0]
-    end = read_date(errors, "ends", ends, required=False) or today
+    default = jobs.default_period(today())
+    start = read_date(errors, "starts", starts, required=False) or default.starts_on
+    end = read_date(errors, "ends", ends, required=False) or default.ends_on
     if end < start:
         errors.add("ends", "Конец периода раньше начала")
     errors.raise_if_any()
     return Period(start, end)
+
+
+def query_of(reach: Reach, period: Period) -> str:
+    """The dashboard's own address for a reach and period: links, the recount and the page's own refresh."""
+    query = {"starts": period.starts_on.strftime("%d.%m.%Y"), "ends": period.ends_on.strftime("%d.%m.%Y")}
+    here = {"municipality_id": reach.municipality_id, "organization_id": reach.organization_id}
+    return urlencode({**query, **{k: v for k, v in here.items() if v}})
 
 
 async def place(reach: Reach) -> str:
@@ -75,19 +82,22 @@ async def place(reach: Reach) -> str:
     return "Регион"
 
 
-async def counted(redis: ArqRedis, principal: Principal, reach: Reach, period: Period) -> indicators.Snapshot | None:
-    """The counts behind a dashboard. One organization is counted on the spot when its count is missing or
-    older than the period asked; a municipality or the region is counted by the worker (None until then),
-    and meanwhile a period ending today shows the newest count of the same start."""
-    found = await indicators.snapshot(reach, period, latest=period.ends_on == date.today())
+async def counted(
+    redis: ArqRedis, principal: Principal, reach: Reach, period: Period
+) -> tuple[indicators.Snapshot | None, str | None]:
+    """The counts behind a dashboard and whether a count is under way ("counting") or has just failed ("failed").
+    One organization is counted on the spot when its count is missing; a municipality or the region is counted by
+    the worker (no snapshot until then), and meanwhile a period ending today shows the newest count of its start."""
+    region_id = principal.scope.region_id
+    assert region_id is not None
+    found = await indicators.snapshot(reach, period, latest=period.ends_on == today())
     if found is not None and found.period == period:
-        return found
-    assert principal.scope.region_id is not None
+        return found, await jobs.count_state(redis, region_id, reach, period.starts_on)
     if reach.organization_id:
-        await indicators.recount(principal.scope.region_id, reach, period)
-        return await indicators.snapshot(reach, period)
-    await jobs.count_later(redis, principal.scope.region_id, reach, [period, *indicators.trend_points(period)])
-    return found
+        await indicators.recount(region_id, reach, period)
+        return await indicators.snapshot(reach, period), None
+    missing = [point for point, share in await indicators.trend(reach, period) if share is None and point != period]
+    return found, await jobs.count_later(redis, region_id, reach, [period, *missing])
 
 
 @get("/dashboard", guards=[roles(*VIEWERS)])
@@ -104,28 +114,29 @@ async def dashboard(
         asked, errors, typed = period_of(starts, ends), {}, {}
     except ValidationFailed as exc:  # the default period is shown, with the error next to the date
         asked, errors, typed = period_of("", ""), exc.errors, {"starts": starts, "ends": ends}
-    here = {"municipality_id": reach.municipality_id or "", "organization_id": reach.organization_id or ""}
-    query = {"starts": asked.starts_on.strftime("%d.%m.%Y"), "ends": asked.ends_on.strftime("%d.%m.%Y")}
-    snapshot = await counted(redis, principal, reach, asked)
+    snapshot, state = await counted(redis, principal, reach, asked)
     if snapshot is None:
         return page(
             "reports/counting.html",
             place=await place(reach),
             period=asked,
-            reach=reach,
-            query=urlencode({**query, **{k: v for k, v in here.items() if v}}),
+            state=state,
+            errors=errors,
+            query=query_of(reach, asked),
         )
     period = snapshot.period
     values = snapshot.values
     lines = await indicators.breakdown(reach, period)
     points = await indicators.trend(reach, period)
     pending = [point for point, share in points if share is None]
-    if pending and principal.scope.region_id is not None:
-        await jobs.count_later(redis, principal.scope.region_id, reach, pending)
+    if pending and state is None and principal.scope.region_id is not None:
+        state = await jobs.count_later(redis, principal.scope.region_id, reach, pending)
 
     def link(line: dict[str, Any]) -> str:
         key = "organization_id" if reach.municipality_id else "municipality_id"
-        return "/dashboard?" + urlencode({key: line["id"], **query})
+        return "/dashboard?" + urlencode(
+            {key: line["id"], "starts": f"{asked.starts_on:%d.%m.%Y}", "ends": f"{asked.ends_on:%d.%m.%Y}"}
+        )
 
     by_form: dict[str, int] = {}
     for row in values["by_form"]:
@@ -140,9 +151,11 @@ async def dashboard(
         asked=asked,
         period=period,
         computed_at=snapshot.computed_at,
+        state=state,
+        hourly=asked == jobs.default_period(today()),
         errors=errors,
         typed=typed,
-        query=urlencode({**query, **{k: v for k, v in here.items() if v}}),
+        query=query_of(reach, asked),
         target=TARGET_SHARE,
         comparison=charts.hbar(
             [charts.Bar(line["name"], line["learners_share"], link(line)) for line in lines],
@@ -178,9 +191,7 @@ async def recount(
         await indicators.recount(principal.scope.region_id, reach, period)
     else:
         await jobs.count_later(redis, principal.scope.region_id, reach, [period])
-    here = {"municipality_id": reach.municipality_id or "", "organization_id": reach.organization_id or ""}
-    query = {"starts": period.starts_on.strftime("%d.%m.%Y"), "ends": period.ends_on.strftime("%d.%m.%Y")}
-    return see_other("/dashboard?" + urlencode({**query, **{k: v for k, v in here.items() if v}}))
+    return see_other(f"/dashboard?{query_of(reach, period)}")
 
 
 @get("/dashboard/people", guards=[roles(*VIEWERS)])
@@ -217,16 +228,20 @@ async def indicators_api(
 ) -> Response[dict[str, Any]]:
     """The indicators of the viewer's scope, or of one municipality or organization in it, for a period
     (`starts`, `ends`: ISO dates; by default the current school year up to today). A municipality or the region
-    is counted by the worker: until then the answer is 202 with `"status": "counting"`; ask again."""
+    is counted by the worker: until then the answer is 202 with `"status": "counting"`; ask again. A period ending
+    today may be answered by the latest count (`ends` says its day) while today's is made (`recounting`)."""
     reach = await reach_of(principal, municipality_id, organization_id)
     asked = period_of(starts, ends)
-    snapshot = await counted(redis, principal, reach, asked)
+    snapshot, state = await counted(redis, principal, reach, asked)
+    if snapshot is None and state == "failed":
+        return Response({"status": "failed", "detail": "Расчёт не удался; повторите позже"}, status_code=503)
     if snapshot is None:
         return Response({"status": "counting", "place": await place(reach)}, status_code=202)
     period = snapshot.period
     return Response(
         {
             "status": "counted",
+            "recounting": state == "counting",
             "place": await place(reach),
             "starts": period.starts_on.isoformat(),
             "ends": period.ends_on.isoformat(),
@@ -261,6 +276,14 @@ async def _export_request(principal: Principal, data: dict[str, str]) -> tuple[s
         form_id = next((f["id"] for f in forms if str(f["id"]) == data["form_id"]), None)
         if form_id is None:
             errors.add("form_id", "Такой формы нет в каталоге")
+    if starts_on and ends_on and ends_on < starts_on:
+        errors.add("ends", "Конец периода раньше начала")
+    if kind == "indicators":  # a table of the period's counts: the school year up to today unless asked
+        period = jobs.counted_period(exports.Filters(starts_on=starts_on, ends_on=ends_on))
+        if period.ends_on < period.starts_on:
+            errors.add("ends" if ends_on else "starts", "Период показателей должен начинаться не позже его конца")
+        if form_id:
+            errors.add("form_id", "Показатели считаются по всем формам: уберите форму")
     errors.raise_if_any()
     reach = await reach_of(principal, data.get("municipality_id", ""), data.get("organization_id", ""))
     filters = exports.Filters(reach.municipality_id, reach.organization_id, form_id, starts_on, ends_on)
