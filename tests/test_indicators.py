@@ -387,6 +387,8 @@ async def test_until_today_is_counted_a_dashboard_shows_the_latest_count_and_say
 async def test_a_count_runs_as_the_region_and_gives_the_request_its_own_scope_back(
     app: Any, region: dict[str, Any]
 ) -> None:
+    import asyncpg
+
     from shared.db import Level, Scope, current_connection, tenant_transaction, widened
 
     tenant: Tenant = region["tenant"]
@@ -400,6 +402,10 @@ async def test_a_count_runs_as_the_region_and_gives_the_request_its_own_scope_ba
                 assert await current_connection().fetchval(setting) == "region:"
                 raise LookupError
         assert await current_connection().fetchval(setting) == f"organization:{tenant.organization_id}"
+    with pytest.raises(asyncpg.UndefinedTableError):  # a failed statement's own error, not the restore's
+        async with tenant_transaction(own), widened(Scope.for_region(tenant.region_id)):
+            await current_connection().execute("SELECT * FROM no_such_table")
+    async with tenant_transaction(own):
         assert (
             await current_connection().fetchval(
                 "SELECT count(*) FROM indicator_fact WHERE organization_id = $1", tenant.other_organization_id
