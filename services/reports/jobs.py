@@ -188,7 +188,7 @@ async def count_later(redis: ArqRedis, region_id: UUID, reach: Reach, periods: l
 
 
 async def count_state(redis: ArqRedis, region_id: UUID, reach: Reach, starts_on: date) -> str | None:
-    """ "counting" while a count of the reach is queued or running, "failed" just after one failed, else None."""
+    """How a reach's count stands: "counting" while queued or running, "failed" just after it failed, else None."""
     job = Job(_count_key(region_id, reach, starts_on), redis)
     status = await job.status()
     if status in (JobStatus.queued, JobStatus.deferred, JobStatus.in_progress):
