@@ -118,7 +118,7 @@ WITH orgs AS MATERIALIZED (
     UNION SELECT w.region_id, w.organization_id, mm.mentee_id FROM working w
         JOIN mentorship_mentee mm ON mm.region_id = w.region_id AND mm.mentorship_id = w.id
 ), people AS MATERIALIZED (
-    SELECT DISTINCT pa.region_id, pa.organization_id, o.municipality_id, p.id, p.category,
+    SELECT DISTINCT pa.region_id, pa.organization_id, p.id, o.municipality_id, p.category,
         p.category = 'learner' AND p.birth_date > ($2::date - interval '19 years')
             AND p.birth_date <= ($2::date - interval '10 years') AS aged_10_18
     FROM orgs o JOIN participation pa ON pa.region_id = o.region_id AND pa.organization_id = o.id
