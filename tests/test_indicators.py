@@ -319,7 +319,7 @@ async def test_the_hourly_job_counts_the_default_dashboards_and_drops_old_counts
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         found = await indicators.snapshot(Reach(), default_period(TODAY))
         assert found is not None and (found.values["learners"], found.values["learners_involved"]) == (4, 1)
-        assert all(share is not None for _, share in await indicators.trend(Reach(), default_period(TODAY)))
+        assert (await indicators.trend(Reach(), default_period(TODAY)))[1] == []  # no point left to count
         assert await indicators.snapshot(Reach(), forgotten) is None
     # Counted today, the trend's earlier month ends are not counted again: only today's dashboard is.
     again = await refresh_indicators({})
@@ -485,3 +485,16 @@ async def test_one_count_at_a_time_and_a_failed_count_is_said_not_repeated(
         assert not [j for j in await redis.queued_jobs() if j.function == "count_indicators"]
     finally:
         await redis.aclose()
+
+
+async def test_a_point_without_learners_is_counted_not_pending(app: Any) -> None:
+    from services.reports.jobs import default_period
+    from shared.db import Scope, tenant_transaction
+
+    tenant = await make_tenant("Без людей")
+    period = default_period(TODAY)
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        for point in indicators.trend_points(period):
+            await indicators.refresh(point)
+        shares, missing = await indicators.trend(Reach(), period)
+    assert missing == [] and all(share is None for _, share in shares)  # no learners: no share, nothing to wait for

@@ -542,8 +542,9 @@ def trend_points(period: Period) -> list[Period]:
     return points
 
 
-async def trend(reach: Reach, period: Period) -> list[tuple[Period, float | None]]:
-    """The share of learners involved at each point that has been counted (None where it has not yet)."""
+async def trend(reach: Reach, period: Period) -> tuple[list[tuple[Period, float | None]], list[Period]]:
+    """The share of learners involved at each point, and the points not counted yet (their share is None too,
+    as is that of a point without learners)."""
     points = trend_points(period)
     ends = [p.ends_on for p in points]
     if reach.organization_id:
@@ -551,12 +552,13 @@ async def trend(reach: Reach, period: Period) -> list[tuple[Period, float | None
     else:
         rows = await _units(period.starts_on, ends, reach.municipality_id)
     found = {r["ends_on"]: json.loads(r["counts"]) for r in rows}
-    return [
+    shares = [
         (point, share(found[point.ends_on]["learners_involved"], found[point.ends_on]["learners"]))
         if point.ends_on in found
         else (point, None)
         for point in points
     ]
+    return shares, [point for point in points if point.ends_on not in found]
 
 
 def to_json(values: dict[str, Any]) -> str:

@@ -96,7 +96,8 @@ async def counted(
     if reach.organization_id:
         await indicators.recount(region_id, reach, period)
         return await indicators.snapshot(reach, period), None
-    missing = [point for point, share in await indicators.trend(reach, period) if share is None and point != period]
+    _, missing = await indicators.trend(reach, period)
+    missing = [point for point in missing if point != period]
     return found, await jobs.count_later(redis, region_id, reach, [period, *missing])
 
 
@@ -127,8 +128,7 @@ async def dashboard(
     period = snapshot.period
     values = snapshot.values
     lines = await indicators.breakdown(reach, period)
-    points = await indicators.trend(reach, period)
-    pending = [point for point, share in points if share is None]
+    points, pending = await indicators.trend(reach, period)
     if pending and state is None and principal.scope.region_id is not None:
         state = await jobs.count_later(redis, principal.scope.region_id, reach, pending)
 
