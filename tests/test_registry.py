@@ -175,7 +175,7 @@ async def test_search_is_typo_tolerant_and_sorted(app: Any, tenant_a: Tenant) ->
         assert ours == ["Абрамова", "Егорова", "Ёлкина", "Жаркова"]
 
 
-async def test_one_person_in_two_organizations_by_snils(app: Any, tenant_a: Tenant) -> None:
+async def test_one_person_in_two_organizations_by_snils(app: Any, tenant_a: Tenant, tenant_b: Tenant) -> None:
     snils = "123-456-789 64"
     async with make_client(app) as first:
         await login_api(first, tenant_a.curator, PASSWORD)
@@ -208,6 +208,13 @@ async def test_one_person_in_two_organizations_by_snils(app: Any, tenant_a: Tena
         await login_api(region, tenant_a.regional, PASSWORD)
         person = (await region.get(f"/api/v1/people/{created['id']}")).json()
         assert {p["role"] for p in person["participations"]} == {"mentor_candidate", "mentee_candidate"}
+    async with make_client(app) as elsewhere:  # another region never finds (nor reads) this region's record
+        await login_api(elsewhere, tenant_b.curator, PASSWORD)
+        own = await elsewhere.post(
+            "/api/v1/people",
+            json={"surname": "Общий", "name": "Олег", "category": "staff", "snils": snils, "roles": ["mentor"]},
+        )
+        assert own.status_code == 201 and own.json()["id"] != created["id"]
 
 
 async def test_duplicates_are_merged_and_unmerged_by_a_coordinator(app: Any, tenant_a: Tenant) -> None:

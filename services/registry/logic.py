@@ -238,7 +238,7 @@ async def find_by_snils(scope: Scope, numbers: list[str]) -> dict[str, UUID]:
     try:
         rows = (
             await Person.select(Person.id, Person.snils)
-            .where(Person.snils.is_in(numbers) & Person.merged_into.is_null())
+            .where((Person.region_id == scope.region_id) & Person.snils.is_in(numbers) & Person.merged_into.is_null())
             .run()
         )
     finally:
