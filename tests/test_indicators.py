@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -497,4 +498,29 @@ async def test_a_point_without_learners_is_counted_not_pending(app: Any) -> None
         for point in indicators.trend_points(period):
             await indicators.refresh(point)
         shares, missing = await indicators.trend(Reach(), period)
+        # A municipality without organizations has nothing to count either.
+        _, none_to_count = await indicators.trend(Reach(municipality_id=uuid.uuid4()), period)
     assert missing == [] and all(share is None for _, share in shares)  # no learners: no share, nothing to wait for
+    assert none_to_count == []
+
+
+async def test_an_organization_recounted_after_its_region_makes_the_region_recount(
+    app: Any,
+    smtp: Any,  # noqa: F811
+) -> None:
+    tenant = await make_tenant("Устаревшие")
+    async with make_client(app) as regional:
+        await login_api(regional, tenant.regional, PASSWORD)
+        before = await counted(app, regional, smtp[1], {})
+        assert before["learners"] == 0
+        async with make_client(app) as curator:
+            await login_api(curator, tenant.curator, PASSWORD)
+            await add(curator, "Новенькая", "learner", "mentee_candidate", age=12)
+            await post_form(curator, "/dashboard/recount", {}, page="/dashboard")
+            assert (await curator.get("/api/v1/indicators")).json()["learners"] == 1
+        # The region's people were counted before the organization: the old numbers are shown while it recounts.
+        stale = (await regional.get("/api/v1/indicators")).json()
+        assert (stale["recounting"], stale["learners"]) == (True, 0)
+        await run_worker(app, smtp[1])
+        fresh = (await regional.get("/api/v1/indicators")).json()
+        assert (fresh["recounting"], fresh["learners"]) == (False, 1)

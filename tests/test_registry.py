@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import openpyxl
 import pytest
 
 from services.registry.validation import format_snils, snils_problem
+from shared.db import Level, Scope, current_connection, tenant_transaction
 from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, post_form
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -215,6 +217,13 @@ async def test_one_person_in_two_organizations_by_snils(app: Any, tenant_a: Tena
             json={"surname": "Общий", "name": "Олег", "category": "staff", "snils": snils, "roles": ["mentor"]},
         )
         assert own.status_code == 201 and own.json()["id"] != created["id"]
+    # The policy itself: a lookup by СНИЛС under another region's scope does not reach this region's record.
+    elsewhere_scope = Scope(
+        Level.organization, None, tenant_b.region_id, tenant_b.municipality_id, tenant_b.organization_id
+    )
+    async with tenant_transaction(elsewhere_scope.with_lookup(snils="12345678964")):
+        found = await current_connection().fetchval("SELECT count(*) FROM person WHERE id = $1", UUID(created["id"]))
+    assert found == 0
 
 
 async def test_duplicates_are_merged_and_unmerged_by_a_coordinator(app: Any, tenant_a: Tenant) -> None:

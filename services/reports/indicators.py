@@ -6,6 +6,7 @@ by age on the last day of the period. The queries run under the viewer's scope, 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 from asyncpg import Record
 from dateutil.relativedelta import relativedelta
 
@@ -298,6 +300,10 @@ async def refresh(period: Period, reach: Reach = Reach()) -> None:
     """Recounts the facts of every organization in reach for the period, in one pass over the data, and the people
     of the municipality or the region when the reach covers it whole."""
     whole = reach == Reach()
+    if reach.organization_id is None:  # counts of many organizations wait for each other: no deadlock between them
+        await current_connection().execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended('indicators:' || app_text('app.region_id'), 0))"
+        )
     async with planned("force_custom_plan", "off" if whole else "on"):
         await current_connection().execute(
             FACTS_BY_SCAN if whole else FACTS_BY_LOOKUP,
@@ -310,8 +316,8 @@ async def refresh(period: Period, reach: Reach = Reach()) -> None:
 
 @asynccontextmanager
 async def planned(plan_cache_mode: str, enable_nestloop: str) -> AsyncIterator[None]:
-    """Planner settings for one statement; the transaction's own are back afterwards (a failed statement leaves
-    nothing to restore: its transaction is rolled back, and transaction-local settings with it)."""
+    """Planner settings for one statement; the transaction's own are back afterwards (after a failed statement the
+    transaction is rolled back, and its local settings with it)."""
     connection = current_connection()
     saved = await connection.fetchrow(
         "SELECT current_setting('plan_cache_mode') AS p, current_setting('enable_nestloop') AS n"
@@ -321,12 +327,15 @@ async def planned(plan_cache_mode: str, enable_nestloop: str) -> AsyncIterator[N
         plan_cache_mode,
         enable_nestloop,
     )
-    yield
-    await connection.execute(
-        "SELECT set_config('plan_cache_mode', $1, true), set_config('enable_nestloop', $2, true)",
-        saved["p"],
-        saved["n"],
-    )
+    try:
+        yield
+    finally:
+        with contextlib.suppress(asyncpg.InFailedSQLTransactionError):
+            await connection.execute(
+                "SELECT set_config('plan_cache_mode', $1, true), set_config('enable_nestloop', $2, true)",
+                saved["p"],
+                saved["n"],
+            )
 
 
 async def prune(keep: list[Period], keep_days: int) -> None:
@@ -348,6 +357,9 @@ class Snapshot:
     period: Period
     computed_at: datetime
     values: dict[str, Any]
+    # An organization was recounted after its municipality's or the region's people were: the numbers are shown,
+    # and the whole reach is to be counted again.
+    stale: bool = False
 
 
 async def _facts(reach: Reach, starts_on: date, ends: list[date]) -> list[Record]:
@@ -412,7 +424,8 @@ async def snapshot(reach: Reach, period: Period, *, latest: bool = False) -> Sna
             continue
         people = json.loads(units[0]["counts"]) if units else None
         counted_at = min(r["computed_at"] for r in [*rows, *units])
-        return Snapshot(Period(period.starts_on, end), counted_at, summarise(rows, people))
+        stale = bool(units) and max(r["computed_at"] for r in rows) > units[0]["computed_at"]
+        return Snapshot(Period(period.starts_on, end), counted_at, summarise(rows, people), stale)
     return None
 
 
@@ -546,6 +559,8 @@ async def trend(reach: Reach, period: Period) -> tuple[list[tuple[Period, float 
     """The share of learners involved at each point, and the points not counted yet (their share is None too,
     as is that of a point without learners)."""
     points = trend_points(period)
+    if not await _organizations(reach):  # nothing to count, nothing to wait for
+        return [(point, None) for point in points], []
     ends = [p.ends_on for p in points]
     if reach.organization_id:
         rows = await _facts(reach, period.starts_on, ends)

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-from arq import ArqRedis, Retry
+from arq import ArqRedis
 from arq.constants import result_key_prefix
 from arq.jobs import Job, JobStatus
 
@@ -168,22 +167,27 @@ def _count_key(region_id: UUID, reach: Reach, starts_on: date) -> str:
 
 
 async def count_later(redis: ArqRedis, region_id: UUID, reach: Reach, periods: list[Period]) -> str:
-    """Asks the worker to count a reach for the periods, the first first. Answers "counting" while a count of the
-    reach is queued or running (then nothing is added), or "failed" when the last one failed a moment ago."""
+    """Asks the worker to count a reach for the periods, the first first. The periods join a list the reach's one
+    job drains, so a count already under way takes them too. Answers "counting", or "failed" when the reach's
+    last count failed a moment ago (nothing is asked then)."""
     key = _count_key(region_id, reach, periods[0].starts_on)
     state = await count_state(redis, region_id, reach, periods[0].starts_on)
-    if state is not None:
+    if state == "failed":
         return state
-    await redis.delete(result_key_prefix + key)  # an older result would stop the same job id from queueing
-    await redis.enqueue_job(
-        "count_indicators",
-        str(region_id),
-        str(reach.municipality_id or ""),
-        str(reach.organization_id or ""),
-        periods[0].starts_on.isoformat(),
-        list(dict.fromkeys(p.ends_on.isoformat() for p in periods)),
-        _job_id=key,
-    )
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.rpush(f"{key}:ends", *[p.ends_on.isoformat() for p in periods])
+        pipe.expire(f"{key}:ends", TTL)
+        await pipe.execute()
+    if state is None:
+        await redis.delete(result_key_prefix + key)  # an older result would stop the same job id from queueing
+        await redis.enqueue_job(
+            "count_indicators",
+            str(region_id),
+            str(reach.municipality_id or ""),
+            str(reach.organization_id or ""),
+            periods[0].starts_on.isoformat(),
+            _job_id=key,
+        )
     return "counting"
 
 
@@ -201,16 +205,31 @@ async def count_state(redis: ArqRedis, region_id: UUID, reach: Reach, starts_on:
 
 
 async def count_indicators(
-    ctx: dict[str, Any], region_id: str, municipality_id: str, organization_id: str, starts: str, ends: list[str]
+    ctx: dict[str, Any], region_id: str, municipality_id: str, organization_id: str, starts: str
 ) -> int:
+    """Counts the periods asked for the reach until none is left, including those asked while it runs."""
+    redis: ArqRedis = ctx["redis"]
     reach = Reach(_uuid(organization_id), _uuid(municipality_id))
-    for end in ends:
-        try:
-            async with tenant_transaction(Scope.for_region(UUID(region_id))):
-                await indicators.refresh(Period(date.fromisoformat(starts), date.fromisoformat(end)), reach)
-        except asyncpg.DeadlockDetectedError:  # the hourly job counted the same rows: once more, a little later
-            raise Retry(defer=5) from None
-    return len(ends)
+    queue = f"{_count_key(UUID(region_id), reach, date.fromisoformat(starts))}:ends"
+    counted = 0
+    while True:
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.lrange(queue, 0, -1)
+            pipe.delete(queue)
+            taken, _ = await pipe.execute()
+        ends = list(dict.fromkeys(end.decode() for end in taken))
+        if not ends:
+            return counted
+        for n, end in enumerate(ends):
+            try:
+                async with tenant_transaction(Scope.for_region(UUID(region_id))):
+                    await indicators.refresh(Period(date.fromisoformat(starts), date.fromisoformat(end)), reach)
+            except Exception:  # the rest stay asked for: the retry (or the next request) counts them
+                async with redis.pipeline(transaction=True) as pipe:
+                    pipe.lpush(queue, *reversed(ends[n:]))
+                    await pipe.execute()
+                raise
+            counted += 1
 
 
 async def refresh_indicators(ctx: dict[str, Any]) -> dict[str, int]:

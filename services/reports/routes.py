@@ -91,6 +91,8 @@ async def counted(
     region_id = principal.scope.region_id
     assert region_id is not None
     found = await indicators.snapshot(reach, period, latest=period.ends_on == today())
+    if found is not None and found.period == period and found.stale:
+        return found, await jobs.count_later(redis, region_id, reach, [period])
     if found is not None and found.period == period:
         return found, await jobs.count_state(redis, region_id, reach, period.starts_on)
     if reach.organization_id:
@@ -242,6 +244,7 @@ async def indicators_api(
         {
             "status": "counted",
             "recounting": state == "counting",
+            "count_failed": state == "failed",
             "place": await place(reach),
             "starts": period.starts_on.isoformat(),
             "ends": period.ends_on.isoformat(),
