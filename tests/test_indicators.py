@@ -58,6 +58,23 @@ async def add(
     return person_id
 
 
+async def teacher_learner_programme(client: Any) -> dict[str, Any]:
+    prog = await programme(client)
+    await use_teacher_learner(client, prog)
+    return prog
+
+
+async def use_teacher_learner(client: Any, prog: dict[str, Any]) -> None:
+    """The programme's form is «педагог – обучающийся», with up to two mentees per mentor."""
+    forms = (await client.get("/api/v1/catalogue/forms")).json()
+    teacher_learner = next(f for f in forms if f["code"] == "teacher_learner")
+    await client.put(
+        f"/api/v1/programmes/{prog['id']}/steps/forms",
+        json={"form_ids": [teacher_learner["id"]], "max_mentees_per_mentor": "2", "max_pair_months": "12"},
+    )
+    prog["form_id"] = teacher_learner["id"]
+
+
 async def counted(app: Any, client: Any, port: int, params: dict[str, str]) -> dict[str, Any]:
     """A municipality or the region is counted by the worker: the first answer says so, the next has the numbers."""
     first = await client.get("/api/v1/indicators", params=params)
@@ -87,13 +104,7 @@ async def region(app: Any) -> dict[str, Any]:
         mentor = await add(client, "Наставница", "staff", "mentor")
         other = await add(client, "Черновик", "staff", "mentor")
         await add(client, "Безсогласный", "staff", "mentor_candidate", consent=False)
-        forms = (await client.get("/api/v1/catalogue/forms")).json()
-        teacher_learner = next(f for f in forms if f["code"] == "teacher_learner")
-        await client.put(
-            f"/api/v1/programmes/{prog['id']}/steps/forms",
-            json={"form_ids": [teacher_learner["id"]], "max_mentees_per_mentor": "2", "max_pair_months": "12"},
-        )
-        prog["form_id"] = teacher_learner["id"]
+        await use_teacher_learner(client, prog)
         pair = await active_pair(client, prog, mentor, [in_pair], starts=-50)
         for days in (-45, -35, -10):
             held = await client.post(
@@ -106,7 +117,7 @@ async def region(app: Any) -> dict[str, Any]:
                 "programme_id": prog["id"],
                 "mentor_id": other,
                 "mentee_ids": [drafted],
-                "form_id": teacher_learner["id"],
+                "form_id": prog["form_id"],
                 "starts_on": iso(-5),
             },
         )
@@ -331,14 +342,7 @@ async def test_an_organization_is_recounted_on_request_and_the_page_says_when(ap
     tenant = await make_tenant("Пересчёт")
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
-        prog = await programme(client)
-        forms = (await client.get("/api/v1/catalogue/forms")).json()
-        teacher_learner = next(f for f in forms if f["code"] == "teacher_learner")
-        await client.put(
-            f"/api/v1/programmes/{prog['id']}/steps/forms",
-            json={"form_ids": [teacher_learner["id"]], "max_mentees_per_mentor": "2", "max_pair_months": "12"},
-        )
-        prog["form_id"] = teacher_learner["id"]
+        prog = await teacher_learner_programme(client)
         mentor = await add(client, "Наставник", "staff", "mentor")
         mentee = await add(client, "Ученица", "learner", "mentee_candidate", age=13)
         pair = await active_pair(client, prog, mentor, [mentee], starts=-20)
@@ -422,14 +426,7 @@ async def test_a_person_of_two_organizations_is_one_person_in_the_region(app: An
     snils = "123-456-789 64"
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
-        prog = await programme(client)
-        forms = (await client.get("/api/v1/catalogue/forms")).json()
-        teacher_learner = next(f for f in forms if f["code"] == "teacher_learner")
-        await client.put(
-            f"/api/v1/programmes/{prog['id']}/steps/forms",
-            json={"form_ids": [teacher_learner["id"]], "max_mentees_per_mentor": "2", "max_pair_months": "12"},
-        )
-        prog["form_id"] = teacher_learner["id"]
+        prog = await teacher_learner_programme(client)
         mentor = await add(client, "Наставник", "staff", "mentor")
         learner = await add(client, "Общая", "learner", "mentee_candidate", age=13, snils=snils)
         await active_pair(client, prog, mentor, [learner], starts=-20)

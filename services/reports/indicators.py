@@ -72,7 +72,8 @@ def share(part: int, whole: int) -> float | None:
 #
 # Every number of the dashboards is a sum over organizations of counters kept in `indicator_fact`, one row per
 # organization and period, written by `refresh` in one set-based pass (the arq jobs run it for the region; one
-# organization is recomputed on request). A person is counted once in each organization they belong to.
+# organization is recomputed on request). People are also counted once per municipality and once per region in
+# `indicator_unit_fact`: whoever belongs to two organizations is one person there.
 
 COUNTERS = (
     "learners",
