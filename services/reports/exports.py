@@ -18,6 +18,7 @@ from uuid import UUID
 import xlsxwriter
 
 from services.registry.logic import CONSENTED
+from services.reports.indicators import COUNTERS
 from shared.db import current_connection
 from shared.i18n import MOSCOW
 
@@ -57,6 +58,31 @@ IN_REACH = "($1::uuid IS NULL OR o.municipality_id = $1) AND ($2::uuid IS NULL O
 PAIRS_FILTER = f"""{IN_REACH} AND ($3::uuid IS NULL OR m.form_id = $3)
     AND ($5::date IS NULL OR m.starts_on <= $5)
     AND ($4::date IS NULL OR coalesce(m.finished_on, m.extended_to, m.ends_on) >= $4)"""
+
+INDICATOR_COLUMNS = [
+    Column("municipality", "Муниципалитет", 30),
+    Column("organization", "Организация", 40),
+    Column("learners", "Обучающихся 10–18 лет с согласием", 14, "number"),
+    Column("learners_involved", "Из них в наставничестве", 14, "number"),
+    Column("learners_share", "Доля обучающихся, %", 12, "number"),
+    Column("teachers", "Педагогов с согласием", 14, "number"),
+    Column("teachers_involved", "Из них в наставничестве", 14, "number"),
+    Column("teachers_share", "Доля педагогов, %", 12, "number"),
+    Column("pairs", "Пар и групп в работе", 12, "number"),
+    Column("groups", "Из них групп", 10, "number"),
+    Column("meetings", "Встреч", 10, "number"),
+    Column("meetings_per_pair_month", "Встреч на пару в месяц", 12, "number"),
+    Column("rhythm_share", "Пар со встречами не реже раза в две недели, %", 16, "number"),
+    Column("completed", "Завершено пар", 10, "number"),
+    Column("ended_early", "Завершено досрочно", 12, "number"),
+    Column("events_held", "Мероприятий проведено", 12, "number"),
+    Column("mentors", "Наставников в реестре", 12, "number"),
+    Column("mentor_candidates", "Желающих стать наставниками", 14, "number"),
+    Column("programme", "Программа утверждена", 12),
+    Column("computed_at", "Рассчитано", 17),
+]
+# The columns read as they are from the counters; the others are computed from them.
+COUNTED = [c for c in INDICATOR_COLUMNS if c.key in COUNTERS]
 
 KINDS: dict[str, tuple[str, list[Column], str]] = {
     "people": (
@@ -151,48 +177,9 @@ KINDS: dict[str, tuple[str, list[Column], str]] = {
     ),
     "indicators": (
         "Показатели по организациям",
-        [
-            Column("municipality", "Муниципалитет", 30),
-            Column("organization", "Организация", 40),
-            Column("learners", "Обучающихся 10–18 лет с согласием", 14, "number"),
-            Column("learners_involved", "Из них в наставничестве", 14, "number"),
-            Column("learners_share", "Доля обучающихся, %", 12, "number"),
-            Column("teachers", "Педагогов с согласием", 14, "number"),
-            Column("teachers_involved", "Из них в наставничестве", 14, "number"),
-            Column("teachers_share", "Доля педагогов, %", 12, "number"),
-            Column("pairs", "Пар и групп в работе", 12, "number"),
-            Column("groups", "Из них групп", 10, "number"),
-            Column("meetings", "Встреч", 10, "number"),
-            Column("meetings_per_pair_month", "Встреч на пару в месяц", 12, "number"),
-            Column("rhythm_share", "Пар со встречами не реже раза в две недели, %", 16, "number"),
-            Column("completed", "Завершено пар", 10, "number"),
-            Column("ended_early", "Завершено досрочно", 12, "number"),
-            Column("events_held", "Мероприятий проведено", 12, "number"),
-            Column("mentors", "Наставников в реестре", 12, "number"),
-            Column("mentor_candidates", "Желающих стать наставниками", 14, "number"),
-            Column("programme", "Программа утверждена", 12),
-            Column("computed_at", "Рассчитано", 17),
-        ],
+        INDICATOR_COLUMNS,
         f"""SELECT mu.name AS municipality, coalesce(nullif(o.short_name, ''), o.name) AS organization,
-                   {
-            ", ".join(
-                f"(f.counts->>'{key}')::integer AS {key}"
-                for key in (
-                    "learners",
-                    "learners_involved",
-                    "teachers",
-                    "teachers_involved",
-                    "pairs",
-                    "groups",
-                    "meetings",
-                    "completed",
-                    "ended_early",
-                    "events_held",
-                    "mentors",
-                    "mentor_candidates",
-                )
-            )
-        },
+                   {", ".join(f"(f.counts->>'{c.key}')::integer AS {c.key}" for c in COUNTED)},
                    round(100.0 * (f.counts->>'learners_involved')::integer
                          / nullif((f.counts->>'learners')::integer, 0), 1)::float8 AS learners_share,
                    round(100.0 * (f.counts->>'teachers_involved')::integer
