@@ -25,20 +25,10 @@ sys.path.insert(0, str(ROOT))
 def start_servers() -> object | None:
     if os.environ.get("DATABASE_URL") and os.environ.get("MIGRATION_DATABASE_URL"):
         return None
-    from infra.bootstrap import bootstrap
-    from infra.embedded import EmbeddedServers
+    from infra.bootstrap import throwaway
 
-    servers = EmbeddedServers(ROOT / ".data" / f"bench-{uuid.uuid4().hex[:8]}")
-    services = servers.start()
-    owner, app = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
-    asyncio.run(bootstrap(services.admin_dsn, "nastavnik_bench", owner, app))
-    base = f"127.0.0.1:{services.pg_port}/nastavnik_bench"
-    os.environ.update(
-        DATABASE_URL=f"postgresql://nastavnik_app:{app}@{base}",
-        MIGRATION_DATABASE_URL=f"postgresql://nastavnik_owner:{owner}@{base}",
-        REDIS_URL=services.redis_url,
-        SECRET_KEY=secrets.token_urlsafe(16),
-    )
+    servers = throwaway(ROOT / ".data" / f"bench-{uuid.uuid4().hex[:8]}", "nastavnik_bench")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(16))
     subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
     return servers
 

@@ -5,7 +5,16 @@ Migrations run as the owner; the app connects as `nastavnik_app`, which owns not
 
 from __future__ import annotations
 
+import asyncio
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import asyncpg
+
+if TYPE_CHECKING:
+    from infra.embedded import EmbeddedServers
 
 OWNER_ROLE = "nastavnik_owner"
 APP_ROLE = "nastavnik_app"
@@ -55,3 +64,22 @@ async def revoke_migration_table(dsn_owner: str) -> None:
         await conn.execute(f"REVOKE ALL ON TABLE migration FROM {APP_ROLE}")
     finally:
         await conn.close()
+
+
+def throwaway(data_dir: Path, database: str) -> EmbeddedServers:
+    """Embedded servers with an empty database bootstrapped under fresh passwords, for tests and benchmarks; their
+    addresses go into the environment: DATABASE_URL, MIGRATION_DATABASE_URL, REDIS_URL and ADMIN_DATABASE_URL."""
+    from infra.embedded import EmbeddedServers
+
+    servers = EmbeddedServers(data_dir)
+    services = servers.start()
+    owner, app = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    asyncio.run(bootstrap(services.admin_dsn, database, owner, app))
+    base = f"127.0.0.1:{services.pg_port}/{database}"
+    os.environ.update(
+        DATABASE_URL=f"postgresql://{APP_ROLE}:{app}@{base}",
+        MIGRATION_DATABASE_URL=f"postgresql://{OWNER_ROLE}:{owner}@{base}",
+        REDIS_URL=services.redis_url,
+        ADMIN_DATABASE_URL=services.admin_dsn.rsplit("/", 1)[0] + f"/{database}",
+    )
+    return servers

@@ -28,18 +28,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
     os.environ.setdefault("BASE_URL", "http://testserver.local")
     if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
-        from infra.bootstrap import bootstrap
-        from infra.embedded import EmbeddedServers
+        from infra.bootstrap import throwaway
 
-        _servers = EmbeddedServers(ROOT / ".data" / f"test-{uuid.uuid4().hex[:8]}")
-        services = _servers.start()
-        owner, app = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
-        asyncio.run(bootstrap(services.admin_dsn, "nastavnik_test", owner, app))
-        base = f"127.0.0.1:{services.pg_port}/nastavnik_test"
-        os.environ["DATABASE_URL"] = f"postgresql://nastavnik_app:{app}@{base}"
-        os.environ["MIGRATION_DATABASE_URL"] = f"postgresql://nastavnik_owner:{owner}@{base}"
-        os.environ["REDIS_URL"] = services.redis_url
-        os.environ["ADMIN_DATABASE_URL"] = services.admin_dsn.rsplit("/", 1)[0] + "/nastavnik_test"
+        _servers = throwaway(ROOT / ".data" / f"test-{uuid.uuid4().hex[:8]}", "nastavnik_test")
     subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
 
 
