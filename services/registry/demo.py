@@ -123,7 +123,8 @@ COLLEGE_POSITIONS = ["преподаватель", "мастер произво�
 RELATIONS = [("мать", "female"), ("отец", "male")]
 
 
-def _person(rng: random.Random, sex: str) -> tuple[str, str, str]:
+def person_name(rng: random.Random, sex: str) -> tuple[str, str, str]:
+    """A surname, a name and a patronymic of the given sex (also the synthetic region's)."""
     surname = rng.choice(SURNAMES_M)
     if sex == "female":
         surname = surname + "а"
@@ -152,7 +153,7 @@ def _rows(rng: random.Random, kind: str, today: date) -> list[list[str]]:
     mentors = {"school": 7, "college": 7, "additional": 4, "employer": 4, "municipal_body": 2}[kind]
     for n in range(mentees):
         sex = rng.choice(["male", "female"])
-        surname, name, patronymic = _person(rng, sex)
+        surname, name, patronymic = person_name(rng, sex)
         if kind == "college":
             age, grade = rng.randint(16, 19), f"{rng.randint(1, 4)} курс"
         else:
@@ -178,7 +179,7 @@ def _rows(rng: random.Random, kind: str, today: date) -> list[list[str]]:
         )
         if kind == "school" and n < 2:  # a young teacher who asked for a mentor
             sex = rng.choice(["male", "female"])
-            surname, name, patronymic = _person(rng, sex)
+            surname, name, patronymic = person_name(rng, sex)
             born = today - timedelta(days=365 * rng.randint(23, 27))
             rows.append(
                 [
@@ -199,7 +200,7 @@ def _rows(rng: random.Random, kind: str, today: date) -> list[list[str]]:
             )
     for _ in range(mentors):
         sex = rng.choice(["male", "female"])
-        surname, name, patronymic = _person(rng, sex)
+        surname, name, patronymic = person_name(rng, sex)
         born = today - timedelta(days=365 * rng.randint(30, 60))
         if kind == "employer":
             row = ["представитель работодателя", "", "инженер-технолог", "", "", "АО «СМЗ»"]
@@ -250,7 +251,7 @@ async def seed_people(region_id: UUID) -> None:
             minor = age is not None and age < logic.ADULT_AGE
             if minor:
                 relation, sex = rng.choice(RELATIONS)
-                surname, name, patronymic = _person(rng, sex)
+                surname, name, patronymic = person_name(rng, sex)
                 form = ConsentForm(
                     given_by="representative",
                     representative_name=f"{surname} {name} {patronymic}",
