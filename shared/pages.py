@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -39,6 +41,18 @@ def safe_next(target: str | None, default: str = "/") -> str:
 def flash_problem(request: Request[Any, Any, Any], exc: ValidationFailed) -> None:
     """For actions that redirect back: the first problem becomes an error message on the next page."""
     flash(request, next(iter(exc.errors.values())), category="error")
+
+
+@contextmanager
+def flashed(request: Request[Any, Any, Any], success: str) -> Iterator[None]:
+    """An action that redirects back: its first problem, or else `success`, is the message on the next page.
+    A `return` inside would still flash `success`: an action that may leave early keeps its own try."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    else:
+        flash(request, success, category="success")
 
 
 def see_other(path: str) -> Redirect:

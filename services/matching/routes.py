@@ -18,7 +18,7 @@ from services.programmes import logic as programmes
 from services.registry.routes import actor_of
 from shared.auth import roles
 from shared.errors import NotFound, ValidationFailed
-from shared.pages import flash_problem, page, see_other
+from shared.pages import flash_problem, flashed, page, see_other
 from tenants.access import Principal
 from tenants.roles import Role
 
@@ -59,15 +59,11 @@ async def run_matching(
 ) -> Redirect:
     programme = await _programme(principal, programme_id)
     data = await request.form()
-    try:
+    with flashed(request, "Подбор выполнен: проверьте предложения"):
         weights = logic.clean_weights(
             {k.removeprefix("weight_"): str(v) for k, v in data.items() if k.startswith("weight_")}
         )
         await logic.run(actor_of(request, principal), programme, str(data.get("objective", "score")), weights)
-    except ValidationFailed as exc:
-        flash_problem(request, exc)
-    else:
-        flash(request, "Подбор выполнен: проверьте предложения", category="success")
     return see_other(f"/programmes/{programme_id}/matching")
 
 
@@ -120,17 +116,13 @@ async def add_choices(
     """After the group meeting: whom a participant chose, in order (or a mentee's ranking of mentors)."""
     programme = await _programme(principal, programme_id)
     data = await request.form()
-    try:
+    with flashed(request, "Выбор записан"):
         await logic.record_choices(
             actor_of(request, principal),
             programme,
             str(data.get("chooser_id", "")),
             [str(v) for v in data.getall("chosen_ids", [])],
         )
-    except ValidationFailed as exc:
-        flash_problem(request, exc)
-    else:
-        flash(request, "Выбор записан", category="success")
     return see_other(f"/programmes/{programme_id}/matching#choices")
 
 

@@ -27,7 +27,7 @@ from services.registry.logic import Actor, audit
 from services.registry.routes import actor_of
 from shared.auth import roles
 from shared.errors import Forbidden, NotFound, ValidationFailed
-from shared.pages import flash_problem, page, see_other
+from shared.pages import flash_problem, flashed, page, see_other
 from tenants.access import Principal
 from tenants.roles import Role
 
@@ -185,12 +185,8 @@ class PairPages(Controller):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
     ) -> Redirect:
         await _curator_pair(principal, pair_id)
-        try:
+        with flashed(request, "Встреча записана"):
             await logic.record_meeting(actor_of(request, principal), pair_id, meeting_form(await request.form()))
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "Встреча записана", category="success")
         return see_other(f"/pairs/{pair_id}#meetings")
 
     @post("/{pair_id:uuid}/plan/{kind:str}", guards=[roles(Role.curator)])
@@ -204,12 +200,8 @@ class PairPages(Controller):
         await _curator_pair(principal, pair_id)
         if kind not in PLAN_COLUMNS:
             raise NotFound()
-        try:
+        with flashed(request, "План развития сохранён"):
             await logic.save_plan(actor_of(request, principal), pair_id, kind, plan_rows(await request.form(), kind))
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "План развития сохранён", category="success")
         return see_other(f"/pairs/{pair_id}#plan")
 
     @post("/{pair_id:uuid}/status", guards=[roles(Role.curator)])
@@ -336,14 +328,10 @@ class CabinetPages(Controller):
         full = await programmes.get_programme(programme["id"])
         chosen = [str(v) for v in (await request.form()).getall("chosen_ids", []) if v]
         free = {str(m["id"]) for m in await matching.available_mentors(full)}
-        try:
+        with flashed(request, "Ваш выбор отправлен наставникам"):
             if any(c not in free for c in chosen):
                 raise ValidationFailed({"chosen_ids": "У этого наставника больше нет свободных мест"})
             await matching.record_choices(actor_of(request, principal), full, str(person_id), chosen)
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "Ваш выбор отправлен наставникам", category="success")
         return see_other("/cabinet")
 
     @get("/pairs/{pair_id:uuid}")
@@ -374,14 +362,10 @@ class CabinetPages(Controller):
         person_id = await _cabinet_person(principal)
         if person_id is None:
             raise NotFound()
-        try:
+        with flashed(request, "Встреча записана. Спасибо!"):
             await logic.record_meeting(
                 actor_of(request, principal), pair_id, meeting_form(await request.form()), person_id
             )
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "Встреча записана. Спасибо!", category="success")
         return see_other(f"/cabinet/pairs/{pair_id}")
 
     @post("/pairs/{pair_id:uuid}/plan/{kind:str}")
@@ -395,14 +379,10 @@ class CabinetPages(Controller):
         person_id = await _cabinet_person(principal)
         if person_id is None or kind not in PLAN_COLUMNS:
             raise NotFound()
-        try:
+        with flashed(request, "План развития сохранён"):
             await logic.save_plan(
                 actor_of(request, principal), pair_id, kind, plan_rows(await request.form(), kind), person_id
             )
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "План развития сохранён", category="success")
         return see_other(f"/cabinet/pairs/{pair_id}#plan")
 
 

@@ -43,7 +43,7 @@ from services.registry.logic import CATEGORY_LABELS, audit
 from services.registry.routes import actor_of
 from shared.auth import roles
 from shared.errors import Forbidden, NotFound, ValidationFailed
-from shared.pages import flash_problem, form_into, page, see_other
+from shared.pages import flash_problem, flashed, form_into, page, see_other
 from tenants.access import Principal
 from tenants.roles import Role
 
@@ -373,12 +373,8 @@ class RoadmapPages(Controller):
         event_id: FromPath[UUID],
     ) -> Redirect:
         await logic.get_programme(programme_id, editor_owner(principal))
-        try:
+        with flashed(request, "Состояние мероприятия сохранено"):
             await logic.set_progress(programme_id, event_id, await form_into(request, ProgressForm))
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "Состояние мероприятия сохранено", category="success")
         return see_other(f"/programmes/{programme_id}/events/{event_id}")
 
     @post("/events/{event_id:uuid}/evidence")
@@ -391,12 +387,8 @@ class RoadmapPages(Controller):
     ) -> Redirect:
         await logic.get_programme(programme_id, editor_owner(principal))
         data, filename = await _upload(request)
-        try:
+        with flashed(request, "Файл приложен"):
             await logic.attach_evidence(programme_id, event_id, data, filename)
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "Файл приложен", category="success")
         return see_other(f"/programmes/{programme_id}/events/{event_id}")
 
     @get("/events/{event_id:uuid}/evidence/{evidence_id:uuid}")
@@ -560,7 +552,7 @@ class SelectionPages(Controller):
     ) -> Redirect:
         programme = await _curator_programme(principal, programme_id)
         data = await request.form()
-        try:
+        with flashed(request, "Решение комиссии записано"):
             await selection.decide(
                 actor_of(request, principal),
                 programme,
@@ -568,10 +560,6 @@ class SelectionPages(Controller):
                 str(data.get("decision", "")),
                 str(data.get("decision_note", "")),
             )
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "Решение комиссии записано", category="success")
         return see_other(f"/programmes/{programme_id}/applications/{application_id}")
 
 
@@ -713,12 +701,8 @@ class OrderPages(Controller):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], order_id: FromPath[UUID]
     ) -> Redirect:
         data, filename = await _upload(request)
-        try:
+        with flashed(request, "Скан подписанного приказа приложен"):
             await orders.attach_scan(order_id, data, filename, owner_of(principal))
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "Скан подписанного приказа приложен", category="success")
         return see_other(f"/orders/{order_id}")
 
     @get("/orders/{order_id:uuid}/scan")
@@ -764,14 +748,10 @@ class CataloguePages(Controller):
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], form_id: FromPath[UUID]
     ) -> Redirect:
         data = await request.form()
-        try:
+        with flashed(request, "Ролевая модель добавлена"):
             await logic.add_role_model(
                 actor_of(request, principal), form_id, str(data.get("title", "")), str(data.get("description", ""))
             )
-        except ValidationFailed as exc:
-            flash_problem(request, exc)
-        else:
-            flash(request, "Ролевая модель добавлена", category="success")
         return see_other(f"/catalogue#form-{form_id}")
 
 
