@@ -29,7 +29,7 @@ def start_servers() -> object | None:
 
     servers = throwaway(ROOT / ".data" / f"bench-{uuid.uuid4().hex[:8]}", "nastavnik_bench")
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(16))
-    subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
+    subprocess.run([sys.executable, "-m", "app.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
     return servers
 
 
@@ -50,7 +50,7 @@ def generate(rows: int) -> bytes:
 
 async def measure(rows: int) -> None:
     from services.registry import importer
-    from services.registry.logic import Actor
+    from shared.actor import Actor
     from shared.db import Level, Scope, current_connection, rescope, tenant_transaction
     from shared.i18n import sort_key
     from tenants import logic

@@ -31,7 +31,7 @@ def start_servers() -> tuple[object, str]:
 
     servers = throwaway(ROOT / ".data" / f"bench-{uuid.uuid4().hex[:8]}", "nastavnik_bench")
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(16))
-    subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
+    subprocess.run([sys.executable, "-m", "app.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
     return servers, os.environ["ADMIN_DATABASE_URL"]
 
 

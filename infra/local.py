@@ -45,7 +45,7 @@ def _stop_leftovers(data_dir: Path) -> None:
     for pid in json.loads(path.read_text()):
         cmdline = Path(f"/proc/{pid}/cmdline")
         with contextlib.suppress(OSError):
-            if b"shared.cli" in cmdline.read_bytes() or b"aiosmtpd" in cmdline.read_bytes():
+            if b"app.cli" in cmdline.read_bytes() or b"aiosmtpd" in cmdline.read_bytes():
                 os.kill(pid, signal.SIGTERM)
     path.unlink()
 
@@ -88,10 +88,10 @@ def run_local(data_dir: Path, banner: str) -> None:
                 "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}", "-c", "aiosmtpd.handlers.Mailbox", str(mail_dir)
             )
             env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port))
-        subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], env=env, check=True)
-        subprocess.run([sys.executable, "-m", "shared.cli", "seed-demo"], env=env, check=True)
-        spawn("-m", "shared.cli", "worker")
-        spawn("-m", "shared.cli", "serve", "--port", str(port))
+        subprocess.run([sys.executable, "-m", "app.cli", "migrate"], env=env, check=True)
+        subprocess.run([sys.executable, "-m", "app.cli", "seed-demo"], env=env, check=True)
+        spawn("-m", "app.cli", "worker")
+        spawn("-m", "app.cli", "serve", "--port", str(port))
         print(banner.format(port=port), flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import icu
 
-MOSCOW = ZoneInfo("Europe/Moscow")
+from shared.clock import ZONE, today
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +50,7 @@ def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(MOSCOW) if value.tzinfo else value
+        value = value.astimezone(ZONE) if value.tzinfo else value
     return value.strftime("%d.%m.%Y")
 
 
@@ -59,7 +58,7 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     if value.tzinfo:
-        value = value.astimezone(MOSCOW)
+        value = value.astimezone(ZONE)
     return value.strftime("%d.%m.%Y %H:%M")
 
 
@@ -78,5 +77,5 @@ def age_on(birth_date: date | None, day: date) -> int | None:
 
 
 def format_age(birth_date: date | None) -> str:
-    age = age_on(birth_date, datetime.now(MOSCOW).date())
+    age = age_on(birth_date, today())
     return "" if age is None else f"{age} {plural(age, 'год', 'года', 'лет')}"

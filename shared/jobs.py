@@ -1,4 +1,4 @@
-"""The arq worker: settings, the job registry and failure bookkeeping.
+"""Job machinery every domain uses: tries, timeouts and failure bookkeeping (the worker is app/worker.py).
 
 Jobs take plain ids, open their own tenant transaction, may run more than once, and raise `Retry`
 for transient failures. Jobs that fail for good stay in Redis as results the platform admin sees.
@@ -8,12 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq import ArqRedis, Retry, cron, func
-from arq.connections import RedisSettings
+from arq import ArqRedis, Retry
 from arq.jobs import JobResult
-
-from shared.db import DB
-from shared.settings import get_settings
 
 JOB_MAX_TRIES = 5
 KEEP_RESULT_SECONDS = 14 * 24 * 3600
@@ -24,66 +20,6 @@ def not_yet_visible(ctx: dict[str, Any]) -> None:
     """Jobs are enqueued inside the request's transaction: a record not found may not be committed yet."""
     if ctx["job_try"] < JOB_MAX_TRIES:
         raise Retry(defer=1)
-
-
-def job_functions() -> list[Any]:
-    from services.mentoring.jobs import check_rhythm
-    from services.monitoring.jobs import check_monitoring
-    from services.registry.jobs import run_import, send_questionnaire_link
-    from services.reports.jobs import count_indicators, refresh_indicators, run_export
-    from tenants.jobs import send_invitation
-
-    return [
-        send_invitation,
-        run_import,
-        send_questionnaire_link,
-        check_rhythm,
-        check_monitoring,
-        # A whole region's export or count takes minutes at a million participants.
-        func(run_export, timeout=LONG_JOB_SECONDS),
-        # Its result tells the dashboards that a count failed; a new request clears it.
-        func(count_indicators, timeout=LONG_JOB_SECONDS, keep_result=600),
-        func(refresh_indicators, timeout=LONG_JOB_SECONDS),
-    ]
-
-
-def cron_jobs() -> list[Any]:
-    from services.mentoring.jobs import check_rhythm
-    from services.monitoring.jobs import check_monitoring
-    from services.reports.jobs import refresh_indicators
-
-    return [
-        cron(check_rhythm, hour={7}, minute={0}, unique=True),
-        cron(check_monitoring, hour={8}, minute={0}, unique=True),
-        cron(refresh_indicators, minute={20}, unique=True, timeout=LONG_JOB_SECONDS),
-    ]
-
-
-async def startup(ctx: dict[str, Any]) -> None:
-    ctx["settings"] = get_settings()
-    if DB.pool is None:
-        await DB.start_connection_pool(min_size=1, max_size=4)
-        ctx["owns_pool"] = True
-
-
-async def shutdown(ctx: dict[str, Any]) -> None:
-    if ctx.get("owns_pool"):
-        await DB.close_connection_pool()
-
-
-def worker_settings(**overrides: Any) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        "functions": job_functions(),
-        "cron_jobs": cron_jobs(),
-        "on_startup": startup,
-        "on_shutdown": shutdown,
-        "max_tries": JOB_MAX_TRIES,
-        "keep_result": KEEP_RESULT_SECONDS,
-        "job_timeout": 120,
-        "redis_settings": RedisSettings.from_dsn(get_settings().redis_url),
-    }
-    settings.update(overrides)
-    return settings
 
 
 async def failed_jobs(redis: ArqRedis) -> list[JobResult]:

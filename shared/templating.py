@@ -1,5 +1,9 @@
+"""The Jinja environment: the composition root names the template folders and adds its own filters."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -10,29 +14,28 @@ from litestar.template.config import TemplateConfig
 
 from shared import i18n
 from shared.settings import ROOT
-from tenants.roles import ROLE_LABELS, Role
+
+Dirs = Sequence[Path | PathLike[Any] | str]
+KERNEL_TEMPLATES = ROOT / "shared" / "templates"
 
 
-def template_dirs() -> list[Path | PathLike[Any] | str]:
-    """shared/templates first, then each domain's templates/ folder."""
-    dirs: list[Path | PathLike[Any] | str] = [ROOT / "shared" / "templates", ROOT / "tenants" / "templates"]
-    dirs += sorted(p for p in (ROOT / "services").glob("*/templates") if p.is_dir())
-    return dirs
-
-
-def configure(engine: JinjaTemplateEngine) -> None:
+def configure(engine: JinjaTemplateEngine, dirs: Dirs, filters: Mapping[str, Callable[..., Any]]) -> None:
     env: Environment = engine.engine
-    env.loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs()])
+    env.loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
     env.autoescape = True
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters["date"] = i18n.format_date
     env.filters["datetime"] = i18n.format_datetime
     env.filters["number"] = i18n.format_number
-    env.globals["plural"] = i18n.plural
     env.filters["age"] = i18n.format_age
-    env.filters["role_label"] = lambda role: ROLE_LABELS.get(Role(role), role) if role else ""
+    env.globals["plural"] = i18n.plural
+    env.filters.update(filters)
 
 
-def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=template_dirs(), engine=JinjaTemplateEngine, engine_callback=configure)
+def template_config(dirs: Dirs, filters: Mapping[str, Callable[..., Any]]) -> TemplateConfig[JinjaTemplateEngine]:
+    """shared/templates first, then the given folders."""
+    folders = [KERNEL_TEMPLATES, *dirs]
+    return TemplateConfig(
+        directory=folders, engine=JinjaTemplateEngine, engine_callback=partial(configure, dirs=folders, filters=filters)
+    )

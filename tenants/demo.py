@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from shared.clock import now
 from shared.db import Level, Scope, rescope
 from shared.settings import get_settings
 from tenants import logic
@@ -144,7 +145,7 @@ async def seed_demo() -> UUID:
                         region_id=region_id,
                         name=municipality_name,
                         sort_key=logic.sort_key(municipality_name),
-                        created_at=logic.now(),
+                        created_at=now(),
                     )
                 )
                 .returning(Municipality.id)
@@ -178,8 +179,8 @@ async def seed_demo() -> UUID:
                         phone=f"+7 (388) 22{slug[0]}-{slug[1:]}-00",
                         email=f"org{inn_tail}@demo.local",
                         website="",
-                        created_at=logic.now(),
-                        updated_at=logic.now(),
+                        created_at=now(),
+                        updated_at=now(),
                     )
                 )
                 .returning(Organization.id)
@@ -228,7 +229,7 @@ async def _seed_invitations(region_id: UUID, organizations: dict[str, tuple[UUID
             principal, form, settings.secret_key, settings.invitation_ttl_hours
         )
         await (
-            Invitation.update({Invitation.sent_at: logic.now(), Invitation.send_attempts: 1})
+            Invitation.update({Invitation.sent_at: now(), Invitation.send_attempts: 1})
             .where(Invitation.id == invitation_id)
             .run()
         )

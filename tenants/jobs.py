@@ -8,13 +8,14 @@ from uuid import UUID
 from arq import ArqRedis, Retry
 from piccolo.columns.combination import WhereRaw
 
+from shared.clock import now
 from shared.db import Scope, tenant_transaction
 from shared.errors import NotFound
 from shared.i18n import format_datetime
 from shared.jobs import JOB_MAX_TRIES, not_yet_visible
 from shared.mail import send_mail
 from tenants.access import full_name
-from tenants.logic import get_invitation, invitation_token, now
+from tenants.logic import get_invitation, invitation_token
 from tenants.roles import ROLE_LABELS, Role
 from tenants.tables import Invitation, Organization
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from shared.clock import now
 from shared.db import Level, Scope, rescope
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import sort_key
@@ -33,10 +34,6 @@ INVITABLE: dict[Role, tuple[Role, ...]] = {
     Role.municipal_coordinator: (Role.municipal_coordinator, Role.head, Role.curator),
     Role.curator: (Role.mentor, Role.mentee),
 }
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def normalise_email(email: str) -> str:

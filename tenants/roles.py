@@ -41,3 +41,8 @@ KIND_LABELS: dict[OrganizationKind, str] = {
     OrganizationKind.municipal_body: "Муниципальный орган управления образованием",
     OrganizationKind.employer: "Работодатель / партнёр",
 }
+
+
+def role_label(role: str | None) -> str:
+    """The template filter for a stored role value."""
+    return ROLE_LABELS.get(Role(role), role) if role else ""

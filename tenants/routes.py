@@ -14,7 +14,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from shared.auth import LoginLimiter, principal_of, public, roles, signed_in, start_session
+from shared.auth import LoginLimiter, public, start_session
+from shared.clock import now
 from shared.errors import NotFound, ValidationFailed
 from shared.i18n import plural
 from shared.links import LinkUnusable
@@ -22,6 +23,7 @@ from shared.pages import form_into, page, safe_next, see_other
 from shared.settings import Settings
 from tenants import logic
 from tenants.access import Principal, load_principal
+from tenants.guards import principal_of, roles, signed_in
 from tenants.jobs import enqueue_invitation
 from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, OrganizationForm
 from tenants.roles import ROLE_LABELS, OrganizationKind, Role
@@ -303,7 +305,7 @@ class InvitationPages(Controller):
     @get("/")
     async def index(self, settings: NamedDependency[Settings]) -> Template:
         invitations = await logic.list_invitations()
-        return page("tenants/invitations.html", invitations=invitations, now=logic.now())
+        return page("tenants/invitations.html", invitations=invitations, now=now())
 
     @get("/new")
     async def new(self, principal: NamedDependency[Principal], organization: FromQuery[UUID | None] = None) -> Template:

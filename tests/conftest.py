@@ -31,7 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
         from infra.bootstrap import throwaway
 
         _servers = throwaway(ROOT / ".data" / f"test-{uuid.uuid4().hex[:8]}", "nastavnik_test")
-    subprocess.run([sys.executable, "-m", "shared.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
+    subprocess.run([sys.executable, "-m", "app.cli", "migrate"], check=True, cwd=ROOT, capture_output=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -41,7 +41,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 async def app() -> AsyncIterator[Any]:
-    from shared.web import create_app
+    from app.web import create_app
 
     application = create_app()
     started, stop = asyncio.Event(), asyncio.Event()

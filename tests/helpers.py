@@ -61,6 +61,7 @@ class Tenant:
 
 async def make_tenant(label: str) -> Tenant:
     """A region with two municipalities, an organization in each, and accounts for each role."""
+    from shared import clock
     from shared.db import Level, Scope, tenant_transaction
     from shared.i18n import sort_key
     from tenants import logic
@@ -78,7 +79,7 @@ async def make_tenant(label: str) -> Tenant:
                         region_id=region_id,
                         name=f"Район {n} {tag}",
                         sort_key=sort_key(f"Район {n}"),
-                        created_at=logic.now(),
+                        created_at=clock.now(),
                     )
                 )
                 .returning(Municipality.id)
@@ -99,8 +100,8 @@ async def make_tenant(label: str) -> Tenant:
                         phone="",
                         email="",
                         website="",
-                        created_at=logic.now(),
-                        updated_at=logic.now(),
+                        created_at=clock.now(),
+                        updated_at=clock.now(),
                     )
                 )
                 .returning(Organization.id)
@@ -136,9 +137,10 @@ async def make_records(
     """One organization's records of every kind a route can take an id of."""
     from services.registry import jobs as registry_jobs
     from services.registry import logic as registry
+    from shared.actor import Actor
     from shared.db import Level, Scope, tenant_transaction
 
-    actor = registry.Actor(None, tenant.region_id, organization_id)
+    actor = Actor(None, tenant.region_id, organization_id)
     scope = Scope(Level.organization, None, tenant.region_id, municipality_id, organization_id)
     async with tenant_transaction(scope):
         person = registry.PersonForm(

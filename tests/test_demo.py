@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from shared.cli import seed_demo_region
+from app.cli import seed_demo_region
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from tenants.demo import REGION_NAME
 from tenants.demo_accounts import DEMO_LOGINS, PASSWORD

@@ -26,13 +26,13 @@ def test_a_route_without_a_guard_is_found() -> None:
 
 
 def test_the_app_refuses_to_start_with_an_unguarded_route(monkeypatch: pytest.MonkeyPatch) -> None:
-    import shared.web
+    import app.web
 
     @get("/forgotten")
     async def forgotten() -> str:
         return "oops"
 
-    original = shared.web.route_handlers
-    monkeypatch.setattr(shared.web, "route_handlers", lambda: [*original(), forgotten])
+    original = app.web.route_handlers
+    monkeypatch.setattr(app.web, "route_handlers", lambda: [*original(), forgotten])
     with pytest.raises(RuntimeError, match="/forgotten"):
-        shared.web.create_app()
+        app.web.create_app()

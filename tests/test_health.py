@@ -5,9 +5,9 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+from app.web import create_app
 from infra.embedded import EmbeddedServers
 from shared.settings import ROOT, get_settings
-from shared.web import create_app
 from tests.helpers import make_client
 
 

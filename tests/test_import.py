@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from arq.worker import Worker
 
+from app.worker import worker_settings
 from services.registry.importer import prepare, read_table
 from shared.db import Scope, current_connection, tenant_transaction
-from shared.jobs import worker_settings
 from shared.settings import ROOT
 from tests.helpers import PASSWORD, Tenant, login_api, make_client
 
@@ -81,7 +81,7 @@ async def count_people(tenant: Tenant, surname: str) -> int:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli", "import", "people", *args], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "app.cli", "import", "people", *args], cwd=ROOT, capture_output=True, text=True
     )
 
 

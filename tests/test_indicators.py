@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from services.reports import indicators
 from services.reports.indicators import Period, Reach
+from shared import clock
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant, post_form
 from tests.test_jobs import run_worker, smtp  # noqa: F401 - the SMTP fixture the worker needs
 from tests.test_pairs import active_pair, iso, programme
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def born(years: int, days: int = 30) -> str:

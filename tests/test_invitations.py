@@ -5,8 +5,8 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from shared import clock
 from shared.db import Level, Scope, tenant_transaction
-from tenants import logic
 from tenants.tables import Invitation
 from tests.helpers import PASSWORD, Tenant, csrf_token, login_api, login_page, make_client, post_form
 
@@ -67,7 +67,7 @@ async def test_an_expired_invitation_is_refused(app: Any, tenant_a: Tenant) -> N
     invitation = await invite(app, tenant_a.curator, mentor_payload("late@test.local"))
     async with tenant_transaction(Scope(Level.platform)):
         await (
-            Invitation.update({Invitation.expires_at: logic.now() - timedelta(minutes=1)})
+            Invitation.update({Invitation.expires_at: clock.now() - timedelta(minutes=1)})
             .where(Invitation.id == UUID(invitation["id"]))
             .run()
         )

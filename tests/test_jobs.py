@@ -11,9 +11,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from arq.worker import Worker
 
+from app.worker import worker_settings
 from infra.embedded import free_port
 from shared.db import Level, Scope, tenant_transaction
-from shared.jobs import JOB_MAX_TRIES, worker_settings
+from shared.jobs import JOB_MAX_TRIES
 from shared.settings import get_settings
 from tenants import logic
 from tests.helpers import PASSWORD, Tenant, login_api, make_client

@@ -7,20 +7,22 @@ import itertools
 import random
 import uuid
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
 
 from services.matching.solver import Objective, solve
+from shared import clock
+from shared.actor import Actor
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.errors import ValidationFailed
 from shared.settings import get_settings
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant
 from tests.test_jobs import smtp  # noqa: F401 - the SMTP fixture
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def iso(days: int) -> str:
@@ -588,7 +590,7 @@ async def test_a_person_in_a_pair_is_not_merged_away(app: Any, tenant_a: Tenant)
         mentee = await person(client, "Слияемая", "mentee_candidate")
         await active_pair(client, prog, mentor, [mentee])
         duplicate = await person(client, "Слияемая", "mentee_candidate")
-    actor = registry.Actor(None, tenant_a.region_id, None)
+    actor = Actor(None, tenant_a.region_id, None)
     async with tenant_transaction(Scope.for_region(tenant_a.region_id)):
         with pytest.raises(ValidationFailed) as refused:
             await registry.merge(actor, uuid.UUID(duplicate), uuid.UUID(mentee))

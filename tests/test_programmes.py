@@ -15,6 +15,7 @@ import pytest
 
 from services.programmes import roadmap_templates
 from services.programmes.logic import is_overdue
+from shared import clock
 from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, make_tenant, post_form
 
 SCHOOL_YEAR = {"starts_on": "2026-09-01", "ends_on": "2027-08-31"}
@@ -340,16 +341,16 @@ async def test_a_registry_is_approved_only_by_its_registered_order(app: Any, ten
 
         future = await client.post(
             f"/api/v1/orders/{order['id']}/register",
-            json={"number": "17-о", "signed_on": (date.today() + timedelta(days=3)).isoformat()},
+            json={"number": "17-о", "signed_on": (clock.today() + timedelta(days=3)).isoformat()},
         )
         assert "signed_on" in future.json()["errors"]
         registered = await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "17-о", "signed_on": date.today().isoformat()}
+            f"/api/v1/orders/{order['id']}/register", json={"number": "17-о", "signed_on": clock.today().isoformat()}
         )
         assert registered.status_code == 201, registered.text
         assert "Утверждён приказом" in (await client.get(f"/programmes/{pid}/selection")).text
         again = await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "18-о", "signed_on": date.today().isoformat()}
+            f"/api/v1/orders/{order['id']}/register", json={"number": "18-о", "signed_on": clock.today().isoformat()}
         )
         assert again.status_code == 400
 
@@ -359,7 +360,7 @@ async def test_a_registry_is_approved_only_by_its_registered_order(app: Any, ten
         # The same number in the same year is taken in this organization's register.
         other = (await client.post(f"/api/v1/programmes/{pid}/orders", json={"kind": "approve_registry"})).json()
         taken = await client.post(
-            f"/api/v1/orders/{other['id']}/register", json={"number": "17-О", "signed_on": date.today().isoformat()}
+            f"/api/v1/orders/{other['id']}/register", json={"number": "17-О", "signed_on": clock.today().isoformat()}
         )
         assert "number" in taken.json()["errors"]
 
@@ -393,9 +394,9 @@ async def registered_registry_order(app: Any, tenant: Tenant, names: list[str]) 
         order = (
             await client.post(f"/api/v1/programmes/{programme['id']}/orders", json={"kind": "approve_registry"})
         ).json()
-        number = f"{len(names)}{date.today():%j}-о"
+        number = f"{len(names)}{clock.today():%j}-о"
         await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": number, "signed_on": date.today().isoformat()}
+            f"/api/v1/orders/{order['id']}/register", json={"number": number, "signed_on": clock.today().isoformat()}
         )
         response = await client.get(f"/orders/{order['id']}/document")
         assert response.status_code == 200
@@ -425,7 +426,7 @@ async def test_a_generated_order_opens_with_the_organization_number_date_and_eve
         organization = await get_organization(tenant_a.organization_id)
     assert organization["name"] in text
     assert f"№ {number}" in text
-    assert date.today().strftime("%d.%m.%Y") in text
+    assert clock.today().strftime("%d.%m.%Y") in text
     assert "Об утверждении реестра наставников" in text
     for name in names:
         assert f"{name} Ирина Петровна" in text
@@ -498,7 +499,7 @@ async def test_a_programme_is_approved_only_when_complete_and_its_order_is_regis
         draft = docx_text((await client.get(f"/api/v1/orders/{order['id']}/document")).content)
         assert "Об утверждении Положения о наставничестве" in draft and "____" in draft
         await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "5", "signed_on": date.today().isoformat()}
+            f"/api/v1/orders/{order['id']}/register", json={"number": "5", "signed_on": clock.today().isoformat()}
         )
         assert (await client.get(f"/api/v1/programmes/{pid}")).json()["approved_order_id"] == order["id"]
         assert "учитель – учитель" in docx_text((await client.get(f"/api/v1/orders/{order['id']}/document")).content)
@@ -517,7 +518,7 @@ async def test_a_head_reads_and_registers_but_does_not_edit(app: Any, tenant_a: 
         edit = await client.put(f"/api/v1/programmes/{programme['id']}/steps/problem", json={"problem": "x" * 30})
         assert edit.status_code == 403
         registered = await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "12/1", "signed_on": date.today().isoformat()}
+            f"/api/v1/orders/{order['id']}/register", json={"number": "12/1", "signed_on": clock.today().isoformat()}
         )
         assert registered.status_code == 201
         text = docx_text((await client.get(f"/api/v1/orders/{order['id']}/document")).content)

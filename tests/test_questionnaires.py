@@ -5,8 +5,8 @@ from typing import Any
 
 from services.registry.questionnaires import BUILTIN, check_answers
 from services.registry.tables import QuestionnaireRequest
+from shared.clock import now
 from shared.db import Level, Scope, tenant_transaction
-from tenants.logic import now
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, post_form
 
 MENTOR = next(t for t in BUILTIN if t["code"] == "mentor_offer")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +10,7 @@ import openpyxl
 import pytest
 
 from services.registry.validation import format_snils, snils_problem
+from shared import clock
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, post_form
 
@@ -40,7 +40,7 @@ def test_snils_is_shown_grouped() -> None:
 
 
 def years_ago(years: int) -> str:
-    today = date.today()
+    today = clock.today()
     return today.replace(year=today.year - years, day=min(today.day, 28)).strftime("%d.%m.%Y")
 
 
@@ -58,7 +58,7 @@ async def test_a_minor_cannot_consent_for_themselves(app: Any, tenant_a: Tenant)
             surname="Малов",
             name="Петя",
             category="learner",
-            birth_date=f"{date.today().year - 14}-03-01",
+            birth_date=f"{clock.today().year - 14}-03-01",
             class_or_course="8А",
             roles=["mentee_candidate"],
         )
@@ -99,7 +99,7 @@ async def test_a_learner_under_ten_is_not_a_mentee(app: Any, tenant_a: Tenant) -
                 "surname": "Крошкин",
                 "name": "Ваня",
                 "category": "learner",
-                "birth_date": f"{date.today().year - 8}-01-15",
+                "birth_date": f"{clock.today().year - 8}-01-15",
                 "roles": ["mentee_candidate"],
             },
         )

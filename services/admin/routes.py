@@ -10,9 +10,9 @@ from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from shared.auth import roles
 from shared.jobs import failed_jobs
 from shared.pages import page
+from tenants.guards import roles
 from tenants.roles import Role
 
 

@@ -14,7 +14,9 @@ from services.matching.tables import MatchingChoice, MatchingExclusion, Matching
 from services.mentoring import logic as mentoring
 from services.programmes import catalogue
 from services.programmes import logic as programmes
-from services.registry.logic import Actor, matching_profiles, now, today
+from services.registry.logic import matching_profiles
+from shared.actor import Actor
+from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import NotFound, ValidationFailed
 from shared.i18n import age_on

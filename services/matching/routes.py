@@ -15,11 +15,11 @@ from services.matching import logic
 from services.matching.logic import WEIGHTS
 from services.mentoring import logic as mentoring
 from services.programmes import logic as programmes
-from services.registry.routes import actor_of
-from shared.auth import roles
+from shared.actor import Actor
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, flashed, page, see_other
 from tenants.access import Principal
+from tenants.guards import roles
 from tenants.roles import Role
 
 
@@ -55,7 +55,10 @@ async def matching_page(principal: NamedDependency[Principal], programme_id: Fro
 
 @post("/programmes/{programme_id:uuid}/matching", guards=[roles(Role.curator)])
 async def run_matching(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    programme_id: FromPath[UUID],
 ) -> Redirect:
     programme = await _programme(principal, programme_id)
     data = await request.form()
@@ -63,7 +66,7 @@ async def run_matching(
         weights = logic.clean_weights(
             {k.removeprefix("weight_"): str(v) for k, v in data.items() if k.startswith("weight_")}
         )
-        await logic.run(actor_of(request, principal), programme, str(data.get("objective", "score")), weights)
+        await logic.run(actor, programme, str(data.get("objective", "score")), weights)
     return see_other(f"/programmes/{programme_id}/matching")
 
 
@@ -71,6 +74,7 @@ async def run_matching(
 async def act_on_proposal(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     programme_id: FromPath[UUID],
     run_id: FromPath[UUID],
 ) -> Redirect:
@@ -79,7 +83,7 @@ async def act_on_proposal(
     mentee_id, action = str(data.get("mentee_id", "")), str(data.get("action", ""))
     try:
         if action == "accept":
-            await logic.accept(actor_of(request, principal), programme, run_id, mentee_id)
+            await logic.accept(actor, programme, run_id, mentee_id)
             flash(request, "Пара добавлена в проекты: её закрепит приказ", category="success")
         elif action == "reject":
             await logic.reject(programme, run_id, mentee_id)
@@ -96,14 +100,15 @@ async def act_on_proposal(
 
 @post("/programmes/{programme_id:uuid}/matching/exclusions", guards=[roles(Role.curator)])
 async def add_exclusion(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    programme_id: FromPath[UUID],
 ) -> Redirect:
     programme = await _programme(principal, programme_id)
     data = await request.form()
     try:
-        await logic.exclude(
-            actor_of(request, principal), programme, str(data.get("mentor_id", "")), str(data.get("mentee_id", ""))
-        )
+        await logic.exclude(actor, programme, str(data.get("mentor_id", "")), str(data.get("mentee_id", "")))
     except ValidationFailed as exc:
         flash_problem(request, exc)
     return see_other(f"/programmes/{programme_id}/matching#exclusions")
@@ -111,14 +116,17 @@ async def add_exclusion(
 
 @post("/programmes/{programme_id:uuid}/matching/choices", guards=[roles(Role.curator)])
 async def add_choices(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    programme_id: FromPath[UUID],
 ) -> Redirect:
     """After the group meeting: whom a participant chose, in order (or a mentee's ranking of mentors)."""
     programme = await _programme(principal, programme_id)
     data = await request.form()
     with flashed(request, "Выбор записан"):
         await logic.record_choices(
-            actor_of(request, principal),
+            actor,
             programme,
             str(data.get("chooser_id", "")),
             [str(v) for v in data.getall("chosen_ids", [])],
@@ -130,12 +138,13 @@ async def add_choices(
 async def confirm_choice(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     programme_id: FromPath[UUID],
     choice_id: FromPath[UUID],
 ) -> Redirect:
     programme = await _programme(principal, programme_id)
     try:
-        pair_id = await logic.confirm(actor_of(request, principal), programme, choice_id)
+        pair_id = await logic.confirm(actor, programme, choice_id)
     except ValidationFailed as exc:
         flash_problem(request, exc)
         return see_other(f"/programmes/{programme_id}/matching#choices")
@@ -164,8 +173,8 @@ async def respond_to_choice(
 
 @post("/api/v1/programmes/{programme_id:uuid}/matching", guards=[roles(Role.curator)], tags=["Подбор пар"])
 async def run_matching_api(
-    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     programme_id: FromPath[UUID],
     data: JSONBody[dict[str, Any]],
 ) -> dict[str, Any]:
@@ -173,7 +182,7 @@ async def run_matching_api(
     `weights`: {form, tags, choice, age, subject, time} from 0 to 5. Answers the proposals and the unmatched."""
     programme = await _programme(principal, programme_id)
     weights = logic.clean_weights({k: str(v) for k, v in (data.get("weights") or {}).items()})
-    run_id = await logic.run(actor_of(request, principal), programme, str(data.get("objective", "score")), weights)
+    run_id = await logic.run(actor, programme, str(data.get("objective", "score")), weights)
     run = await logic.latest_run(programme_id)
     assert run is not None
     return {"run_id": str(run_id), "proposals": run["proposals"], "unmatched": run["unmatched"]}
@@ -185,8 +194,8 @@ async def run_matching_api(
     tags=["Подбор пар"],
 )
 async def act_on_proposal_api(
-    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     programme_id: FromPath[UUID],
     run_id: FromPath[UUID],
     data: JSONBody[dict[str, str]],
@@ -196,7 +205,7 @@ async def act_on_proposal_api(
     mentee_id, action = data.get("mentee_id", ""), data.get("action", "")
     result: dict[str, Any] = {}
     if action == "accept":
-        result["pair_id"] = str(await logic.accept(actor_of(request, principal), programme, run_id, mentee_id))
+        result["pair_id"] = str(await logic.accept(actor, programme, run_id, mentee_id))
     elif action == "reject":
         await logic.reject(programme, run_id, mentee_id)
     elif action == "swap":

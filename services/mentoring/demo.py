@@ -15,8 +15,9 @@ from services.mentoring.tables import MeetingFormat, MeetingKind
 from services.programmes import logic as programmes
 from services.programmes import orders
 from services.registry import logic as registry
-from services.registry.logic import Actor, today
 from services.registry.questionnaires import check_answers
+from shared.actor import Actor
+from shared.clock import today
 from shared.db import Level, Scope, current_connection, rescope
 from shared.settings import get_settings
 from tenants.demo_accounts import ACCOUNTS

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from services.mentoring import logic, pulse
-from services.registry.logic import today
+from shared.clock import today
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.mail import send_mail
 from tenants.logic import curator_emails, region_ids

@@ -23,8 +23,11 @@ from services.mentoring.tables import (
 from services.programmes import logic as programmes
 from services.programmes import orders
 from services.programmes.tables import OrderKind
-from services.registry.logic import Actor, add_roles, audit, base_members, guard_merge, now, people_brief, today
+from services.registry.logic import add_roles, base_members, guard_merge, people_brief
 from services.registry.tables import ParticipationRole
+from shared.actor import Actor
+from shared.audit import audit
+from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import format_date

@@ -13,7 +13,8 @@ from arq import ArqRedis
 
 from services.mentoring.logic import RHYTHM_DAYS
 from services.registry.jobs import enqueue_questionnaire_mail
-from services.registry.logic import Actor, SentQuestionnaire, send_questionnaire
+from services.registry.logic import SentQuestionnaire, send_questionnaire
+from shared.actor import Actor
 from shared.db import current_connection
 from shared.errors import NotFound, ValidationFailed
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -23,12 +22,13 @@ from services.mentoring.logic import (
 )
 from services.programmes import logic as programmes
 from services.programmes.orders import REPLACEMENT_REASONS
-from services.registry.logic import Actor, audit
-from services.registry.routes import actor_of
-from shared.auth import roles
+from shared import clock
+from shared.actor import Actor
+from shared.audit import audit
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.pages import flash_problem, flashed, page, see_other
 from tenants.access import Principal
+from tenants.guards import roles
 from tenants.roles import Role
 
 STAFF = (Role.curator, Role.head)
@@ -43,7 +43,7 @@ def _labels() -> dict[str, Any]:
         "format_labels": FORMAT_LABELS,
         "plan_columns": PLAN_COLUMNS,
         "reasons": REPLACEMENT_REASONS,
-        "today": date.today(),
+        "today": clock.today(),
         "end_of": logic.end_of,
     }
 
@@ -93,9 +93,9 @@ async def _curator_pair(principal: Principal, pair_id: UUID) -> dict[str, Any]:
     return pair
 
 
-async def _audit_pair(request: Request[Any, Any, Any], principal: Principal, pair: dict[str, Any]) -> None:
+async def _audit_pair(actor: Actor, pair: dict[str, Any]) -> None:
     """Reading a pair's card reads the personal data of everybody in it."""
-    actor = actor_of(request, principal)
+    actor = actor
     for person_id in (pair["mentor_id"], *pair["mentee_ids"]):
         await audit(actor, "view", person_id, "карточка наставнической пары")
 
@@ -132,7 +132,7 @@ class PairPages(Controller):
 
     @post("/new", guards=[roles(Role.curator)])
     async def create(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
     ) -> Template | Redirect:
         data = await request.form()
         form = PairForm(
@@ -149,9 +149,7 @@ class PairPages(Controller):
         if programme is None:
             raise NotFound()
         try:
-            pair_id = await logic.create_pair(
-                actor_of(request, principal), await programmes.get_programme(programme["id"]), form
-            )
+            pair_id = await logic.create_pair(actor, await programmes.get_programme(programme["id"]), form)
         except ValidationFailed as exc:
             return page("mentoring/pair_form.html", 422, **await _pair_form_context(principal, form, exc.errors))
         flash(request, "Пара создана как проект: её закрепит приказ", category="success")
@@ -163,10 +161,10 @@ class PairPages(Controller):
 
     @get("/{pair_id:uuid}", guards=[roles(*STAFF, *COORDINATORS)])
     async def card(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> Template:
         card = await logic.pair_card(pair_id)
-        await _audit_pair(request, principal, card.pair)
+        await _audit_pair(actor, card.pair)
         programme = await programmes.get_programme(card.pair["programme_id"])
         mentors, _ = await logic.eligible(programme) if principal.role == Role.curator else ([], [])
         return page(
@@ -182,11 +180,15 @@ class PairPages(Controller):
 
     @post("/{pair_id:uuid}/meetings", guards=[roles(Role.curator)])
     async def meeting(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
     ) -> Redirect:
         await _curator_pair(principal, pair_id)
         with flashed(request, "Встреча записана"):
-            await logic.record_meeting(actor_of(request, principal), pair_id, meeting_form(await request.form()))
+            await logic.record_meeting(actor, pair_id, meeting_form(await request.form()))
         return see_other(f"/pairs/{pair_id}#meetings")
 
     @post("/{pair_id:uuid}/plan/{kind:str}", guards=[roles(Role.curator)])
@@ -194,6 +196,7 @@ class PairPages(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
         kind: FromPath[str],
     ) -> Redirect:
@@ -201,17 +204,21 @@ class PairPages(Controller):
         if kind not in PLAN_COLUMNS:
             raise NotFound()
         with flashed(request, "План развития сохранён"):
-            await logic.save_plan(actor_of(request, principal), pair_id, kind, plan_rows(await request.form(), kind))
+            await logic.save_plan(actor, pair_id, kind, plan_rows(await request.form(), kind))
         return see_other(f"/pairs/{pair_id}#plan")
 
     @post("/{pair_id:uuid}/status", guards=[roles(Role.curator)])
     async def change_status(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
     ) -> Redirect:
         """Complete, end early (by agreement), extend (documented absence) or replace the mentor (by order)."""
         await _curator_pair(principal, pair_id)
         try:
-            order_id = await _change_status(actor_of(request, principal), pair_id, await request.form())
+            order_id = await _change_status(actor, pair_id, await request.form())
             if order_id:
                 flash(request, "Подготовлен приказ о замене наставника: зарегистрируйте его после подписи", "success")
                 return see_other(f"/orders/{order_id}")
@@ -263,14 +270,17 @@ async def _pair_form_context(principal: Principal, form: PairForm, errors: dict[
 
 @post("/programmes/{programme_id:uuid}/pairs/order", guards=[roles(Role.curator)])
 async def order_pairs(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    programme_id: FromPath[UUID],
 ) -> Redirect:
     programme = await programmes.get_programme(
         programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
     )
     ids = _uuids((await request.form()).getall("pair_ids", []))
     try:
-        order_id = await logic.request_approval(actor_of(request, principal), programme, ids)
+        order_id = await logic.request_approval(actor, programme, ids)
     except ValidationFailed as exc:
         flash_problem(request, exc)
         return see_other("/pairs?status=draft")
@@ -315,7 +325,9 @@ class CabinetPages(Controller):
         )
 
     @post("/choices", guards=[roles(Role.mentee)])
-    async def rank(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> Redirect:
+    async def rank(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
+    ) -> Redirect:
         """A mentee ranks up to five mentors who still have places; each mentor then accepts or declines."""
         from services.matching import logic as matching
 
@@ -331,18 +343,18 @@ class CabinetPages(Controller):
         with flashed(request, "Ваш выбор отправлен наставникам"):
             if any(c not in free for c in chosen):
                 raise ValidationFailed({"chosen_ids": "У этого наставника больше нет свободных мест"})
-            await matching.record_choices(actor_of(request, principal), full, str(person_id), chosen)
+            await matching.record_choices(actor, full, str(person_id), chosen)
         return see_other("/cabinet")
 
     @get("/pairs/{pair_id:uuid}")
     async def pair(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> Template:
         person_id = await _cabinet_person(principal)
         if person_id is None:
             raise NotFound()
         card = await logic.pair_card(pair_id, person_id)
-        await _audit_pair(request, principal, card.pair)
+        await _audit_pair(actor, card.pair)
         return page(
             "mentoring/pair.html",
             card=card,
@@ -357,15 +369,17 @@ class CabinetPages(Controller):
 
     @post("/pairs/{pair_id:uuid}/meetings")
     async def meeting(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
     ) -> Redirect:
         person_id = await _cabinet_person(principal)
         if person_id is None:
             raise NotFound()
         with flashed(request, "Встреча записана. Спасибо!"):
-            await logic.record_meeting(
-                actor_of(request, principal), pair_id, meeting_form(await request.form()), person_id
-            )
+            await logic.record_meeting(actor, pair_id, meeting_form(await request.form()), person_id)
         return see_other(f"/cabinet/pairs/{pair_id}")
 
     @post("/pairs/{pair_id:uuid}/plan/{kind:str}")
@@ -373,6 +387,7 @@ class CabinetPages(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
         kind: FromPath[str],
     ) -> Redirect:
@@ -380,9 +395,7 @@ class CabinetPages(Controller):
         if person_id is None or kind not in PLAN_COLUMNS:
             raise NotFound()
         with flashed(request, "План развития сохранён"):
-            await logic.save_plan(
-                actor_of(request, principal), pair_id, kind, plan_rows(await request.form(), kind), person_id
-            )
+            await logic.save_plan(actor, pair_id, kind, plan_rows(await request.form(), kind), person_id)
         return see_other(f"/cabinet/pairs/{pair_id}#plan")
 
 
@@ -441,7 +454,7 @@ class PairApi(Controller):
 
     @post("/", guards=[roles(Role.curator)])
     async def create(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], data: JSONBody[dict[str, Any]]
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], data: JSONBody[dict[str, Any]]
     ) -> dict[str, Any]:
         """`programme_id`, `mentor_id`, `mentee_ids`, `form_id`, optional `role_model_id`, `starts_on`, `ends_on`."""
         try:
@@ -459,18 +472,18 @@ class PairApi(Controller):
             starts_on=str(data.get("starts_on", "")),
             ends_on=str(data.get("ends_on") or ""),
         )
-        pair_id = await logic.create_pair(actor_of(request, principal), programme, form)
+        pair_id = await logic.create_pair(actor, programme, form)
         return pair_json((await logic.pair_card(pair_id)).pair)
 
     @get("/{pair_id:uuid}", guards=[roles(*STAFF, *COORDINATORS, *CABINET)])
     async def read(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> dict[str, Any]:
         person_id = await _cabinet_person(principal) if principal.role in CABINET else None
         if principal.role in CABINET and person_id is None:
             raise NotFound()
         card = await logic.pair_card(pair_id, person_id)
-        await _audit_pair(request, principal, card.pair)
+        await _audit_pair(actor, card.pair)
         return {
             **pair_json(card.pair),
             "plan": card.plan,
@@ -484,8 +497,8 @@ class PairApi(Controller):
     @post("/{pair_id:uuid}/meetings", guards=[roles(Role.curator, *CABINET)])
     async def meeting(
         self,
-        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
         data: JSONBody[dict[str, Any]],
     ) -> dict[str, Any]:
@@ -498,7 +511,7 @@ class PairApi(Controller):
         else:
             await _curator_pair(principal, pair_id)
         meeting_id = await logic.record_meeting(
-            actor_of(request, principal), pair_id, meeting_form({k: str(v) for k, v in data.items()}), person_id
+            actor, pair_id, meeting_form({k: str(v) for k, v in data.items()}), person_id
         )
         card = await logic.pair_card(pair_id, person_id)
         return meeting_json(next(m for m in card.meetings if m["id"] == meeting_id))
@@ -506,8 +519,8 @@ class PairApi(Controller):
     @put("/{pair_id:uuid}/plan/{kind:str}", guards=[roles(Role.curator, *CABINET)])
     async def plan(
         self,
-        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
         kind: FromPath[str],
         data: JSONBody[list[dict[str, str]]],
@@ -517,29 +530,29 @@ class PairApi(Controller):
             raise NotFound()
         if principal.role == Role.curator:
             await _curator_pair(principal, pair_id)
-        await logic.save_plan(actor_of(request, principal), pair_id, kind, data, person_id)
+        await logic.save_plan(actor, pair_id, kind, data, person_id)
         return {"plan": (await logic.pair_card(pair_id, person_id)).plan}
 
     @post("/{pair_id:uuid}/status", guards=[roles(Role.curator)])
     async def change_status(
         self,
-        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
         data: JSONBody[dict[str, Any]],
     ) -> dict[str, Any]:
         """`action`: complete; end_early (end_reason, mentor_agrees, curator_agrees); extend (extended_to,
         extension_reason); replace (new_mentor_id, reason, since) — answers the replacement order's id."""
         await _curator_pair(principal, pair_id)
-        order_id = await _change_status(actor_of(request, principal), pair_id, data)
+        order_id = await _change_status(actor, pair_id, data)
         result = {"order_id": str(order_id)} if order_id else {}
         return {**pair_json((await logic.pair_card(pair_id)).pair), **result}
 
 
 @post("/programmes/{programme_id:uuid}/pairs/order", guards=[roles(Role.curator)])
 async def order_pairs_api(
-    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     programme_id: FromPath[UUID],
     data: JSONBody[dict[str, list[str]]],
 ) -> dict[str, str]:
@@ -547,7 +560,7 @@ async def order_pairs_api(
     programme = await programmes.get_programme(
         programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
     )
-    order_id = await logic.request_approval(actor_of(request, principal), programme, _uuids(data.get("pair_ids", [])))
+    order_id = await logic.request_approval(actor, programme, _uuids(data.get("pair_ids", [])))
     return {"order_id": str(order_id)}
 
 

@@ -11,7 +11,9 @@ from uuid import UUID
 
 from services.mentoring.logic import list_pairs
 from services.monitoring.tables import Assessment, AssessmentParameter
-from services.registry.logic import Actor, audit, today
+from shared.actor import Actor
+from shared.audit import audit
+from shared.clock import today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
 

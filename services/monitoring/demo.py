@@ -8,7 +8,8 @@ from uuid import UUID
 from services.mentoring.logic import list_pairs
 from services.monitoring import assessments, logic, quality
 from services.programmes.logic import get_programme
-from services.registry.logic import Actor, today
+from shared.actor import Actor
+from shared.clock import today
 from shared.db import Level, Scope, current_connection, rescope
 
 # The curator's own answers where the system's data cannot tell.

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from services.monitoring import logic, satisfaction
-from services.registry.logic import today
+from shared.clock import today
 from shared.db import Level, Scope, tenant_transaction
 from shared.i18n import format_date
 from shared.mail import send_mail

@@ -11,8 +11,9 @@ from typing import Any
 from uuid import UUID
 
 from services.monitoring import quality
-from services.registry.logic import Actor, now, today
 from services.reports import indicators
+from shared.actor import Actor
+from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound
 from shared.i18n import format_date

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,13 +14,14 @@ from litestar.response import Redirect, Template
 
 from services.monitoring import assessments, logic, quality, satisfaction
 from services.monitoring.logic import ReportForm
-from services.registry.logic import audit
-from services.registry.routes import actor_of
-from shared.auth import roles
+from shared import clock
+from shared.actor import Actor
+from shared.audit import audit
 from shared.errors import ValidationFailed
 from shared.pages import flash_problem, form_into, page, see_other
 from shared.settings import Settings
 from tenants.access import Principal
+from tenants.guards import roles
 from tenants.roles import Role
 
 VIEWERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
@@ -96,12 +96,15 @@ def _answers_from(data: Any) -> dict[str, dict[str, str]]:
 
 @post("/monitoring/{period_id:uuid}", guards=[roles(Role.curator)])
 async def submit_report(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], period_id: FromPath[UUID]
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    period_id: FromPath[UUID],
 ) -> Template | Redirect:
     form = await form_into(request, ReportForm)
     answers = _answers_from(await request.form())
     try:
-        await logic.submit(actor_of(request, principal), period_id, form, answers)
+        await logic.submit(actor, period_id, form, answers)
     except ValidationFailed as exc:
         period = await logic.get_period(period_id)
         assert principal.scope.organization_id is not None
@@ -147,8 +150,8 @@ async def reports_api(principal: NamedDependency[Principal], period_id: FromPath
 
 @post("/api/v1/monitoring/{period_id:uuid}/report", guards=[roles(Role.curator)], tags=["Мониторинг"])
 async def submit_api(
-    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     period_id: FromPath[UUID],
     data: JSONBody[dict[str, Any]],
 ) -> dict[str, Any]:
@@ -156,7 +159,7 @@ async def submit_api(
     `{"level": "meets" | "partly" | "no", "comment": "..."}` (a comment where the condition is not met in full)."""
     form = ReportForm(str(data.get("achievements", "")), str(data.get("problems", "")), str(data.get("plans", "")))
     answers = data.get("quality")
-    await logic.submit(actor_of(request, principal), period_id, form, answers if isinstance(answers, dict) else {})
+    await logic.submit(actor, period_id, form, answers if isinstance(answers, dict) else {})
     assert principal.scope.organization_id is not None
     report = await logic.report_of(period_id, principal.scope.organization_id)
     return {"submitted_at": report["submitted_at"].isoformat(), "indicators": report["indicators"]}
@@ -179,19 +182,19 @@ async def _programme(principal: Principal, programme_id: UUID, *, edit: bool) ->
     return await get_programme(programme_id)
 
 
-async def _audit_scores(request: Request[Any, Any, Any], principal: Principal, result: assessments.Influence) -> None:
-    actor = actor_of(request, principal)
+async def _audit_scores(actor: Actor, result: assessments.Influence) -> None:
+    actor = actor
     for person_id in result.per_person:
         await audit(actor, "view", person_id, "оценки влияния программы")
 
 
 @get("/programmes/{programme_id:uuid}/assessments", guards=[roles(*VIEWERS)])
 async def assessments_page(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+    principal: NamedDependency[Principal], actor: NamedDependency[Actor], programme_id: FromPath[UUID]
 ) -> Template:
     programme = await _programme(principal, programme_id, edit=False)
     result = await assessments.influence(programme)
-    await _audit_scores(request, principal, result)
+    await _audit_scores(actor, result)
     return page(
         "monitoring/assessments.html",
         programme=programme,
@@ -200,13 +203,16 @@ async def assessments_page(
         influence=result,
         stages=assessments.STAGES,
         editable=principal.role == Role.curator and programme["organization_id"] == principal.scope.organization_id,
-        today=date.today(),
+        today=clock.today(),
     )
 
 
 @post("/programmes/{programme_id:uuid}/assessments", guards=[roles(Role.curator)])
 async def save_assessments(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    programme_id: FromPath[UUID],
 ) -> Redirect:
     programme = await _programme(principal, programme_id, edit=True)
     data = await request.form()
@@ -225,7 +231,7 @@ async def save_assessments(
                 if key.startswith("s_"):
                     _, person_id, parameter_id, stage = key.split("_", 3)
                     scores.append(assessments.Score(person_id, parameter_id, stage, str(value)))
-            saved = await assessments.save_scores(actor_of(request, principal), programme, scores)
+            saved = await assessments.save_scores(actor, programme, scores)
             flash(request, f"Сохранено оценок: {saved}", category="success")
     except ValidationFailed as exc:
         flash_problem(request, exc)
@@ -236,6 +242,7 @@ async def save_assessments(
 async def send_satisfaction(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     redis: NamedDependency[ArqRedis],
     programme_id: FromPath[UUID],
@@ -243,7 +250,7 @@ async def send_satisfaction(
     programme = await _programme(principal, programme_id, edit=True)
     finished_only = (await request.form()).get("who") != "all"
     result = await satisfaction.send_satisfaction(
-        actor_of(request, principal), programme, redis, settings.secret_key, finished_only=finished_only
+        actor, programme, redis, settings.secret_key, finished_only=finished_only
     )
     flash(
         request, f"Отправлено анкет удовлетворённости: {result['sent']}; уже получали: {result['skipped']}", "success"
@@ -253,8 +260,8 @@ async def send_satisfaction(
 
 @post("/api/v1/programmes/{programme_id:uuid}/satisfaction", guards=[roles(Role.curator)], tags=["Мониторинг"])
 async def send_satisfaction_api(
-    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
     redis: NamedDependency[ArqRedis],
     programme_id: FromPath[UUID],
@@ -263,18 +270,18 @@ async def send_satisfaction_api(
     """`who`: finished (participants of finished pairs, the default) or all; those already asked are skipped."""
     programme = await _programme(principal, programme_id, edit=True)
     return await satisfaction.send_satisfaction(
-        actor_of(request, principal), programme, redis, settings.secret_key, finished_only=data.get("who") != "all"
+        actor, programme, redis, settings.secret_key, finished_only=data.get("who") != "all"
     )
 
 
 @get("/api/v1/programmes/{programme_id:uuid}/influence", guards=[roles(*VIEWERS)], tags=["Мониторинг"])
 async def influence_api(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+    principal: NamedDependency[Principal], actor: NamedDependency[Actor], programme_id: FromPath[UUID]
 ) -> dict[str, Any]:
     """The change (mean after − mean before, 1–10 scale) per person, pair, form and parameter."""
     programme = await _programme(principal, programme_id, edit=False)
     result = await assessments.influence(programme)
-    await _audit_scores(request, principal, result)
+    await _audit_scores(actor, result)
     return {
         "per_person": {str(k): v for k, v in result.per_person.items()},
         "per_pair": {str(k): v for k, v in result.per_pair.items()},
@@ -285,8 +292,8 @@ async def influence_api(
 
 @post("/api/v1/programmes/{programme_id:uuid}/assessments", guards=[roles(Role.curator)], tags=["Мониторинг"])
 async def save_assessments_api(
-    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     programme_id: FromPath[UUID],
     data: JSONBody[list[dict[str, str]]],
 ) -> dict[str, int]:
@@ -298,7 +305,7 @@ async def save_assessments_api(
         )
         for d in data
     ]
-    return {"saved": await assessments.save_scores(actor_of(request, principal), programme, scores)}
+    return {"saved": await assessments.save_scores(actor, programme, scores)}
 
 
 @get("/api/v1/programmes/{programme_id:uuid}/assessment-parameters", guards=[roles(*VIEWERS)], tags=["Мониторинг"])

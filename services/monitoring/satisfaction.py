@@ -10,7 +10,9 @@ from arq import ArqRedis
 
 from services.monitoring.assessments import participants
 from services.registry.jobs import enqueue_questionnaire_mail
-from services.registry.logic import Actor, due_questionnaire_reminders, now, questionnaires_sent, send_questionnaire
+from services.registry.logic import due_questionnaire_reminders, questionnaires_sent, send_questionnaire
+from shared.actor import Actor
+from shared.clock import now
 from shared.errors import ValidationFailed
 
 TEMPLATES = {"mentor": "satisfaction_mentor", "mentee": "satisfaction_mentee"}

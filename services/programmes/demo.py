@@ -12,7 +12,8 @@ from dateutil.relativedelta import relativedelta
 from services.programmes import logic, orders, selection
 from services.programmes.logic import EventForm, FormsForm, GoalForm, Owner, ProgrammeForm, ProgressForm, ResultRow
 from services.programmes.tables import EventStatus
-from services.registry.logic import Actor, today
+from shared.actor import Actor
+from shared.clock import today
 from shared.db import Level, Scope, current_connection, rescope
 from tenants.demo import MUNICIPALITIES
 from tenants.roles import OrganizationKind, Role

@@ -12,7 +12,9 @@ from dateutil.relativedelta import relativedelta
 
 from services.programmes import roadmap_templates
 from services.programmes.tables import EventStatus, MentorshipForm, Programme, ProgrammeResult, RoadmapEvent, RoleModel
-from services.registry.logic import Actor, now, scan_type, today
+from services.registry.logic import scan_type
+from shared.actor import Actor
+from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import parse_date

@@ -20,8 +20,10 @@ from docxtpl import DocxTemplate
 from services.programmes import logic, selection
 from services.programmes.logic import Owner, plain_number, read_date
 from services.programmes.tables import Order, OrderKind, Programme
-from services.registry.logic import Actor, add_roles, now, scan_type, today
+from services.registry.logic import add_roles, scan_type
 from services.registry.tables import ParticipationRole
+from shared.actor import Actor
+from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
 from shared.i18n import format_date

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, fields
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID
@@ -39,12 +38,14 @@ from services.programmes.selection import (
     MemberInput,
 )
 from services.programmes.tables import OrderKind
-from services.registry.logic import CATEGORY_LABELS, audit
-from services.registry.routes import actor_of
-from shared.auth import roles
+from services.registry.logic import CATEGORY_LABELS
+from shared import clock
+from shared.actor import Actor
+from shared.audit import audit
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.pages import flash_problem, flashed, form_into, page, see_other
 from tenants.access import Principal
+from tenants.guards import roles
 from tenants.roles import Role
 
 READERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
@@ -94,7 +95,7 @@ def _labels() -> dict[str, Any]:
 async def _programme_context(principal: Principal, programme_id: UUID) -> dict[str, Any]:
     programme = await logic.get_programme(programme_id)
     editable = principal.role in EDITORS and Owner.of(programme) == owner_of(principal)
-    return {"programme": programme, "editable": editable, "today": date.today(), **_labels()}
+    return {"programme": programme, "editable": editable, "today": clock.today(), **_labels()}
 
 
 # Programmes -------------------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ class ProgrammePages(Controller):
 
     @get("/")
     async def index(self, principal: NamedDependency[Principal]) -> Template:
-        start, end = logic.school_year(date.today())
+        start, end = logic.school_year(clock.today())
         form = ProgrammeForm(
             title=f"Программа наставничества на {start.year}/{end.year} учебный год",
             starts_on=start.strftime("%d.%m.%Y"),
@@ -125,12 +126,12 @@ class ProgrammePages(Controller):
 
     @post("/")
     async def create(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
     ) -> Template | Redirect:
         owner = editor_owner(principal)
         form = await form_into(request, ProgrammeForm)
         try:
-            programme_id = await logic.create_programme(actor_of(request, principal), owner, form)
+            programme_id = await logic.create_programme(actor, owner, form)
         except ValidationFailed as exc:
             return page(
                 "programmes/list.html",
@@ -428,7 +429,7 @@ async def _event_context(
     files = (await logic.evidence_by_event([event["id"]])).get(event["id"], [])
     return {
         **context,
-        "event": {**event, "overdue": logic.is_overdue(event, date.today())},
+        "event": {**event, "overdue": logic.is_overdue(event, clock.today())},
         "files": files,
         "form": form,
         "errors": errors,
@@ -467,7 +468,11 @@ class SelectionPages(Controller):
 
     @post("/commission")
     async def set_commission(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[UUID],
     ) -> Template | Redirect:
         programme = await _curator_programme(principal, programme_id)
         data = await request.form()
@@ -482,7 +487,7 @@ class SelectionPages(Controller):
             )
         ]
         try:
-            await selection.set_commission(actor_of(request, principal), programme, members)
+            await selection.set_commission(actor, programme, members)
         except ValidationFailed as exc:
             context = await _programme_context(principal, programme_id)
             return page(
@@ -495,13 +500,15 @@ class SelectionPages(Controller):
 
     @post("/applications")
     async def apply(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[UUID],
     ) -> Redirect:
         programme = await _curator_programme(principal, programme_id)
         try:
-            application_id = await selection.apply(
-                actor_of(request, principal), programme, await form_into(request, ApplicationForm)
-            )
+            application_id = await selection.apply(actor, programme, await form_into(request, ApplicationForm))
         except ValidationFailed as exc:
             flash_problem(request, exc)
             return see_other(f"/programmes/{programme_id}/selection#apply")
@@ -510,14 +517,14 @@ class SelectionPages(Controller):
     @get("/applications/{application_id:uuid}")
     async def application(
         self,
-        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         programme_id: FromPath[UUID],
         application_id: FromPath[UUID],
     ) -> Template:
         context = await _programme_context(principal, programme_id)
         row = await selection.get_application(programme_id, application_id)
-        await audit(actor_of(request, principal), "view", row["person_id"], "заявление кандидата в наставники")
+        await audit(actor, "view", row["person_id"], "заявление кандидата в наставники")
         return page("programmes/application.html", application=row, errors={}, **context)
 
     @post("/applications/{application_id:uuid}/interview")
@@ -525,6 +532,7 @@ class SelectionPages(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         programme_id: FromPath[UUID],
         application_id: FromPath[UUID],
     ) -> Template | Redirect:
@@ -534,7 +542,7 @@ class SelectionPages(Controller):
             str(data.get("interviewed_on", "")), str(data.get("interview_notes", "")), data.getall("principles", [])
         )
         try:
-            await selection.record_interview(actor_of(request, principal), programme_id, application_id, form)
+            await selection.record_interview(actor, programme_id, application_id, form)
         except ValidationFailed as exc:
             context = await _programme_context(principal, programme_id)
             row = await selection.get_application(programme_id, application_id)
@@ -547,6 +555,7 @@ class SelectionPages(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         programme_id: FromPath[UUID],
         application_id: FromPath[UUID],
     ) -> Redirect:
@@ -554,7 +563,7 @@ class SelectionPages(Controller):
         data = await request.form()
         with flashed(request, "Решение комиссии записано"):
             await selection.decide(
-                actor_of(request, principal),
+                actor,
                 programme,
                 application_id,
                 str(data.get("decision", "")),
@@ -636,7 +645,11 @@ class OrderPages(Controller):
 
     @post("/programmes/{programme_id:uuid}/orders")
     async def create_order(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], programme_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        programme_id: FromPath[UUID],
     ) -> Redirect:
         programme = await logic.get_programme(programme_id, editor_owner(principal))
         data = await request.form()
@@ -647,9 +660,7 @@ class OrderPages(Controller):
             "person_ids": data.getall("person_ids", []),
         }
         try:
-            order_id = await orders.create_order(
-                actor_of(request, principal), programme, str(data.get("kind", "")), extra
-            )
+            order_id = await orders.create_order(actor, programme, str(data.get("kind", "")), extra)
         except ValidationFailed as exc:
             flash_problem(request, exc)
             return see_other(f"/programmes/{programme_id}/orders")
@@ -666,12 +677,12 @@ class OrderPages(Controller):
     async def order(self, principal: NamedDependency[Principal], order_id: FromPath[UUID]) -> Template:
         row = await orders.get_order(order_id)
         own = Owner.of(row) == owner_of(principal)
-        suggestion = await orders.suggest_number(Owner.of(row), date.today().year) if own else ""
+        suggestion = await orders.suggest_number(Owner.of(row), clock.today().year) if own else ""
         return page(
             "programmes/order.html",
             order=row,
             can_register=own and principal.role in SIGNERS,
-            form=RegisterForm(number=suggestion, signed_on=date.today().strftime("%d.%m.%Y")),
+            form=RegisterForm(number=suggestion, signed_on=clock.today().strftime("%d.%m.%Y")),
             errors={},
             **_labels(),
         )
@@ -683,11 +694,15 @@ class OrderPages(Controller):
 
     @post("/orders/{order_id:uuid}/register")
     async def register(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], order_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        order_id: FromPath[UUID],
     ) -> Template | Redirect:
         form = await form_into(request, RegisterForm)
         try:
-            await orders.register(actor_of(request, principal), order_id, form, owner_of(principal))
+            await orders.register(actor, order_id, form, owner_of(principal))
         except ValidationFailed as exc:
             row = await orders.get_order(order_id)
             return page(
@@ -724,7 +739,7 @@ class CataloguePages(Controller):
 
     @post("/forms", guards=[roles(Role.regional_coordinator)])
     async def add_form(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
     ) -> Template | Redirect:
         data = await request.form()
         form = logic.CatalogueForm(
@@ -737,7 +752,7 @@ class CataloguePages(Controller):
             mentee_categories=data.getall("mentee_categories", []),
         )
         try:
-            await logic.add_form(actor_of(request, principal), form)
+            await logic.add_form(actor, form)
         except ValidationFailed as exc:
             return page("programmes/catalogue.html", 422, **await _catalogue_context(principal, exc.errors, form))
         flash(request, "Форма добавлена в каталог региона", category="success")
@@ -745,13 +760,11 @@ class CataloguePages(Controller):
 
     @post("/forms/{form_id:uuid}/role-models", guards=[roles(Role.regional_coordinator)])
     async def add_role_model(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], form_id: FromPath[UUID]
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], form_id: FromPath[UUID]
     ) -> Redirect:
         data = await request.form()
         with flashed(request, "Ролевая модель добавлена"):
-            await logic.add_role_model(
-                actor_of(request, principal), form_id, str(data.get("title", "")), str(data.get("description", ""))
-            )
+            await logic.add_role_model(actor, form_id, str(data.get("title", "")), str(data.get("description", "")))
         return see_other(f"/catalogue#form-{form_id}")
 
 
@@ -798,7 +811,7 @@ def _event_json(row: dict[str, Any]) -> dict[str, Any]:
         "expected_result": row["expected_result"],
         "status": row["status"],
         "done_on": logic.moment(row["done_on"]),
-        "overdue": logic.is_overdue(row, date.today()),
+        "overdue": logic.is_overdue(row, clock.today()),
         "evidence_link": row["evidence_link"],
     }
 
@@ -828,11 +841,11 @@ class ProgrammeApi(Controller):
 
     @post("/")
     async def create(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], data: JSONBody[dict[str, str]]
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], data: JSONBody[dict[str, str]]
     ) -> dict[str, Any]:
         """ISO dates; `template`: a roadmap template code (college_2020, school_teacher_teacher) or empty."""
         form = ProgrammeForm(**{f.name: str(data.get(f.name, "")) for f in fields(ProgrammeForm)})
-        programme_id = await logic.create_programme(actor_of(request, principal), editor_owner(principal), form)
+        programme_id = await logic.create_programme(actor, editor_owner(principal), form)
         return _programme_json(await logic.get_programme(programme_id))
 
     @get("/{programme_id:uuid}")
@@ -906,14 +919,14 @@ class ProgrammeApi(Controller):
     @post("/{programme_id:uuid}/orders")
     async def create_order(
         self,
-        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         programme_id: FromPath[UUID],
         data: JSONBody[dict[str, Any]],
     ) -> dict[str, Any]:
         """`kind`: approve_programme, approve_roadmap, approve_registry, enrol_mentor_school (with course fields)."""
         programme = await logic.get_programme(programme_id, editor_owner(principal))
-        order_id = await orders.create_order(actor_of(request, principal), programme, str(data.get("kind", "")), data)
+        order_id = await orders.create_order(actor, programme, str(data.get("kind", "")), data)
         return _order_json(await orders.get_order(order_id))
 
 
@@ -944,14 +957,14 @@ class OrderApi(Controller):
     @post("/{order_id:uuid}/register")
     async def register(
         self,
-        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         order_id: FromPath[UUID],
         data: JSONBody[dict[str, str]],
     ) -> dict[str, Any]:
         """Number and date (ISO) in the document register; the order then takes effect."""
         form = RegisterForm(number=data.get("number", ""), signed_on=data.get("signed_on", ""))
-        await orders.register(actor_of(request, principal), order_id, form, owner_of(principal))
+        await orders.register(actor, order_id, form, owner_of(principal))
         return _order_json(await orders.get_order(order_id))
 
 

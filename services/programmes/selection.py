@@ -10,8 +10,11 @@ from uuid import UUID
 
 from services.programmes.logic import Owner, read_date
 from services.programmes.tables import CommissionMember, CommissionRole, Decision, MentorApplication
-from services.registry.logic import Actor, audit, base_members, now, people_brief, today
+from services.registry.logic import base_members, people_brief
 from services.registry.tables import ParticipationRole
+from shared.actor import Actor
+from shared.audit import audit
+from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
 from tenants.logic import get_organization, list_people

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from services.registry import importer, logic, questionnaires
-from services.registry.logic import Actor, ConsentForm
+from services.registry.logic import ConsentForm
 from services.registry.tables import ConsentKind
+from shared import clock
+from shared.actor import Actor
 from shared.db import Level, Scope, current_connection, rescope
 
 SURNAMES_M = [
@@ -231,7 +233,7 @@ async def seed_people(region_id: UUID) -> None:
            AND NOT EXISTS (SELECT 1 FROM participation pa WHERE pa.organization_id = o.id) ORDER BY o.inn""",
         region_id,
     )
-    today = logic.today()
+    today = clock.today()
     for organization in organizations:
         rng = random.Random(organization["inn"])  # noqa: S311 - demo data, not secrets; the same on every run
         scope = Scope(Level.organization, None, region_id, organization["municipality_id"], organization["id"])

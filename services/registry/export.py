@@ -8,9 +8,12 @@ from typing import Any
 import xlsxwriter
 
 from services.registry import logic
-from services.registry.logic import CATEGORY_LABELS, ROLE_LABELS, Actor, PersonFilter
+from services.registry.logic import CATEGORY_LABELS, ROLE_LABELS, PersonFilter
 from services.registry.tables import Category, ParticipationRole
 from services.registry.validation import age_on, format_snils
+from shared import clock
+from shared.actor import Actor
+from shared.audit import audit
 
 COLUMNS: list[tuple[str, int]] = [
     ("Фамилия", 18),
@@ -49,7 +52,7 @@ async def people_xlsx(actor: Actor, filters: PersonFilter) -> tuple[bytes, int]:
     for column, (title, width) in enumerate(COLUMNS):
         sheet.write(0, column, title, header)
         sheet.set_column(column, column, width)
-    today = logic.today()
+    today = clock.today()
     for n, row in enumerate(rows, start=1):
         values = [
             row["surname"],
@@ -76,5 +79,5 @@ async def people_xlsx(actor: Actor, filters: PersonFilter) -> tuple[bytes, int]:
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
     workbook.close()
-    await logic.audit(actor, "export", None, f"выгрузка XLSX: {len(rows)} записей")
+    await audit(actor, "export", None, f"выгрузка XLSX: {len(rows)} записей")
     return buffer.getvalue(), len(rows)

@@ -16,8 +16,10 @@ from typing import Any
 import openpyxl
 
 from services.registry import logic
-from services.registry.logic import Actor, PersonForm
+from services.registry.logic import PersonForm
 from services.registry.tables import Category, ParticipationRole
+from shared.actor import Actor
+from shared.audit import audit
 from shared.db import Scope, current_connection
 from shared.errors import ValidationFailed
 
@@ -335,7 +337,7 @@ async def commit(actor: Actor, scope: Scope, prepared: Prepared) -> int:
         [p for p, _ in pairs],
         [r for _, r in pairs],
     )
-    await logic.audit(actor, "import", None, f"импорт: {len(person_ids)} новых, {len(known)} из базы региона")
+    await audit(actor, "import", None, f"импорт: {len(person_ids)} новых, {len(known)} из базы региона")
     return len(targets)
 
 

@@ -12,7 +12,8 @@ from uuid import UUID
 from arq import ArqRedis, Retry
 
 from services.registry import importer, logic
-from services.registry.logic import Actor
+from shared.actor import Actor
+from shared.clock import now
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.i18n import format_datetime
 from shared.jobs import JOB_MAX_TRIES, not_yet_visible
@@ -145,7 +146,7 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
     if row is None:
         not_yet_visible(ctx)
         return "not found"
-    if row["answered_at"] is not None or row["expires_at"] <= logic.now() or not row["consented"]:
+    if row["answered_at"] is not None or row["expires_at"] <= now() or not row["consented"]:
         return "no longer valid"
     if not row["email"]:
         return "no e-mail"

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -29,6 +29,9 @@ from services.registry.tables import (
     QuestionnaireTemplate,
 )
 from services.registry.validation import age_on, normalise_snils, parse_any_date, snils_problem
+from shared.actor import Actor
+from shared.audit import audit
+from shared.clock import now, today
 from shared.db import Level, Scope, current_connection, rescope
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import plural, sort_key
@@ -77,40 +80,6 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
 
 # Columns a person shows whatever their consent: enough to know who and where, nothing more.
 PUBLIC_COLUMNS = ("id", "region_id", "organization_id", "surname", "name", "patronymic", "full_name")
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts, for the audit log, and the organization whose workspace they act in (None for coordinators)."""
-
-    user_id: UUID | None
-    region_id: UUID
-    organization_id: UUID | None
-    ip: str = ""
-
-
-async def audit(actor: Actor, action: str, person_id: UUID | None = None, details: str = "") -> None:
-    """Details name fields and counts, never values: the log itself must not hold personal data."""
-    # No RETURNING: only a regional scope may read the log back.
-    await current_connection().execute(
-        """INSERT INTO audit_log (region_id, user_id, organization_id, action, person_id, details, ip)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-        actor.region_id,
-        actor.user_id,
-        actor.organization_id,
-        action,
-        person_id,
-        details,
-        actor.ip,
-    )
 
 
 # People -------------------------------------------------------------------------------------------

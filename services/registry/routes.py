@@ -23,34 +23,26 @@ from services.registry.logic import (
     MENTOR_BASE,
     ROLE_LABELS,
     SEX_LABELS,
-    Actor,
     ConsentForm,
     PersonFilter,
     PersonForm,
 )
 from services.registry.tables import ParticipationRole
 from services.registry.validation import format_snils
-from shared.auth import public, roles
+from shared import clock
+from shared.actor import Actor
+from shared.auth import public
 from shared.errors import NotFound, ValidationFailed
 from shared.links import LinkUnusable
 from shared.pages import flash_problem, form_into, fragment, page, see_other
 from shared.settings import Settings
 from tenants.access import Principal
+from tenants.guards import roles
 from tenants.roles import Role
 
 READERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
 COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
 BASES = {"mentees": MENTEE_BASE, "mentors": MENTOR_BASE, "all": ()}
-
-
-def actor_of(request: Request[Any, Any, Any], principal: Principal) -> Actor:
-    assert principal.scope.region_id is not None
-    return Actor(
-        principal.user_id,
-        principal.scope.region_id,
-        principal.scope.organization_id,
-        request.client.host if request.client else "",
-    )
 
 
 def _filters(
@@ -113,11 +105,11 @@ class PeoplePages(Controller):
 
     @post("/new", guards=[roles(Role.curator)])
     async def create(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
     ) -> Template | Redirect:
         form = await _person_form(request)
         try:
-            person_id, linked = await logic.create_person(actor_of(request, principal), principal.scope, form)
+            person_id, linked = await logic.create_person(actor, principal.scope, form)
         except ValidationFailed as exc:
             return page("registry/person_form.html", 422, form=form, errors=exc.errors, person=None, **_labels())
         message = "Человек уже был в базе региона: добавлен в вашу организацию" if linked else "Запись добавлена"
@@ -126,9 +118,9 @@ class PeoplePages(Controller):
 
     @get("/{person_id:uuid}", guards=[roles(*READERS)])
     async def card(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template:
-        card = await logic.person_card(actor_of(request, principal), person_id)
+        card = await logic.person_card(actor, person_id)
         answers = await logic.person_answers(person_id) if card.consented else []
         return page(
             "registry/person.html",
@@ -141,9 +133,9 @@ class PeoplePages(Controller):
 
     @get("/{person_id:uuid}/edit", guards=[roles(Role.curator)])
     async def edit(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template:
-        card = await logic.person_card(actor_of(request, principal), person_id)
+        card = await logic.person_card(actor, person_id)
         own_roles = [
             p["role"]
             for p in card.participations
@@ -154,11 +146,11 @@ class PeoplePages(Controller):
 
     @post("/{person_id:uuid}/edit", guards=[roles(Role.curator)])
     async def update(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template | Redirect:
         form = await _person_form(request)
         try:
-            await logic.update_person(actor_of(request, principal), person_id, form)
+            await logic.update_person(actor, person_id, form)
         except ValidationFailed as exc:
             person = {"id": person_id, "full_name": f"{form.surname} {form.name}"}
             return page("registry/person_form.html", 422, form=form, errors=exc.errors, person=person, **_labels())
@@ -169,14 +161,14 @@ class PeoplePages(Controller):
     async def send_questionnaire(
         self,
         request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         settings: NamedDependency[Settings],
         redis: NamedDependency[ArqRedis],
         person_id: FromPath[UUID],
     ) -> Redirect:
         code = str((await request.form()).get("template", ""))
         try:
-            sent = await _send_questionnaire(request, principal, settings, redis, person_id, code)
+            sent = await _send_questionnaire(actor, settings, redis, person_id, code)
             mailed = f"Письмо отправлено на {sent.email}. " if sent.email else ""
             link = f"{settings.base_url}/q/{sent.token}"
             flash(request, f"{mailed}Личная ссылка на анкету (действует 14 дней): {link}", category="success")
@@ -186,28 +178,26 @@ class PeoplePages(Controller):
 
     @post("/{person_id:uuid}/archive", guards=[roles(Role.curator)])
     async def archive(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Redirect:
-        await logic.archive_person(actor_of(request, principal), person_id)
+        await logic.archive_person(actor, person_id)
         flash(request, "Запись перенесена в архив организации", category="success")
         return see_other("/people")
 
     @get("/{person_id:uuid}/consents/new", guards=[roles(Role.curator)])
-    async def consent_form(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
-    ) -> Template:
-        card = await logic.person_card(actor_of(request, principal), person_id)
-        form = ConsentForm(given_on=date.today().strftime("%d.%m.%Y"))
+    async def consent_form(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> Template:
+        card = await logic.person_card(actor, person_id)
+        form = ConsentForm(given_on=clock.today().strftime("%d.%m.%Y"))
         return page("registry/consent_form.html", card=card, form=form, errors={}, **_labels())
 
     @post("/{person_id:uuid}/consents/new", guards=[roles(Role.curator)])
     async def give_consent(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template | Redirect:
         form = await form_into(request, ConsentForm)
         upload = (await request.form()).get("scan")
         scan = await upload.read() if upload is not None and hasattr(upload, "read") else None
-        actor = actor_of(request, principal)
+        actor = actor
         try:
             await logic.give_consent(actor, person_id, form, scan or None, getattr(upload, "filename", "") or "")
         except ValidationFailed as exc:
@@ -220,13 +210,13 @@ class PeoplePages(Controller):
     async def withdraw(
         self,
         request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         person_id: FromPath[UUID],
         consent_id: FromPath[UUID],
     ) -> Redirect:
         on = str((await request.form()).get("withdrawn_on", ""))
         try:
-            await logic.withdraw_consent(actor_of(request, principal), person_id, consent_id, on)
+            await logic.withdraw_consent(actor, person_id, consent_id, on)
             flash(request, "Согласие отозвано: обработка данных прекращена", category="success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
@@ -235,12 +225,11 @@ class PeoplePages(Controller):
     @get("/{person_id:uuid}/consents/{consent_id:uuid}/scan", guards=[roles(*READERS)])
     async def scan(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         person_id: FromPath[UUID],
         consent_id: FromPath[UUID],
     ) -> Response[bytes]:
-        row = await logic.consent_scan(actor_of(request, principal), person_id, consent_id)
+        row = await logic.consent_scan(actor, person_id, consent_id)
         extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[row["content_type"]]
         return Response(
             row["data"],
@@ -255,19 +244,17 @@ class PeoplePages(Controller):
     @get("/export.xlsx", guards=[roles(*READERS)])
     async def export_xlsx(
         self,
-        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         base: FromQuery[str] = "mentees",
         category: FromQuery[str] = "",
     ) -> Response[bytes]:
-        content, _ = await export.people_xlsx(
-            actor_of(request, principal), _filters(principal, base, "", category, "yes", 1)
-        )
+        content, _ = await export.people_xlsx(actor, _filters(principal, base, "", category, "yes", 1))
         return Response(
             content,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={
-                "Content-Disposition": f'attachment; filename="base-{base}-{date.today():%Y-%m-%d}.xlsx"',
+                "Content-Disposition": f'attachment; filename="base-{base}-{clock.today():%Y-%m-%d}.xlsx"',
                 "Cache-Control": "no-store",
             },
         )
@@ -299,7 +286,7 @@ class RegionalBasePages(Controller):
         )
 
     @post("/merge")
-    async def merge(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> Redirect:
+    async def merge(self, request: Request[Any, Any, Any], actor: NamedDependency[Actor]) -> Redirect:
         data = await request.form()
         try:
             survivor_id, duplicate_id = UUID(str(data.get("survivor_id"))), UUID(str(data.get("duplicate_id")))
@@ -307,7 +294,7 @@ class RegionalBasePages(Controller):
             flash_problem(request, ValidationFailed({"duplicate_id": "Выберите записи"}))
             return see_other("/regional-base/duplicates")
         try:
-            await logic.merge(actor_of(request, principal), survivor_id, duplicate_id)
+            await logic.merge(actor, survivor_id, duplicate_id)
             flash(request, "Записи объединены. Объединение можно отменить ниже.", category="success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
@@ -315,10 +302,10 @@ class RegionalBasePages(Controller):
 
     @post("/merges/{merge_id:uuid}/undo")
     async def undo(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], merge_id: FromPath[UUID]
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], merge_id: FromPath[UUID]
     ) -> Redirect:
         try:
-            await logic.unmerge(actor_of(request, principal), merge_id)
+            await logic.unmerge(actor, merge_id)
             flash(request, "Объединение отменено", category="success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
@@ -326,14 +313,13 @@ class RegionalBasePages(Controller):
 
 
 async def _send_questionnaire(
-    request: Request[Any, Any, Any],
-    principal: Principal,
+    actor: Actor,
     settings: Settings,
     redis: ArqRedis,
     person_id: UUID,
     code: str,
 ) -> logic.SentQuestionnaire:
-    actor = actor_of(request, principal)
+    actor = actor
     sent = await logic.send_questionnaire(actor, person_id, code, settings.secret_key)
     if sent.email:
         await jobs.enqueue_questionnaire_mail(redis, actor.region_id, sent.request_id)
@@ -465,17 +451,15 @@ class PeopleApi(Controller):
 
     @post("/", guards=[roles(Role.curator)])
     async def create(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], data: JSONBody[PersonIn]
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], data: JSONBody[PersonIn]
     ) -> Response[dict[str, Any]]:
-        person_id, linked = await logic.create_person(actor_of(request, principal), principal.scope, data.form())
-        card = await logic.person_card(actor_of(request, principal), person_id)
+        person_id, linked = await logic.create_person(actor, principal.scope, data.form())
+        card = await logic.person_card(actor, person_id)
         return Response({**person_json(card.person), "linked_existing": linked}, status_code=200 if linked else 201)
 
     @get("/{person_id:uuid}", guards=[roles(*READERS)])
-    async def show(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
-    ) -> dict[str, Any]:
-        card = await logic.person_card(actor_of(request, principal), person_id)
+    async def show(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> dict[str, Any]:
+        card = await logic.person_card(actor, person_id)
         return {
             **person_json(card.person),
             "consented": card.consented,
@@ -485,12 +469,12 @@ class PeopleApi(Controller):
     @patch("/{person_id:uuid}", guards=[roles(Role.curator)])
     async def update(
         self,
-        request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         person_id: FromPath[UUID],
         data: JSONBody[dict[str, Any]],
     ) -> dict[str, Any]:
-        actor = actor_of(request, principal)
+        actor = actor
         card = await logic.person_card(actor, person_id)
         if not card.consented:
             raise ValidationFailed({"consent": "Нет согласия на обработку данных: изменение невозможно"})
@@ -509,35 +493,31 @@ class PeopleApi(Controller):
         return person_json((await logic.person_card(actor, person_id)).person)
 
     @get("/{person_id:uuid}/consents", guards=[roles(*READERS)])
-    async def consents(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
-    ) -> list[dict[str, Any]]:
-        card = await logic.person_card(actor_of(request, principal), person_id)
+    async def consents(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> list[dict[str, Any]]:
+        card = await logic.person_card(actor, person_id)
         return [person_json(c) for c in card.consents]
 
     @post("/{person_id:uuid}/consents", guards=[roles(Role.curator)])
     async def give_consent(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         person_id: FromPath[UUID],
         data: JSONBody[ConsentIn],
     ) -> dict[str, Any]:
         form = ConsentForm(**{**asdict(data), "given_on": data.given_on.isoformat()})
-        consent_id = await logic.give_consent(actor_of(request, principal), person_id, form)
+        consent_id = await logic.give_consent(actor, person_id, form)
         return {"id": str(consent_id)}
 
     @post("/{person_id:uuid}/consents/{consent_id:uuid}/withdraw", guards=[roles(Role.curator)], status_code=200)
     async def withdraw(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         person_id: FromPath[UUID],
         consent_id: FromPath[UUID],
         data: JSONBody[WithdrawIn],
     ) -> dict[str, str]:
         on = data.withdrawn_on.isoformat() if data.withdrawn_on else ""
-        await logic.withdraw_consent(actor_of(request, principal), person_id, consent_id, on)
+        await logic.withdraw_consent(actor, person_id, consent_id, on)
         return {"status": "withdrawn"}
 
 
@@ -569,15 +549,17 @@ class ImportPages(Controller):
 
     @post("/")
     async def upload(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        redis: NamedDependency[ArqRedis],
     ) -> Template | Redirect:
         try:
             content, filename = await _upload(request)
         except ValidationFailed as exc:
             return page("registry/import.html", 422, errors=exc.errors, columns=importer.FIELD_TITLES.values())
-        import_id = await jobs.start_import(
-            redis, actor_of(request, principal), principal.scope.municipality_id, content, filename
-        )
+        import_id = await jobs.start_import(redis, actor, principal.scope.municipality_id, content, filename)
         return see_other(f"/people/import/{import_id}")
 
     @get("/{import_id:str}")
@@ -621,10 +603,8 @@ class QuestionnaireApi(Controller):
     tags = ["Анкеты"]
 
     @get("/", guards=[roles(*READERS)])
-    async def answers(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], person_id: FromPath[UUID]
-    ) -> list[dict[str, Any]]:
-        card = await logic.person_card(actor_of(request, principal), person_id)
+    async def answers(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> list[dict[str, Any]]:
+        card = await logic.person_card(actor, person_id)
         if not card.consented:
             return []
         return [
@@ -641,14 +621,13 @@ class QuestionnaireApi(Controller):
     @post("/", guards=[roles(Role.curator)])
     async def send(
         self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         settings: NamedDependency[Settings],
         redis: NamedDependency[ArqRedis],
         person_id: FromPath[UUID],
         data: JSONBody[QuestionnaireIn],
     ) -> dict[str, str]:
-        sent = await _send_questionnaire(request, principal, settings, redis, person_id, data.template)
+        sent = await _send_questionnaire(actor, settings, redis, person_id, data.template)
         return {"link": f"{settings.base_url}/q/{sent.token}", "mailed_to": sent.email}
 
 
@@ -659,13 +638,15 @@ class ImportApi(Controller):
 
     @post("/", opt={"upload": True}, status_code=202)
     async def upload(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis]
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        redis: NamedDependency[ArqRedis],
     ) -> dict[str, str]:
         """multipart/form-data with a `file` (XLSX or CSV); the check runs in the background."""
         content, filename = await _upload(request)
-        import_id = await jobs.start_import(
-            redis, actor_of(request, principal), principal.scope.municipality_id, content, filename
-        )
+        import_id = await jobs.start_import(redis, actor, principal.scope.municipality_id, content, filename)
         return {"id": import_id, "status": "checking"}
 
     @get("/{import_id:str}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from services.registry.logic import today
 from services.reports import indicators
 from services.reports.jobs import default_period
+from shared.clock import today
 from shared.db import Level, Scope, rescope
 
 

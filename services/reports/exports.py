@@ -19,8 +19,8 @@ import xlsxwriter
 
 from services.registry.logic import CONSENTED
 from services.reports.indicators import COUNTERS
+from shared.clock import ZONE
 from shared.db import current_connection
-from shared.i18n import MOSCOW
 
 FORMATS = ("xlsx", "csv", "json")
 CONTENT_TYPES = {
@@ -225,7 +225,7 @@ def _text(value: Any) -> str:
     if isinstance(value, float):  # a decimal comma, or Excel in Russian reads 12.5 as a date
         return str(value).replace(".", ",")
     if isinstance(value, datetime):
-        return value.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")
+        return value.astimezone(ZONE).strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return str(value)

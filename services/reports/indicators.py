@@ -11,7 +11,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +19,7 @@ import asyncpg
 from asyncpg import Record
 from dateutil.relativedelta import relativedelta
 
+from shared import clock
 from shared.db import Scope, current_connection, widened
 
 TARGET_SHARE = 70  # % of learners and teachers involved in mentoring (the national target of the seeds)
@@ -405,7 +406,7 @@ async def snapshot(reach: Reach, period: Period, *, latest: bool = False) -> Sna
     (yesterday's, until the job counts today): the page then says which day the numbers are for."""
     expected = await _organizations(reach)
     if not expected:  # nothing to count: a municipality without organizations yet
-        return Snapshot(period, datetime.now(UTC), summarise([]))
+        return Snapshot(period, clock.now(), summarise([]))
     ends = [period.ends_on]
     if latest:
         ends = await current_connection().fetchval(

@@ -19,10 +19,12 @@ from arq.constants import result_key_prefix
 from arq.jobs import Job, JobStatus
 
 from services.programmes.logic import school_year
-from services.registry.logic import Actor, audit, today
 from services.reports import exports, indicators
 from services.reports.exports import Filters
 from services.reports.indicators import Period, Reach
+from shared.actor import Actor
+from shared.audit import audit
+from shared.clock import ZONE, today
 from shared.db import Level, Scope, tenant_transaction
 from shared.settings import Settings
 from tenants.logic import region_ids
@@ -246,7 +248,7 @@ async def refresh_indicators(ctx: dict[str, Any]) -> dict[str, int]:
             for point in points:
                 async with tenant_transaction(Scope.for_region(region_id)):
                     found = await indicators.snapshot(Reach(), point)
-                    if point.ends_on == day or found is None or found.computed_at.date() < day:
+                    if point.ends_on == day or found is None or found.computed_at.astimezone(ZONE).date() < day:
                         await indicators.refresh(point)
                         counted += 1
             async with tenant_transaction(Scope.for_region(region_id)):

@@ -14,15 +14,15 @@ from litestar.response import File, Redirect, Template
 
 from services.mentoring.logic import STATUS_LABELS
 from services.programmes.logic import catalogue_choices, read_date
-from services.registry.logic import today
-from services.registry.routes import actor_of
 from services.reports import charts, exports, indicators, jobs
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
-from shared.auth import roles
+from shared.actor import Actor
+from shared.clock import today
 from shared.errors import Errors, NotFound, ValidationFailed
 from shared.pages import fragment, page, see_other
 from shared.settings import Settings
 from tenants.access import Principal
+from tenants.guards import roles
 from tenants.logic import get_municipality, get_organization, list_municipalities, list_organizations
 from tenants.roles import Role
 
@@ -310,7 +310,10 @@ async def export_form(principal: NamedDependency[Principal]) -> Template:
 
 @post("/exports", guards=[roles(*EXPORTERS)])
 async def export_start(
-    request: Request[Any, Any, Any], principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis]
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    redis: NamedDependency[ArqRedis],
 ) -> Template | Redirect:
     data = {k: str(v) for k, v in (await request.form()).items()}
     try:
@@ -319,7 +322,7 @@ async def export_start(
         return page(
             "reports/exports.html", 422, errors=exc.errors, values=data, **await _export_form_context(principal)
         )
-    export_id = await jobs.start_export(redis, actor_of(request, principal), principal.scope, kind, fmt, filters)
+    export_id = await jobs.start_export(redis, actor, principal.scope, kind, fmt, filters)
     return see_other(f"/exports/{export_id}")
 
 
@@ -359,15 +362,15 @@ async def _export_file(principal: Principal, redis: ArqRedis, settings: Settings
 
 @post("/api/v1/exports", guards=[roles(*EXPORTERS)], tags=["Выгрузки"], status_code=202)
 async def export_start_api(
-    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     redis: NamedDependency[ArqRedis],
     data: JSONBody[dict[str, str]],
 ) -> dict[str, str]:
     """`kind`: people, pairs or meetings; `format`: xlsx, csv or json; optional `municipality_id`,
     `organization_id`, `form_id`, `starts`, `ends` (ISO dates). Poll the status, then download within a day."""
     kind, fmt, filters = await _export_request(principal, data)
-    export_id = await jobs.start_export(redis, actor_of(request, principal), principal.scope, kind, fmt, filters)
+    export_id = await jobs.start_export(redis, actor, principal.scope, kind, fmt, filters)
     return {"id": export_id, "status": "queued", "download": f"/api/v1/exports/{export_id}/download"}
 
 

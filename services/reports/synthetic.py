@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 
 from services.registry.demo import person_name
+from shared import clock
 from shared.i18n import sort_key
 
 BATCH = 100_000
@@ -46,7 +47,7 @@ async def seed_bench(dsn: str, participants: int, seed: int = 1) -> dict[str, An
     """Builds a new region «Нагрузочный регион …» and answers how many rows of each kind went in and how fast."""
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - synthetic data
-    today = date.today()
+    today = clock.today()
     municipalities = max(1, min(60, participants // 16_000))
     organizations = max(municipalities, participants // 500)
     connection = await asyncpg.connect(dsn)

@@ -8,11 +8,11 @@ from litestar.response import Template
 
 from services.mentoring.logic import at_risk
 from services.programmes.logic import Owner, workspace_summary
-from shared.auth import roles
 from shared.errors import NotFound
 from shared.pages import page
 from tenants import logic
 from tenants.access import Principal
+from tenants.guards import roles
 from tenants.roles import ORGANIZATION_ROLES
 
 

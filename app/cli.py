@@ -109,7 +109,7 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
 def cmd_import_people(args: argparse.Namespace) -> None:
     """Prints the report; exits 1 and imports nothing when any row is invalid."""
     from services.registry.importer import import_file
-    from services.registry.logic import Actor
+    from shared.actor import Actor
     from shared.db import Level, Scope, rescope, tenant_transaction
     from tenants.logic import find_organization
 
@@ -145,7 +145,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     _logging()
     uvicorn.run(
-        "shared.asgi:app",
+        "app.asgi:app",
         host=args.host,
         port=int(os.environ.get("PORT", args.port)),
         access_log=False,  # paths can hold invitation tokens; the app logs route templates instead
@@ -157,7 +157,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_worker(_: argparse.Namespace) -> None:
     from arq.worker import run_worker
 
-    from shared.jobs import worker_settings
+    from app.worker import worker_settings
 
     _logging()
     run_worker(worker_settings())

@@ -1,4 +1,4 @@
-"""Piccolo's engine and app registry (found through PICCOLO_CONF, set in shared/__init__.py)."""
+"""Piccolo's engine and app registry (found through PICCOLO_CONF, set in app/__init__.py): every domain's migrations."""
 
 from piccolo.conf.apps import AppRegistry
 

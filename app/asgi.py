@@ -1,0 +1,3 @@
+from app.web import create_app
+
+app = create_app()

@@ -1,0 +1,147 @@
+"""The web application: every domain's routes, the session, CSRF, templates and the dependencies handlers get."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from arq import create_pool
+from arq.connections import RedisSettings
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+
+from services.admin.routes import admin_router
+from services.matching import routes as matching
+from services.mentoring import routes as mentoring
+from services.monitoring import routes as monitoring
+from services.programmes import routes as programmes
+from services.registry import routes as registry
+from services.reports import routes as reports
+from services.workspace.routes import workspace_router
+from shared.auth import SessionConfig, public, unguarded_routes
+from shared.db import DB
+from shared.settings import ROOT, Settings, get_settings
+from shared.templating import template_config
+from shared.web import EXCEPTION_HANDLERS, healthz, provide_redis, provide_settings, readyz, tenant_middleware
+from tenants.access import load_principal
+from tenants.guards import provide_actor, provide_principal
+from tenants.roles import role_label
+from tenants.routes import api_router, page_router
+
+REQUEST_MAX_BODY = 12 * 1024 * 1024
+
+
+def route_handlers() -> list[Any]:
+    static = create_static_files_router(
+        path="/static",
+        directories=[ROOT / "shared" / "static"],
+        guards=[public],
+        opt={"tenant": False},
+        include_in_schema=False,
+    )
+    return [
+        healthz,
+        readyz,
+        static,
+        page_router,
+        api_router,
+        workspace_router,
+        admin_router,
+        registry.page_router,
+        registry.api_router,
+        programmes.page_router,
+        programmes.api_router,
+        mentoring.page_router,
+        mentoring.api_router,
+        matching.page_router,
+        matching.api_router,
+        reports.page_router,
+        reports.api_router,
+        monitoring.page_router,
+        monitoring.api_router,
+    ]
+
+
+def template_folders() -> list[Any]:
+    return [ROOT / "tenants" / "templates", *sorted(p for p in (ROOT / "services").glob("*/templates") if p.is_dir())]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owns_pool = DB.pool is None  # a second app in one process (tests) shares the first one's pool
+        if owns_pool:
+            await DB.start_connection_pool(min_size=1, max_size=settings.db_pool_max)
+        try:
+            yield
+        finally:
+            if owns_pool:
+                await DB.close_connection_pool()
+
+    redis_settings = RedisSettings.from_dsn(settings.redis_url)
+    redis_settings.conn_retries = 0
+    redis_settings.conn_timeout = 2
+
+    async def open_redis(app: Litestar) -> None:
+        app.state.redis = await create_pool(redis_settings)
+        app.stores.register("sessions", RedisStore(app.state.redis, namespace="session"), allow_override=True)
+
+    async def close_redis(app: Litestar) -> None:
+        await app.state.redis.aclose()
+
+    session_config = SessionConfig(
+        key="nastavnik_session",
+        max_age=settings.session_max_age,
+        renew_on_access=True,
+        secure=settings.secure_cookies,
+        samesite="lax",
+        store="sessions",
+        exclude=["^/static/", "^/healthz", "^/readyz"],
+    )
+    templates = template_config(template_folders(), {"role_label": role_label})
+    app = Litestar(
+        route_handlers=route_handlers(),
+        plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
+        lifespan=[lifespan],
+        on_startup=[open_redis],
+        on_shutdown=[close_redis],
+        middleware=[session_config.middleware, tenant_middleware(load_principal)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="nastavnik_csrf",
+            cookie_secure=settings.secure_cookies,
+            exclude=["^/api/", "^/static/", "^/healthz", "^/readyz", "^/schema"],
+        ),
+        template_config=templates,
+        openapi_config=OpenAPIConfig(
+            title="Наставник API",
+            version="1.0.0",
+            description="JSON API платформы «Наставник». Вход: POST /api/v1/auth/login.",
+            openapi_router=Router(path="/schema", route_handlers=[], guards=[public], opt={"tenant": False}),
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        dependencies={
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "redis": Provide(provide_redis, sync_to_thread=False),
+            "principal": Provide(provide_principal, sync_to_thread=False),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+        },
+        state=State({"settings": settings}),
+        debug=False,
+        request_max_body_size=REQUEST_MAX_BODY,
+    )
+    missing = unguarded_routes(app)
+    if missing:
+        raise RuntimeError("Routes without a guard: " + ", ".join(missing))
+    return app

@@ -1,3 +1,0 @@
-from shared.web import create_app
-
-app = create_app()
