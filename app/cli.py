@@ -51,7 +51,7 @@ def cmd_bootstrap_db(_: argparse.Namespace) -> None:
 
 async def seed_demo_region() -> UUID:
     """Every domain's part of the demo region, in order, in one transaction; running it again adds nothing."""
-    from services.mentoring.demo import seed_pairs
+    from services.matching.demo import seed_pairs
     from services.monitoring.demo import seed_monitoring
     from services.programmes.demo import seed_programmes
     from services.registry.demo import seed_people

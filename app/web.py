@@ -22,8 +22,10 @@ from services.admin.routes import admin_router
 from services.matching import routes as matching
 from services.mentoring import routes as mentoring
 from services.monitoring import routes as monitoring
+from services.programmes import IndicatorCounter
 from services.programmes import routes as programmes
 from services.registry import routes as registry
+from services.reports import indicator_values
 from services.reports import routes as reports
 from services.workspace.routes import workspace_router
 from shared.auth import SessionConfig, public, unguarded_routes
@@ -68,6 +70,11 @@ def route_handlers() -> list[Any]:
         monitoring.page_router,
         monitoring.api_router,
     ]
+
+
+def provide_indicator_counter() -> IndicatorCounter:
+    """Programme pages show live indicators that the read model counts; programmes itself cannot import it."""
+    return indicator_values
 
 
 def template_folders() -> list[Any]:
@@ -136,6 +143,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "redis": Provide(provide_redis, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
+            "count_indicators": Provide(provide_indicator_counter, sync_to_thread=False),
         },
         state=State({"settings": settings}),
         debug=False,

@@ -1,0 +1,38 @@
+"""Regions, municipalities, organizations, users, roles and scopes: the floor every domain stands on.
+
+Other domains use only the names below; the routes are composed by app/, the rest is tenants' own.
+"""
+
+from tenants.access import Principal
+from tenants.demo import MUNICIPALITIES
+from tenants.demo_accounts import ACCOUNTS
+from tenants.guards import allow
+from tenants.logic import (
+    KIND_LABELS,
+    curator_emails,
+    get_municipality,
+    get_organization,
+    list_municipalities,
+    list_organizations,
+    list_people,
+    region_ids,
+)
+from tenants.roles import ORGANIZATION_ROLES, OrganizationKind, Role
+
+__all__ = [
+    "ACCOUNTS",
+    "KIND_LABELS",
+    "MUNICIPALITIES",
+    "ORGANIZATION_ROLES",
+    "OrganizationKind",
+    "Principal",
+    "Role",
+    "allow",
+    "curator_emails",
+    "get_municipality",
+    "get_organization",
+    "list_municipalities",
+    "list_organizations",
+    "list_people",
+    "region_ids",
+]

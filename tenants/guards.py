@@ -27,14 +27,14 @@ def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandle
         raise NotAuthorizedException("Войдите в систему")
 
 
-def roles(*allowed: Role) -> Guard:
+def allow(*allowed: Role) -> Guard:
     def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
         signed_in(connection, handler)
         principal = principal_of(connection)
         if principal is None or principal.role not in allowed:
             raise Forbidden()
 
-    guard.__name__ = "roles_" + "_".join(allowed)
+    guard.__name__ = "allow_" + "_".join(allowed)
     guard.__qualname__ = guard.__name__
     return mark_guard(guard)
 

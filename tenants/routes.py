@@ -23,7 +23,7 @@ from shared.pages import form_into, page, safe_next, see_other
 from shared.settings import Settings
 from tenants import logic
 from tenants.access import Principal, load_principal
-from tenants.guards import principal_of, roles, signed_in
+from tenants.guards import allow, principal_of, signed_in
 from tenants.jobs import enqueue_invitation
 from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, OrganizationForm
 from tenants.roles import ROLE_LABELS, OrganizationKind, Role
@@ -140,7 +140,7 @@ class AuthPages(Controller):
 
 class RegionPages(Controller):
     path = "/region"
-    guards = [roles(Role.regional_coordinator)]
+    guards = [allow(Role.regional_coordinator)]
 
     @get("/")
     async def overview(self, principal: NamedDependency[Principal]) -> Template:
@@ -161,15 +161,15 @@ class RegionPages(Controller):
 class MunicipalityPages(Controller):
     path = "/municipalities"
 
-    @get("/", guards=[roles(*COORDINATORS)])
+    @get("/", guards=[allow(*COORDINATORS)])
     async def index(self) -> Template:
         return page("tenants/municipalities.html", municipalities=await logic.list_municipalities())
 
-    @get("/new", guards=[roles(Role.regional_coordinator)])
+    @get("/new", guards=[allow(Role.regional_coordinator)])
     async def new(self) -> Template:
         return page("tenants/municipality_form.html", name="", errors={}, municipality=None)
 
-    @post("/new", guards=[roles(Role.regional_coordinator)])
+    @post("/new", guards=[allow(Role.regional_coordinator)])
     async def create(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]
     ) -> Template | Redirect:
@@ -181,12 +181,12 @@ class MunicipalityPages(Controller):
         flash(request, f"Муниципалитет «{name.strip()}» добавлен", category="success")
         return see_other("/municipalities")
 
-    @get("/{municipality_id:uuid}/edit", guards=[roles(Role.regional_coordinator)])
+    @get("/{municipality_id:uuid}/edit", guards=[allow(Role.regional_coordinator)])
     async def edit(self, municipality_id: FromPath[UUID]) -> Template:
         municipality = await logic.get_municipality(municipality_id)
         return page("tenants/municipality_form.html", name=municipality["name"], errors={}, municipality=municipality)
 
-    @post("/{municipality_id:uuid}/edit", guards=[roles(Role.regional_coordinator)])
+    @post("/{municipality_id:uuid}/edit", guards=[allow(Role.regional_coordinator)])
     async def update(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], municipality_id: FromPath[UUID]
     ) -> Template | Redirect:
@@ -222,7 +222,7 @@ async def _organization_form(
 
 class OrganizationPages(Controller):
     path = "/organizations"
-    guards = [roles(*COORDINATORS)]
+    guards = [allow(*COORDINATORS)]
 
     @get("/")
     async def index(self, municipality: FromQuery[UUID | None] = None, q: FromQuery[str] = "") -> Template:
@@ -300,7 +300,7 @@ async def _invitation_context(principal: NamedDependency[Principal]) -> dict[str
 
 class InvitationPages(Controller):
     path = "/invitations"
-    guards = [roles(*INVITERS)]
+    guards = [allow(*INVITERS)]
 
     @get("/")
     async def index(self, settings: NamedDependency[Settings]) -> Template:
@@ -502,20 +502,20 @@ class MunicipalityApi(Controller):
     path = "/municipalities"
     tags = ["Муниципалитеты"]
 
-    @get("/", guards=[roles(*COORDINATORS)])
+    @get("/", guards=[allow(*COORDINATORS)])
     async def index(self) -> list[dict[str, Any]]:
         return [_jsonable(m) for m in await logic.list_municipalities()]
 
-    @post("/", guards=[roles(Role.regional_coordinator)])
+    @post("/", guards=[allow(Role.regional_coordinator)])
     async def create(self, principal: NamedDependency[Principal], data: JSONBody[MunicipalityIn]) -> dict[str, Any]:
         municipality_id = await logic.save_municipality(principal, data.name)
         return _jsonable(await logic.get_municipality(municipality_id))
 
-    @get("/{municipality_id:uuid}", guards=[roles(*COORDINATORS)])
+    @get("/{municipality_id:uuid}", guards=[allow(*COORDINATORS)])
     async def show(self, municipality_id: FromPath[UUID]) -> dict[str, Any]:
         return _jsonable(await logic.get_municipality(municipality_id))
 
-    @put("/{municipality_id:uuid}", guards=[roles(Role.regional_coordinator)])
+    @put("/{municipality_id:uuid}", guards=[allow(Role.regional_coordinator)])
     async def update(
         self, principal: NamedDependency[Principal], municipality_id: FromPath[UUID], data: JSONBody[MunicipalityIn]
     ) -> dict[str, Any]:
@@ -527,11 +527,11 @@ class OrganizationApi(Controller):
     path = "/organizations"
     tags = ["Организации"]
 
-    @get("/", guards=[roles(*COORDINATORS)])
+    @get("/", guards=[allow(*COORDINATORS)])
     async def index(self, municipality: FromQuery[UUID | None] = None, q: FromQuery[str] = "") -> list[dict[str, Any]]:
         return [_jsonable(o) for o in await logic.list_organizations(municipality, q)]
 
-    @post("/", guards=[roles(*COORDINATORS)])
+    @post("/", guards=[allow(*COORDINATORS)])
     async def create(self, principal: NamedDependency[Principal], data: JSONBody[OrganizationForm]) -> dict[str, Any]:
         organization_id = await logic.save_organization(principal, data)
         return _jsonable(await logic.get_organization(organization_id))
@@ -541,7 +541,7 @@ class OrganizationApi(Controller):
         """Any role sees the organizations its scope holds; others answer 404."""
         return _jsonable(await logic.get_organization(organization_id))
 
-    @put("/{organization_id:uuid}", guards=[roles(*COORDINATORS)])
+    @put("/{organization_id:uuid}", guards=[allow(*COORDINATORS)])
     async def update(
         self, principal: NamedDependency[Principal], organization_id: FromPath[UUID], data: JSONBody[OrganizationForm]
     ) -> dict[str, Any]:
@@ -553,11 +553,11 @@ class InvitationApi(Controller):
     path = "/invitations"
     tags = ["Приглашения"]
 
-    @get("/", guards=[roles(*INVITERS)])
+    @get("/", guards=[allow(*INVITERS)])
     async def index(self) -> list[dict[str, Any]]:
         return [_jsonable(i) for i in await logic.list_invitations()]
 
-    @post("/", guards=[roles(*INVITERS)])
+    @post("/", guards=[allow(*INVITERS)])
     async def create(
         self,
         principal: NamedDependency[Principal],

@@ -12,8 +12,7 @@ from litestar.response import Template
 
 from shared.jobs import failed_jobs
 from shared.pages import page
-from tenants.guards import roles
-from tenants.roles import Role
+from tenants import Role, allow
 
 
 @dataclass
@@ -40,12 +39,12 @@ async def _failures(redis: NamedDependency[ArqRedis]) -> list[FailedJobOut]:
     ]
 
 
-@get("/admin/jobs", guards=[roles(Role.platform_admin)], include_in_schema=False)
+@get("/admin/jobs", guards=[allow(Role.platform_admin)], include_in_schema=False)
 async def jobs_page(redis: NamedDependency[ArqRedis]) -> Template:
     return page("admin/jobs.html", failures=await _failures(redis))
 
 
-@get("/api/v1/admin/failed-jobs", guards=[roles(Role.platform_admin)], tags=["Администрирование"])
+@get("/api/v1/admin/failed-jobs", guards=[allow(Role.platform_admin)], tags=["Администрирование"])
 async def jobs_api(redis: NamedDependency[ArqRedis]) -> list[FailedJobOut]:
     return await _failures(redis)
 

@@ -9,12 +9,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from services import mentoring, programmes
 from services.matching.solver import Objective, solve
 from services.matching.tables import MatchingChoice, MatchingExclusion, MatchingRun
-from services.mentoring import logic as mentoring
-from services.programmes import catalogue
-from services.programmes import logic as programmes
-from services.registry.logic import matching_profiles
+from services.registry import matching_profiles
 from shared.actor import Actor
 from shared.clock import now, today
 from shared.db import current_connection
@@ -146,7 +144,7 @@ async def build(programme: dict[str, Any], weights: dict[str, int], day: date | 
         if f["id"] in programme["form_ids"]
     ]
     chosen_models = {m["code"] for m in models if m["id"] in programme["role_model_ids"]}
-    same_subject = bool(chosen_models & catalogue.SAME_SUBJECT)
+    same_subject = bool(chosen_models & programmes.SAME_SUBJECT)
     exclusions = {
         (r["mentor_id"], r["mentee_id"])
         for r in await MatchingExclusion.select().where(MatchingExclusion.programme_id == programme["id"]).run()

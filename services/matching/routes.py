@@ -11,16 +11,13 @@ from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from services import mentoring, programmes
 from services.matching import logic
 from services.matching.logic import WEIGHTS
-from services.mentoring import logic as mentoring
-from services.programmes import logic as programmes
 from shared.actor import Actor
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, flashed, page, see_other
-from tenants.access import Principal
-from tenants.guards import roles
-from tenants.roles import Role
+from tenants import Principal, Role, allow
 
 
 async def _programme(principal: Principal, programme_id: UUID) -> dict[str, Any]:
@@ -29,7 +26,7 @@ async def _programme(principal: Principal, programme_id: UUID) -> dict[str, Any]
     )
 
 
-@get("/programmes/{programme_id:uuid}/matching", guards=[roles(Role.curator)])
+@get("/programmes/{programme_id:uuid}/matching", guards=[allow(Role.curator)])
 async def matching_page(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> Template:
     programme = await _programme(principal, programme_id)
     run = await logic.latest_run(programme_id)
@@ -53,7 +50,7 @@ async def matching_page(principal: NamedDependency[Principal], programme_id: Fro
     )
 
 
-@post("/programmes/{programme_id:uuid}/matching", guards=[roles(Role.curator)])
+@post("/programmes/{programme_id:uuid}/matching", guards=[allow(Role.curator)])
 async def run_matching(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -70,7 +67,7 @@ async def run_matching(
     return see_other(f"/programmes/{programme_id}/matching")
 
 
-@post("/programmes/{programme_id:uuid}/matching/{run_id:uuid}/proposals", guards=[roles(Role.curator)])
+@post("/programmes/{programme_id:uuid}/matching/{run_id:uuid}/proposals", guards=[allow(Role.curator)])
 async def act_on_proposal(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -98,7 +95,7 @@ async def act_on_proposal(
     return see_other(f"/programmes/{programme_id}/matching#proposals")
 
 
-@post("/programmes/{programme_id:uuid}/matching/exclusions", guards=[roles(Role.curator)])
+@post("/programmes/{programme_id:uuid}/matching/exclusions", guards=[allow(Role.curator)])
 async def add_exclusion(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -114,7 +111,7 @@ async def add_exclusion(
     return see_other(f"/programmes/{programme_id}/matching#exclusions")
 
 
-@post("/programmes/{programme_id:uuid}/matching/choices", guards=[roles(Role.curator)])
+@post("/programmes/{programme_id:uuid}/matching/choices", guards=[allow(Role.curator)])
 async def add_choices(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -134,7 +131,7 @@ async def add_choices(
     return see_other(f"/programmes/{programme_id}/matching#choices")
 
 
-@post("/programmes/{programme_id:uuid}/matching/choices/{choice_id:uuid}/confirm", guards=[roles(Role.curator)])
+@post("/programmes/{programme_id:uuid}/matching/choices/{choice_id:uuid}/confirm", guards=[allow(Role.curator)])
 async def confirm_choice(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -151,7 +148,27 @@ async def confirm_choice(
     return see_other(f"/pairs/{pair_id}")
 
 
-@post("/cabinet/choices/{choice_id:uuid}", guards=[roles(Role.mentor)])
+@post("/cabinet/choices", guards=[allow(Role.mentee)])
+async def rank_mentors(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
+) -> Redirect:
+    """A mentee ranks up to five mentors who still have places; each mentor then accepts or declines."""
+    organization_id = principal.scope.organization_id
+    person_id = await mentoring.person_of(principal.email, organization_id, mentor=False) if organization_id else None
+    programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
+    if person_id is None or programme is None:
+        raise NotFound()
+    full = await programmes.get_programme(programme["id"])
+    chosen = [str(v) for v in (await request.form()).getall("chosen_ids", []) if v]
+    free = {str(m["id"]) for m in await logic.available_mentors(full)}
+    with flashed(request, "Ваш выбор отправлен наставникам"):
+        if any(c not in free for c in chosen):
+            raise ValidationFailed({"chosen_ids": "У этого наставника больше нет свободных мест"})
+        await logic.record_choices(actor, full, str(person_id), chosen)
+    return see_other("/cabinet")
+
+
+@post("/cabinet/choices/{choice_id:uuid}", guards=[allow(Role.mentor)])
 async def respond_to_choice(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal], choice_id: FromPath[UUID]
 ) -> Redirect:
@@ -171,7 +188,7 @@ async def respond_to_choice(
     return see_other("/cabinet")
 
 
-@post("/api/v1/programmes/{programme_id:uuid}/matching", guards=[roles(Role.curator)], tags=["Подбор пар"])
+@post("/api/v1/programmes/{programme_id:uuid}/matching", guards=[allow(Role.curator)], tags=["Подбор пар"])
 async def run_matching_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
@@ -190,7 +207,7 @@ async def run_matching_api(
 
 @post(
     "/api/v1/programmes/{programme_id:uuid}/matching/{run_id:uuid}/proposals",
-    guards=[roles(Role.curator)],
+    guards=[allow(Role.curator)],
     tags=["Подбор пар"],
 )
 async def act_on_proposal_api(
@@ -226,6 +243,7 @@ page_router = Router(
         add_exclusion,
         add_choices,
         confirm_choice,
+        rank_mentors,
         respond_to_choice,
     ],
     include_in_schema=False,

@@ -10,7 +10,7 @@ from services.mentoring import logic, pulse
 from shared.clock import today
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.mail import send_mail
-from tenants.logic import curator_emails, region_ids
+from tenants import curator_emails, region_ids
 
 log = logging.getLogger("nastavnik.jobs")
 

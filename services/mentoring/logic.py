@@ -10,6 +10,7 @@ from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
 
+from services import programmes
 from services.mentoring.tables import (
     Meeting,
     MeetingFormat,
@@ -20,11 +21,8 @@ from services.mentoring.tables import (
     PlanRow,
     Status,
 )
-from services.programmes import logic as programmes
-from services.programmes import orders
-from services.programmes.tables import OrderKind
-from services.registry.logic import add_roles, base_members, guard_merge, people_brief
-from services.registry.tables import ParticipationRole
+from services.programmes import OrderKind
+from services.registry import ParticipationRole, add_roles, base_members, guard_merge, people_brief
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now, today
@@ -393,7 +391,7 @@ async def pair_card(pair_id: UUID, person_id: UUID | None = None) -> PairCard:
     names = await people_brief([c["mentor_id"] for c in changes])
     history = [{**c, "mentor": names.get(c["mentor_id"], {"full_name": "—"})["full_name"]} for c in changes]
     order_ids = {pair["order_id"], *(c["order_id"] for c in changes)} - {None}
-    pair_orders = [await orders.get_order(i) for i in order_ids]
+    pair_orders = [await programmes.get_order(i) for i in order_ids]
     alerts = await current_connection().fetch(
         "SELECT kind, lapse, details, found_at FROM rhythm_alert WHERE mentorship_id = $1 ORDER BY found_at DESC",
         pair_id,
@@ -423,7 +421,7 @@ async def request_approval(actor: Actor, programme: dict[str, Any], pair_ids: li
         "ends_on": format_date(max(p["ends_on"] for p in drafts)),
         "refs": {"mentorship_ids": [str(p["id"]) for p in drafts]},
     }
-    order_id = await orders.create_order(actor, programme, OrderKind.approve_pairs, extra)
+    order_id = await programmes.create_order(actor, programme, OrderKind.approve_pairs, extra)
     await Mentorship.update({Mentorship.order_id: order_id}).where(Mentorship.id.is_in([p["id"] for p in drafts])).run()
     return order_id
 
@@ -525,7 +523,7 @@ async def replace_mentor(actor: Actor, pair_id: UUID, new_mentor_id: str, reason
     pair = await _open_pair(pair_id, Status.active, Status.approved)
     programme = await programmes.get_programme(pair["programme_id"])
     errors = Errors()
-    if reason not in orders.REPLACEMENT_REASONS:
+    if reason not in programmes.REPLACEMENT_REASONS:
         errors.add("reason", "Выберите основание замены из Положения")
     mentors, _ = await eligible(programme)
     new_mentor = next((m for m in mentors if str(m["id"]) == new_mentor_id and m["id"] != pair["mentor_id"]), None)
@@ -556,7 +554,7 @@ async def replace_mentor(actor: Actor, pair_id: UUID, new_mentor_id: str, reason
         "ends_on": format_date(end_of(pair)),
         "refs": {"mentorship_id": str(pair_id), "mentor_id": str(new_mentor["id"]), "since": day.isoformat()},
     }
-    order_id = await orders.create_order(actor, programme, OrderKind.replace_mentor, extra)
+    order_id = await programmes.create_order(actor, programme, OrderKind.replace_mentor, extra)
     await _history(actor, pair_id, new_mentor["id"], day, reason, order_id)
     return order_id
 
@@ -592,8 +590,8 @@ async def _in_a_pair(person_id: UUID) -> str | None:
 
 
 guard_merge(_in_a_pair)
-orders.on_registered(OrderKind.approve_pairs, _pairs_approved)
-orders.on_registered(OrderKind.replace_mentor, _mentor_replaced)
+programmes.on_registered(OrderKind.approve_pairs, _pairs_approved)
+programmes.on_registered(OrderKind.replace_mentor, _mentor_replaced)
 
 
 def _require_consents(pair: dict[str, Any]) -> None:

@@ -12,8 +12,7 @@ from uuid import UUID
 from arq import ArqRedis
 
 from services.mentoring.logic import RHYTHM_DAYS
-from services.registry.jobs import enqueue_questionnaire_mail
-from services.registry.logic import SentQuestionnaire, send_questionnaire
+from services.registry import SentQuestionnaire, enqueue_questionnaire_mail, send_questionnaire
 from shared.actor import Actor
 from shared.db import current_connection
 from shared.errors import NotFound, ValidationFailed

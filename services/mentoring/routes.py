@@ -1,4 +1,4 @@
-"""Pairs and groups: the curator's lists and cards, the mentor's and mentee's cabinets, coordinators' counts, API."""
+"""Pairs and groups: the curator's lists and cards, the pairs in the cabinets, coordinators' counts, API."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from services import programmes
 from services.mentoring import logic
 from services.mentoring.logic import (
     FORMAT_LABELS,
@@ -20,16 +21,13 @@ from services.mentoring.logic import (
     MeetingForm,
     PairForm,
 )
-from services.programmes import logic as programmes
-from services.programmes.orders import REPLACEMENT_REASONS
+from services.programmes import REPLACEMENT_REASONS
 from shared import clock
 from shared.actor import Actor
 from shared.audit import audit
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.pages import flash_problem, flashed, page, see_other
-from tenants.access import Principal
-from tenants.guards import roles
-from tenants.roles import Role
+from tenants import Principal, Role, allow
 
 STAFF = (Role.curator, Role.head)
 COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
@@ -112,7 +110,7 @@ async def _cabinet_person(principal: Principal) -> UUID | None:
 class PairPages(Controller):
     path = "/pairs"
 
-    @get("/", guards=[roles(*STAFF)])
+    @get("/", guards=[allow(*STAFF)])
     async def index(self, principal: NamedDependency[Principal], status: FromQuery[str] = "") -> Template:
         organization_id = principal.scope.organization_id
         programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
@@ -126,11 +124,11 @@ class PairPages(Controller):
             **_labels(),
         )
 
-    @get("/new", guards=[roles(Role.curator)])
+    @get("/new", guards=[allow(Role.curator)])
     async def new(self, principal: NamedDependency[Principal]) -> Template:
         return page("mentoring/pair_form.html", **await _pair_form_context(principal, PairForm(), {}))
 
-    @post("/new", guards=[roles(Role.curator)])
+    @post("/new", guards=[allow(Role.curator)])
     async def create(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
     ) -> Template | Redirect:
@@ -155,11 +153,11 @@ class PairPages(Controller):
         flash(request, "Пара создана как проект: её закрепит приказ", category="success")
         return see_other(f"/pairs/{pair_id}")
 
-    @get("/overview", guards=[roles(*COORDINATORS)])
+    @get("/overview", guards=[allow(*COORDINATORS)])
     async def overview(self, principal: NamedDependency[Principal]) -> Template:
         return page("mentoring/overview.html", rows=await logic.counts(principal.scope.municipality_id), **_labels())
 
-    @get("/{pair_id:uuid}", guards=[roles(*STAFF, *COORDINATORS)])
+    @get("/{pair_id:uuid}", guards=[allow(*STAFF, *COORDINATORS)])
     async def card(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> Template:
@@ -178,7 +176,7 @@ class PairPages(Controller):
             **_labels(),
         )
 
-    @post("/{pair_id:uuid}/meetings", guards=[roles(Role.curator)])
+    @post("/{pair_id:uuid}/meetings", guards=[allow(Role.curator)])
     async def meeting(
         self,
         request: Request[Any, Any, Any],
@@ -191,7 +189,7 @@ class PairPages(Controller):
             await logic.record_meeting(actor, pair_id, meeting_form(await request.form()))
         return see_other(f"/pairs/{pair_id}#meetings")
 
-    @post("/{pair_id:uuid}/plan/{kind:str}", guards=[roles(Role.curator)])
+    @post("/{pair_id:uuid}/plan/{kind:str}", guards=[allow(Role.curator)])
     async def plan(
         self,
         request: Request[Any, Any, Any],
@@ -207,7 +205,7 @@ class PairPages(Controller):
             await logic.save_plan(actor, pair_id, kind, plan_rows(await request.form(), kind))
         return see_other(f"/pairs/{pair_id}#plan")
 
-    @post("/{pair_id:uuid}/status", guards=[roles(Role.curator)])
+    @post("/{pair_id:uuid}/status", guards=[allow(Role.curator)])
     async def change_status(
         self,
         request: Request[Any, Any, Any],
@@ -268,7 +266,7 @@ async def _pair_form_context(principal: Principal, form: PairForm, errors: dict[
     }
 
 
-@post("/programmes/{programme_id:uuid}/pairs/order", guards=[roles(Role.curator)])
+@post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(Role.curator)])
 async def order_pairs(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -293,58 +291,7 @@ async def order_pairs(
 
 class CabinetPages(Controller):
     path = "/cabinet"
-    guards = [roles(*CABINET)]
-
-    @get("/")
-    async def home(self, principal: NamedDependency[Principal]) -> Template:
-        from services.matching import logic as matching
-
-        person_id = await _cabinet_person(principal)
-        pairs = await logic.list_pairs(person_id=person_id) if person_id else []
-        programme = await programmes.current_programme(
-            programmes.Owner(organization_id=principal.scope.organization_id)
-        )
-        is_mentor = principal.role == Role.mentor
-        choices: list[dict[str, Any]] = []
-        available: list[dict[str, Any]] = []
-        if person_id and programme:
-            full = await programmes.get_programme(programme["id"])
-            if is_mentor:
-                choices = await matching.rankings(programme["id"], mentor_id=person_id)
-            elif not any(p["status"] in logic.OPEN for p in pairs):
-                choices = [c for c in await matching.rankings(programme["id"]) if c["chooser_id"] == person_id]
-                available = await matching.available_mentors(full)
-        return page(
-            "mentoring/cabinet.html",
-            pairs=pairs,
-            person_id=person_id,
-            is_mentor=is_mentor,
-            choices=choices,
-            available=available,
-            **_labels(),
-        )
-
-    @post("/choices", guards=[roles(Role.mentee)])
-    async def rank(
-        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
-    ) -> Redirect:
-        """A mentee ranks up to five mentors who still have places; each mentor then accepts or declines."""
-        from services.matching import logic as matching
-
-        person_id = await _cabinet_person(principal)
-        programme = await programmes.current_programme(
-            programmes.Owner(organization_id=principal.scope.organization_id)
-        )
-        if person_id is None or programme is None:
-            raise NotFound()
-        full = await programmes.get_programme(programme["id"])
-        chosen = [str(v) for v in (await request.form()).getall("chosen_ids", []) if v]
-        free = {str(m["id"]) for m in await matching.available_mentors(full)}
-        with flashed(request, "Ваш выбор отправлен наставникам"):
-            if any(c not in free for c in chosen):
-                raise ValidationFailed({"chosen_ids": "У этого наставника больше нет свободных мест"})
-            await matching.record_choices(actor, full, str(person_id), chosen)
-        return see_other("/cabinet")
+    guards = [allow(*CABINET)]
 
     @get("/pairs/{pair_id:uuid}")
     async def pair(
@@ -442,7 +389,7 @@ class PairApi(Controller):
     path = "/pairs"
     tags = ["Пары и группы"]
 
-    @get("/", guards=[roles(*STAFF, *COORDINATORS, *CABINET)])
+    @get("/", guards=[allow(*STAFF, *COORDINATORS, *CABINET)])
     async def index(self, principal: NamedDependency[Principal], status: FromQuery[str] = "") -> list[dict[str, Any]]:
         """A curator's or head's organization; a coordinator's scope; a mentor's or mentee's own pairs."""
         person_id = None
@@ -452,7 +399,7 @@ class PairApi(Controller):
                 return []
         return [pair_json(p) for p in await logic.list_pairs(status=status, person_id=person_id)]
 
-    @post("/", guards=[roles(Role.curator)])
+    @post("/", guards=[allow(Role.curator)])
     async def create(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], data: JSONBody[dict[str, Any]]
     ) -> dict[str, Any]:
@@ -475,7 +422,7 @@ class PairApi(Controller):
         pair_id = await logic.create_pair(actor, programme, form)
         return pair_json((await logic.pair_card(pair_id)).pair)
 
-    @get("/{pair_id:uuid}", guards=[roles(*STAFF, *COORDINATORS, *CABINET)])
+    @get("/{pair_id:uuid}", guards=[allow(*STAFF, *COORDINATORS, *CABINET)])
     async def read(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> dict[str, Any]:
@@ -494,7 +441,7 @@ class PairApi(Controller):
             ],
         }
 
-    @post("/{pair_id:uuid}/meetings", guards=[roles(Role.curator, *CABINET)])
+    @post("/{pair_id:uuid}/meetings", guards=[allow(Role.curator, *CABINET)])
     async def meeting(
         self,
         principal: NamedDependency[Principal],
@@ -516,7 +463,7 @@ class PairApi(Controller):
         card = await logic.pair_card(pair_id, person_id)
         return meeting_json(next(m for m in card.meetings if m["id"] == meeting_id))
 
-    @put("/{pair_id:uuid}/plan/{kind:str}", guards=[roles(Role.curator, *CABINET)])
+    @put("/{pair_id:uuid}/plan/{kind:str}", guards=[allow(Role.curator, *CABINET)])
     async def plan(
         self,
         principal: NamedDependency[Principal],
@@ -533,7 +480,7 @@ class PairApi(Controller):
         await logic.save_plan(actor, pair_id, kind, data, person_id)
         return {"plan": (await logic.pair_card(pair_id, person_id)).plan}
 
-    @post("/{pair_id:uuid}/status", guards=[roles(Role.curator)])
+    @post("/{pair_id:uuid}/status", guards=[allow(Role.curator)])
     async def change_status(
         self,
         principal: NamedDependency[Principal],
@@ -549,7 +496,7 @@ class PairApi(Controller):
         return {**pair_json((await logic.pair_card(pair_id)).pair), **result}
 
 
-@post("/programmes/{programme_id:uuid}/pairs/order", guards=[roles(Role.curator)])
+@post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(Role.curator)])
 async def order_pairs_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],

@@ -9,7 +9,7 @@ from statistics import mean
 from typing import Any
 from uuid import UUID
 
-from services.mentoring.logic import list_pairs
+from services.mentoring import list_pairs
 from services.monitoring.tables import Assessment, AssessmentParameter
 from shared.actor import Actor
 from shared.audit import audit

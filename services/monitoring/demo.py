@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from services.mentoring.logic import list_pairs
+from services.mentoring import list_pairs
 from services.monitoring import assessments, logic, quality
-from services.programmes.logic import get_programme
+from services.programmes import get_programme
 from shared.actor import Actor
 from shared.clock import today
 from shared.db import Level, Scope, current_connection, rescope

@@ -12,7 +12,7 @@ from shared.clock import today
 from shared.db import Level, Scope, tenant_transaction
 from shared.i18n import format_date
 from shared.mail import send_mail
-from tenants.logic import curator_emails, region_ids
+from tenants import curator_emails, region_ids
 
 log = logging.getLogger("nastavnik.jobs")
 

@@ -10,14 +10,14 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from services import reports as read_model
 from services.monitoring import quality
-from services.reports import indicators
 from shared.actor import Actor
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound
 from shared.i18n import format_date
-from tenants.logic import curator_emails
+from tenants import curator_emails
 
 OPENS_BEFORE = timedelta(days=30)
 REMINDERS = (timedelta(days=7), timedelta(days=1))
@@ -168,7 +168,7 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[
         report["id"],
         now(),
         actor.user_id,
-        indicators.to_json(values),
+        read_model.to_json(values),
         form.achievements.strip(),
         form.problems.strip(),
         form.plans.strip(),
@@ -177,9 +177,9 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[
 
 
 async def half_year_indicators(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> dict[str, Any]:
-    reach = indicators.Reach(organization_id=organization_id)
-    half_year = indicators.Period(period["covers_from"], min(period["deadline"], today()))
-    return await indicators.current(region_id, reach, half_year)
+    reach = read_model.Reach(organization_id=organization_id)
+    half_year = read_model.Period(period["covers_from"], min(period["deadline"], today()))
+    return await read_model.current(region_id, reach, half_year)
 
 
 async def suggestions(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> dict[str, tuple[str, str]]:

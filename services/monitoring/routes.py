@@ -20,15 +20,13 @@ from shared.audit import audit
 from shared.errors import ValidationFailed
 from shared.pages import flash_problem, form_into, page, see_other
 from shared.settings import Settings
-from tenants.access import Principal
-from tenants.guards import roles
-from tenants.roles import Role
+from tenants import Principal, Role, allow
 
 VIEWERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
 COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
 
 
-@get("/monitoring", guards=[roles(*VIEWERS)])
+@get("/monitoring", guards=[allow(*VIEWERS)])
 async def monitoring_index(principal: NamedDependency[Principal]) -> Template:
     periods = await logic.periods()
     own: dict[Any, Any] = {}
@@ -41,7 +39,7 @@ async def monitoring_index(principal: NamedDependency[Principal]) -> Template:
     return page("monitoring/index.html", periods=periods, own=own, is_coordinator=principal.role in COORDINATORS)
 
 
-@get("/monitoring/{period_id:uuid}", guards=[roles(*VIEWERS)])
+@get("/monitoring/{period_id:uuid}", guards=[allow(*VIEWERS)])
 async def monitoring_period(principal: NamedDependency[Principal], period_id: FromPath[UUID]) -> Template:
     period = await logic.get_period(period_id)
     if principal.role in COORDINATORS:
@@ -94,7 +92,7 @@ def _answers_from(data: Any) -> dict[str, dict[str, str]]:
     return answers
 
 
-@post("/monitoring/{period_id:uuid}", guards=[roles(Role.curator)])
+@post("/monitoring/{period_id:uuid}", guards=[allow(Role.curator)])
 async def submit_report(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -114,7 +112,7 @@ async def submit_report(
     return see_other(f"/monitoring/{period_id}")
 
 
-@get("/api/v1/monitoring/periods", guards=[roles(*VIEWERS)], tags=["Мониторинг"])
+@get("/api/v1/monitoring/periods", guards=[allow(*VIEWERS)], tags=["Мониторинг"])
 async def periods_api() -> list[dict[str, Any]]:
     return [
         {
@@ -130,7 +128,7 @@ async def periods_api() -> list[dict[str, Any]]:
     ]
 
 
-@get("/api/v1/monitoring/{period_id:uuid}/reports", guards=[roles(*COORDINATORS)], tags=["Мониторинг"])
+@get("/api/v1/monitoring/{period_id:uuid}/reports", guards=[allow(*COORDINATORS)], tags=["Мониторинг"])
 async def reports_api(principal: NamedDependency[Principal], period_id: FromPath[UUID]) -> list[dict[str, Any]]:
     """Who has submitted and who has not, with the indicators each report carries."""
     await logic.get_period(period_id)
@@ -148,7 +146,7 @@ async def reports_api(principal: NamedDependency[Principal], period_id: FromPath
     ]
 
 
-@post("/api/v1/monitoring/{period_id:uuid}/report", guards=[roles(Role.curator)], tags=["Мониторинг"])
+@post("/api/v1/monitoring/{period_id:uuid}/report", guards=[allow(Role.curator)], tags=["Мониторинг"])
 async def submit_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
@@ -175,7 +173,7 @@ api_router = Router(path="/", route_handlers=[periods_api, reports_api, submit_a
 
 
 async def _programme(principal: Principal, programme_id: UUID, *, edit: bool) -> dict[str, Any]:
-    from services.programmes.logic import Owner, get_programme
+    from services.programmes import Owner, get_programme
 
     if edit:
         return await get_programme(programme_id, Owner(organization_id=principal.scope.organization_id))
@@ -188,7 +186,7 @@ async def _audit_scores(actor: Actor, result: assessments.Influence) -> None:
         await audit(actor, "view", person_id, "оценки влияния программы")
 
 
-@get("/programmes/{programme_id:uuid}/assessments", guards=[roles(*VIEWERS)])
+@get("/programmes/{programme_id:uuid}/assessments", guards=[allow(*VIEWERS)])
 async def assessments_page(
     principal: NamedDependency[Principal], actor: NamedDependency[Actor], programme_id: FromPath[UUID]
 ) -> Template:
@@ -207,7 +205,7 @@ async def assessments_page(
     )
 
 
-@post("/programmes/{programme_id:uuid}/assessments", guards=[roles(Role.curator)])
+@post("/programmes/{programme_id:uuid}/assessments", guards=[allow(Role.curator)])
 async def save_assessments(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -238,7 +236,7 @@ async def save_assessments(
     return see_other(f"/programmes/{programme_id}/assessments")
 
 
-@post("/programmes/{programme_id:uuid}/satisfaction", guards=[roles(Role.curator)])
+@post("/programmes/{programme_id:uuid}/satisfaction", guards=[allow(Role.curator)])
 async def send_satisfaction(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -258,7 +256,7 @@ async def send_satisfaction(
     return see_other(f"/programmes/{programme_id}/assessments")
 
 
-@post("/api/v1/programmes/{programme_id:uuid}/satisfaction", guards=[roles(Role.curator)], tags=["Мониторинг"])
+@post("/api/v1/programmes/{programme_id:uuid}/satisfaction", guards=[allow(Role.curator)], tags=["Мониторинг"])
 async def send_satisfaction_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
@@ -274,7 +272,7 @@ async def send_satisfaction_api(
     )
 
 
-@get("/api/v1/programmes/{programme_id:uuid}/influence", guards=[roles(*VIEWERS)], tags=["Мониторинг"])
+@get("/api/v1/programmes/{programme_id:uuid}/influence", guards=[allow(*VIEWERS)], tags=["Мониторинг"])
 async def influence_api(
     principal: NamedDependency[Principal], actor: NamedDependency[Actor], programme_id: FromPath[UUID]
 ) -> dict[str, Any]:
@@ -290,7 +288,7 @@ async def influence_api(
     }
 
 
-@post("/api/v1/programmes/{programme_id:uuid}/assessments", guards=[roles(Role.curator)], tags=["Мониторинг"])
+@post("/api/v1/programmes/{programme_id:uuid}/assessments", guards=[allow(Role.curator)], tags=["Мониторинг"])
 async def save_assessments_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
@@ -308,7 +306,7 @@ async def save_assessments_api(
     return {"saved": await assessments.save_scores(actor, programme, scores)}
 
 
-@get("/api/v1/programmes/{programme_id:uuid}/assessment-parameters", guards=[roles(*VIEWERS)], tags=["Мониторинг"])
+@get("/api/v1/programmes/{programme_id:uuid}/assessment-parameters", guards=[allow(*VIEWERS)], tags=["Мониторинг"])
 async def parameters_api(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> list[dict[str, str]]:
     programme = await _programme(principal, programme_id, edit=False)
     return [{"id": str(p["id"]), "title": p["title"]} for p in await assessments.parameters(programme)]

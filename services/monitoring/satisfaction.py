@@ -9,8 +9,12 @@ from typing import Any
 from arq import ArqRedis
 
 from services.monitoring.assessments import participants
-from services.registry.jobs import enqueue_questionnaire_mail
-from services.registry.logic import due_questionnaire_reminders, questionnaires_sent, send_questionnaire
+from services.registry import (
+    due_questionnaire_reminders,
+    enqueue_questionnaire_mail,
+    questionnaires_sent,
+    send_questionnaire,
+)
 from shared.actor import Actor
 from shared.clock import now
 from shared.errors import ValidationFailed
@@ -23,7 +27,7 @@ async def send_satisfaction(
     actor: Actor, programme: dict[str, Any], redis: ArqRedis, secret_key: str, *, finished_only: bool
 ) -> dict[str, int]:
     """Every consenting participant of the programme's pairs (or of its finished pairs) not yet asked this year."""
-    from services.mentoring.logic import list_pairs
+    from services.mentoring import list_pairs
 
     if programme["organization_id"] != actor.organization_id:
         raise ValidationFailed({"programme": "Анкеты рассылает куратор организации"})

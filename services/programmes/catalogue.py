@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.registry.tables import Category
+from services.registry import Category
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from services.programmes.tables import EventStatus
 from shared.actor import Actor
 from shared.clock import today
 from shared.db import Level, Scope, current_connection, rescope
-from tenants.demo import MUNICIPALITIES
-from tenants.roles import OrganizationKind, Role
+from tenants import MUNICIPALITIES, OrganizationKind, Role
 
 K = OrganizationKind
 FORMS_BY_KIND: dict[str, tuple[str, ...]] = {
@@ -240,7 +239,7 @@ async def _selection(
     start: date,
 ) -> None:
     """A lawful commission, applications with interviews and decisions, and the registry approved by order."""
-    from tenants.logic import get_organization
+    from tenants import get_organization
 
     head = (await get_organization(organization["id"]))["head_name"]
     curator = staff[Role.curator][0]

@@ -1,16 +1,14 @@
-"""The live indicators a programme's expected results are bound to, counted over the programme's reach.
+"""The live indicators a programme's expected results can be bound to.
 
+Counting them is the read model's work (services/reports): the composition root hands its counter to the
+programme pages as the `count_indicators` dependency, so programmes never import the domains it counts.
 Mentor-school graduates, certified curators and contest applicants join this list with their domains.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
-
-from services.programmes.logic import Owner
-from services.registry.logic import participant_counts
-from services.registry.tables import ParticipationRole
-from shared.db import current_connection
 
 INDICATORS: dict[str, str] = {
     "pairs": "Наставнических пар и групп",
@@ -21,37 +19,4 @@ INDICATORS: dict[str, str] = {
     "organizations_in_programme": "Организаций с утверждённой программой",
 }
 
-
-async def indicator_values(programme: dict[str, Any]) -> dict[str, int]:
-    """An organization's programme counts that organization; a municipality's its organizations; the region all."""
-    from services.mentoring.logic import count_pairs  # the pairs' domain counts its own records
-
-    owner = Owner.of(programme)
-    counts = await participant_counts(owner.organization_id, owner.municipality_id)
-    reach = await current_connection().fetchrow(
-        """SELECT
-             (SELECT count(*) FROM roadmap_event e LEFT JOIN organization o ON o.region_id = e.region_id
-                AND o.id = e.organization_id
-              WHERE e.status = 'done' AND e.done_on BETWEEN $3 AND $4
-                AND ($1::uuid IS NULL OR e.organization_id = $1)
-                AND ($2::uuid IS NULL OR o.municipality_id = $2 OR e.municipality_id = $2)) AS events_held,
-             (SELECT count(DISTINCT p.organization_id) FROM programme p JOIN organization o ON o.region_id = p.region_id
-                AND o.id = p.organization_id
-              WHERE p.approved_order_id IS NOT NULL AND p.starts_on <= $4 AND p.ends_on >= $3
-                AND ($1::uuid IS NULL OR p.organization_id = $1)
-                AND ($2::uuid IS NULL OR o.municipality_id = $2)) AS organizations_in_programme""",
-        owner.organization_id,
-        owner.municipality_id,
-        programme["starts_on"],
-        programme["ends_on"],
-    )
-    return {
-        "pairs": await count_pairs(
-            owner.organization_id, owner.municipality_id, programme["starts_on"], programme["ends_on"]
-        ),
-        "mentor_registry": counts[ParticipationRole.mentor],
-        "mentor_candidates": counts[ParticipationRole.mentor_candidate],
-        "mentees": counts[ParticipationRole.mentee_candidate],
-        "events_held": int(reach["events_held"]),
-        "organizations_in_programme": int(reach["organizations_in_programme"]),
-    }
+IndicatorCounter = Callable[[dict[str, Any]], Awaitable[dict[str, int]]]

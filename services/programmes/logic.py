@@ -11,8 +11,9 @@ from uuid import UUID
 from dateutil.relativedelta import relativedelta
 
 from services.programmes import roadmap_templates
+from services.programmes.indicators import INDICATORS
 from services.programmes.tables import EventStatus, MentorshipForm, Programme, ProgrammeResult, RoadmapEvent, RoleModel
-from services.registry.logic import scan_type
+from services.registry import scan_type
 from shared.actor import Actor
 from shared.clock import now, today
 from shared.db import current_connection
@@ -264,8 +265,6 @@ TEXT_STEPS: dict[str, tuple[str, str, int]] = {
 
 def clean_goal(form: GoalForm, programme: dict[str, Any]) -> dict[str, Any]:
     """A SMART goal is refused without every letter answered and a measurable target with a deadline."""
-    from services.programmes.indicators import INDICATORS
-
     errors = Errors()
     values: dict[str, Any] = {"goal": _text(errors, "goal", form.goal, "Сформулируйте цель программы")}
     for name in SMART:
@@ -291,8 +290,6 @@ def clean_goal(form: GoalForm, programme: dict[str, Any]) -> dict[str, Any]:
 
 
 def clean_results(rows: list[ResultRow], qualitative: str) -> tuple[list[dict[str, Any]], str]:
-    from services.programmes.indicators import INDICATORS
-
     errors = Errors()
     cleaned: list[dict[str, Any]] = []
     for n, row in enumerate(rows):
@@ -809,7 +806,7 @@ class CatalogueForm:
 
 async def add_form(actor: Actor, form: CatalogueForm) -> UUID:
     """A region's own form, beside the built-in ones."""
-    from services.registry.logic import CATEGORY_LABELS
+    from services.registry import CATEGORY_LABELS
 
     errors = Errors()
     title = _text(errors, "title", form.title, "Назовите форму, например «студент – студент»")

@@ -20,15 +20,13 @@ from docxtpl import DocxTemplate
 from services.programmes import logic, selection
 from services.programmes.logic import Owner, plain_number, read_date
 from services.programmes.tables import Order, OrderKind, Programme
-from services.registry.logic import add_roles, scan_type
-from services.registry.tables import ParticipationRole
+from services.registry import ParticipationRole, add_roles, scan_type
 from shared.actor import Actor
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
 from shared.i18n import format_date
-from tenants.logic import get_municipality, get_organization, list_organizations
-from tenants.roles import OrganizationKind, Role
+from tenants import OrganizationKind, Role, get_municipality, get_organization, list_organizations
 
 TEMPLATE = Path(__file__).parent / "documents" / "order.docx"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

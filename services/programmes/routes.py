@@ -14,7 +14,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from services.programmes import catalogue, logic, orders, roadmap_templates, selection
-from services.programmes.indicators import INDICATORS, indicator_values
+from services.programmes.indicators import INDICATORS, IndicatorCounter
 from services.programmes.logic import (
     SMART,
     STAGES,
@@ -38,15 +38,13 @@ from services.programmes.selection import (
     MemberInput,
 )
 from services.programmes.tables import OrderKind
-from services.registry.logic import CATEGORY_LABELS
+from services.registry import CATEGORY_LABELS
 from shared import clock
 from shared.actor import Actor
 from shared.audit import audit
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.pages import flash_problem, flashed, form_into, page, see_other
-from tenants.access import Principal
-from tenants.guards import roles
-from tenants.roles import Role
+from tenants import Principal, Role, allow
 
 READERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
 EDITORS = (Role.curator, Role.municipal_coordinator, Role.regional_coordinator)
@@ -103,7 +101,7 @@ async def _programme_context(principal: Principal, programme_id: UUID) -> dict[s
 
 class ProgrammePages(Controller):
     path = "/programmes"
-    guards = [roles(*READERS)]
+    guards = [allow(*READERS)]
 
     @get("/")
     async def index(self, principal: NamedDependency[Principal]) -> Template:
@@ -146,13 +144,18 @@ class ProgrammePages(Controller):
         flash(request, "Программа создана: пройдите шаги конструктора", category="success")
         return see_other(f"/programmes/{programme_id}")
 
-    @get("/overview", guards=[roles(*COORDINATORS)])
+    @get("/overview", guards=[allow(*COORDINATORS)])
     async def overview(self, principal: NamedDependency[Principal]) -> Template:
         rows = await logic.programmes_overview(principal.scope.municipality_id)
         return page("programmes/overview.html", rows=rows)
 
     @get("/{programme_id:uuid}")
-    async def card(self, principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> Template:
+    async def card(
+        self,
+        principal: NamedDependency[Principal],
+        count_indicators: NamedDependency[IndicatorCounter],
+        programme_id: FromPath[UUID],
+    ) -> Template:
         context = await _programme_context(principal, programme_id)
         programme = context["programme"]
         stages = await logic.roadmap(programme_id)
@@ -161,7 +164,7 @@ class ProgrammePages(Controller):
             "programmes/programme.html",
             missing=await logic.missing_steps(programme),
             results=await logic.results_of(programme_id),
-            values=await indicator_values(programme),
+            values=await count_indicators(programme),
             stages=stages,
             overdue=sum(s.overdue for s in stages),
             chosen_forms=[f for f in forms if f["id"] in programme["form_ids"]],
@@ -279,7 +282,7 @@ async def _save_step(programme: dict[str, Any], step: str, data: Any) -> None:
 
 class RoadmapPages(Controller):
     path = "/programmes/{programme_id:uuid}"
-    guards = [roles(*READERS)]
+    guards = [allow(*READERS)]
 
     @get("/roadmap")
     async def roadmap(
@@ -457,7 +460,7 @@ def _download(data: bytes, content_type: str, filename: str) -> Response[bytes]:
 
 class SelectionPages(Controller):
     path = "/programmes/{programme_id:uuid}"
-    guards = [roles(Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)]
+    guards = [allow(Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)]
 
     @get("/selection")
     async def selection_page(
@@ -592,7 +595,7 @@ async def _selection_context(
     if members is None:
         members = [MemberInput(m["role"], m["full_name"], m["job_title"], str(m["user_id"] or "")) for m in stored]
     if not members and organization_id:
-        from tenants.logic import get_organization
+        from tenants import get_organization
 
         organization = await get_organization(organization_id)
         curator = staff[Role.curator][0] if staff[Role.curator] else None
@@ -625,7 +628,7 @@ async def _selection_context(
 
 class OrderPages(Controller):
     path = "/"
-    guards = [roles(*SIGNERS)]
+    guards = [allow(*SIGNERS)]
 
     @get("/programmes/{programme_id:uuid}/orders")
     async def programme_orders(
@@ -731,13 +734,13 @@ class OrderPages(Controller):
 
 class CataloguePages(Controller):
     path = "/catalogue"
-    guards = [roles(*READERS, Role.mentor)]
+    guards = [allow(*READERS, Role.mentor)]
 
     @get("/")
     async def index(self, principal: NamedDependency[Principal]) -> Template:
         return page("programmes/catalogue.html", **await _catalogue_context(principal, {}))
 
-    @post("/forms", guards=[roles(Role.regional_coordinator)])
+    @post("/forms", guards=[allow(Role.regional_coordinator)])
     async def add_form(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
     ) -> Template | Redirect:
@@ -758,7 +761,7 @@ class CataloguePages(Controller):
         flash(request, "Форма добавлена в каталог региона", category="success")
         return see_other("/catalogue")
 
-    @post("/forms/{form_id:uuid}/role-models", guards=[roles(Role.regional_coordinator)])
+    @post("/forms/{form_id:uuid}/role-models", guards=[allow(Role.regional_coordinator)])
     async def add_role_model(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], form_id: FromPath[UUID]
     ) -> Redirect:
@@ -833,7 +836,7 @@ def _order_json(row: dict[str, Any]) -> dict[str, Any]:
 class ProgrammeApi(Controller):
     path = "/programmes"
     tags = ["Программы"]
-    guards = [roles(*READERS)]
+    guards = [allow(*READERS)]
 
     @get("/")
     async def list_programmes(self, principal: NamedDependency[Principal]) -> list[dict[str, Any]]:
@@ -849,7 +852,9 @@ class ProgrammeApi(Controller):
         return _programme_json(await logic.get_programme(programme_id))
 
     @get("/{programme_id:uuid}")
-    async def read(self, programme_id: FromPath[UUID]) -> dict[str, Any]:
+    async def read(
+        self, count_indicators: NamedDependency[IndicatorCounter], programme_id: FromPath[UUID]
+    ) -> dict[str, Any]:
         programme = await logic.get_programme(programme_id)
         return {
             **_programme_json(programme),
@@ -862,7 +867,7 @@ class ProgrammeApi(Controller):
                 }
                 for r in await logic.results_of(programme_id)
             ],
-            "indicators": await indicator_values(programme),
+            "indicators": await count_indicators(programme),
         }
 
     @put("/{programme_id:uuid}/steps/{step:str}")
@@ -911,7 +916,7 @@ class ProgrammeApi(Controller):
         await logic.set_progress(programme_id, event_id, form)
         return _event_json(await logic.get_event(programme_id, event_id))
 
-    @get("/{programme_id:uuid}/orders", guards=[roles(*SIGNERS)])
+    @get("/{programme_id:uuid}/orders", guards=[allow(*SIGNERS)])
     async def orders(self, programme_id: FromPath[UUID]) -> list[dict[str, Any]]:
         programme = await logic.get_programme(programme_id)
         return [_order_json(o) for o in await orders.list_orders(Owner.of(programme), programme_id)]
@@ -943,7 +948,7 @@ class _JsonForm(dict[str, Any]):
 class OrderApi(Controller):
     path = "/orders"
     tags = ["Приказы"]
-    guards = [roles(*SIGNERS)]
+    guards = [allow(*SIGNERS)]
 
     @get("/{order_id:uuid}")
     async def read(self, order_id: FromPath[UUID]) -> dict[str, Any]:
@@ -971,7 +976,7 @@ class OrderApi(Controller):
 class CatalogueApi(Controller):
     path = "/catalogue"
     tags = ["Каталог форм наставничества"]
-    guards = [roles(*READERS, Role.mentor)]
+    guards = [allow(*READERS, Role.mentor)]
 
     @get("/forms")
     async def forms(self) -> list[dict[str, Any]]:

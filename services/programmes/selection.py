@@ -10,15 +10,13 @@ from uuid import UUID
 
 from services.programmes.logic import Owner, read_date
 from services.programmes.tables import CommissionMember, CommissionRole, Decision, MentorApplication
-from services.registry.logic import base_members, people_brief
-from services.registry.tables import ParticipationRole
+from services.registry import ParticipationRole, base_members, people_brief
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
-from tenants.logic import get_organization, list_people
-from tenants.roles import Role
+from tenants import Role, get_organization, list_people
 
 # The mentor's principles of 002 §8.4.1: the interview checklist.
 PRINCIPLES: dict[str, str] = {

@@ -1,0 +1,59 @@
+"""The participant bases: people, their roles, consents, questionnaires and the regional base.
+
+Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
+"""
+
+from services.registry.demo import person_name
+from services.registry.jobs import enqueue_questionnaire_mail
+from services.registry.logic import (
+    CATEGORY_LABELS,
+    CONSENTED,
+    ConsentForm,
+    PersonForm,
+    SentQuestionnaire,
+    add_roles,
+    base_members,
+    create_person,
+    due_questionnaire_reminders,
+    give_consent,
+    guard_merge,
+    matching_profiles,
+    participant_counts,
+    people_brief,
+    questionnaires_sent,
+    save_answers,
+    scan_type,
+    send_questionnaire,
+    submit_questionnaire,
+    templates,
+)
+from services.registry.questionnaires import check_answers
+from services.registry.tables import Category, ParticipationRole
+
+__all__ = [
+    "CATEGORY_LABELS",
+    "CONSENTED",
+    "Category",
+    "ConsentForm",
+    "ParticipationRole",
+    "PersonForm",
+    "SentQuestionnaire",
+    "add_roles",
+    "base_members",
+    "check_answers",
+    "create_person",
+    "due_questionnaire_reminders",
+    "enqueue_questionnaire_mail",
+    "give_consent",
+    "guard_merge",
+    "matching_profiles",
+    "participant_counts",
+    "people_brief",
+    "person_name",
+    "questionnaires_sent",
+    "save_answers",
+    "scan_type",
+    "send_questionnaire",
+    "submit_questionnaire",
+    "templates",
+]

@@ -36,9 +36,7 @@ from shared.errors import NotFound, ValidationFailed
 from shared.links import LinkUnusable
 from shared.pages import flash_problem, form_into, fragment, page, see_other
 from shared.settings import Settings
-from tenants.access import Principal
-from tenants.guards import roles
-from tenants.roles import Role
+from tenants import Principal, Role, allow
 
 READERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
 COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
@@ -73,7 +71,7 @@ def _labels() -> dict[str, Any]:
 class PeoplePages(Controller):
     path = "/people"
 
-    @get("/", guards=[roles(*READERS)])
+    @get("/", guards=[allow(*READERS)])
     async def index(
         self,
         principal: NamedDependency[Principal],
@@ -97,13 +95,13 @@ class PeoplePages(Controller):
             **_labels(),
         )
 
-    @get("/new", guards=[roles(Role.curator)])
+    @get("/new", guards=[allow(Role.curator)])
     async def new(self, base: FromQuery[str] = "mentees") -> Template:
         role = ParticipationRole.mentee_candidate if base == "mentees" else ParticipationRole.mentor_candidate
         form = PersonForm(roles=[role.value], category="learner" if base == "mentees" else "staff")
         return page("registry/person_form.html", form=form, errors={}, person=None, **_labels())
 
-    @post("/new", guards=[roles(Role.curator)])
+    @post("/new", guards=[allow(Role.curator)])
     async def create(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
     ) -> Template | Redirect:
@@ -116,7 +114,7 @@ class PeoplePages(Controller):
         flash(request, message, category="success")
         return see_other(f"/people/{person_id}")
 
-    @get("/{person_id:uuid}", guards=[roles(*READERS)])
+    @get("/{person_id:uuid}", guards=[allow(*READERS)])
     async def card(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template:
@@ -131,7 +129,7 @@ class PeoplePages(Controller):
             **_labels(),
         )
 
-    @get("/{person_id:uuid}/edit", guards=[roles(Role.curator)])
+    @get("/{person_id:uuid}/edit", guards=[allow(Role.curator)])
     async def edit(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template:
@@ -144,7 +142,7 @@ class PeoplePages(Controller):
         form = PersonForm.from_row(card.person, own_roles)
         return page("registry/person_form.html", form=form, errors={}, person=card.person, **_labels())
 
-    @post("/{person_id:uuid}/edit", guards=[roles(Role.curator)])
+    @post("/{person_id:uuid}/edit", guards=[allow(Role.curator)])
     async def update(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template | Redirect:
@@ -157,7 +155,7 @@ class PeoplePages(Controller):
         flash(request, "Изменения сохранены", category="success")
         return see_other(f"/people/{person_id}")
 
-    @post("/{person_id:uuid}/questionnaires", guards=[roles(Role.curator)])
+    @post("/{person_id:uuid}/questionnaires", guards=[allow(Role.curator)])
     async def send_questionnaire(
         self,
         request: Request[Any, Any, Any],
@@ -176,7 +174,7 @@ class PeoplePages(Controller):
             flash_problem(request, exc)
         return see_other(f"/people/{person_id}")
 
-    @post("/{person_id:uuid}/archive", guards=[roles(Role.curator)])
+    @post("/{person_id:uuid}/archive", guards=[allow(Role.curator)])
     async def archive(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Redirect:
@@ -184,13 +182,13 @@ class PeoplePages(Controller):
         flash(request, "Запись перенесена в архив организации", category="success")
         return see_other("/people")
 
-    @get("/{person_id:uuid}/consents/new", guards=[roles(Role.curator)])
+    @get("/{person_id:uuid}/consents/new", guards=[allow(Role.curator)])
     async def consent_form(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> Template:
         card = await logic.person_card(actor, person_id)
         form = ConsentForm(given_on=clock.today().strftime("%d.%m.%Y"))
         return page("registry/consent_form.html", card=card, form=form, errors={}, **_labels())
 
-    @post("/{person_id:uuid}/consents/new", guards=[roles(Role.curator)])
+    @post("/{person_id:uuid}/consents/new", guards=[allow(Role.curator)])
     async def give_consent(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template | Redirect:
@@ -206,7 +204,7 @@ class PeoplePages(Controller):
         flash(request, "Согласие записано", category="success")
         return see_other(f"/people/{person_id}")
 
-    @post("/{person_id:uuid}/consents/{consent_id:uuid}/withdraw", guards=[roles(Role.curator)])
+    @post("/{person_id:uuid}/consents/{consent_id:uuid}/withdraw", guards=[allow(Role.curator)])
     async def withdraw(
         self,
         request: Request[Any, Any, Any],
@@ -222,7 +220,7 @@ class PeoplePages(Controller):
             flash_problem(request, exc)
         return see_other(f"/people/{person_id}")
 
-    @get("/{person_id:uuid}/consents/{consent_id:uuid}/scan", guards=[roles(*READERS)])
+    @get("/{person_id:uuid}/consents/{consent_id:uuid}/scan", guards=[allow(*READERS)])
     async def scan(
         self,
         actor: NamedDependency[Actor],
@@ -241,7 +239,7 @@ class PeoplePages(Controller):
             },
         )
 
-    @get("/export.xlsx", guards=[roles(*READERS)])
+    @get("/export.xlsx", guards=[allow(*READERS)])
     async def export_xlsx(
         self,
         principal: NamedDependency[Principal],
@@ -268,7 +266,7 @@ async def _person_form(request: Request[Any, Any, Any]) -> PersonForm:
 
 class RegionalBasePages(Controller):
     path = "/regional-base"
-    guards = [roles(*COORDINATORS)]
+    guards = [allow(*COORDINATORS)]
 
     @get("/")
     async def overview(self) -> Template:
@@ -360,7 +358,7 @@ class QuestionnairePages(Controller):
         )
 
 
-@get("/audit", guards=[roles(Role.regional_coordinator)])
+@get("/audit", guards=[allow(Role.regional_coordinator)])
 async def audit_page(who: FromQuery[str] = "", action: FromQuery[str] = "") -> Template:
     entries = await logic.search_audit(who, action)
     return page("registry/audit.html", entries=entries, who=who, action=action, action_labels=ACTION_LABELS)
@@ -429,7 +427,7 @@ class PeopleApi(Controller):
     path = "/people"
     tags = ["Базы участников"]
 
-    @get("/", guards=[roles(*READERS)])
+    @get("/", guards=[allow(*READERS)])
     async def index(
         self,
         principal: NamedDependency[Principal],
@@ -449,7 +447,7 @@ class PeopleApi(Controller):
             "pages": result.pages,
         }
 
-    @post("/", guards=[roles(Role.curator)])
+    @post("/", guards=[allow(Role.curator)])
     async def create(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], data: JSONBody[PersonIn]
     ) -> Response[dict[str, Any]]:
@@ -457,7 +455,7 @@ class PeopleApi(Controller):
         card = await logic.person_card(actor, person_id)
         return Response({**person_json(card.person), "linked_existing": linked}, status_code=200 if linked else 201)
 
-    @get("/{person_id:uuid}", guards=[roles(*READERS)])
+    @get("/{person_id:uuid}", guards=[allow(*READERS)])
     async def show(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> dict[str, Any]:
         card = await logic.person_card(actor, person_id)
         return {
@@ -466,7 +464,7 @@ class PeopleApi(Controller):
             "participations": [person_json(p) for p in card.participations],
         }
 
-    @patch("/{person_id:uuid}", guards=[roles(Role.curator)])
+    @patch("/{person_id:uuid}", guards=[allow(Role.curator)])
     async def update(
         self,
         principal: NamedDependency[Principal],
@@ -492,12 +490,12 @@ class PeopleApi(Controller):
         await logic.update_person(actor, person_id, form)
         return person_json((await logic.person_card(actor, person_id)).person)
 
-    @get("/{person_id:uuid}/consents", guards=[roles(*READERS)])
+    @get("/{person_id:uuid}/consents", guards=[allow(*READERS)])
     async def consents(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> list[dict[str, Any]]:
         card = await logic.person_card(actor, person_id)
         return [person_json(c) for c in card.consents]
 
-    @post("/{person_id:uuid}/consents", guards=[roles(Role.curator)])
+    @post("/{person_id:uuid}/consents", guards=[allow(Role.curator)])
     async def give_consent(
         self,
         actor: NamedDependency[Actor],
@@ -508,7 +506,7 @@ class PeopleApi(Controller):
         consent_id = await logic.give_consent(actor, person_id, form)
         return {"id": str(consent_id)}
 
-    @post("/{person_id:uuid}/consents/{consent_id:uuid}/withdraw", guards=[roles(Role.curator)], status_code=200)
+    @post("/{person_id:uuid}/consents/{consent_id:uuid}/withdraw", guards=[allow(Role.curator)], status_code=200)
     async def withdraw(
         self,
         actor: NamedDependency[Actor],
@@ -541,7 +539,7 @@ async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str]:
 
 class ImportPages(Controller):
     path = "/people/import"
-    guards = [roles(Role.curator)]
+    guards = [allow(Role.curator)]
 
     @get("/")
     async def form(self) -> Template:
@@ -602,7 +600,7 @@ class QuestionnaireApi(Controller):
     path = "/people/{person_id:uuid}/questionnaires"
     tags = ["Анкеты"]
 
-    @get("/", guards=[roles(*READERS)])
+    @get("/", guards=[allow(*READERS)])
     async def answers(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> list[dict[str, Any]]:
         card = await logic.person_card(actor, person_id)
         if not card.consented:
@@ -618,7 +616,7 @@ class QuestionnaireApi(Controller):
             for a in await logic.person_answers(person_id)
         ]
 
-    @post("/", guards=[roles(Role.curator)])
+    @post("/", guards=[allow(Role.curator)])
     async def send(
         self,
         actor: NamedDependency[Actor],
@@ -634,7 +632,7 @@ class QuestionnaireApi(Controller):
 class ImportApi(Controller):
     path = "/imports"
     tags = ["Импорт"]
-    guards = [roles(Role.curator)]
+    guards = [allow(Role.curator)]
 
     @post("/", opt={"upload": True}, status_code=202)
     async def upload(

@@ -17,7 +17,7 @@ from uuid import UUID
 
 import xlsxwriter
 
-from services.registry.logic import CONSENTED
+from services.registry import CONSENTED
 from services.reports.indicators import COUNTERS
 from shared.clock import ZONE
 from shared.db import current_connection

@@ -18,7 +18,7 @@ from arq import ArqRedis
 from arq.constants import result_key_prefix
 from arq.jobs import Job, JobStatus
 
-from services.programmes.logic import school_year
+from services.programmes import school_year
 from services.reports import exports, indicators
 from services.reports.exports import Filters
 from services.reports.indicators import Period, Reach
@@ -27,7 +27,7 @@ from shared.audit import audit
 from shared.clock import ZONE, today
 from shared.db import Level, Scope, tenant_transaction
 from shared.settings import Settings
-from tenants.logic import region_ids
+from tenants import region_ids
 
 log = logging.getLogger("nastavnik.jobs")
 

@@ -12,8 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Redirect, Template
 
-from services.mentoring.logic import STATUS_LABELS
-from services.programmes.logic import catalogue_choices, read_date
+from services.mentoring import STATUS_LABELS
+from services.programmes import catalogue_choices, read_date
 from services.reports import charts, exports, indicators, jobs
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
 from shared.actor import Actor
@@ -21,10 +21,7 @@ from shared.clock import today
 from shared.errors import Errors, NotFound, ValidationFailed
 from shared.pages import fragment, page, see_other
 from shared.settings import Settings
-from tenants.access import Principal
-from tenants.guards import roles
-from tenants.logic import get_municipality, get_organization, list_municipalities, list_organizations
-from tenants.roles import Role
+from tenants import Principal, Role, allow, get_municipality, get_organization, list_municipalities, list_organizations
 
 VIEWERS = (Role.regional_coordinator, Role.municipal_coordinator, Role.curator, Role.head)
 MONTHS = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"]
@@ -103,7 +100,7 @@ async def counted(
     return found, await jobs.count_later(redis, region_id, reach, [period, *missing])
 
 
-@get("/dashboard", guards=[roles(*VIEWERS)])
+@get("/dashboard", guards=[allow(*VIEWERS)])
 async def dashboard(
     principal: NamedDependency[Principal],
     redis: NamedDependency[ArqRedis],
@@ -180,7 +177,7 @@ async def dashboard(
     )
 
 
-@post("/dashboard/recount", guards=[roles(*VIEWERS)])
+@post("/dashboard/recount", guards=[allow(*VIEWERS)])
 async def recount(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis]
 ) -> Redirect:
@@ -196,7 +193,7 @@ async def recount(
     return see_other(f"/dashboard?{query_of(reach, period)}")
 
 
-@get("/dashboard/people", guards=[roles(*VIEWERS)])
+@get("/dashboard/people", guards=[allow(*VIEWERS)])
 async def drill_down(
     principal: NamedDependency[Principal],
     key: FromQuery[str] = "",
@@ -219,7 +216,7 @@ async def drill_down(
     )
 
 
-@get("/api/v1/indicators", guards=[roles(*VIEWERS)], tags=["Показатели"])
+@get("/api/v1/indicators", guards=[allow(*VIEWERS)], tags=["Показатели"])
 async def indicators_api(
     principal: NamedDependency[Principal],
     redis: NamedDependency[ArqRedis],
@@ -303,12 +300,12 @@ async def _export_form_context(principal: Principal) -> dict[str, Any]:
     }
 
 
-@get("/exports", guards=[roles(*EXPORTERS)])
+@get("/exports", guards=[allow(*EXPORTERS)])
 async def export_form(principal: NamedDependency[Principal]) -> Template:
     return page("reports/exports.html", errors={}, values={}, **await _export_form_context(principal))
 
 
-@post("/exports", guards=[roles(*EXPORTERS)])
+@post("/exports", guards=[allow(*EXPORTERS)])
 async def export_start(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -326,7 +323,7 @@ async def export_start(
     return see_other(f"/exports/{export_id}")
 
 
-@get("/exports/{export_id:str}", guards=[roles(*EXPORTERS)])
+@get("/exports/{export_id:str}", guards=[allow(*EXPORTERS)])
 async def export_page(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -341,7 +338,7 @@ async def export_page(
     return page("reports/export_status.html", meta=meta, export_id=export_id)
 
 
-@get("/exports/{export_id:str}/download", guards=[roles(*EXPORTERS)])
+@get("/exports/{export_id:str}/download", guards=[allow(*EXPORTERS)])
 async def export_download(
     principal: NamedDependency[Principal],
     redis: NamedDependency[ArqRedis],
@@ -360,7 +357,7 @@ async def _export_file(principal: Principal, redis: ArqRedis, settings: Settings
     return File(path=path, filename=meta["filename"], media_type=exports.CONTENT_TYPES[meta["format"]])
 
 
-@post("/api/v1/exports", guards=[roles(*EXPORTERS)], tags=["Выгрузки"], status_code=202)
+@post("/api/v1/exports", guards=[allow(*EXPORTERS)], tags=["Выгрузки"], status_code=202)
 async def export_start_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
@@ -374,7 +371,7 @@ async def export_start_api(
     return {"id": export_id, "status": "queued", "download": f"/api/v1/exports/{export_id}/download"}
 
 
-@get("/api/v1/exports/{export_id:str}", guards=[roles(*EXPORTERS)], tags=["Выгрузки"])
+@get("/api/v1/exports/{export_id:str}", guards=[allow(*EXPORTERS)], tags=["Выгрузки"])
 async def export_status_api(
     principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis], export_id: FromPath[str]
 ) -> dict[str, Any]:
@@ -384,7 +381,7 @@ async def export_status_api(
     return {k: meta[k] for k in ("kind", "format", "status", "done", "total", "filename", "expires_at")}
 
 
-@get("/api/v1/exports/{export_id:str}/download", guards=[roles(*EXPORTERS)], tags=["Выгрузки"])
+@get("/api/v1/exports/{export_id:str}/download", guards=[allow(*EXPORTERS)], tags=["Выгрузки"])
 async def export_download_api(
     principal: NamedDependency[Principal],
     redis: NamedDependency[ArqRedis],

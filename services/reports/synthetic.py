@@ -17,7 +17,7 @@ from typing import Any
 
 import asyncpg
 
-from services.registry.demo import person_name
+from services.registry import person_name
 from shared import clock
 from shared.i18n import sort_key
 

@@ -1,39 +1,69 @@
-"""The organization workspace: the home of heads, curators, mentors and mentees."""
+"""The homes that gather several domains: the organization workspace, and the mentor's and mentee's cabinet."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
-from services.mentoring.logic import at_risk
-from services.programmes.logic import Owner, workspace_summary
+import tenants
+from services import matching, mentoring, programmes
 from shared.errors import NotFound
 from shared.pages import page
-from tenants import logic
-from tenants.access import Principal
-from tenants.guards import roles
-from tenants.roles import ORGANIZATION_ROLES
+from tenants import ORGANIZATION_ROLES, Principal, Role, allow
 
 
-@get("/workspace", guards=[roles(*ORGANIZATION_ROLES)])
+@get("/workspace", guards=[allow(*ORGANIZATION_ROLES)])
 async def workspace_home(principal: NamedDependency[Principal]) -> Template:
     organization_id = principal.scope.organization_id
     if organization_id is None:
         raise NotFound()
-    organization = await logic.get_organization(organization_id)
-    municipality = await logic.get_municipality(organization["municipality_id"])
+    organization = await tenants.get_organization(organization_id)
+    municipality = await tenants.get_municipality(organization["municipality_id"])
     staff = principal.role in ORGANIZATION_ROLES[:2]
-    people = await logic.list_people(organization_id) if staff else []
+    owner = programmes.Owner(organization_id=organization_id)
+    people = await tenants.list_people(organization_id) if staff else []
     return page(
         "workspace/home.html",
         organization=organization,
         municipality=municipality,
-        kinds=logic.KIND_LABELS,
+        kinds=tenants.KIND_LABELS,
         people=people,
-        programme=await workspace_summary(Owner(organization_id=organization_id)) if staff else None,
-        risk=await at_risk(organization_id) if staff else None,
+        programme=await programmes.workspace_summary(owner) if staff else None,
+        risk=await mentoring.at_risk(organization_id) if staff else None,
     )
 
 
-workspace_router = Router(path="/", route_handlers=[workspace_home], include_in_schema=False)
+@get("/cabinet", guards=[allow(Role.mentor, Role.mentee)])
+async def cabinet_home(principal: NamedDependency[Principal]) -> Template:
+    """The person's pairs (mentoring) and, within the current programme, the mentees' choices (matching)."""
+    organization_id = principal.scope.organization_id
+    if organization_id is None:
+        raise NotFound()
+    is_mentor = principal.role == Role.mentor
+    person_id = await mentoring.person_of(principal.email, organization_id, mentor=is_mentor)
+    pairs = await mentoring.list_pairs(person_id=person_id) if person_id else []
+    programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
+    choices: list[dict[str, Any]] = []
+    available: list[dict[str, Any]] = []
+    if person_id and programme:
+        full = await programmes.get_programme(programme["id"])
+        if is_mentor:
+            choices = await matching.rankings(programme["id"], mentor_id=person_id)
+        elif not any(p["status"] in mentoring.OPEN for p in pairs):
+            choices = [c for c in await matching.rankings(programme["id"]) if c["chooser_id"] == person_id]
+            available = await matching.available_mentors(full)
+    return page(
+        "workspace/cabinet.html",
+        pairs=pairs,
+        person_id=person_id,
+        is_mentor=is_mentor,
+        choices=choices,
+        available=available,
+        status_labels=mentoring.STATUS_LABELS,
+    )
+
+
+workspace_router = Router(path="/", route_handlers=[workspace_home, cabinet_home], include_in_schema=False)

@@ -8,20 +8,15 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from services import mentoring, programmes, registry
 from services.matching import logic as matching
-from services.mentoring import logic, pulse
-from services.mentoring.logic import MEETINGS, MeetingForm
-from services.mentoring.tables import MeetingFormat, MeetingKind
-from services.programmes import logic as programmes
-from services.programmes import orders
-from services.registry import logic as registry
-from services.registry.questionnaires import check_answers
+from services.mentoring import MEETINGS, MeetingForm, MeetingFormat, MeetingKind
+from services.registry import check_answers
 from shared.actor import Actor
 from shared.clock import today
 from shared.db import Level, Scope, current_connection, rescope
 from shared.settings import get_settings
-from tenants.demo_accounts import ACCOUNTS
-from tenants.roles import Role
+from tenants import ACCOUNTS, Role
 
 # Where some pairs have already finished: the demo curator's school and a college.
 FINISHING = ("МБОУ «СОШ № 1»", "ГПОУ «Светлогорский политехнический колледж»")
@@ -96,7 +91,7 @@ async def seed_pairs(region_id: UUID) -> None:
         finish = row["short_name"] in FINISHING
         await _pairs(actor, programme, random.Random(row["inn"]), day, finish)  # noqa: S311 - demo data
     await rescope(Scope.for_region(region_id))
-    await logic.find_lapses(day)
+    await mentoring.find_lapses(day)
     await _pulses(region_id, day)
     await rescope(Scope(Level.platform))
 
@@ -105,8 +100,8 @@ async def _pulses(region_id: UUID, day: date) -> None:
     """The pulse rounds due by today went out and most people answered through their links; a few answers put
     their pairs on the curators' at-risk lists."""
     secret_key = get_settings().secret_key
-    for n, item in enumerate(await pulse.due(day)):
-        sent = await pulse.send(region_id, item, secret_key)
+    for n, item in enumerate(await mentoring.pulse.due(day)):
+        sent = await mentoring.pulse.send(region_id, item, secret_key)
         if sent is None or n % 6 == 5:  # not everybody has answered yet
             continue
         answer = {"useful": [str(7 + n % 4)], "continue": ["да"]}
@@ -123,7 +118,7 @@ async def _demo_accounts(actor: Actor, scope: Scope, organization: str) -> None:
         for role, _, place in roles:
             if place != organization or role not in (Role.mentor, Role.mentee):
                 continue
-            if await logic.person_of(email, actor.organization_id or UUID(int=0), mentor=role == Role.mentor):
+            if await mentoring.person_of(email, actor.organization_id or UUID(int=0), mentor=role == Role.mentor):
                 continue
             mentee = role == Role.mentee
             form = registry.PersonForm(
@@ -152,8 +147,8 @@ async def _demo_accounts(actor: Actor, scope: Scope, organization: str) -> None:
 async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, day: date, finish: bool) -> None:
     if not programme["form_ids"]:
         return
-    demo_mentee = await logic.person_of(DEMO_MENTEE, programme["organization_id"], mentor=False)
-    demo_mentor = await logic.person_of(DEMO_MENTOR, programme["organization_id"], mentor=True)
+    demo_mentee = await mentoring.person_of(DEMO_MENTEE, programme["organization_id"], mentor=False)
+    demo_mentor = await mentoring.person_of(DEMO_MENTOR, programme["organization_id"], mentor=True)
     if demo_mentee and demo_mentor:  # they chose each other at the group meeting
         await matching.record_choices(actor, programme, str(demo_mentee), [str(demo_mentor)])
         await matching.record_choices(actor, programme, str(demo_mentor), [str(demo_mentee)])
@@ -174,17 +169,17 @@ async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, da
             min(programme["ends_on"], day + timedelta(days=25)),
         )
     approved = accepted[:-1] if len(accepted) > 2 else accepted  # with enough pairs, the last one stays a draft
-    order_id = await logic.request_approval(actor, programme, approved)
+    order_id = await mentoring.request_approval(actor, programme, approved)
     signed = min(start, day).strftime("%d.%m.%Y")
-    await orders.register(actor, order_id, orders.RegisterForm(f"{40 + rng.randint(1, 9)}-о", signed))
+    await programmes.register(actor, order_id, programmes.RegisterForm(f"{40 + rng.randint(1, 9)}-о", signed))
     for n, pair_id in enumerate(approved):
         await _meetings(actor, pair_id, start, day, rng, lapsing=n % 4 == 3, short=n == 2)
-        await logic.save_plan(actor, pair_id, "wish", [WISHES[n % 2]])
-        await logic.save_plan(actor, pair_id, "goal", [GOALS[n % 2]])
+        await mentoring.save_plan(actor, pair_id, "wish", [WISHES[n % 2]])
+        await mentoring.save_plan(actor, pair_id, "goal", [GOALS[n % 2]])
     if finish and len(approved) >= 2:
         # A short-term pair completed, another ended early by agreement.
         await _finish(actor, approved[0], day, rng)
-        await logic.end_early(
+        await mentoring.end_early(
             approved[1], "Необходимые компетенции освоены досрочно", True, True, day - timedelta(days=7)
         )
 
@@ -200,9 +195,9 @@ async def _finish(actor: Actor, pair_id: UUID, day: date, rng: random.Random) ->
         closeness="8",
         wants_to_mentor=True,
     )
-    await logic.record_meeting(actor, pair_id, final)
-    await logic.complete(pair_id, day - timedelta(days=2))
-    pair = (await logic.pair_card(pair_id)).pair
+    await mentoring.record_meeting(actor, pair_id, final)
+    await mentoring.complete(pair_id, day - timedelta(days=2))
+    pair = (await mentoring.pair_card(pair_id)).pair
     templates = {t["code"]: t for t in await registry.templates()}
     surveys = [
         (pair["mentor_id"], "satisfaction_mentor", ("organization", "mentee_progress", "own_growth"), "continue"),
@@ -241,4 +236,4 @@ async def _meetings(
             curator_present=MEETINGS[kind].curator,
             answers={f"{code}": text for code, text in answers.items()},
         )
-        await logic.record_meeting(actor, pair_id, form)
+        await mentoring.record_meeting(actor, pair_id, form)

@@ -1,0 +1,45 @@
+"""The live values of a programme's expected results, counted over the programme's reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services import mentoring
+from services.programmes import INDICATORS, Owner
+from services.registry import ParticipationRole, participant_counts
+from shared.db import current_connection
+
+__all__ = ["INDICATORS", "indicator_values"]
+
+
+async def indicator_values(programme: dict[str, Any]) -> dict[str, int]:
+    """An organization's programme counts that organization; a municipality's its organizations; the region all."""
+    owner = Owner.of(programme)
+    counts = await participant_counts(owner.organization_id, owner.municipality_id)
+    reach = await current_connection().fetchrow(
+        """SELECT
+             (SELECT count(*) FROM roadmap_event e LEFT JOIN organization o ON o.region_id = e.region_id
+                AND o.id = e.organization_id
+              WHERE e.status = 'done' AND e.done_on BETWEEN $3 AND $4
+                AND ($1::uuid IS NULL OR e.organization_id = $1)
+                AND ($2::uuid IS NULL OR o.municipality_id = $2 OR e.municipality_id = $2)) AS events_held,
+             (SELECT count(DISTINCT p.organization_id) FROM programme p JOIN organization o ON o.region_id = p.region_id
+                AND o.id = p.organization_id
+              WHERE p.approved_order_id IS NOT NULL AND p.starts_on <= $4 AND p.ends_on >= $3
+                AND ($1::uuid IS NULL OR p.organization_id = $1)
+                AND ($2::uuid IS NULL OR o.municipality_id = $2)) AS organizations_in_programme""",
+        owner.organization_id,
+        owner.municipality_id,
+        programme["starts_on"],
+        programme["ends_on"],
+    )
+    return {
+        "pairs": await mentoring.count_pairs(
+            owner.organization_id, owner.municipality_id, programme["starts_on"], programme["ends_on"]
+        ),
+        "mentor_registry": counts[ParticipationRole.mentor],
+        "mentor_candidates": counts[ParticipationRole.mentor_candidate],
+        "mentees": counts[ParticipationRole.mentee_candidate],
+        "events_held": int(reach["events_held"]),
+        "organizations_in_programme": int(reach["organizations_in_programme"]),
+    }
