@@ -4,18 +4,22 @@ REDIS_URL point at servers already set up (then MIGRATION_DATABASE_URL is the ow
 from __future__ import annotations
 
 import asyncio
+import email
 import os
 import secrets
 import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 
+from infra.embedded import free_port
 from tests.helpers import Tenant, make_client, make_tenant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +84,30 @@ async def tenant_a(app: Any) -> Tenant:
 @pytest.fixture(scope="session")
 async def tenant_b(app: Any) -> Tenant:
     return await make_tenant("Б")
+
+
+@pytest.fixture
+async def fresh(app: Any) -> Tenant:
+    """Tests that look at a whole organization's bases (matching, counts) get an organization of their own."""
+    return await make_tenant("Своя")
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp() -> Any:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+from arq.worker import Worker
 
 
 def make_client(app: Any, ip: str = "10.0.0.1") -> httpx.AsyncClient:
@@ -233,3 +234,23 @@ async def _pair_records(actor: Any, scope: Any, programme: dict[str, Any]) -> di
     await matching.record_choices(actor, programme, people[1], [people[0]])
     choice_id = (await matching.rankings(programme["id"]))[0]["id"]
     return {"pair_id": str(pair_id), "kind": "goal", "run_id": str(run_id), "choice_id": str(choice_id)}
+
+
+async def run_worker(app: Any, smtp_port: int) -> Worker:
+    from app.worker import worker_settings
+    from shared.settings import get_settings
+
+    settings = replace(get_settings(), smtp_port=smtp_port)
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["settings"] = settings
+        ctx["retry_delay"] = 0
+
+    worker = Worker(
+        **worker_settings(on_startup=startup, on_shutdown=None, burst=True, poll_delay=0.05, handle_signals=False)
+    )
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+    return worker

@@ -4,58 +4,14 @@ from __future__ import annotations
 
 import email
 from dataclasses import replace
-from email.message import Message
 from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
-from arq.worker import Worker
-
-from app.worker import worker_settings
 from infra.embedded import free_port
 from shared.db import Level, Scope, tenant_transaction
 from shared.jobs import JOB_MAX_TRIES
 from shared.settings import get_settings
 from tenants import logic
-from tests.helpers import PASSWORD, Tenant, login_api, make_client
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if m["To"] == address]
-
-
-@pytest.fixture
-def smtp() -> Any:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield inbox, controller.port
-    controller.stop()
-
-
-async def run_worker(app: Any, smtp_port: int) -> Worker:
-    settings = replace(get_settings(), smtp_port=smtp_port)
-
-    async def startup(ctx: dict[str, Any]) -> None:
-        ctx["settings"] = settings
-        ctx["retry_delay"] = 0
-
-    worker = Worker(
-        **worker_settings(on_startup=startup, on_shutdown=None, burst=True, poll_delay=0.05, handle_signals=False)
-    )
-    try:
-        await worker.main()
-    finally:
-        await worker.close()
-    return worker
+from tests.helpers import PASSWORD, Tenant, login_api, make_client, run_worker
 
 
 async def create_invitation(app: Any, inviter: str, address: str) -> dict[str, Any]:

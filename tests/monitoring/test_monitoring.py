@@ -9,15 +9,14 @@ from typing import Any
 from services.monitoring import quality
 from services.monitoring.jobs import check_monitoring
 from shared.settings import get_settings
-from tests.helpers import PASSWORD, login_api, make_client, make_tenant
-from tests.test_jobs import smtp  # noqa: F401 - the SMTP fixture
+from tests.helpers import PASSWORD, login_api, make_client, make_tenant, run_worker
 
 
 def mails_to(inbox: Any, address: str) -> list[str]:
     return [m.get_payload(decode=True).decode() for m in inbox.to(address)]
 
 
-async def test_a_period_opens_reminds_once_and_closes(app: Any, smtp: Any) -> None:  # noqa: F811
+async def test_a_period_opens_reminds_once_and_closes(app: Any, smtp: Any) -> None:
     inbox, port = smtp
     ctx = {"settings": replace(get_settings(), smtp_port=port), "redis": app.state.redis}
     tenant = await make_tenant("Мониторинг")
@@ -94,7 +93,7 @@ async def test_a_period_opens_reminds_once_and_closes(app: Any, smtp: Any) -> No
 
 
 async def test_influence_is_the_change_between_the_two_stages(app: Any) -> None:
-    from tests.test_pairs import active_pair, person, programme
+    from tests.factories import active_pair, person, programme
 
     tenant = await make_tenant("Влияние")
     async with make_client(app) as client:
@@ -132,12 +131,11 @@ async def test_influence_is_the_change_between_the_two_stages(app: Any) -> None:
         assert (await client.get(f"/api/v1/programmes/{prog['id']}/influence")).status_code == 404
 
 
-async def test_satisfaction_questionnaires_go_out_once_and_are_reminded_once(app: Any, smtp: Any) -> None:  # noqa: F811
+async def test_satisfaction_questionnaires_go_out_once_and_are_reminded_once(app: Any, smtp: Any) -> None:
     import uuid
 
     from shared.db import Scope, current_connection, tenant_transaction
-    from tests.test_jobs import run_worker
-    from tests.test_pairs import active_pair, person, programme
+    from tests.factories import active_pair, person, programme
 
     inbox, port = smtp
     tenant = await make_tenant("Удовлетворённость")

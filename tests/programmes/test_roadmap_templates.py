@@ -15,7 +15,7 @@ import pytest
 
 from services.programmes.roadmap_templates import MONTHS, TEMPLATES, RoadmapTemplate, month_range, template
 
-SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
 STAGE = re.compile(r"Этап\s+(\d+)\.\s*(.*)")
 EVENT = re.compile(r"(\d+)\.(\d+)\.?\s+(.*)")

@@ -11,9 +11,8 @@ import pytest
 from services.reports import indicators
 from services.reports.indicators import Period, Reach
 from shared import clock
-from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant, post_form
-from tests.test_jobs import run_worker, smtp  # noqa: F401 - the SMTP fixture the worker needs
-from tests.test_pairs import active_pair, iso, programme
+from tests.factories import active_pair, iso, programme
+from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant, post_form, run_worker
 
 TODAY = clock.today()
 
@@ -132,7 +131,7 @@ async def region(app: Any) -> dict[str, Any]:
 async def test_each_indicator_against_a_hand_computed_region(
     app: Any,
     region: dict[str, Any],
-    smtp: Any,  # noqa: F811
+    smtp: Any,
 ) -> None:
     tenant: Tenant = region["tenant"]
     _, port = smtp
@@ -184,7 +183,7 @@ async def test_each_indicator_against_a_hand_computed_region(
 async def test_a_municipal_coordinator_never_sees_another_municipality(
     app: Any,
     region: dict[str, Any],
-    smtp: Any,  # noqa: F811
+    smtp: Any,
 ) -> None:
     tenant: Tenant = region["tenant"]
     async with make_client(app) as client:
@@ -211,7 +210,7 @@ async def test_a_municipal_coordinator_never_sees_another_municipality(
         assert forced["learners"] == 3
 
 
-async def test_exports_open_with_the_right_rows_and_headers(app: Any, region: dict[str, Any], smtp: Any) -> None:  # noqa: F811
+async def test_exports_open_with_the_right_rows_and_headers(app: Any, region: dict[str, Any], smtp: Any) -> None:
     import csv
     import io
 
@@ -420,7 +419,7 @@ async def test_a_count_runs_as_the_region_and_gives_the_request_its_own_scope_ba
         )
 
 
-async def test_a_person_of_two_organizations_is_one_person_in_the_region(app: Any, smtp: Any) -> None:  # noqa: F811
+async def test_a_person_of_two_organizations_is_one_person_in_the_region(app: Any, smtp: Any) -> None:
     """A learner of a school (in a pair there) who also attends a centre of another municipality: each organization
     counts them, the region counts them once, and as involved."""
     tenant = await make_tenant("Двое")
@@ -461,7 +460,7 @@ async def test_a_person_of_two_organizations_is_one_person_in_the_region(app: An
 async def test_one_count_at_a_time_and_a_failed_count_is_said_not_repeated(
     app: Any,
     region: dict[str, Any],
-    smtp: Any,  # noqa: F811
+    smtp: Any,
 ) -> None:
     from arq import create_pool
     from arq.connections import RedisSettings
@@ -504,7 +503,7 @@ async def test_a_point_without_learners_is_counted_not_pending(app: Any) -> None
 
 async def test_an_organization_recounted_after_its_region_makes_the_region_recount(
     app: Any,
-    smtp: Any,  # noqa: F811
+    smtp: Any,
 ) -> None:
     tenant = await make_tenant("Устаревшие")
     async with make_client(app) as regional:

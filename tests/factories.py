@@ -1,0 +1,73 @@
+"""Objects built through the API as a curator would, so each test makes what it needs and leaves nothing to others."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from shared import clock
+
+TODAY = clock.today()
+
+
+def iso(days: int) -> str:
+    return (TODAY + timedelta(days=days)).isoformat()
+
+
+async def programme(client: Any, *, capacity: int = 2, group: bool = False, months: int = 12) -> dict[str, Any]:
+    created = await client.post(
+        "/api/v1/programmes", json={"title": f"Пары {uuid.uuid4().hex[:6]}", "starts_on": iso(-60), "ends_on": iso(300)}
+    )
+    assert created.status_code == 201, created.text
+    forms = (await client.get("/api/v1/catalogue/forms")).json()
+    teacher = next(f for f in forms if f["code"] == "teacher_teacher")
+    saved = await client.put(
+        f"/api/v1/programmes/{created.json()['id']}/steps/forms",
+        json={
+            "form_ids": [teacher["id"]],
+            "max_mentees_per_mentor": str(capacity),
+            "group_work": "1" if group else "",
+            "max_pair_months": str(months),
+        },
+    )
+    assert saved.status_code == 200, saved.text
+    return {**saved.json(), "form_id": teacher["id"]}
+
+
+async def person(client: Any, surname: str, role: str, *, consent: bool = True, email: str = "", **extra: Any) -> str:
+    response = await client.post(
+        "/api/v1/people",
+        json={"surname": surname, "name": "Тест", "category": "staff", "roles": [role], "email": email, **extra},
+    )
+    assert response.status_code == 201, response.text
+    person_id: str = response.json()["id"]
+    if consent:
+        given = await client.post(
+            f"/api/v1/people/{person_id}/consents", json={"kind": "personal_data", "given_on": iso(-90)}
+        )
+        assert given.status_code == 201, given.text
+    return person_id
+
+
+async def active_pair(client: Any, prog: dict[str, Any], mentor: str, mentees: list[str], starts: int = -20) -> str:
+    created = await client.post(
+        "/api/v1/pairs",
+        json={
+            "programme_id": prog["id"],
+            "mentor_id": mentor,
+            "mentee_ids": mentees,
+            "form_id": prog["form_id"],
+            "starts_on": iso(starts),
+        },
+    )
+    assert created.status_code == 201, created.text
+    pair_id: str = created.json()["id"]
+    order = await client.post(f"/api/v1/programmes/{prog['id']}/pairs/order", json={"pair_ids": [pair_id]})
+    assert order.status_code == 201, order.text
+    registered = await client.post(
+        f"/api/v1/orders/{order.json()['order_id']}/register",
+        json={"number": uuid.uuid4().hex[:8], "signed_on": TODAY.isoformat()},
+    )
+    assert registered.status_code == 201, registered.text
+    return pair_id
