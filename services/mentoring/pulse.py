@@ -9,8 +9,6 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from arq import ArqRedis
-
 from services.mentoring.logic import RHYTHM_DAYS
 from services.registry import SentQuestionnaire, enqueue_questionnaire_mail, send_questionnaire
 from shared.actor import Actor
@@ -75,14 +73,14 @@ async def send(region_id: UUID, item: Due, secret_key: str) -> SentQuestionnaire
     return request
 
 
-async def send_due(region_id: UUID, day: date, redis: ArqRedis, secret_key: str) -> int:
+async def send_due(region_id: UUID, day: date, secret_key: str) -> int:
     sent = 0
     for item in await due(day):
         request = await send(region_id, item, secret_key)
         if request is None:
             continue
         if request.email:
-            await enqueue_questionnaire_mail(redis, region_id, request.request_id)
+            await enqueue_questionnaire_mail(region_id, request.request_id)
         sent += 1
     return sent
 
