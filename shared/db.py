@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import enum
 import logging
@@ -145,6 +146,22 @@ class TenantTransaction(PostgresTransaction):
         self._after_commit = []
         if not (self._committed or self._rolled_back):
             await super().rollback()
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        """Piccolo's, except that the connection goes back to the pool even when the commit or rollback is cancelled
+        (a job's time limit, a heartbeat stopped): otherwise the pool loses it for good and never closes."""
+        try:
+            if exception is not None:
+                await self.rollback()
+            else:
+                await self.commit()
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            if self.engine.pool:
+                await asyncio.shield(self.engine.pool.release(self.connection))
+            else:
+                await asyncio.shield(self.connection.close())
+        return exception is None
 
 
 @asynccontextmanager

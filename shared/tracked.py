@@ -28,6 +28,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from arq import func
+from arq.constants import default_queue_name, in_progress_key_prefix, job_key_prefix, retry_key_prefix
 from arq.jobs import Job, JobStatus
 from arq.typing import WorkerCoroutine
 from arq.worker import Function
@@ -283,6 +284,11 @@ class Run:
         self.finished = False
         self.superseded = False
         self._changed = asyncio.Event()
+        self._stopped = False
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._changed.set()
 
     def progress(self, done: int, total: int | None = None) -> None:
         """Safe from a worker thread: plain numbers that the heartbeat publishes."""
@@ -338,10 +344,12 @@ class Run:
         taken over, so two runs never write at once."""
         published: tuple[int, int, str] | None = None
         last = 0.0
-        while not work.done():
+        while not (work.done() or self._stopped):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), PUBLISH_SECONDS)
             self._changed.clear()
+            if work.done() or self._stopped:
+                return
             state = (self.done, self.total, self.label)
             if state == published and time.monotonic() - last < HEARTBEAT_SECONDS:
                 continue
@@ -389,8 +397,8 @@ async def _end(job: TrackedJob, status: Status, error: str = "", result: dict[st
     """How a run ended, in a transaction of its own; the file goes unless a failed job may be started again."""
     async with tenant_transaction(Scope.for_region(job.region_id)):
         await current_connection().execute(
-            """UPDATE tracked_job SET status = $4, error = $5, result = coalesce($6::text::jsonb, result),
-                   finished_at = now(), heartbeat_at = now(), file = CASE WHEN $4 = 'failed' THEN file END
+            """UPDATE tracked_job SET status = $4::text, error = $5, result = coalesce($6::text::jsonb, result),
+                   finished_at = now(), heartbeat_at = now(), file = CASE WHEN $4::text = 'failed' THEN file END
                WHERE region_id = $1 AND id = $2 AND attempt = $3 AND status = 'running'""",
             job.region_id,
             job.id,
@@ -438,9 +446,9 @@ async def _run(ctx: dict[str, Any], spec: Kind, region_id: UUID, job_id: UUID, a
         await asyncio.shield(_end(job, Status.failed, BROKEN))
         raise
     finally:
-        beat.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await beat
+        # Asked to stop, not cancelled: a heartbeat cut inside its transaction would hold a connection.
+        run.stop()
+        await asyncio.wait({beat}, timeout=HEARTBEAT_SECONDS * 5)
     if not run.finished:
         await _end(job, Status.done, result=result)
     return "done"
@@ -499,6 +507,7 @@ async def sweep_jobs(ctx: dict[str, Any]) -> dict[str, int]:
             await enqueue_after_commit(
                 spec.job, row["region_id"], row["id"], attempt, _job_id=arq_id(row["id"], attempt)
             )
+            await _forget_arq_entry(arq_id(row["id"], row["attempt"]))
             counts["restarted" if restart else "requeued"] += 1
         counts["files"] = _count(
             await connection.execute(
@@ -517,6 +526,15 @@ async def sweep_jobs(ctx: dict[str, Any]) -> dict[str, int]:
     if counts["restarted"] or counts["failed"] or counts["requeued"]:
         log.info("Tracked jobs swept: %s", counts)
     return counts
+
+
+async def _forget_arq_entry(arq_job_id: str) -> None:
+    """A dead attempt's arq entry would sit in the queue behind its in-progress key for the longest job limit:
+    the attempt is over, so its entry goes (were it run, it would do nothing)."""
+    async with queue().pipeline(transaction=True) as pipe:
+        pipe.zrem(default_queue_name, arq_job_id)
+        pipe.delete(in_progress_key_prefix + arq_job_id, job_key_prefix + arq_job_id, retry_key_prefix + arq_job_id)
+        await pipe.execute()
 
 
 def _count(status: str) -> int:
