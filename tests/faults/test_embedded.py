@@ -11,6 +11,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -18,8 +19,9 @@ import redis
 from infra.embedded import EmbeddedServers
 from infra.ports import free_port, listens_on
 from infra.supervisor import Child, descendants
-from shared.settings import ROOT
 from tests.faults.helpers import fast, gone, occupy
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
