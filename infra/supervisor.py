@@ -101,6 +101,7 @@ def stop_pid(pid: int, timeout: float) -> None:
 
 
 def describe_exit(code: int) -> str:
+    """A negative return code is the signal that killed it (subprocess's convention)."""
     if code < 0:
         with contextlib.suppress(ValueError):
             return f"was killed by {signal.Signals(-code).name}"
@@ -330,8 +331,8 @@ class Supervisor:
 
     @contextlib.contextmanager
     def handling_signals(self) -> Iterator[None]:
-        """Ctrl-C, SIGTERM (to us or to our whole process group) and SIGHUP only set a flag: the loop then stops
-        the children in order, and a second signal cannot cut that short."""
+        """Ctrl-C, SIGTERM (to us or to our whole process group) and SIGHUP only set a flag, so the children are
+        stopped in order by stop_all, whatever the signal interrupted, and a second signal changes nothing."""
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
             self.stopping = True
@@ -345,7 +346,7 @@ class Supervisor:
                 signal.signal(signum, handler)
 
     def stop_all(self) -> None:
-        """Last started, first stopped: the web app and the worker go before the servers they use."""
+        """Last added, first stopped: the web app and the worker go before the servers they use."""
         self.stopping = True
         if self.stop_signal:
             log.info("%s: stopping everything", signal.Signals(self.stop_signal).name)
