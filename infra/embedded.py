@@ -56,6 +56,15 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def running_pg_port(data_dir: Path) -> int | None:
+    """The port of the embedded PostgreSQL running on data_dir (postmaster.pid's fourth line), if any."""
+    try:
+        lines = (data_dir / "pg" / "postmaster.pid").read_text().splitlines()
+        return int(lines[3]) if _pid_alive(int(lines[0])) else None
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _system_user() -> pwd.struct_passwd | None:
     """The user PostgreSQL runs as when we are root; created on first use."""
     if os.geteuid() != 0:
