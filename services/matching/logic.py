@@ -8,9 +8,12 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from services import mentoring, programmes
 from services.matching.solver import Objective, solve
 from services.matching.tables import MatchingChoice, MatchingExclusion, MatchingRun
+from services.programmes import ProgrammeRecord
 from services.registry import matching_profiles
 from shared.actor import Actor
 from shared.clock import now, today
@@ -130,32 +133,32 @@ class Instance:
     excluded: list[dict[str, str]] = field(default_factory=list)  # mentees not considered, and why
 
 
-async def build(programme: dict[str, Any], weights: dict[str, int], day: date | None = None) -> Instance:
+async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date | None = None) -> Instance:
     """Consenting mentees without an open pair in some form, registry mentors with places left."""
     day = day or today()
     mentor_rows, mentee_rows = await mentoring.eligible(programme)
     profiles = await matching_profiles([p["id"] for p in mentor_rows + mentee_rows])
-    load, taken = await mentoring.open_load(programme["id"])
+    load, taken = await mentoring.open_load(programme.id)
     forms_all, models = await programmes.catalogue_choices()
     forms = [
-        {**f, "taken": {m for (m, f_id) in taken if f_id == f["id"]}}
+        {**msgspec.structs.asdict(f), "taken": {m for (m, f_id) in taken if f_id == f.id}}
         for f in forms_all
-        if f["id"] in programme["form_ids"]
+        if f.id in programme.form_ids
     ]
-    chosen_models = {m["code"] for m in models if m["id"] in programme["role_model_ids"]}
+    chosen_models = {m.code for m in models if m.id in programme.role_model_ids}
     same_subject = bool(chosen_models & programmes.SAME_SUBJECT)
     exclusions = {
         (r["mentor_id"], r["mentee_id"])
-        for r in await MatchingExclusion.select().where(MatchingExclusion.programme_id == programme["id"]).run()
+        for r in await MatchingExclusion.select().where(MatchingExclusion.programme_id == programme.id).run()
     }
     choices = {
         (r["chooser_id"], r["chosen_id"]): r["rank"]
-        for r in await MatchingChoice.select().where(MatchingChoice.programme_id == programme["id"]).run()
+        for r in await MatchingChoice.select().where(MatchingChoice.programme_id == programme.id).run()
         if r["response"] != "declined"
     }
     mentors = []
     for row in mentor_rows:
-        places = programme["max_mentees_per_mentor"] - load.get(row["id"], 0)
+        places = programme.max_mentees_per_mentor - load.get(row["id"], 0)
         if row["id"] in profiles and places > 0:
             mentors.append({**profiles[row["id"]], "full_name": row["full_name"], "places": places})
     excluded: list[dict[str, str]] = []
@@ -194,15 +197,15 @@ def clean_weights(raw: dict[str, str]) -> dict[str, int]:
     return weights
 
 
-async def run(actor: Actor, programme: dict[str, Any], objective: str, weights: dict[str, int]) -> UUID:
+async def run(actor: Actor, programme: ProgrammeRecord, objective: str, weights: dict[str, int]) -> UUID:
     """Solves exactly and keeps the proposals with their reasons, and why each unmatched mentee is left out."""
-    if programme["organization_id"] != actor.organization_id or actor.organization_id is None:
+    if programme.organization_id != actor.organization_id or actor.organization_id is None:
         raise NotFound()
     try:
         goal = Objective(objective)
     except ValueError:
         raise ValidationFailed({"objective": "Выберите цель подбора"}) from None
-    if not programme["form_ids"]:
+    if not programme.form_ids:
         raise ValidationFailed({"objective": "В программе не выбраны формы наставничества (шаг 8 конструктора)"})
     instance = await build(programme, weights)
     result = solve(len(instance.mentees), instance.capacities, {k: c.score for k, c in instance.couples.items()}, goal)
@@ -234,7 +237,7 @@ async def run(actor: Actor, programme: dict[str, Any], objective: str, weights: 
             MatchingRun(
                 region_id=actor.region_id,
                 organization_id=actor.organization_id,
-                programme_id=programme["id"],
+                programme_id=programme.id,
                 objective=goal,
                 weights=weights,
                 proposals=proposals,
@@ -282,12 +285,12 @@ def _proposal(run: dict[str, Any], mentee_id: str) -> dict[str, Any]:
 
 
 async def accept(
-    actor: Actor, programme: dict[str, Any], run_id: UUID, mentee_id: str, starts_on: date | None = None
+    actor: Actor, programme: ProgrammeRecord, run_id: UUID, mentee_id: str, starts_on: date | None = None
 ) -> UUID:
     """The proposal becomes a draft pair; every rule is checked again as for a pair formed by hand."""
-    run = await _run(programme["id"], run_id)
+    run = await _run(programme.id, run_id)
     proposal = _proposal(run, mentee_id)
-    start = max(starts_on or today(), programme["starts_on"])
+    start = max(starts_on or today(), programme.starts_on)
     form = mentoring.PairForm(
         mentor_id=proposal["mentor_id"],
         mentee_ids=[proposal["mentee_id"]],
@@ -301,8 +304,8 @@ async def accept(
     return pair_id
 
 
-async def reject(programme: dict[str, Any], run_id: UUID, mentee_id: str) -> None:
-    run = await _run(programme["id"], run_id)
+async def reject(programme: ProgrammeRecord, run_id: UUID, mentee_id: str) -> None:
+    run = await _run(programme.id, run_id)
     proposal = _proposal(run, mentee_id)
     proposal["status"] = "rejected"
     run["unmatched"].append(
@@ -320,9 +323,9 @@ async def reject(programme: dict[str, Any], run_id: UUID, mentee_id: str) -> Non
     )
 
 
-async def swap(programme: dict[str, Any], run_id: UUID, mentee_id: str, other_mentee_id: str) -> None:
+async def swap(programme: ProgrammeRecord, run_id: UUID, mentee_id: str, other_mentee_id: str) -> None:
     """Exchange the mentors of two proposals; refused unless both new couples may meet."""
-    run = await _run(programme["id"], run_id)
+    run = await _run(programme.id, run_id)
     first, second = _proposal(run, mentee_id), _proposal(run, other_mentee_id)
     instance = await build(programme, {k: int(v) for k, v in run["weights"].items()})
     mentees = {str(m["id"]): i for i, m in enumerate(instance.mentees)}
@@ -352,7 +355,7 @@ async def exclusions(programme_id: UUID) -> list[dict[str, Any]]:
     return list(await MatchingExclusion.select().where(MatchingExclusion.programme_id == programme_id).run())
 
 
-async def exclude(actor: Actor, programme: dict[str, Any], mentor_id: str, mentee_id: str) -> None:
+async def exclude(actor: Actor, programme: ProgrammeRecord, mentor_id: str, mentee_id: str) -> None:
     """The curator's "must not": this mentor and this mentee are never proposed together."""
     mentors, mentees = await mentoring.eligible(programme)
     mentor = next((m for m in mentors if str(m["id"]) == mentor_id), None)
@@ -363,15 +366,15 @@ async def exclude(actor: Actor, programme: dict[str, Any], mentor_id: str, mente
         """INSERT INTO matching_exclusion (region_id, organization_id, programme_id, mentor_id, mentee_id, created_by)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
         actor.region_id,
-        programme["organization_id"],
-        programme["id"],
+        programme.organization_id,
+        programme.id,
         mentor["id"],
         mentee["id"],
         actor.user_id,
     )
 
 
-async def record_choices(actor: Actor, programme: dict[str, Any], chooser_id: str, chosen_ids: list[str]) -> None:
+async def record_choices(actor: Actor, programme: ProgrammeRecord, chooser_id: str, chosen_ids: list[str]) -> None:
     """Who a person chose, in order (up to five): a mentee's mentors or a mentor's mentees."""
     mentors, mentees = await mentoring.eligible(programme)
     people = {str(p["id"]): p for p in mentors + mentees}
@@ -390,15 +393,15 @@ async def record_choices(actor: Actor, programme: dict[str, Any], chooser_id: st
         raise ValidationFailed({"chosen_ids": "У выбранного участника нет действующего согласия"})
     await (
         MatchingChoice.delete()
-        .where((MatchingChoice.programme_id == programme["id"]) & (MatchingChoice.chooser_id == UUID(chooser_id)))
+        .where((MatchingChoice.programme_id == programme.id) & (MatchingChoice.chooser_id == UUID(chooser_id)))
         .run()
     )
     for rank, chosen_id in enumerate(chosen, start=1):
         await MatchingChoice.insert(
             MatchingChoice(
                 region_id=actor.region_id,
-                organization_id=programme["organization_id"],
-                programme_id=programme["id"],
+                organization_id=programme.organization_id,
+                programme_id=programme.id,
                 chooser_id=UUID(chooser_id),
                 chosen_id=UUID(chosen_id),
                 rank=rank,
@@ -408,20 +411,20 @@ async def record_choices(actor: Actor, programme: dict[str, Any], chooser_id: st
         ).run()
 
 
-async def available_mentors(programme: dict[str, Any]) -> list[dict[str, Any]]:
+async def available_mentors(programme: ProgrammeRecord) -> list[dict[str, Any]]:
     """Mentors a mentee may rank: places left after open pairs and the choices they already accepted."""
     mentors, _ = await mentoring.eligible(programme)
-    load, _ = await mentoring.open_load(programme["id"])
+    load, _ = await mentoring.open_load(programme.id)
     accepted = await current_connection().fetch(
         """SELECT chosen_id, count(*) AS n FROM matching_choice
            WHERE programme_id = $1 AND response = 'accepted' GROUP BY chosen_id""",
-        programme["id"],
+        programme.id,
     )
     promised = {r["chosen_id"]: int(r["n"]) for r in accepted}
     return [
-        {**m, "places": programme["max_mentees_per_mentor"] - load.get(m["id"], 0) - promised.get(m["id"], 0)}
+        {**m, "places": programme.max_mentees_per_mentor - load.get(m["id"], 0) - promised.get(m["id"], 0)}
         for m in mentors
-        if m["consented"] and programme["max_mentees_per_mentor"] - load.get(m["id"], 0) - promised.get(m["id"], 0) > 0
+        if m["consented"] and programme.max_mentees_per_mentor - load.get(m["id"], 0) - promised.get(m["id"], 0) > 0
     ]
 
 
@@ -442,7 +445,7 @@ async def rankings(programme_id: UUID, mentor_id: UUID | None = None) -> list[di
     return [dict(r) for r in rows]
 
 
-async def respond(programme: dict[str, Any], choice_id: UUID, mentor_id: UUID, accept_it: bool) -> None:
+async def respond(programme: ProgrammeRecord, choice_id: UUID, mentor_id: UUID, accept_it: bool) -> None:
     """A mentor accepts or declines a mentee's choice; accepting is refused once the places are gone."""
     row = (
         await MatchingChoice.select()
@@ -461,10 +464,10 @@ async def respond(programme: dict[str, Any], choice_id: UUID, mentor_id: UUID, a
     )
 
 
-async def confirm(actor: Actor, programme: dict[str, Any], choice_id: UUID) -> UUID:
+async def confirm(actor: Actor, programme: ProgrammeRecord, choice_id: UUID) -> UUID:
     """The curator turns an accepted choice into a draft pair."""
     row = await MatchingChoice.select().where(MatchingChoice.id == choice_id).first().run()
-    if row is None or row["programme_id"] != programme["id"]:
+    if row is None or row["programme_id"] != programme.id:
         raise NotFound()
     if row["response"] != "accepted":
         raise ValidationFailed({"response": "Наставник ещё не принял этот выбор"})
@@ -478,9 +481,9 @@ async def confirm(actor: Actor, programme: dict[str, Any], choice_id: UUID) -> U
         (
             f
             for f in forms
-            if f["id"] in programme["form_ids"]
-            and mentor["category"] in f["mentor_categories"]
-            and mentee["category"] in f["mentee_categories"]
+            if f.id in programme.form_ids
+            and mentor["category"] in f.mentor_categories
+            and mentee["category"] in f.mentee_categories
         ),
         None,
     )
@@ -488,13 +491,13 @@ async def confirm(actor: Actor, programme: dict[str, Any], choice_id: UUID) -> U
         raise ValidationFailed({"response": "Ни одна форма программы не подходит этой паре"})
     await (
         MatchingChoice.delete()
-        .where((MatchingChoice.programme_id == programme["id"]) & (MatchingChoice.chooser_id == row["chooser_id"]))
+        .where((MatchingChoice.programme_id == programme.id) & (MatchingChoice.chooser_id == row["chooser_id"]))
         .run()
     )
     pair_form = mentoring.PairForm(
         mentor_id=str(mentor["id"]),
         mentee_ids=[str(mentee["id"])],
-        form_id=str(form["id"]),
-        starts_on=max(today(), programme["starts_on"]).isoformat(),
+        form_id=str(form.id),
+        starts_on=max(today(), programme.starts_on).isoformat(),
     )
     return await mentoring.create_pair(actor, programme, pair_form, details={"choice": row["rank"]})

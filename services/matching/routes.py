@@ -20,7 +20,7 @@ from shared.pages import flash_problem, flashed, page, see_other
 from tenants import Principal, Role, allow
 
 
-async def _programme(principal: Principal, programme_id: UUID) -> dict[str, Any]:
+async def _programme(principal: Principal, programme_id: UUID) -> programmes.ProgrammeRecord:
     return await programmes.get_programme(
         programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
     )
@@ -158,7 +158,7 @@ async def rank_mentors(
     programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
     if person_id is None or programme is None:
         raise NotFound()
-    full = await programmes.get_programme(programme["id"])
+    full = await programmes.get_programme(programme.id)
     chosen = [str(v) for v in (await request.form()).getall("chosen_ids", []) if v]
     free = {str(m["id"]) for m in await logic.available_mentors(full)}
     with flashed(request, "Ваш выбор отправлен наставникам"):
@@ -181,7 +181,7 @@ async def respond_to_choice(
     data = await request.form()
     try:
         await logic.respond(
-            await programmes.get_programme(programme["id"]), choice_id, person_id, data.get("response") == "accept"
+            await programmes.get_programme(programme.id), choice_id, person_id, data.get("response") == "accept"
         )
     except ValidationFailed as exc:
         flash_problem(request, exc)

@@ -178,9 +178,9 @@ async def open_load(programme_id: UUID) -> tuple[dict[UUID, int], dict[tuple[UUI
     return load, taken
 
 
-async def eligible(programme: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def eligible(programme: programmes.ProgrammeRecord) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Registry mentors and mentee candidates of the programme's organization, with consent flags."""
-    organization_id = programme["organization_id"]
+    organization_id = programme.organization_id
     if organization_id is None:
         return [], []
     mentors = await base_members(organization_id, (ParticipationRole.mentor,))
@@ -190,13 +190,13 @@ async def eligible(programme: dict[str, Any]) -> tuple[list[dict[str, Any]], lis
 
 async def create_pair(
     actor: Actor,
-    programme: dict[str, Any],
+    programme: programmes.ProgrammeRecord,
     form: PairForm,
     score: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> UUID:
     """A draft pair or group, checked against every rule of the Положение before anything is written."""
-    if programme["organization_id"] is None or programme["organization_id"] != actor.organization_id:
+    if programme.organization_id is None or programme.organization_id != actor.organization_id:
         raise Forbidden()
     errors = Errors()
     mentors, mentees = await eligible(programme)
@@ -212,55 +212,55 @@ async def create_pair(
         errors.add("mentee_ids", "У наставляемого нет действующего согласия на обработку персональных данных")
     if mentor is not None and any(m["id"] == mentor["id"] for m in chosen):
         errors.add("mentee_ids", "Наставник не может быть своим наставляемым")
-    if len(chosen) > 1 and not programme["group_work"]:
+    if len(chosen) > 1 and not programme.group_work:
         errors.add("mentee_ids", "Групповая работа не разрешена программой: один наставляемый на пару")
     forms, models = await programmes.catalogue_choices()
-    form_row = next((f for f in forms if str(f["id"]) == form.form_id and f["id"] in programme["form_ids"]), None)
+    form_row = next((f for f in forms if str(f.id) == form.form_id and f.id in programme.form_ids), None)
     if form_row is None:
         errors.add("form_id", "Выберите форму наставничества из программы")
     role_model_id = None
     if form_row is not None and form.role_model_id:
-        allowed = {str(m["id"]): m["id"] for m in programmes.models_of_form(form_row, models)}
+        allowed = {str(m.id): m.id for m in programmes.models_of_form(form_row, models)}
         role_model_id = allowed.get(form.role_model_id)
         if role_model_id is None:
             errors.add("role_model_id", "Ролевая модель не относится к выбранной форме")
-    if form_row is not None and mentor is not None and mentor["category"] not in form_row["mentor_categories"]:
-        errors.add("mentor_id", f"В форме «{form_row['title']}» этот человек не может быть наставником")
-    if form_row is not None and any(m["category"] not in form_row["mentee_categories"] for m in chosen):
-        errors.add("mentee_ids", f"В форме «{form_row['title']}» наставляемым может быть только другая категория")
+    if form_row is not None and mentor is not None and mentor["category"] not in form_row.mentor_categories:
+        errors.add("mentor_id", f"В форме «{form_row.title}» этот человек не может быть наставником")
+    if form_row is not None and any(m["category"] not in form_row.mentee_categories for m in chosen):
+        errors.add("mentee_ids", f"В форме «{form_row.title}» наставляемым может быть только другая категория")
     starts_on = programmes.read_date(errors, "starts_on", form.starts_on)
     ends_on = programmes.read_date(errors, "ends_on", form.ends_on, required=False)
     if starts_on:
-        longest = latest_end(starts_on, programme["max_pair_months"])
+        longest = latest_end(starts_on, programme.max_pair_months)
         ends_on = ends_on or longest
-        if not programme["starts_on"] <= starts_on <= programme["ends_on"]:
+        if not programme.starts_on <= starts_on <= programme.ends_on:
             errors.add("starts_on", "Начало работы пары — в периоде программы")
         if ends_on <= starts_on:
             errors.add("ends_on", "Окончание позже начала")
         elif ends_on > longest:
             errors.add(
                 "ends_on",
-                f"Пара работает не дольше {programme['max_pair_months']} мес. и не более календарного года: "
+                f"Пара работает не дольше {programme.max_pair_months} мес. и не более календарного года: "
                 f"до {format_date(longest)}",
             )
     errors.raise_if_any()
     assert mentor is not None and form_row is not None and starts_on is not None and ends_on is not None
-    load, taken = await open_load(programme["id"])
-    if load.get(mentor["id"], 0) + len(chosen) > programme["max_mentees_per_mentor"]:
+    load, taken = await open_load(programme.id)
+    if load.get(mentor["id"], 0) + len(chosen) > programme.max_mentees_per_mentor:
         raise ValidationFailed(
-            {"mentor_id": f"У наставника не больше {programme['max_mentees_per_mentor']} наставляемых одновременно"}
+            {"mentor_id": f"У наставника не больше {programme.max_mentees_per_mentor} наставляемых одновременно"}
         )
-    twice = [m["full_name"] for m in chosen if (m["id"], form_row["id"]) in taken]
+    twice = [m["full_name"] for m in chosen if (m["id"], form_row.id) in taken]
     if twice:
         raise ValidationFailed({"mentee_ids": f"Уже в паре этой формы: {', '.join(twice)}"})
     rows = (
         await Mentorship.insert(
             Mentorship(
                 region_id=actor.region_id,
-                organization_id=programme["organization_id"],
-                programme_id=programme["id"],
+                organization_id=programme.organization_id,
+                programme_id=programme.id,
                 mentor_id=mentor["id"],
-                form_id=form_row["id"],
+                form_id=form_row.id,
                 role_model_id=role_model_id,
                 status=Status.draft,
                 starts_on=starts_on,
@@ -282,7 +282,7 @@ async def create_pair(
         await MentorshipMentee.insert(
             MentorshipMentee(
                 region_id=actor.region_id,
-                organization_id=programme["organization_id"],
+                organization_id=programme.organization_id,
                 mentorship_id=pair_id,
                 mentee_id=mentee["id"],
             )
@@ -361,7 +361,7 @@ class PairCard:
     plan: dict[str, list[dict[str, str]]]
     meetings: list[dict[str, Any]]
     history: list[dict[str, Any]]
-    orders: list[dict[str, Any]]
+    orders: list[programmes.OrderRecord]
     alerts: list[dict[str, Any]]
 
 
@@ -393,9 +393,9 @@ async def pair_card(pair_id: UUID, person_id: UUID | None = None) -> PairCard:
 # Approval by order ---------------------------------------------------------------------------------------------
 
 
-async def request_approval(actor: Actor, programme: dict[str, Any], pair_ids: list[UUID]) -> UUID:
+async def request_approval(actor: Actor, programme: programmes.ProgrammeRecord, pair_ids: list[UUID]) -> UUID:
     """One order «о закреплении наставнических пар/групп» for the chosen draft pairs."""
-    drafts = [p for p in await list_pairs(programme["id"], Status.draft) if p["id"] in set(pair_ids)]
+    drafts = [p for p in await list_pairs(programme.id, Status.draft) if p["id"] in set(pair_ids)]
     if not drafts:
         raise ValidationFailed({"pair_ids": "Выберите пары-проекты для приказа"})
     rows = [
@@ -406,19 +406,19 @@ async def request_approval(actor: Actor, programme: dict[str, Any], pair_ids: li
         ]
         for p in drafts
     ]
-    extra = {
-        "rows": rows,
-        "starts_on": format_date(min(p["starts_on"] for p in drafts)),
-        "ends_on": format_date(max(p["ends_on"] for p in drafts)),
-        "refs": {"mentorship_ids": [str(p["id"]) for p in drafts]},
-    }
+    extra = programmes.PairsOrder(
+        rows=rows,
+        starts_on=format_date(min(p["starts_on"] for p in drafts)),
+        ends_on=format_date(max(p["ends_on"] for p in drafts)),
+        refs={"mentorship_ids": [str(p["id"]) for p in drafts]},
+    )
     order_id = await programmes.create_order(actor, programme, OrderKind.approve_pairs, extra)
     await Mentorship.update({Mentorship.order_id: order_id}).where(Mentorship.id.is_in([p["id"] for p in drafts])).run()
     return order_id
 
 
-async def _pairs_approved(actor: Actor, order: dict[str, Any]) -> None:
-    ids = [UUID(i) for i in order["payload"].get("refs", {}).get("mentorship_ids", [])]
+async def _pairs_approved(actor: Actor, order: programmes.OrderRecord) -> None:
+    ids = [UUID(i) for i in order.payload.get("refs", {}).get("mentorship_ids", [])]
     if not ids:
         return
     await current_connection().execute(
@@ -427,7 +427,7 @@ async def _pairs_approved(actor: Actor, order: dict[str, Any]) -> None:
            WHERE id = ANY($1::uuid[]) AND status = 'draft'""",
         ids,
         today(),
-        order["id"],
+        order.id,
     )
 
 
@@ -523,9 +523,9 @@ async def replace_mentor(actor: Actor, pair_id: UUID, new_mentor_id: str, reason
     elif not new_mentor["consented"]:
         errors.add("new_mentor_id", "У наставника нет действующего согласия на обработку персональных данных")
     forms, _ = await programmes.catalogue_choices()
-    form_row = next(f for f in forms if f["id"] == pair["form_id"])
-    if new_mentor is not None and new_mentor["category"] not in form_row["mentor_categories"]:
-        errors.add("new_mentor_id", f"В форме «{form_row['title']}» этот человек не может быть наставником")
+    form_row = next(f for f in forms if f.id == pair["form_id"])
+    if new_mentor is not None and new_mentor["category"] not in form_row.mentor_categories:
+        errors.add("new_mentor_id", f"В форме «{form_row.title}» этот человек не может быть наставником")
     day = programmes.read_date(errors, "since", since) if since else today()
     if day and not pair["starts_on"] <= day <= end_of(pair):
         errors.add("since", "Дата замены — в периоде работы пары")
@@ -534,24 +534,24 @@ async def replace_mentor(actor: Actor, pair_id: UUID, new_mentor_id: str, reason
     card = await list_pairs(person_id=None, programme_id=pair["programme_id"])
     current = next(p for p in card if p["id"] == pair_id)
     load, _ = await open_load(pair["programme_id"])
-    if load.get(new_mentor["id"], 0) + len(current["mentee_ids"]) > programme["max_mentees_per_mentor"]:
+    if load.get(new_mentor["id"], 0) + len(current["mentee_ids"]) > programme.max_mentees_per_mentor:
         raise ValidationFailed({"new_mentor_id": "У этого наставника нет свободных мест"})
-    extra = {
-        "mentee": ", ".join(m["full_name"] for m in current["mentees"]),
-        "old_mentor": current["mentor"]["full_name"],
-        "new_mentor": new_mentor["full_name"],
-        "reason": reason,
-        "starts_on": format_date(pair["starts_on"]),
-        "ends_on": format_date(end_of(pair)),
-        "refs": {"mentorship_id": str(pair_id), "mentor_id": str(new_mentor["id"]), "since": day.isoformat()},
-    }
+    extra = programmes.ReplacementOrder(
+        mentee=", ".join(m["full_name"] for m in current["mentees"]),
+        old_mentor=current["mentor"]["full_name"],
+        new_mentor=new_mentor["full_name"],
+        reason=reason,
+        starts_on=format_date(pair["starts_on"]),
+        ends_on=format_date(end_of(pair)),
+        refs={"mentorship_id": str(pair_id), "mentor_id": str(new_mentor["id"]), "since": day.isoformat()},
+    )
     order_id = await programmes.create_order(actor, programme, OrderKind.replace_mentor, extra)
     await _history(actor, pair_id, new_mentor["id"], day, reason, order_id)
     return order_id
 
 
-async def _mentor_replaced(actor: Actor, order: dict[str, Any]) -> None:
-    refs = order["payload"].get("refs", {})
+async def _mentor_replaced(actor: Actor, order: programmes.OrderRecord) -> None:
+    refs = order.payload.get("refs", {})
     if not refs.get("mentorship_id"):
         return
     pair_id, mentor_id = UUID(refs["mentorship_id"]), UUID(refs["mentor_id"])
@@ -562,7 +562,7 @@ async def _mentor_replaced(actor: Actor, order: dict[str, Any]) -> None:
     )
     await (
         MentorChange.update({MentorChange.pending: False})
-        .where((MentorChange.mentorship_id == pair_id) & (MentorChange.order_id == order["id"]))
+        .where((MentorChange.mentorship_id == pair_id) & (MentorChange.order_id == order.id))
         .run()
     )
 

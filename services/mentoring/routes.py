@@ -147,7 +147,7 @@ class PairPages(Controller):
         if programme is None:
             raise NotFound()
         try:
-            pair_id = await logic.create_pair(actor, await programmes.get_programme(programme["id"]), form)
+            pair_id = await logic.create_pair(actor, await programmes.get_programme(programme.id), form)
         except ValidationFailed as exc:
             return page("mentoring/pair_form.html", 422, **await _pair_form_context(principal, form, exc.errors))
         flash(request, "Пара создана как проект: её закрепит приказ", category="success")
@@ -251,10 +251,10 @@ async def _pair_form_context(principal: Principal, form: PairForm, errors: dict[
     programme = await programmes.current_programme(programmes.Owner(organization_id=principal.scope.organization_id))
     if programme is None:
         return {"programme": None, "form": form, "errors": errors}
-    programme = await programmes.get_programme(programme["id"])
+    programme = await programmes.get_programme(programme.id)
     mentors, mentees = await logic.eligible(programme)
     forms, models = await programmes.catalogue_choices()
-    chosen = [f for f in forms if f["id"] in programme["form_ids"]]
+    chosen = [f for f in forms if f.id in programme.form_ids]
     return {
         "programme": programme,
         "mentors": [m for m in mentors if m["consented"]],

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from services.monitoring import assessments, logic, quality, satisfaction
 from services.monitoring.logic import ReportForm
+from services.programmes import ProgrammeRecord
 from shared import clock
 from shared.actor import Actor
 from shared.audit import audit
@@ -172,7 +173,7 @@ api_router = Router(path="/", route_handlers=[periods_api, reports_api, submit_a
 # Influence on participants --------------------------------------------------------------------------------------
 
 
-async def _programme(principal: Principal, programme_id: UUID, *, edit: bool) -> dict[str, Any]:
+async def _programme(principal: Principal, programme_id: UUID, *, edit: bool) -> ProgrammeRecord:
     from services.programmes import Owner, get_programme
 
     if edit:
@@ -200,7 +201,7 @@ async def assessments_page(
         people=await assessments.participants(programme),
         influence=result,
         stages=assessments.STAGES,
-        editable=principal.role == Role.curator and programme["organization_id"] == principal.scope.organization_id,
+        editable=principal.role == Role.curator and programme.organization_id == principal.scope.organization_id,
         today=clock.today(),
     )
 

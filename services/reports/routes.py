@@ -273,7 +273,7 @@ async def _export_request(principal: Principal, data: dict[str, str]) -> tuple[s
     form_id = None
     if data.get("form_id"):
         forms, _ = await catalogue_choices()
-        form_id = next((f["id"] for f in forms if str(f["id"]) == data["form_id"]), None)
+        form_id = next((f.id for f in forms if str(f.id) == data["form_id"]), None)
         if form_id is None:
             errors.add("form_id", "Такой формы нет в каталоге")
     if starts_on and ends_on and ends_on < starts_on:

@@ -49,11 +49,11 @@ async def cabinet_home(principal: NamedDependency[Principal]) -> Template:
     choices: list[dict[str, Any]] = []
     available: list[dict[str, Any]] = []
     if person_id and programme:
-        full = await programmes.get_programme(programme["id"])
+        full = await programmes.get_programme(programme.id)
         if is_mentor:
-            choices = await matching.rankings(programme["id"], mentor_id=person_id)
+            choices = await matching.rankings(programme.id, mentor_id=person_id)
         elif not any(p["status"] in mentoring.OPEN for p in pairs):
-            choices = [c for c in await matching.rankings(programme["id"]) if c["chooser_id"] == person_id]
+            choices = [c for c in await matching.rankings(programme.id) if c["chooser_id"] == person_id]
             available = await matching.available_mentors(full)
     return page(
         "workspace/cabinet.html",
