@@ -71,3 +71,16 @@ async def active_pair(client: Any, prog: dict[str, Any], mentor: str, mentees: l
     )
     assert registered.status_code == 201, registered.text
     return pair_id
+
+
+async def roadmap_order(client: Any, programme_id: str) -> dict[str, Any]:
+    """A draft order approving a one-event roadmap of the programme."""
+    event = await client.post(
+        f"/api/v1/programmes/{programme_id}/events",
+        json={"stage": "1", "title": "Приказ о кураторе", "starts_on": iso(1), "ends_on": iso(2)},
+    )
+    assert event.status_code == 201, event.text
+    order = await client.post(f"/api/v1/programmes/{programme_id}/orders", json={"kind": "approve_roadmap"})
+    assert order.status_code == 201, order.text
+    result: dict[str, Any] = order.json()
+    return result

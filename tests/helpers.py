@@ -132,6 +132,17 @@ async def make_tenant(label: str) -> Tenant:
         )
 
 
+def role_scope(tenant: Tenant, role: str) -> Any:
+    """The database scope of one of the tenant's accounts: "curator", "head", "municipal" or "regional"."""
+    from shared.db import Level, Scope
+
+    if role in ("curator", "head"):
+        return Scope(Level.organization, None, tenant.region_id, tenant.municipality_id, tenant.organization_id)
+    if role == "municipal":
+        return Scope(Level.municipality, None, tenant.region_id, tenant.municipality_id)
+    return Scope.for_region(tenant.region_id)
+
+
 async def make_records(
     app: Any, tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID
 ) -> dict[str, str]:
