@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -76,30 +76,51 @@ class FormsForm:
     max_pair_months: str = "12"
 
 
-def clean_goal(form: GoalForm, programme: ProgrammeRecord) -> dict[str, Any]:
+@dataclass(frozen=True)
+class GoalValues:
+    goal: str
+    smart_specific: str
+    smart_measurable: str
+    smart_achievable: str
+    smart_relevant: str
+    smart_time_bound: str
+    target_indicator: str
+    target_title: str
+    target_baseline: Decimal | None
+    target_value: Decimal
+    target_deadline: date
+
+
+def clean_goal(form: GoalForm, programme: ProgrammeRecord) -> GoalValues:
     """A SMART goal is refused without every letter answered and a measurable target with a deadline."""
     errors = Errors()
-    values: dict[str, Any] = {"goal": read_text(errors, "goal", form.goal, "Сформулируйте цель программы")}
-    for name in SMART:
-        values[name] = read_text(errors, name, getattr(form, name), "Ответьте на вопрос этой буквы SMART")
+    goal = read_text(errors, "goal", form.goal, "Сформулируйте цель программы")
+    unanswered = "Ответьте на вопрос этой буквы SMART"
+    smart = {name: read_text(errors, name, getattr(form, name), unanswered) for name in SMART}
     indicator = form.target_indicator.strip()
     if indicator not in INDICATORS and indicator != MANUAL:
         errors.add("target_indicator", "Выберите показатель, которым измеряется цель")
     title = form.target_title.strip()
     if indicator == MANUAL and not title:
         errors.add("target_title", "Назовите показатель, который будете считать сами")
-    values["target_indicator"] = indicator
-    values["target_title"] = title if indicator == MANUAL else INDICATORS.get(indicator, "")
-    values["target_baseline"] = read_number(errors, "target_baseline", form.target_baseline)
-    values["target_value"] = read_number(errors, "target_value", form.target_value, required=True)
-    if values["target_value"] is not None and values["target_value"] == values["target_baseline"]:
+    baseline = read_number(errors, "target_baseline", form.target_baseline)
+    target = read_number(errors, "target_value", form.target_value, required=True)
+    if target is not None and target == baseline:
         errors.add("target_value", "Целевое значение должно отличаться от исходного")
     deadline = read_date(errors, "target_deadline", form.target_deadline)
     if deadline and not programme.starts_on < deadline <= programme.ends_on:
         errors.add("target_deadline", "Срок достижения цели должен лежать в периоде программы")
-    values["target_deadline"] = deadline
     errors.raise_if_any()
-    return values
+    assert target is not None and deadline is not None
+    return GoalValues(
+        goal=goal,
+        **smart,
+        target_indicator=indicator,
+        target_title=title if indicator == MANUAL else INDICATORS.get(indicator, ""),
+        target_baseline=baseline,
+        target_value=target,
+        target_deadline=deadline,
+    )
 
 
 @dataclass(frozen=True)
@@ -141,7 +162,16 @@ def clean_results(rows: list[ResultRow], qualitative: str) -> tuple[list[ResultV
     return cleaned, qualitative.strip()
 
 
-async def clean_forms(form: FormsForm) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FormsValues:
+    form_ids: list[UUID]
+    role_model_ids: list[UUID]
+    max_mentees_per_mentor: int
+    group_work: bool
+    max_pair_months: int
+
+
+async def clean_forms(form: FormsForm) -> FormsValues:
     errors = Errors()
     forms, models = await catalogue_choices()
     by_id = {str(f.id): f for f in forms}
@@ -157,13 +187,14 @@ async def clean_forms(form: FormsForm) -> dict[str, Any]:
     if capacity and capacity > 2 and not form.group_work:
         errors.add("max_mentees_per_mentor", "Больше двух наставляемых на наставника — только при групповой работе")
     errors.raise_if_any()
-    return {
-        "form_ids": [f.id for f in chosen],
-        "role_model_ids": [UUID(m) for m in picked],
-        "max_mentees_per_mentor": capacity,
-        "group_work": form.group_work,
-        "max_pair_months": months,
-    }
+    assert capacity is not None and months is not None
+    return FormsValues(
+        form_ids=[f.id for f in chosen],
+        role_model_ids=[UUID(m) for m in picked],
+        max_mentees_per_mentor=capacity,
+        group_work=form.group_work,
+        max_pair_months=months,
+    )
 
 
 async def _update(programme_id: UUID, values: dict[Any, Any]) -> None:
@@ -179,7 +210,7 @@ async def save_text_step(programme: ProgrammeRecord, step: str, text: str) -> No
 
 
 async def save_goal(programme: ProgrammeRecord, form: GoalForm) -> None:
-    await _update(programme.id, clean_goal(form, programme))
+    await _update(programme.id, asdict(clean_goal(form, programme)))
 
 
 async def save_results(programme: ProgrammeRecord, rows: list[ResultRow], qualitative: str) -> None:
@@ -203,7 +234,7 @@ async def save_results(programme: ProgrammeRecord, rows: list[ResultRow], qualit
 
 
 async def save_forms(programme: ProgrammeRecord, form: FormsForm) -> None:
-    await _update(programme.id, await clean_forms(form))
+    await _update(programme.id, asdict(await clean_forms(form)))
 
 
 async def results_of(programme_id: UUID) -> list[ResultRecord]:
