@@ -5,8 +5,8 @@ Other domains use only the names below; the routes are composed by app/, the res
 
 from services.programmes.catalogue import SAME_SUBJECT
 from services.programmes.indicators import INDICATORS, IndicatorCounter
+from services.programmes.order_documents import REPLACEMENT_REASONS
 from services.programmes.orders import (
-    REPLACEMENT_REASONS,
     PairsOrder,
     RegisterForm,
     ReplacementOrder,

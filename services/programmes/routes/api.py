@@ -14,6 +14,7 @@ from litestar.params import FromPath, JSONBody
 from services.programmes import constructor, orders, roadmap
 from services.programmes.access import READERS, SIGNERS, Access, programme_to_edit
 from services.programmes.indicators import IndicatorCounter
+from services.programmes.order_documents import DOCX
 from services.programmes.orders import CourseOrder, RegisterForm
 from services.programmes.programme import ProgrammeForm, create_programme, get_programme, list_programmes
 from services.programmes.records import EventRecord, OrderRecord, Owner, ProgrammeRecord, ResultRecord
@@ -194,7 +195,7 @@ class OrderApi(Controller):
     @get("/{order_id:uuid}/document")
     async def document(self, order_id: FromPath[UUID]) -> Response[bytes]:
         data, filename = await orders.document(order_id)
-        return download(data, orders.DOCX, filename)
+        return download(data, DOCX, filename)
 
     @post("/{order_id:uuid}/register")
     async def register(

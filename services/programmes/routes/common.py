@@ -11,11 +11,11 @@ from uuid import UUID
 from litestar import Request, Response
 from litestar.di import NamedDependency
 
-from services.programmes import constructor, orders, roadmap_templates
+from services.programmes import constructor, roadmap_templates
 from services.programmes.access import Access
 from services.programmes.constructor import SMART, STEPS, FormsForm, GoalForm, ResultRow
 from services.programmes.indicators import INDICATORS
-from services.programmes.orders import TITLES
+from services.programmes.order_documents import TITLES, signed
 from services.programmes.programme import get_programme
 from services.programmes.records import Owner, ProgrammeRecord
 from services.programmes.roadmap import STAGES, STATUS_LABELS
@@ -43,7 +43,7 @@ def labels() -> dict[str, Any]:
         "order_titles": TITLES,
         "templates": roadmap_templates.TEMPLATES,
         "categories": CATEGORY_LABELS,
-        "signed": orders.signed,
+        "signed": signed,
     }
 
 

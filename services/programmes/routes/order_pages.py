@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from services.programmes import orders, selection
 from services.programmes.access import SIGNERS, Access, programme_to_edit
+from services.programmes.order_documents import DOCX
 from services.programmes.orders import CourseOrder, RegisterForm
 from services.programmes.records import Owner
 from services.programmes.routes.common import download, labels, programme_context, upload
@@ -96,7 +97,7 @@ class OrderPages(Controller):
     @get("/orders/{order_id:uuid}/document")
     async def document(self, order_id: FromPath[UUID]) -> Response[bytes]:
         data, filename = await orders.document(order_id)
-        return download(data, orders.DOCX, filename)
+        return download(data, DOCX, filename)
 
     @post("/orders/{order_id:uuid}/register")
     async def register(
