@@ -211,8 +211,7 @@ async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: 
 
 async def _pair_records(actor: Any, scope: Any, programme: dict[str, Any]) -> dict[str, str]:
     """A draft pair, a matching run and a choice in the programme."""
-    from services.matching import logic as matching
-    from services.mentoring import logic as mentoring
+    from services import matching, mentoring
     from services.programmes import logic
     from services.registry import logic as registry
 
@@ -232,7 +231,7 @@ async def _pair_records(actor: Any, scope: Any, programme: dict[str, Any]) -> di
     pair_id = await mentoring.create_pair(actor, programme, pair_form)
     run_id = await matching.run(actor, programme, "score", matching.default_weights())
     await matching.record_choices(actor, programme, people[1], [people[0]])
-    choice_id = (await matching.rankings(programme["id"]))[0]["id"]
+    choice_id = (await matching.rankings(programme["id"]))[0].id
     return {"pair_id": str(pair_id), "kind": "goal", "run_id": str(run_id), "choice_id": str(choice_id)}
 
 

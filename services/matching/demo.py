@@ -8,8 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from services import mentoring, programmes, registry
-from services.matching import logic as matching
+from services import matching, mentoring, programmes, registry
 from services.mentoring import MEETINGS, MeetingForm, MeetingFormat, MeetingKind
 from services.registry import check_answers
 from shared.actor import Actor
@@ -153,12 +152,13 @@ async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, da
         await matching.record_choices(actor, programme, str(demo_mentee), [str(demo_mentor)])
         await matching.record_choices(actor, programme, str(demo_mentor), [str(demo_mentee)])
     run_id = await matching.run(actor, programme, "count", matching.default_weights())
-    proposals = (await matching.latest_run(programme["id"]) or {}).get("proposals", [])
+    latest = await matching.latest_run(programme["id"])
+    proposals = latest.proposals if latest else []
     start = max(min(programme["starts_on"] + timedelta(days=40), day - timedelta(days=25)), programme["starts_on"])
-    proposals.sort(key=lambda p: p["mentee_id"] != str(demo_mentee))  # the demo mentee's pair comes first
+    proposals.sort(key=lambda p: p.mentee_id != str(demo_mentee))  # the demo mentee's pair comes first
     accepted = []
     for proposal in proposals[:7]:
-        accepted.append(await matching.accept(actor, programme, run_id, proposal["mentee_id"], start))
+        accepted.append(await matching.accept(actor, programme, run_id, proposal.mentee_id, start))
     if not accepted:
         return
     if programme["ends_on"] - programme["starts_on"] < timedelta(days=300):
@@ -200,8 +200,8 @@ async def _finish(actor: Actor, pair_id: UUID, day: date, rng: random.Random) ->
     pair = (await mentoring.pair_card(pair_id)).pair
     templates = {t["code"]: t for t in await registry.templates()}
     surveys = [
-        (pair["mentor_id"], "satisfaction_mentor", ("organization", "mentee_progress", "own_growth"), "continue"),
-        *((m, "satisfaction_mentee", ("mentor", "goals", "meetings"), "recommend") for m in pair["mentee_ids"]),
+        (pair.mentor_id, "satisfaction_mentor", ("organization", "mentee_progress", "own_growth"), "continue"),
+        *((m, "satisfaction_mentee", ("mentor", "goals", "meetings"), "recommend") for m in pair.mentee_ids),
     ]
     for person_id, code, scales, yes_no in surveys:
         data = {scale: [str(rng.randint(7, 10))] for scale in scales} | {yes_no: ["да"]}

@@ -8,6 +8,7 @@ from typing import Any
 
 from arq import ArqRedis
 
+from services.mentoring import list_pairs
 from services.monitoring.assessments import participants
 from services.registry import (
     due_questionnaire_reminders,
@@ -27,11 +28,9 @@ async def send_satisfaction(
     actor: Actor, programme: dict[str, Any], redis: ArqRedis, secret_key: str, *, finished_only: bool
 ) -> dict[str, int]:
     """Every consenting participant of the programme's pairs (or of its finished pairs) not yet asked this year."""
-    from services.mentoring import list_pairs
-
     if programme["organization_id"] != actor.organization_id:
         raise ValidationFailed({"programme": "Анкеты рассылает куратор организации"})
-    finished = {p["id"] for p in await list_pairs(programme_id=programme["id"]) if p["finished_on"]}
+    finished = {p.id for p in await list_pairs(programme_id=programme["id"]) if p.finished_on}
     people = [p for p in await participants(programme) if not finished_only or p["pair_id"] in finished]
     sent = skipped = 0
     for role, code in TEMPLATES.items():
