@@ -176,7 +176,7 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[
     )
 
 
-async def half_year_indicators(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> dict[str, Any]:
+async def half_year_indicators(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> read_model.Indicators:
     reach = read_model.Reach(organization_id=organization_id)
     half_year = read_model.Period(period["covers_from"], min(period["deadline"], today()))
     return await read_model.current(region_id, reach, half_year)

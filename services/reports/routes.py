@@ -7,6 +7,7 @@ from dataclasses import fields
 from typing import Any
 from urllib.parse import urlencode
 
+import msgspec
 from arq import ArqRedis
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
@@ -19,6 +20,7 @@ from services.reports import charts, exports, indicators, jobs
 from services.reports.filters import ExportForm, clean_filters, period_of
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
 from services.reports.reach import place, reach_of
+from services.reports.records import Line
 from shared.actor import Actor
 from shared.clock import today
 from shared.errors import NotFound, ValidationFailed
@@ -89,16 +91,16 @@ async def dashboard(
     if pending and state is None and principal.scope.region_id is not None:
         state = await jobs.count_later(redis, principal.scope.region_id, reach, pending)
 
-    def link(line: dict[str, Any]) -> str:
+    def link(line: Line) -> str:
         key = "organization_id" if reach.municipality_id else "municipality_id"
         return "/dashboard?" + urlencode(
-            {key: line["id"], "starts": f"{asked.starts_on:%d.%m.%Y}", "ends": f"{asked.ends_on:%d.%m.%Y}"}
+            {key: line.id, "starts": f"{asked.starts_on:%d.%m.%Y}", "ends": f"{asked.ends_on:%d.%m.%Y}"}
         )
 
     by_form: dict[str, int] = {}
-    for row in values["by_form"]:
-        if row["status"] in indicators.WORKING:
-            by_form[row["form"]] = by_form.get(row["form"], 0) + int(row["pairs"])
+    for row in values.by_form:
+        if row.status in indicators.WORKING:
+            by_form[row.form] = by_form.get(row.form, 0) + row.pairs
     return page(
         "reports/dashboard.html",
         values=values,
@@ -115,7 +117,7 @@ async def dashboard(
         query=query_of(reach, asked),
         target=TARGET_SHARE,
         comparison=charts.hbar(
-            [charts.Bar(line["name"], line["learners_share"], link(line)) for line in lines],
+            [charts.Bar(line.name, line.learners_share, link(line)) for line in lines],
             unit=" %",
             maximum=100,
             target=TARGET_SHARE,
@@ -205,9 +207,9 @@ async def indicators_api(
             "ends": period.ends_on.isoformat(),
             "counted_at": snapshot.computed_at.isoformat(),
             "target_share": TARGET_SHARE,
-            **snapshot.values,
+            **msgspec.to_builtins(snapshot.values),
             "breakdown": [
-                {"id": str(line["id"]), "name": line["name"], "learners_share": line["learners_share"]}
+                {"id": str(line.id), "name": line.name, "learners_share": line.learners_share}
                 for line in await indicators.breakdown(reach, period)
             ],
         }
