@@ -19,7 +19,7 @@ from services.mentoring.pairs import (
     open_load,
     pair_card,
 )
-from services.mentoring.records import Attention, Member, Pair, PairCard, Risk, ScoreDetails
+from services.mentoring.records import Attention, FormCount, Lapse, Member, Pair, PairCard, Risk, ScoreDetails
 from services.mentoring.rhythm import find_lapses
 from services.mentoring.tables import MeetingFormat, MeetingKind
 
@@ -28,6 +28,8 @@ __all__ = [
     "OPEN",
     "STATUS_LABELS",
     "Attention",
+    "FormCount",
+    "Lapse",
     "MeetingForm",
     "MeetingFormat",
     "MeetingKind",
