@@ -3,7 +3,6 @@ swaps or rejects, and "must not" marks."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -211,8 +210,9 @@ def clean_weights(raw: dict[str, str]) -> dict[str, int]:
     return weights
 
 
-def _stored(records: list[Proposal] | list[Unmatched]) -> str:
-    return json.dumps(msgspec.to_builtins(records), ensure_ascii=False)
+def _stored(records: list[Proposal] | list[Unmatched]) -> list[dict[str, Any]]:
+    stored: list[dict[str, Any]] = msgspec.to_builtins(records)
+    return stored
 
 
 async def run(actor: Actor, programme: ProgrammeRecord, objective: str, weights: dict[str, int]) -> UUID:
@@ -256,7 +256,7 @@ async def run(actor: Actor, programme: ProgrammeRecord, objective: str, weights:
                 organization_id=actor.organization_id,
                 programme_id=terms.id,
                 objective=goal,
-                weights=json.dumps(weights),
+                weights=weights,
                 proposals=_stored(proposals),
                 unmatched=_stored(unmatched),
                 created_by=actor.user_id,
@@ -270,10 +270,6 @@ async def run(actor: Actor, programme: ProgrammeRecord, objective: str, weights:
     return run_id
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 async def latest_run(programme_id: UUID) -> Run | None:
     row = (
         await MatchingRun.select()
@@ -282,11 +278,7 @@ async def latest_run(programme_id: UUID) -> Run | None:
         .first()
         .run()
     )
-    if row is None:
-        return None
-    for key in ("weights", "proposals", "unmatched"):
-        row[key] = _json(row[key])
-    return view(row, Run)
+    return view(row, Run) if row is not None else None
 
 
 async def _run(programme_id: UUID, run_id: UUID) -> Run:

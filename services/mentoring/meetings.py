@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -159,7 +158,7 @@ async def record_meeting(actor: Actor, pair_id: UUID, form: MeetingForm, person_
                 format=meeting_format,
                 curator_present=form.curator_present,
                 participants=form.participants.strip()[:500],
-                answers=json.dumps(answers, ensure_ascii=False),
+                answers=answers,
                 closeness=closeness,
                 wants_to_mentor=form.wants_to_mentor if kind == MeetingKind.final else None,
                 recorded_by=actor.user_id,
@@ -224,7 +223,7 @@ async def save_plan(
                 mentorship_id=pair_id,
                 kind=kind,
                 position=position,
-                cells=json.dumps(row, ensure_ascii=False),
+                cells=row,
                 updated_by=actor.user_id,
                 updated_at=now(),
             )

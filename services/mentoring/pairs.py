@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -181,7 +180,7 @@ async def create_pair(
                 extension_reason="",
                 end_reason="",
                 score=score,
-                score_details=json.dumps(msgspec.to_builtins(details or ScoreDetails()), ensure_ascii=False),
+                score_details=msgspec.to_builtins(details or ScoreDetails()),
                 created_by=actor.user_id,
                 created_at=now(),
                 updated_at=now(),
@@ -264,9 +263,6 @@ async def list_pairs(
         return people.get(person_id) or Member(person_id, "—")
 
     for pair in pairs:
-        pair["score_details"] = (
-            json.loads(pair["score_details"]) if isinstance(pair["score_details"], str) else pair["score_details"]
-        )
         pair["mentor"] = member(pair["mentor_id"])
         pair["mentees"] = [member(i) for i in pair["mentee_ids"]]
     return [view(pair, Pair) for pair in pairs]
@@ -286,13 +282,8 @@ async def pair_card(pair_id: UUID, person_id: UUID | None = None) -> PairCard:
     plan_rows = await PlanRow.select().where(PlanRow.mentorship_id == pair_id).order_by(PlanRow.position).run()
     plan: dict[str, list[dict[str, str]]] = {"wish": [], "goal": []}
     for row in plan_rows:
-        cells = json.loads(row["cells"]) if isinstance(row["cells"], str) else row["cells"]
-        plan[row["kind"]].append(cells)
+        plan[row["kind"]].append(row["cells"])
     meetings = await MeetingRow.select().where(MeetingRow.mentorship_id == pair_id).order_by(MeetingRow.held_on).run()
-    for meeting in meetings:
-        meeting["answers"] = (
-            json.loads(meeting["answers"]) if isinstance(meeting["answers"], str) else meeting["answers"]
-        )
     changes = (
         await MentorChange.select().where(MentorChange.mentorship_id == pair_id).order_by(MentorChange.since).run()
     )

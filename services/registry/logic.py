@@ -7,7 +7,6 @@ exports.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
@@ -754,7 +753,7 @@ async def templates() -> list[dict[str, Any]]:
            ORDER BY code, version DESC"""
     )
     order = [t["code"] for t in questionnaires.BUILTIN]
-    result = [{**dict(r), "body": json.loads(r["body"]) if isinstance(r["body"], str) else r["body"]} for r in rows]
+    result = [dict(r) for r in rows]
     return sorted(result, key=lambda r: order.index(r["code"]) if r["code"] in order else 99)
 
 
@@ -826,8 +825,6 @@ async def open_questionnaire(token: str) -> OpenQuestionnaire:
     )
     person = await Person.select(Person.name).where(Person.id == request["person_id"]).first().run()
     assert template is not None and person is not None
-    if isinstance(template["body"], str):
-        template["body"] = json.loads(template["body"])
     return OpenQuestionnaire(request, template, person["name"])
 
 
@@ -870,7 +867,7 @@ async def save_answers(
         person_id,
         template_id,
         request_id,
-        json.dumps(answers),
+        answers,
         tags,
     )
     await audit(actor, "questionnaire", person_id, "получены ответы на анкету")
@@ -886,10 +883,9 @@ async def person_answers(person_id: UUID) -> list[dict[str, Any]]:
     )
     result = []
     for row in rows:
-        body = json.loads(row["body"]) if isinstance(row["body"], str) else row["body"]
-        answers = json.loads(row["answers"]) if isinstance(row["answers"], str) else row["answers"]
-        items = [(q["text"], answers[q["code"]]) for q in questionnaires.questions(body) if q["code"] in answers]
-        result.append({**dict(row), "entries": items, "answers": answers})
+        answers = row["answers"]
+        items = [(q["text"], answers[q["code"]]) for q in questionnaires.questions(row["body"]) if q["code"] in answers]
+        result.append({**dict(row), "entries": items})
     return result
 
 
@@ -957,11 +953,7 @@ async def matching_profiles(person_ids: list[UUID]) -> dict[UUID, dict[str, Any]
     )
     profiles = {}
     for row in rows:
-        profile = dict(row)
-        profile["answers"] = (
-            json.loads(profile["answers"]) if isinstance(profile["answers"], str) else profile["answers"]
-        )
-        profiles[row["id"]] = profile
+        profiles[row["id"]] = dict(row)
     return profiles
 
 
