@@ -3,31 +3,22 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
+from services.registry.bases import base_members, participant_counts, people_brief
+from services.registry.consents import ConsentForm, give_consent, scan_type
 from services.registry.demo import person_name
 from services.registry.jobs import enqueue_questionnaire_mail
-from services.registry.logic import (
-    CATEGORY_LABELS,
-    CONSENTED,
-    ConsentForm,
-    PersonForm,
+from services.registry.people import CATEGORY_LABELS, CONSENTED, PersonForm, add_roles, create_person
+from services.registry.questionnaire_answers import matching_profiles, save_answers
+from services.registry.questionnaire_requests import (
     SentQuestionnaire,
-    add_roles,
-    base_members,
-    create_person,
     due_questionnaire_reminders,
-    give_consent,
-    guard_merge,
-    matching_profiles,
-    participant_counts,
-    people_brief,
     questionnaires_sent,
-    save_answers,
-    scan_type,
     send_questionnaire,
     submit_questionnaire,
     templates,
 )
 from services.registry.questionnaires import check_answers
+from services.registry.regional_base import guard_merge
 from services.registry.tables import Category, ParticipationRole
 
 __all__ = [

@@ -7,8 +7,8 @@ from typing import Any
 
 import xlsxwriter
 
-from services.registry import logic
-from services.registry.logic import CATEGORY_LABELS, ROLE_LABELS, PersonFilter
+from services.registry.bases import PersonFilter, list_persons
+from services.registry.people import CATEGORY_LABELS, PARTICIPATION_ROLE_LABELS
 from services.registry.tables import Category, ParticipationRole
 from services.registry.validation import age_on, format_snils
 from shared import clock
@@ -39,7 +39,7 @@ async def people_xlsx(actor: Actor, filters: PersonFilter) -> tuple[bytes, int]:
     filters.per_page = 1000
     rows: list[dict[str, Any]] = []
     while True:
-        result = await logic.list_persons(filters)
+        result = await list_persons(filters)
         rows += [r for r in result.rows if r.get("consented")]
         if filters.page >= result.pages:
             break
@@ -66,7 +66,7 @@ async def people_xlsx(actor: Actor, filters: PersonFilter) -> tuple[bytes, int]:
             row["subject"],
             row["teaching_experience"],
             row["organization_name"],
-            ", ".join(ROLE_LABELS[ParticipationRole(r)] for r in row["roles"]),
+            ", ".join(PARTICIPATION_ROLE_LABELS[ParticipationRole(r)] for r in row["roles"]),
             format_snils(row["snils"]),
             row["email"],
             row["phone"],
