@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from services import mentoring, programmes
 from services.matching.solver import Objective, solve
 from services.matching.tables import MatchingChoice, MatchingExclusion, MatchingRun
@@ -158,7 +160,9 @@ async def build(programme: dict[str, Any], weights: dict[str, int], day: date | 
     for row in mentor_rows:
         places = programme["max_mentees_per_mentor"] - load.get(row["id"], 0)
         if row["id"] in profiles and places > 0:
-            mentors.append({**profiles[row["id"]], "full_name": row["full_name"], "places": places})
+            mentors.append(
+                {**msgspec.structs.asdict(profiles[row["id"]]), "full_name": row["full_name"], "places": places}
+            )
     excluded: list[dict[str, str]] = []
     mentees = []
     for row in mentee_rows:
@@ -167,7 +171,7 @@ async def build(programme: dict[str, Any], weights: dict[str, int], day: date | 
         elif all(row["id"] in f["taken"] for f in forms):
             continue  # already paired in every form of the programme
         else:
-            mentees.append({**profiles[row["id"]], "full_name": row["full_name"]})
+            mentees.append({**msgspec.structs.asdict(profiles[row["id"]]), "full_name": row["full_name"]})
     couples = {}
     for i, mentee in enumerate(mentees):
         for j, mentor in enumerate(mentors):

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from dateutil.relativedelta import relativedelta
 
 from services import programmes
@@ -184,8 +185,10 @@ async def eligible(programme: dict[str, Any]) -> tuple[list[dict[str, Any]], lis
     organization_id = programme["organization_id"]
     if organization_id is None:
         return [], []
-    mentors = await base_members(organization_id, (ParticipationRole.mentor,))
-    mentees = await base_members(organization_id, (ParticipationRole.mentee_candidate,))
+    mentors = [msgspec.structs.asdict(m) for m in await base_members(organization_id, (ParticipationRole.mentor,))]
+    mentees = [
+        msgspec.structs.asdict(m) for m in await base_members(organization_id, (ParticipationRole.mentee_candidate,))
+    ]
     return mentors, mentees
 
 
@@ -348,7 +351,8 @@ async def list_pairs(
         organization_id,
     )
     pairs = [dict(r) for r in rows]
-    people = await people_brief(list({p["mentor_id"] for p in pairs} | {i for p in pairs for i in p["mentee_ids"]}))
+    briefs = await people_brief(list({p["mentor_id"] for p in pairs} | {i for p in pairs for i in p["mentee_ids"]}))
+    people = {person_id: msgspec.structs.asdict(brief) for person_id, brief in briefs.items()}
     for pair in pairs:
         pair["score_details"] = (
             json.loads(pair["score_details"]) if isinstance(pair["score_details"], str) else pair["score_details"]
@@ -389,7 +393,7 @@ async def pair_card(pair_id: UUID, person_id: UUID | None = None) -> PairCard:
         await MentorChange.select().where(MentorChange.mentorship_id == pair_id).order_by(MentorChange.since).run()
     )
     names = await people_brief([c["mentor_id"] for c in changes])
-    history = [{**c, "mentor": names.get(c["mentor_id"], {"full_name": "—"})["full_name"]} for c in changes]
+    history = [{**c, "mentor": names[c["mentor_id"]].full_name if c["mentor_id"] in names else "—"} for c in changes]
     order_ids = {pair["order_id"], *(c["order_id"] for c in changes)} - {None}
     pair_orders = [await programmes.get_order(i) for i in order_ids]
     alerts = await current_connection().fetch(

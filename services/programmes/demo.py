@@ -253,14 +253,14 @@ async def _selection(
             selection.MemberInput("member", "Тихонов Игорь Семёнович", "руководитель методического объединения"),
         ],
     )
-    candidates = [c for c in await selection.candidates(programme) if c["consented"]][:6]
+    candidates = [c for c in await selection.candidates(programme) if c.consented][:6]
     applied = min(start + timedelta(days=30), day)
     for n, candidate in enumerate(candidates):
         application_id = await selection.apply(
             actor,
             programme,
             selection.ApplicationForm(
-                person_id=str(candidate["id"]),
+                person_id=str(candidate.id),
                 applied_on=applied.strftime("%d.%m.%Y"),
                 motivation="Хочу передать опыт и помочь адаптироваться тем, кто только начинает",
                 education="Высшее педагогическое образование, курсы «Основы наставничества» (36 ч)",

@@ -254,8 +254,8 @@ async def snapshot(kind: OrderKind, programme: dict[str, Any], extra: dict[str, 
             {
                 "person_id": str(m["person_id"]),
                 "cells": [
-                    m["person"]["full_name"],
-                    m["person"].get("position", ""),
+                    m["person"].full_name,
+                    m["person"].position,
                     f"от {format_date(m['decided_on'])}",
                 ],
             }
@@ -277,7 +277,7 @@ async def snapshot(kind: OrderKind, programme: dict[str, Any], extra: dict[str, 
         errors.raise_if_any()
         payload.update(course=course, starts_on=format_date(starts_on), ends_on=format_date(ends_on))
         payload["rows"] = [
-            {"person_id": str(m["person_id"]), "cells": [m["person"]["full_name"], m["person"].get("position", ""), ""]}
+            {"person_id": str(m["person_id"]), "cells": [m["person"].full_name, m["person"].position, ""]}
             for m in mentors
         ]
     else:

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from services.programmes.logic import Owner, read_date
 from services.programmes.tables import CommissionMember, CommissionRole, Decision, MentorApplication
-from services.registry import ParticipationRole, base_members, people_brief
+from services.registry import BaseMember, ParticipationRole, base_members, people_brief, unknown_person
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now, today
@@ -163,13 +163,13 @@ class ApplicationForm:
     achievements: str = ""
 
 
-async def candidates(programme: dict[str, Any]) -> list[dict[str, Any]]:
+async def candidates(programme: dict[str, Any]) -> list[BaseMember]:
     """Mentor candidates of the organization's base who have not applied to this programme yet."""
     owner = Owner.of(programme)
     if owner.organization_id is None:
         return []
     applied = {a["person_id"] for a in await applications(programme["id"])}
-    return [p for p in await base_members(owner.organization_id, CANDIDATE_ROLES) if p["id"] not in applied]
+    return [p for p in await base_members(owner.organization_id, CANDIDATE_ROLES) if p.id not in applied]
 
 
 async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) -> UUID:
@@ -178,18 +178,18 @@ async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) 
     if owner.organization_id is None:
         raise ValidationFailed({"person_id": "Отбор наставников проводит организация"})
     errors = Errors()
-    base = {str(p["id"]): p for p in await base_members(owner.organization_id, CANDIDATE_ROLES)}
+    base = {str(p.id): p for p in await base_members(owner.organization_id, CANDIDATE_ROLES)}
     person = base.get(form.person_id)
     if person is None:
         errors.add("person_id", "Выберите кандидата из базы наставников организации")
-    elif not person["consented"]:
+    elif not person.consented:
         errors.add("person_id", "Нет действующего согласия на обработку персональных данных")
     applied_on = read_date(errors, "applied_on", form.applied_on, required=False) or today()
     if applied_on > today():
         errors.add("applied_on", "Дата заявления не может быть в будущем")
     errors.raise_if_any()
     assert person is not None
-    if any(a["person_id"] == person["id"] for a in await applications(programme["id"])):
+    if any(a["person_id"] == person.id for a in await applications(programme["id"])):
         raise ValidationFailed({"person_id": "Заявление этого кандидата уже есть"})
     rows = (
         await MentorApplication.insert(
@@ -197,7 +197,7 @@ async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) 
                 region_id=programme["region_id"],
                 **owner.columns(),
                 programme_id=programme["id"],
-                person_id=person["id"],
+                person_id=person.id,
                 applied_on=applied_on,
                 motivation=form.motivation.strip(),
                 education=form.education.strip(),
@@ -213,7 +213,7 @@ async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) 
         .returning(MentorApplication.id)
         .run()
     )
-    await audit(actor, "change", person["id"], "заявление кандидата в наставники")
+    await audit(actor, "change", person.id, "заявление кандидата в наставники")
     application_id: UUID = rows[0]["id"]
     return application_id
 
@@ -221,8 +221,8 @@ async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) 
 async def applications(programme_id: UUID) -> list[dict[str, Any]]:
     rows = await MentorApplication.select().where(MentorApplication.programme_id == programme_id).run()
     people = await people_brief([r["person_id"] for r in rows])
-    result = [{**r, "person": people.get(r["person_id"], {"full_name": "—", "sort_key": b""})} for r in rows]
-    result.sort(key=lambda r: bytes(r["person"]["sort_key"]))
+    result = [{**r, "person": people.get(r["person_id"]) or unknown_person(r["person_id"])} for r in rows]
+    result.sort(key=lambda r: bytes(r["person"].sort_key))
     return result
 
 

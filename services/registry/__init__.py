@@ -3,13 +3,28 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
-from services.registry.bases import base_members, participant_counts, people_brief
+from services.registry.bases import (
+    BaseMember,
+    PersonBrief,
+    base_members,
+    participant_counts,
+    people_brief,
+    unknown_person,
+)
 from services.registry.consents import ConsentForm, give_consent, scan_type
 from services.registry.demo import person_name
 from services.registry.jobs import enqueue_questionnaire_mail
-from services.registry.people import CATEGORY_LABELS, CONSENTED, PersonForm, add_roles, create_person
-from services.registry.questionnaire_answers import matching_profiles, save_answers
+from services.registry.people import (
+    CATEGORY_LABELS,
+    CONSENTED,
+    PersonForm,
+    add_roles,
+    create_person,
+)
+from services.registry.questionnaire_answers import MatchingProfile, matching_profiles, save_answers
 from services.registry.questionnaire_requests import (
+    DueReminder,
+    QuestionnaireVersion,
     SentQuestionnaire,
     due_questionnaire_reminders,
     questionnaires_sent,
@@ -17,18 +32,25 @@ from services.registry.questionnaire_requests import (
     submit_questionnaire,
     templates,
 )
-from services.registry.questionnaires import check_answers
+from services.registry.questionnaires import Answers, TemplateBody, check_answers
 from services.registry.regional_base import guard_merge
 from services.registry.tables import Category, ParticipationRole
 
 __all__ = [
     "CATEGORY_LABELS",
     "CONSENTED",
+    "Answers",
+    "BaseMember",
     "Category",
     "ConsentForm",
+    "DueReminder",
+    "MatchingProfile",
     "ParticipationRole",
+    "PersonBrief",
     "PersonForm",
+    "QuestionnaireVersion",
     "SentQuestionnaire",
+    "TemplateBody",
     "add_roles",
     "base_members",
     "check_answers",
@@ -47,4 +69,5 @@ __all__ = [
     "send_questionnaire",
     "submit_questionnaire",
     "templates",
+    "unknown_person",
 ]

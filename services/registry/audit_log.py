@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 from uuid import UUID
+
+import msgspec
 
 from shared.db import current_connection
 
@@ -22,9 +24,21 @@ ACTION_LABELS = {
 }
 
 
+class AuditRecord(msgspec.Struct, kw_only=True):
+    at: datetime
+    action: str
+    details: str
+    ip: str
+    person_id: UUID | None
+    email: str | None  # of the account that acted; none for the system
+    surname: str | None
+    name: str | None
+    person_name: str | None
+
+
 async def search_audit(
     user_query: str = "", action: str = "", person_id: UUID | None = None, limit: int = 200
-) -> list[dict[str, Any]]:
+) -> list[AuditRecord]:
     rows = await current_connection().fetch(
         """SELECT a.at, a.action, a.details, a.ip, a.person_id, u.email, u.surname, u.name,
                   p.full_name AS person_name
@@ -38,4 +52,4 @@ async def search_audit(
         person_id,
         limit,
     )
-    return [dict(r) for r in rows]
+    return msgspec.convert([dict(r) for r in rows], list[AuditRecord])

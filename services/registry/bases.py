@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from services.registry.people import CONSENTED
-from services.registry.tables import Consent, ParticipationRole
+import msgspec
+
+from services.registry.consents import ConsentRecord
+from services.registry.people import CONSENTED, PUBLIC_COLUMNS, PersonRecord
+from services.registry.tables import Category, Consent, ParticipationRole
 from services.registry.validation import age_on
 from shared.actor import Actor
 from shared.audit import audit
@@ -17,22 +21,39 @@ from shared.errors import NotFound
 
 OTHER_ORGANIZATION = "другая организация региона"  # the keeper of a shared record, outside the caller's scope
 
-# Columns a person shows whatever their consent: enough to know who and where, nothing more.
-PUBLIC_COLUMNS = ("id", "region_id", "organization_id", "surname", "name", "patronymic", "full_name")
+
+class ParticipationRecord(msgspec.Struct, kw_only=True):
+    id: UUID
+    region_id: UUID
+    organization_id: UUID
+    person_id: UUID
+    role: ParticipationRole
+    since: date
+    archived_at: datetime | None
+    created_at: datetime
+    organization_name: str
+
+
+class HistoryEntry(msgspec.Struct, kw_only=True):
+    at: datetime
+    action: str
+    details: str
+    surname: str | None  # of the account that acted; none for the system
+    name: str | None
 
 
 @dataclass
 class PersonCard:
-    person: dict[str, Any]
+    person: PersonRecord
     consented: bool
     organization_name: str
-    participations: list[dict[str, Any]]
-    consents: list[dict[str, Any]]
-    history: list[dict[str, Any]]
+    participations: list[ParticipationRecord]
+    consents: list[ConsentRecord]
+    history: list[HistoryEntry]
 
     @property
     def age(self) -> int | None:
-        return age_on(self.person.get("birth_date"), today())
+        return age_on(self.person.birth_date, today())
 
 
 async def person_card(actor: Actor, person_id: UUID) -> PersonCard:
@@ -44,10 +65,8 @@ async def person_card(actor: Actor, person_id: UUID) -> PersonCard:
     )
     if row is None:
         raise NotFound()
-    person = dict(row)
-    consented = bool(person.pop("consented"))
-    if not consented:
-        person = {k: person[k] for k in PUBLIC_COLUMNS}
+    consented = bool(row["consented"])
+    shown = dict(row) if consented else {k: row[k] for k in PUBLIC_COLUMNS}
     participations = await current_connection().fetch(
         """SELECT pa.*, coalesce(nullif(o.short_name, ''), o.name) AS organization_name
            FROM participation pa JOIN organization o ON o.region_id = pa.region_id AND o.id = pa.organization_id
@@ -62,12 +81,12 @@ async def person_card(actor: Actor, person_id: UUID) -> PersonCard:
     )
     await audit(actor, "view", person_id, "" if consented else "без согласия: только ФИО")
     return PersonCard(
-        person=person,
+        person=msgspec.convert(shown, PersonRecord),
         consented=consented,
         organization_name=row["short_name"] or row["organization_name"] or OTHER_ORGANIZATION,
-        participations=[dict(p) for p in participations],
-        consents=list(consents),
-        history=[dict(h) for h in history],
+        participations=msgspec.convert([dict(p) for p in participations], list[ParticipationRecord]),
+        consents=msgspec.convert(consents, list[ConsentRecord]),
+        history=msgspec.convert([dict(h) for h in history], list[HistoryEntry]),
     )
 
 
@@ -83,9 +102,35 @@ class PersonFilter:
     per_page: int = 50
 
 
+class PersonRow(msgspec.Struct, kw_only=True):
+    """A line of a base; without consent only who, where and in which roles."""
+
+    id: UUID
+    organization_id: UUID
+    surname: str
+    name: str
+    patronymic: str
+    full_name: str
+    organization_name: str
+    consented: bool
+    roles: list[ParticipationRole]
+    birth_date: date | None = None
+    category: Category | None = None
+    class_or_course: str = ""
+    position: str = ""
+    subject: str = ""
+    teaching_experience: int | None = None
+    email: str = ""
+    phone: str = ""
+    snils: str | None = None
+
+
+ROW_PUBLIC_FIELDS = (*PUBLIC_COLUMNS, "organization_name", "roles", "consented")  # the list has no region_id
+
+
 @dataclass
 class PersonPage:
-    rows: list[dict[str, Any]]
+    rows: list[PersonRow]
     total: int
     page: int
     per_page: int
@@ -141,20 +186,29 @@ async def list_persons(filters: PersonFilter) -> PersonPage:
             WHERE {sql_where} ORDER BY {order} LIMIT {limit} OFFSET {offset}""",
         *args,
     )
-    result = []
-    for row in rows:
-        item = dict(row)
-        if not item["consented"]:
-            item = {
-                k: item[k]
-                for k in (*PUBLIC_COLUMNS[:-1], "full_name", "organization_name", "roles", "consented")
-                if k in item
-            }
-        result.append(item)
+    shown = [{k: v for k, v in row.items() if row["consented"] or k in ROW_PUBLIC_FIELDS} for row in rows]
+    result = msgspec.convert(shown, list[PersonRow])
     return PersonPage(result, int(total), max(filters.page, 1), filters.per_page)
 
 
-async def people_brief(person_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+class PersonBrief(msgspec.Struct, kw_only=True):
+    """What orders, registries and pairs print about a person; the work details only with consent."""
+
+    id: UUID
+    full_name: str
+    sort_key: bytes = b""
+    category: Category | None = None
+    consented: bool = False
+    position: str = ""
+    subject: str = ""
+
+
+def unknown_person(person_id: UUID) -> PersonBrief:
+    """A record out of reach (merged away, or not in the scope) still has a line to print."""
+    return PersonBrief(id=person_id, full_name="—")
+
+
+async def people_brief(person_ids: list[UUID]) -> dict[UUID, PersonBrief]:
     """Names (always shown) and, with consent, the work details orders and registries print."""
     rows = await current_connection().fetch(
         f"""SELECT p.id, p.full_name, p.sort_key, p.category, {CONSENTED} AS consented,
@@ -163,10 +217,17 @@ async def people_brief(person_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
             FROM person p WHERE p.id = ANY($1::uuid[]) AND p.merged_into IS NULL""",
         person_ids,
     )
-    return {row["id"]: dict(row) for row in rows}
+    return {row["id"]: msgspec.convert(dict(row), PersonBrief) for row in rows}
 
 
-async def base_members(organization_id: UUID, roles: tuple[ParticipationRole, ...]) -> list[dict[str, Any]]:
+class BaseMember(msgspec.Struct, kw_only=True):
+    id: UUID
+    full_name: str
+    category: Category
+    consented: bool
+
+
+async def base_members(organization_id: UUID, roles: tuple[ParticipationRole, ...]) -> list[BaseMember]:
     """People holding one of the roles in an organization, in Russian order."""
     rows = await current_connection().fetch(
         f"""SELECT p.id, p.full_name, p.category, {CONSENTED} AS consented
@@ -177,7 +238,7 @@ async def base_members(organization_id: UUID, roles: tuple[ParticipationRole, ..
         organization_id,
         [role.value for role in roles],
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), BaseMember) for row in rows]
 
 
 async def participant_counts(

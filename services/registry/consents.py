@@ -4,8 +4,10 @@ representative), withdrawn at once, with the scan kept beside them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
 from uuid import UUID
+
+import msgspec
 
 from services.registry.people import ADULT_AGE, person_row
 from services.registry.tables import Category, Consent, ConsentKind, ConsentScan
@@ -21,6 +23,29 @@ CONSENT_LABELS: dict[ConsentKind, str] = {
     ConsentKind.participation: "На участие в программе наставничества",
 }
 SCAN_LIMIT = 10 * 1024 * 1024
+
+
+class ConsentRecord(msgspec.Struct, kw_only=True):
+    id: UUID
+    region_id: UUID
+    organization_id: UUID
+    person_id: UUID
+    kind: ConsentKind
+    given_by: str  # "self" or "representative"
+    representative_name: str
+    representative_relation: str
+    representative_document: str
+    given_on: date
+    withdrawn_on: date | None
+    has_scan: bool
+    created_by: UUID | None
+    created_at: datetime
+
+
+class ScanFile(msgspec.Struct, kw_only=True):
+    content_type: str
+    filename: str
+    data: bytes
 
 
 @dataclass
@@ -64,14 +89,14 @@ async def give_consent(
         errors.add("given_on", "Дата согласия не может быть в будущем")
     if form.given_by not in ("self", "representative"):
         errors.add("given_by", "Укажите, кто даёт согласие")
-    age = age_on(person["birth_date"], given_on or today())
+    age = age_on(person.birth_date, given_on or today())
     if form.given_by == "self" and age is not None and age < ADULT_AGE:
         errors.add(
             "given_by",
             f"Человеку {age} {plural(age, 'год', 'года', 'лет')}: "
             "за несовершеннолетнего согласие даёт законный представитель",
         )
-    elif form.given_by == "self" and age is None and person["category"] == Category.learner:
+    elif form.given_by == "self" and age is None and person.category == Category.learner:
         errors.add("given_by", "Укажите дату рождения обучающегося: без неё нельзя проверить совершеннолетие")
     if form.given_by == "representative":
         if not form.representative_name.strip():
@@ -142,10 +167,10 @@ async def withdraw_consent(actor: Actor, person_id: UUID, consent_id: UUID, on: 
     )
 
 
-async def consent_scan(actor: Actor, person_id: UUID, consent_id: UUID) -> dict[str, Any]:
+async def consent_scan(actor: Actor, person_id: UUID, consent_id: UUID) -> ScanFile:
     consent = await Consent.exists().where((Consent.id == consent_id) & (Consent.person_id == person_id)).run()
     row = await ConsentScan.select().where(ConsentScan.consent_id == consent_id).first().run()
     if row is None or not consent:
         raise NotFound()
     await audit(actor, "view", person_id, "скан согласия")
-    return row
+    return msgspec.convert(row, ScanFile)

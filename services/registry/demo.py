@@ -300,7 +300,7 @@ MOTIVATIONS = [
 
 async def _answer_questionnaires(rng: random.Random, actor: Actor, organization_id: UUID) -> None:
     """Most consenting people have filled the questionnaire of their base, as the curator would have asked."""
-    templates = {t["code"]: t for t in await template_versions()}
+    templates = {t.code: t for t in await template_versions()}
     people = await current_connection().fetch(
         f"""SELECT p.id, array_agg(pa.role) AS roles FROM person p JOIN participation pa ON pa.person_id = p.id
             WHERE pa.organization_id = $1 AND {CONSENTED} GROUP BY p.region_id, p.id ORDER BY p.sort_key""",
@@ -329,6 +329,6 @@ async def _answer_questionnaires(rng: random.Random, actor: Actor, organization_
                 "mentee_age": [rng.choice(["13–15 лет", "16–18 лет", "молодые педагоги"])],
             }
         template = templates[code]
-        answers, found_tags, errors = questionnaires.check_answers(template["body"], data)
+        answers, found_tags, errors = questionnaires.check_answers(template.body, data)
         assert not errors, errors
-        await save_answers(actor, person["id"], template["id"], answers, found_tags)
+        await save_answers(actor, person["id"], template.id, answers, found_tags)

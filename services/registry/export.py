@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import msgspec
 import xlsxwriter
 
 from services.registry.bases import PersonFilter, list_persons
@@ -40,7 +41,7 @@ async def people_xlsx(actor: Actor, filters: PersonFilter) -> tuple[bytes, int]:
     rows: list[dict[str, Any]] = []
     while True:
         result = await list_persons(filters)
-        rows += [r for r in result.rows if r.get("consented")]
+        rows += [msgspec.structs.asdict(r) for r in result.rows if r.consented]
         if filters.page >= result.pages:
             break
         filters.page += 1

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+
+import msgspec
 
 from services.registry.tables import Category, Participation, ParticipationRole, Person
 from services.registry.validation import age_on, normalise_snils, parse_any_date, snils_problem
@@ -40,9 +42,45 @@ MENTEE_BASE = (ParticipationRole.mentee_candidate,)
 MENTOR_BASE = (ParticipationRole.mentor_candidate, ParticipationRole.mentor)
 MIN_MENTEE_AGE = 10
 ADULT_AGE = 18
-YOUNG_SPECIALIST_YEARS = 3
+YOUNG_SPECIALIST_YEARS = 3  # a teacher's first years of work: «опытный педагог – молодой специалист»
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+
+CONSENTED = """EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id AND c.person_id = p.id
+               AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL)"""
+
+
+class PersonRecord(msgspec.Struct, kw_only=True):
+    """A person's record; without consent only the public part (who and where) is filled in."""
+
+    id: UUID
+    region_id: UUID
+    organization_id: UUID
+    surname: str
+    name: str
+    patronymic: str
+    full_name: str
+    birth_date: date | None = None
+    sex: str = ""
+    email: str = ""
+    phone: str = ""
+    snils: str | None = None
+    category: Category | None = None
+    class_or_course: str = ""
+    position: str = ""
+    subject: str = ""
+    teaching_experience: int | None = None
+    company: str = ""
+    graduation_year: int | None = None
+    sort_key: bytes = b""
+    merged_into: UUID | None = None
+    archived_at: datetime | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+# Columns a person shows whatever their consent: enough to know who and where, nothing more.
+PUBLIC_COLUMNS = ("id", "region_id", "organization_id", "surname", "name", "patronymic", "full_name")
 
 
 @dataclass
@@ -65,9 +103,9 @@ class PersonForm:
     roles: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], roles: list[str] | None = None) -> PersonForm:
-        values = {f.name: row.get(f.name) for f in fields(cls) if f.name != "roles"}
-        values["birth_date"] = row["birth_date"].strftime("%d.%m.%Y") if row.get("birth_date") else ""
+    def from_record(cls, person: PersonRecord, roles: list[str] | None = None) -> PersonForm:
+        values = {f.name: getattr(person, f.name) for f in fields(cls) if f.name != "roles"}
+        values["birth_date"] = person.birth_date.strftime("%d.%m.%Y") if person.birth_date else ""
         return cls(**{k: "" if v is None else str(v) for k, v in values.items()}, roles=roles or [])
 
 
@@ -219,7 +257,7 @@ async def create_person(actor: Actor, scope: Scope, form: PersonForm) -> tuple[U
 async def update_person(actor: Actor, person_id: UUID, form: PersonForm) -> None:
     before = await person_row(person_id)
     values, roles = clean_person(form)
-    if values["snils"] and values["snils"] != before["snils"]:
+    if values["snils"] and values["snils"] != before.snils:
         scope = Scope(
             Level.region if actor.organization_id is None else Level.organization,
             actor.user_id,
@@ -230,7 +268,7 @@ async def update_person(actor: Actor, person_id: UUID, form: PersonForm) -> None
         owner = (await find_by_snils(scope, [values["snils"]])).get(values["snils"])
         if owner and owner != person_id:
             raise ValidationFailed({"snils": "Этот СНИЛС уже у другой записи базы региона: объедините дубликаты"})
-    changed = sorted(k for k, v in values.items() if k != "sort_key" and before.get(k) != v)
+    changed = sorted(k for k, v in values.items() if k != "sort_key" and getattr(before, k) != v)
     await (
         Person.update({getattr(Person, k): v for k, v in values.items()} | {Person.updated_at: now()})
         .where(Person.id == person_id)
@@ -268,12 +306,9 @@ async def archive_person(actor: Actor, person_id: UUID) -> None:
     await audit(actor, "archive", person_id)
 
 
-async def person_row(person_id: UUID) -> dict[str, Any]:
-    row = await Person.select().where((Person.id == person_id) & Person.merged_into.is_null()).first().run()
+async def person_row(person_id: UUID) -> PersonRecord:
+    """The whole record, whatever the consent: for the rules, never for showing."""
+    row = await current_connection().fetchrow("SELECT * FROM person WHERE id = $1 AND merged_into IS NULL", person_id)
     if row is None:
         raise NotFound()
-    return row
-
-
-CONSENTED = """EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id AND c.person_id = p.id
-               AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL)"""
+    return msgspec.convert(dict(row), PersonRecord)

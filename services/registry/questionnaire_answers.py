@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import date, datetime
 from uuid import UUID
 
-from services.registry import questionnaires
+import msgspec
+
 from services.registry.people import CONSENTED
+from services.registry.questionnaires import Answer, Answers, TemplateBody
+from services.registry.tables import Category
 from shared.actor import Actor
 from shared.audit import audit
 from shared.db import current_connection
@@ -17,7 +20,7 @@ async def save_answers(
     actor: Actor,
     person_id: UUID,
     template_id: UUID,
-    answers: dict[str, Any],
+    answers: Answers,
     tags: list[str],
     request_id: UUID | None = None,
 ) -> None:
@@ -37,7 +40,19 @@ async def save_answers(
     await audit(actor, "questionnaire", person_id, "получены ответы на анкету")
 
 
-async def person_answers(person_id: UUID) -> list[dict[str, Any]]:
+class GivenAnswers(msgspec.Struct, kw_only=True):
+    """One filled questionnaire, with the questions of the version it was given to."""
+
+    id: UUID
+    answers: Answers
+    tags: list[str]
+    submitted_at: datetime
+    title: str
+    version: int
+    entries: list[tuple[str, Answer]]  # question text and answer, in the template's order
+
+
+async def person_answers(person_id: UUID) -> list[GivenAnswers]:
     """Each answer with the version of the template it was given to, so old answers keep their questions."""
     rows = await current_connection().fetch(
         """SELECT a.id, a.answers, a.tags, a.submitted_at, t.title, t.version, t.body
@@ -49,12 +64,24 @@ async def person_answers(person_id: UUID) -> list[dict[str, Any]]:
     for row in rows:
         body = json.loads(row["body"]) if isinstance(row["body"], str) else row["body"]
         answers = json.loads(row["answers"]) if isinstance(row["answers"], str) else row["answers"]
-        items = [(q["text"], answers[q["code"]]) for q in questionnaires.questions(body) if q["code"] in answers]
-        result.append({**dict(row), "entries": items, "answers": answers})
+        questions = msgspec.convert(body, TemplateBody).questions
+        items = [(q.text, answers[q.code]) for q in questions if q.code in answers]
+        result.append(msgspec.convert({**dict(row), "entries": items, "answers": answers}, GivenAnswers))
     return result
 
 
-async def matching_profiles(person_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+class MatchingProfile(msgspec.Struct, kw_only=True):
+    id: UUID
+    category: Category
+    birth_date: date | None
+    subject: str
+    teaching_experience: int | None
+    class_or_course: str
+    tags: list[str]
+    answers: dict[str, Answers]  # the latest answers by template code
+
+
+async def matching_profiles(person_ids: list[UUID]) -> dict[UUID, MatchingProfile]:
     """What matching compares, for consenting people only: category, age, subject, #tags and the answers
     of their latest questionnaires (meeting times, preferred mentee ages)."""
     rows = await current_connection().fetch(
@@ -75,5 +102,5 @@ async def matching_profiles(person_ids: list[UUID]) -> dict[UUID, dict[str, Any]
         profile["answers"] = (
             json.loads(profile["answers"]) if isinstance(profile["answers"], str) else profile["answers"]
         )
-        profiles[row["id"]] = profile
+        profiles[row["id"]] = msgspec.convert(profile, MatchingProfile)
     return profiles

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from uuid import UUID, uuid4
+
+import msgspec
 
 from services.registry import questionnaires
 from services.registry.bases import person_card
 from services.registry.questionnaire_answers import save_answers
+from services.registry.questionnaires import TemplateBody
 from services.registry.tables import Person, QuestionnaireRequest, QuestionnaireTemplate
 from shared.actor import Actor
 from shared.audit import audit
@@ -23,7 +25,16 @@ from shared.links import LinkUnusable, link_token, token_hash
 LINK_DAYS = 14
 
 
-async def templates() -> list[dict[str, Any]]:
+class QuestionnaireVersion(msgspec.Struct, kw_only=True):
+    id: UUID
+    code: str
+    version: int
+    title: str
+    audience: str
+    body: TemplateBody
+
+
+async def templates() -> list[QuestionnaireVersion]:
     """The newest version of each template."""
     rows = await current_connection().fetch(
         """SELECT DISTINCT ON (code) id, code, version, title, audience, body FROM questionnaire_template
@@ -31,7 +42,8 @@ async def templates() -> list[dict[str, Any]]:
     )
     order = [t["code"] for t in questionnaires.BUILTIN]
     result = [{**dict(r), "body": json.loads(r["body"]) if isinstance(r["body"], str) else r["body"]} for r in rows]
-    return sorted(result, key=lambda r: order.index(r["code"]) if r["code"] in order else 99)
+    versions = msgspec.convert(result, list[QuestionnaireVersion])
+    return sorted(versions, key=lambda v: order.index(v.code) if v.code in order else 99)
 
 
 @dataclass
@@ -48,7 +60,7 @@ async def send_questionnaire(actor: Actor, person_id: UUID, code: str, secret_ke
     card = await person_card(actor, person_id)
     if not card.consented:
         raise ValidationFailed({"template": "Нет согласия на обработку данных: анкету отправить нельзя"})
-    template = next((t for t in await templates() if t["code"] == code), None)
+    template = next((t for t in await templates() if t.code == code), None)
     if template is None:
         raise ValidationFailed({"template": "Выберите анкету"})
     request_id = uuid4()
@@ -59,25 +71,37 @@ async def send_questionnaire(actor: Actor, person_id: UUID, code: str, secret_ke
             region_id=actor.region_id,
             organization_id=actor.organization_id,
             person_id=person_id,
-            template_id=template["id"],
+            template_id=template.id,
             token_hash=token_hash(token),
             expires_at=now() + timedelta(days=LINK_DAYS),
             sent_by=actor.user_id,
             created_at=now(),
         )
     ).run()
-    await audit(actor, "questionnaire", person_id, f"отправлена анкета «{template['title']}»")
-    return SentQuestionnaire(request_id, token, card.person.get("email") or "")
+    await audit(actor, "questionnaire", person_id, f"отправлена анкета «{template.title}»")
+    return SentQuestionnaire(request_id, token, card.person.email)
 
 
 def questionnaire_token(secret_key: str, request_id: UUID) -> str:
     return link_token(secret_key, "questionnaire", request_id)
 
 
+class QuestionnaireLink(msgspec.Struct, kw_only=True):
+    """A sent personal link (its request), found by its token."""
+
+    id: UUID
+    region_id: UUID
+    organization_id: UUID
+    person_id: UUID
+    template_id: UUID
+    expires_at: datetime
+    answered_at: datetime | None
+
+
 @dataclass
 class OpenQuestionnaire:
-    request: dict[str, Any]
-    template: dict[str, Any]
+    request: QuestionnaireLink
+    template: QuestionnaireVersion
     first_name: str
 
 
@@ -104,26 +128,27 @@ async def open_questionnaire(token: str) -> OpenQuestionnaire:
     assert template is not None and person is not None
     if isinstance(template["body"], str):
         template["body"] = json.loads(template["body"])
-    return OpenQuestionnaire(request, template, person["name"])
+    link = msgspec.convert(request, QuestionnaireLink)
+    return OpenQuestionnaire(link, msgspec.convert(template, QuestionnaireVersion), person["name"])
 
 
 async def submit_questionnaire(token: str, data: dict[str, list[str]]) -> None:
     opened = await open_questionnaire(token)
     request = opened.request
-    answers, tags, errors = questionnaires.check_answers(opened.template["body"], data)
+    answers, tags, errors = questionnaires.check_answers(opened.template.body, data)
     if errors:
         raise ValidationFailed(errors)
     await save_answers(
-        Actor(None, request["region_id"], request["organization_id"], ""),
-        request["person_id"],
-        request["template_id"],
+        Actor(None, request.region_id, request.organization_id, ""),
+        request.person_id,
+        request.template_id,
         answers,
         tags,
-        request["id"],
+        request.id,
     )
     await (
         QuestionnaireRequest.update({QuestionnaireRequest.answered_at: now()})
-        .where(QuestionnaireRequest.id == request["id"])
+        .where(QuestionnaireRequest.id == request.id)
         .run()
     )
 
@@ -141,7 +166,12 @@ async def questionnaires_sent(person_ids: list[UUID], code: str, since: date) ->
     return {row["person_id"] for row in rows}
 
 
-async def due_questionnaire_reminders(codes: list[str], older_than: datetime) -> list[dict[str, Any]]:
+class DueReminder(msgspec.Struct, kw_only=True):
+    id: UUID  # the request
+    region_id: UUID
+
+
+async def due_questionnaire_reminders(codes: list[str], older_than: datetime) -> list[DueReminder]:
     """Unanswered, unexpired links of these templates sent before a moment and not yet reminded about;
     they are marked as reminded at once, so a reminder goes out only once."""
     rows = await current_connection().fetch(
@@ -155,4 +185,4 @@ async def due_questionnaire_reminders(codes: list[str], older_than: datetime) ->
         codes,
         older_than,
     )
-    return [dict(row) for row in rows]
+    return msgspec.convert([dict(row) for row in rows], list[DueReminder])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from datetime import date, datetime
 from uuid import UUID
+
+import msgspec
 
 from services.registry.people import person_row
 from services.registry.tables import Person, PersonMerge
@@ -15,7 +17,18 @@ from shared.db import current_connection
 from shared.errors import NotFound, ValidationFailed
 
 
-async def likely_duplicates(limit: int = 200) -> list[dict[str, Any]]:
+class LikelyDuplicate(msgspec.Struct, kw_only=True):
+    first_id: UUID
+    second_id: UUID
+    full_name: str
+    birth_date: date
+    first_snils: str | None
+    second_snils: str | None
+    first_organization: str
+    second_organization: str
+
+
+async def likely_duplicates(limit: int = 200) -> list[LikelyDuplicate]:
     """Pairs of records with the same surname, name and birth date that nobody has merged yet."""
     rows = await current_connection().fetch(
         """SELECT a.id AS first_id, b.id AS second_id, a.full_name, a.birth_date,
@@ -32,7 +45,7 @@ async def likely_duplicates(limit: int = 200) -> list[dict[str, Any]]:
            ORDER BY a.sort_key LIMIT $1""",
         limit,
     )
-    return [dict(r) for r in rows]
+    return msgspec.convert([dict(r) for r in rows], list[LikelyDuplicate])
 
 
 MergeGuard = Callable[[UUID], Awaitable[str | None]]
@@ -53,7 +66,7 @@ async def merge(actor: Actor, survivor_id: UUID, duplicate_id: UUID) -> UUID:
         if reason := await check(duplicate_id):
             raise ValidationFailed({"duplicate_id": reason})
     survivor, duplicate = await person_row(survivor_id), await person_row(duplicate_id)
-    if survivor["snils"] and duplicate["snils"] and survivor["snils"] != duplicate["snils"]:
+    if survivor.snils and duplicate.snils and survivor.snils != duplicate.snils:
         raise ValidationFailed({"duplicate_id": "У записей разные СНИЛС: это разные люди"})
     connection = current_connection()
     moved_participations = [
@@ -72,15 +85,15 @@ async def merge(actor: Actor, survivor_id: UUID, duplicate_id: UUID) -> UUID:
             "UPDATE consent SET person_id = $1 WHERE person_id = $2 RETURNING id", survivor_id, duplicate_id
         )
     ]
-    snils = duplicate["snils"]
+    snils = duplicate.snils
     await Person.update({Person.merged_into: survivor_id, Person.snils: None}).where(Person.id == duplicate_id).run()
-    if snils and not survivor["snils"]:
+    if snils and not survivor.snils:
         await Person.update({Person.snils: snils}).where(Person.id == survivor_id).run()
     rows = (
         await PersonMerge.insert(
             PersonMerge(
                 region_id=actor.region_id,
-                organization_id=survivor["organization_id"],
+                organization_id=survivor.organization_id,
                 survivor_id=survivor_id,
                 duplicate_id=duplicate_id,
                 moved_participations=moved_participations,
@@ -125,7 +138,23 @@ async def unmerge(actor: Actor, merge_id: UUID) -> None:
     await audit(actor, "unmerge", record["duplicate_id"], f"отделена от записи {record['survivor_id']}")
 
 
-async def merges(limit: int = 100) -> list[dict[str, Any]]:
+class MergeRecord(msgspec.Struct, kw_only=True):
+    id: UUID
+    region_id: UUID
+    organization_id: UUID
+    survivor_id: UUID
+    duplicate_id: UUID
+    moved_participations: list[UUID]
+    moved_consents: list[UUID]
+    merged_by: UUID | None
+    merged_at: datetime
+    undone_by: UUID | None
+    undone_at: datetime | None
+    survivor_name: str
+    duplicate_name: str
+
+
+async def merges(limit: int = 100) -> list[MergeRecord]:
     rows = await current_connection().fetch(
         """SELECT m.*, s.full_name AS survivor_name, d.full_name AS duplicate_name FROM person_merge m
            JOIN person s ON s.region_id = m.region_id AND s.id = m.survivor_id
@@ -133,10 +162,19 @@ async def merges(limit: int = 100) -> list[dict[str, Any]]:
            ORDER BY m.merged_at DESC LIMIT $1""",
         limit,
     )
-    return [dict(r) for r in rows]
+    return msgspec.convert([dict(r) for r in rows], list[MergeRecord])
 
 
-async def counts_by_organization() -> list[dict[str, Any]]:
+class OrganizationCounts(msgspec.Struct, kw_only=True):
+    id: UUID
+    organization: str
+    municipality: str
+    mentees: int
+    mentors: int
+    registry: int
+
+
+async def counts_by_organization() -> list[OrganizationCounts]:
     """The regional base at a glance: mentees and mentors per organization, one person counted once each."""
     rows = await current_connection().fetch(
         """SELECT o.id, coalesce(nullif(o.short_name, ''), o.name) AS organization, m.name AS municipality,
@@ -149,4 +187,4 @@ async def counts_by_organization() -> list[dict[str, Any]]:
                 AND pa.archived_at IS NULL
            GROUP BY o.region_id, o.id, m.name, m.sort_key ORDER BY m.sort_key, o.sort_key"""
     )
-    return [dict(r) for r in rows]
+    return msgspec.convert([dict(r) for r in rows], list[OrganizationCounts])

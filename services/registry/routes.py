@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+import msgspec
 from arq import ArqRedis
 from litestar import Controller, Request, Response, Router, get, patch, post
 from litestar.di import NamedDependency
@@ -27,13 +28,14 @@ from services.registry import (
     regional_base,
 )
 from services.registry.audit_log import ACTION_LABELS
-from services.registry.bases import PersonFilter
+from services.registry.bases import ROW_PUBLIC_FIELDS, PersonFilter
 from services.registry.consents import CONSENT_LABELS, ConsentForm
 from services.registry.people import (
     CATEGORY_LABELS,
     MENTEE_BASE,
     MENTOR_BASE,
     PARTICIPATION_ROLE_LABELS,
+    PUBLIC_COLUMNS,
     SEX_LABELS,
     PersonForm,
 )
@@ -145,11 +147,11 @@ class PeoplePages(Controller):
     ) -> Template:
         card = await bases.person_card(actor, person_id)
         own_roles = [
-            p["role"]
+            p.role.value
             for p in card.participations
-            if p["organization_id"] == principal.scope.organization_id and p["archived_at"] is None
+            if p.organization_id == principal.scope.organization_id and p.archived_at is None
         ]
-        form = PersonForm.from_row(card.person, own_roles)
+        form = PersonForm.from_record(card.person, own_roles)
         return page("registry/person_form.html", form=form, errors={}, person=card.person, **_labels())
 
     @post("/{person_id:uuid}/edit", guards=[allow(Role.curator)])
@@ -238,10 +240,10 @@ class PeoplePages(Controller):
         consent_id: FromPath[UUID],
     ) -> Response[bytes]:
         row = await consents.consent_scan(actor, person_id, consent_id)
-        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[row["content_type"]]
+        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[row.content_type]
         return Response(
-            row["data"],
-            media_type=row["content_type"],
+            row.data,
+            media_type=row.content_type,
             headers={
                 "Content-Disposition": f'inline; filename="consent-{consent_id}.{extension}"',
                 "Cache-Control": "no-store",
@@ -281,7 +283,7 @@ class RegionalBasePages(Controller):
     @get("/")
     async def overview(self) -> Template:
         rows = await regional_base.counts_by_organization()
-        totals = {k: sum(r[k] for r in rows) for k in ("mentees", "mentors", "registry")}
+        totals = {k: sum(getattr(r, k) for r in rows) for k in ("mentees", "mentors", "registry")}
         return page("registry/regional_base.html", rows=rows, totals=totals)
 
     @get("/duplicates")
@@ -420,10 +422,11 @@ class WithdrawIn:
     withdrawn_on: date | None = None
 
 
-def person_json(row: dict[str, Any]) -> dict[str, Any]:
+def record_json(record: msgspec.Struct, only: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """A record as the API gives it; `only` names the fields shown of a person without consent."""
     out: dict[str, Any] = {}
-    for key, value in row.items():
-        if key in ("sort_key", "region_id", "merged_into"):
+    for key, value in msgspec.structs.asdict(record).items():
+        if key in ("sort_key", "region_id", "merged_into") or (only is not None and key not in only):
             continue
         if isinstance(value, UUID):
             value = str(value)
@@ -431,6 +434,11 @@ def person_json(row: dict[str, Any]) -> dict[str, Any]:
             value = value.isoformat()
         out[key] = value
     return out
+
+
+def card_json(card: bases.PersonCard) -> dict[str, Any]:
+    person = record_json(card.person, None if card.consented else PUBLIC_COLUMNS)
+    return {**person, "organization_name": card.organization_name}
 
 
 class PeopleApi(Controller):
@@ -451,7 +459,7 @@ class PeopleApi(Controller):
         """People of the scope; without consent only `id`, names and organization are given."""
         result = await bases.list_persons(_filters(principal, base, q, category, consent, page_number, tag))
         return {
-            "items": [person_json(r) for r in result.rows],
+            "items": [record_json(r, None if r.consented else ROW_PUBLIC_FIELDS) for r in result.rows],
             "total": result.total,
             "page": result.page,
             "pages": result.pages,
@@ -463,15 +471,15 @@ class PeopleApi(Controller):
     ) -> Response[dict[str, Any]]:
         person_id, linked = await people.create_person(actor, principal.scope, data.form())
         card = await bases.person_card(actor, person_id)
-        return Response({**person_json(card.person), "linked_existing": linked}, status_code=200 if linked else 201)
+        return Response({**card_json(card), "linked_existing": linked}, status_code=200 if linked else 201)
 
     @get("/{person_id:uuid}", guards=[allow(*READERS)])
     async def show(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> dict[str, Any]:
         card = await bases.person_card(actor, person_id)
         return {
-            **person_json(card.person),
+            **card_json(card),
             "consented": card.consented,
-            "participations": [person_json(p) for p in card.participations],
+            "participations": [record_json(p) for p in card.participations],
         }
 
     @patch("/{person_id:uuid}", guards=[allow(Role.curator)])
@@ -487,23 +495,23 @@ class PeopleApi(Controller):
         if not card.consented:
             raise ValidationFailed({"consent": "Нет согласия на обработку данных: изменение невозможно"})
         own_roles = [
-            p["role"]
+            p.role.value
             for p in card.participations
-            if p["organization_id"] == principal.scope.organization_id and p["archived_at"] is None
+            if p.organization_id == principal.scope.organization_id and p.archived_at is None
         ]
-        form = PersonForm.from_row(card.person, own_roles)
+        form = PersonForm.from_record(card.person, own_roles)
         unknown = set(data) - {f.name for f in fields(PersonForm)}
         if unknown:
             raise ValidationFailed({name: "Неизвестное поле" for name in sorted(unknown)})
         for key, value in data.items():
             setattr(form, key, value if key == "roles" else ("" if value is None else str(value)))
         await people.update_person(actor, person_id, form)
-        return person_json((await bases.person_card(actor, person_id)).person)
+        return card_json(await bases.person_card(actor, person_id))
 
     @get("/{person_id:uuid}/consents", guards=[allow(*READERS)])
     async def consents(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> list[dict[str, Any]]:
         card = await bases.person_card(actor, person_id)
-        return [person_json(c) for c in card.consents]
+        return [record_json(c) for c in card.consents]
 
     @post("/{person_id:uuid}/consents", guards=[allow(Role.curator)])
     async def give_consent(
@@ -617,11 +625,11 @@ class QuestionnaireApi(Controller):
             return []
         return [
             {
-                "title": a["title"],
-                "version": a["version"],
-                "answers": a["answers"],
-                "tags": a["tags"],
-                "submitted_at": a["submitted_at"].isoformat(),
+                "title": a.title,
+                "version": a.version,
+                "answers": a.answers,
+                "tags": a.tags,
+                "submitted_at": a.submitted_at.isoformat(),
             }
             for a in await questionnaire_answers.person_answers(person_id)
         ]
