@@ -20,6 +20,7 @@ from services.registry.people import (
     PersonForm,
     add_roles,
     create_person,
+    is_young_specialist,
 )
 from services.registry.questionnaire_answers import MatchingProfile, matching_profiles, save_answers
 from services.registry.questionnaire_requests import (
@@ -59,6 +60,7 @@ __all__ = [
     "enqueue_questionnaire_mail",
     "give_consent",
     "guard_merge",
+    "is_young_specialist",
     "matching_profiles",
     "participant_counts",
     "people_brief",

@@ -10,7 +10,7 @@ from uuid import UUID
 import msgspec
 
 from services.registry.consents import ConsentRecord
-from services.registry.people import CONSENTED, PUBLIC_COLUMNS, PersonRecord
+from services.registry.people import CONSENTED, PUBLIC_COLUMNS, PersonRecord, is_young_specialist
 from services.registry.tables import Category, Consent, ParticipationRole
 from services.registry.validation import age_on
 from shared.actor import Actor
@@ -123,6 +123,10 @@ class PersonRow(msgspec.Struct, kw_only=True):
     email: str = ""
     phone: str = ""
     snils: str | None = None
+
+    @property
+    def young_specialist(self) -> bool:
+        return is_young_specialist(self.teaching_experience)
 
 
 ROW_PUBLIC_FIELDS = (*PUBLIC_COLUMNS, "organization_name", "roles", "consented")  # the list has no region_id

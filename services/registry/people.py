@@ -45,9 +45,14 @@ ADULT_AGE = 18
 YOUNG_SPECIALIST_YEARS = 3  # a teacher's first years of work: «опытный педагог – молодой специалист»
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-]{6,20}$")
+NO_CONSENT_TO_EDIT = "Нет согласия на обработку данных: изменение невозможно"
 
 CONSENTED = """EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id AND c.person_id = p.id
                AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL)"""
+
+
+def is_young_specialist(teaching_experience: int | None) -> bool:
+    return teaching_experience is not None and teaching_experience <= YOUNG_SPECIALIST_YEARS
 
 
 class PersonRecord(msgspec.Struct, kw_only=True):
@@ -77,6 +82,10 @@ class PersonRecord(msgspec.Struct, kw_only=True):
     archived_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+    @property
+    def young_specialist(self) -> bool:
+        return is_young_specialist(self.teaching_experience)
 
 
 # Columns a person shows whatever their consent: enough to know who and where, nothing more.
@@ -254,8 +263,39 @@ async def create_person(actor: Actor, scope: Scope, form: PersonForm) -> tuple[U
     return person_id, False
 
 
+async def consented(person_id: UUID) -> bool:
+    """An active consent to the processing of personal data, visible in the caller's scope."""
+    return bool(await current_connection().fetchval(f"SELECT {CONSENTED} FROM person p WHERE p.id = $1", person_id))
+
+
+async def editable_roles(organization_id: UUID | None, person_id: UUID) -> list[str]:
+    """The roles a curator edits: the person's active ones in the curator's organization, not another's."""
+    if organization_id is None:
+        return []
+    rows = (
+        await Participation.select(Participation.role)
+        .where(
+            (Participation.person_id == person_id)
+            & (Participation.organization_id == organization_id)
+            & Participation.archived_at.is_null()
+        )
+        .order_by(Participation.created_at)
+        .run()
+    )
+    return [row["role"] for row in rows]
+
+
+async def stored_form(actor: Actor, person_id: UUID) -> PersonForm:
+    """The person's record as the edit form holds it, with the roles the actor may edit."""
+    person = await person_row(person_id)
+    return PersonForm.from_record(person, await editable_roles(actor.organization_id, person_id))
+
+
 async def update_person(actor: Actor, person_id: UUID, form: PersonForm) -> None:
+    """Every edit, from the page or the API, passes here: no change at all without an active consent."""
     before = await person_row(person_id)
+    if not await consented(person_id):
+        raise ValidationFailed({"consent": NO_CONSENT_TO_EDIT})
     values, roles = clean_person(form)
     if values["snils"] and values["snils"] != before.snils:
         scope = Scope(
@@ -277,6 +317,17 @@ async def update_person(actor: Actor, person_id: UUID, form: PersonForm) -> None
     if actor.organization_id is not None:
         await set_roles(actor, actor.organization_id, person_id, roles)
     await audit(actor, "edit", person_id, "поля: " + ", ".join(changed) if changed else "")
+
+
+async def patch_person(actor: Actor, person_id: UUID, changes: dict[str, object]) -> None:
+    """Some fields changed, the rest (and the editable roles) as stored."""
+    form = await stored_form(actor, person_id)
+    unknown = set(changes) - {f.name for f in fields(PersonForm)}
+    if unknown:
+        raise ValidationFailed({name: "Неизвестное поле" for name in sorted(unknown)})
+    for key, value in changes.items():
+        setattr(form, key, value if key == "roles" else ("" if value is None else str(value)))
+    await update_person(actor, person_id, form)
 
 
 async def set_roles(actor: Actor, organization_id: UUID, person_id: UUID, roles: list[ParticipationRole]) -> None:

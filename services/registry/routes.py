@@ -37,6 +37,7 @@ from services.registry.people import (
     PARTICIPATION_ROLE_LABELS,
     PUBLIC_COLUMNS,
     SEX_LABELS,
+    YOUNG_SPECIALIST_YEARS,
     PersonForm,
 )
 from services.registry.tables import ParticipationRole
@@ -77,6 +78,7 @@ def _labels() -> dict[str, Any]:
         "sex_labels": SEX_LABELS,
         "format_snils": format_snils,
         "action_labels": ACTION_LABELS,
+        "young_specialist_years": YOUNG_SPECIALIST_YEARS,
     }
 
 
@@ -142,16 +144,9 @@ class PeoplePages(Controller):
         )
 
     @get("/{person_id:uuid}/edit", guards=[allow(Role.curator)])
-    async def edit(
-        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
-    ) -> Template:
+    async def edit(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> Template:
         card = await bases.person_card(actor, person_id)
-        own_roles = [
-            p.role.value
-            for p in card.participations
-            if p.organization_id == principal.scope.organization_id and p.archived_at is None
-        ]
-        form = PersonForm.from_record(card.person, own_roles)
+        form = PersonForm.from_record(card.person, await people.editable_roles(actor.organization_id, person_id))
         return page("registry/person_form.html", form=form, errors={}, person=card.person, **_labels())
 
     @post("/{person_id:uuid}/edit", guards=[allow(Role.curator)])
@@ -484,28 +479,10 @@ class PeopleApi(Controller):
 
     @patch("/{person_id:uuid}", guards=[allow(Role.curator)])
     async def update(
-        self,
-        principal: NamedDependency[Principal],
-        actor: NamedDependency[Actor],
-        person_id: FromPath[UUID],
-        data: JSONBody[dict[str, Any]],
+        self, actor: NamedDependency[Actor], person_id: FromPath[UUID], data: JSONBody[dict[str, Any]]
     ) -> dict[str, Any]:
-        actor = actor
-        card = await bases.person_card(actor, person_id)
-        if not card.consented:
-            raise ValidationFailed({"consent": "Нет согласия на обработку данных: изменение невозможно"})
-        own_roles = [
-            p.role.value
-            for p in card.participations
-            if p.organization_id == principal.scope.organization_id and p.archived_at is None
-        ]
-        form = PersonForm.from_record(card.person, own_roles)
-        unknown = set(data) - {f.name for f in fields(PersonForm)}
-        if unknown:
-            raise ValidationFailed({name: "Неизвестное поле" for name in sorted(unknown)})
-        for key, value in data.items():
-            setattr(form, key, value if key == "roles" else ("" if value is None else str(value)))
-        await people.update_person(actor, person_id, form)
+        """The fields sent change, the others stay; refused without an active consent, as on the page."""
+        await people.patch_person(actor, person_id, data)
         return card_json(await bases.person_card(actor, person_id))
 
     @get("/{person_id:uuid}/consents", guards=[allow(*READERS)])
