@@ -39,7 +39,7 @@ async def reach_of(principal: Principal, municipality_id: str, organization_id: 
         raise NotFound() from None
     if organization:
         row = await get_organization(organization)
-        if principal.role == Role.municipal_coordinator and row["municipality_id"] != scope.municipality_id:
+        if principal.role == Role.municipal_coordinator and row.municipality_id != scope.municipality_id:
             raise NotFound()
         return Reach(organization_id=organization)
     if principal.role == Role.municipal_coordinator:
@@ -73,9 +73,9 @@ def query_of(reach: Reach, period: Period) -> str:
 async def place(reach: Reach) -> str:
     if reach.organization_id:
         row = await get_organization(reach.organization_id)
-        return str(row["short_name"] or row["name"])
+        return row.short_name or row.name
     if reach.municipality_id:
-        return str((await get_municipality(reach.municipality_id))["name"])
+        return (await get_municipality(reach.municipality_id)).name
     return "Регион"
 
 
