@@ -3,7 +3,6 @@ swaps or rejects, "must not" marks, and mentees' ranked choices that mentors acc
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -240,9 +239,9 @@ async def run(actor: Actor, programme: dict[str, Any], objective: str, weights: 
                 organization_id=actor.organization_id,
                 programme_id=programme["id"],
                 objective=goal,
-                weights=json.dumps(weights),
-                proposals=json.dumps(proposals, ensure_ascii=False),
-                unmatched=json.dumps(unmatched, ensure_ascii=False),
+                weights=weights,
+                proposals=proposals,
+                unmatched=unmatched,
                 created_by=actor.user_id,
                 created_at=now(),
             )
@@ -254,10 +253,6 @@ async def run(actor: Actor, programme: dict[str, Any], objective: str, weights: 
     return run_id
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 async def latest_run(programme_id: UUID) -> dict[str, Any] | None:
     row = (
         await MatchingRun.select()
@@ -266,10 +261,6 @@ async def latest_run(programme_id: UUID) -> dict[str, Any] | None:
         .first()
         .run()
     )
-    if row is None:
-        return None
-    for key in ("weights", "proposals", "unmatched"):
-        row[key] = _json(row[key])
     return row
 
 
@@ -281,11 +272,7 @@ async def _run(programme_id: UUID, run_id: UUID) -> dict[str, Any]:
 
 
 async def _save(run: dict[str, Any]) -> None:
-    await (
-        MatchingRun.update({MatchingRun.proposals: json.dumps(run["proposals"], ensure_ascii=False)})
-        .where(MatchingRun.id == run["id"])
-        .run()
-    )
+    await MatchingRun.update({MatchingRun.proposals: run["proposals"]}).where(MatchingRun.id == run["id"]).run()
 
 
 def _proposal(run: dict[str, Any], mentee_id: str) -> dict[str, Any]:
@@ -327,8 +314,8 @@ async def reject(programme: dict[str, Any], run_id: UUID, mentee_id: str) -> Non
     await (
         MatchingRun.update(
             {
-                MatchingRun.proposals: json.dumps(run["proposals"], ensure_ascii=False),
-                MatchingRun.unmatched: json.dumps(run["unmatched"], ensure_ascii=False),
+                MatchingRun.proposals: run["proposals"],
+                MatchingRun.unmatched: run["unmatched"],
             }
         )
         .where(MatchingRun.id == run["id"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -272,7 +271,7 @@ async def create_pair(
                 extension_reason="",
                 end_reason="",
                 score=score,
-                score_details=json.dumps(details or {}, ensure_ascii=False),
+                score_details=details or {},
                 created_by=actor.user_id,
                 created_at=now(),
                 updated_at=now(),
@@ -354,9 +353,6 @@ async def list_pairs(
     briefs = await people_brief(list({p["mentor_id"] for p in pairs} | {i for p in pairs for i in p["mentee_ids"]}))
     people = {person_id: msgspec.structs.asdict(brief) for person_id, brief in briefs.items()}
     for pair in pairs:
-        pair["score_details"] = (
-            json.loads(pair["score_details"]) if isinstance(pair["score_details"], str) else pair["score_details"]
-        )
         pair["mentor"] = people.get(pair["mentor_id"], {"full_name": "—"})
         pair["mentees"] = [people.get(i, {"full_name": "—"}) for i in pair["mentee_ids"]]
         pair["end"] = end_of(pair)
@@ -382,13 +378,8 @@ async def pair_card(pair_id: UUID, person_id: UUID | None = None) -> PairCard:
     plan_rows = await PlanRow.select().where(PlanRow.mentorship_id == pair_id).order_by(PlanRow.position).run()
     plan: dict[str, list[dict[str, str]]] = {"wish": [], "goal": []}
     for row in plan_rows:
-        cells = json.loads(row["cells"]) if isinstance(row["cells"], str) else row["cells"]
-        plan[row["kind"]].append(cells)
+        plan[row["kind"]].append(row["cells"])
     meetings = await Meeting.select().where(Meeting.mentorship_id == pair_id).order_by(Meeting.held_on).run()
-    for meeting in meetings:
-        meeting["answers"] = (
-            json.loads(meeting["answers"]) if isinstance(meeting["answers"], str) else meeting["answers"]
-        )
     changes = (
         await MentorChange.select().where(MentorChange.mentorship_id == pair_id).order_by(MentorChange.since).run()
     )
@@ -672,7 +663,7 @@ async def record_meeting(actor: Actor, pair_id: UUID, form: MeetingForm, person_
                 format=meeting_format,
                 curator_present=form.curator_present,
                 participants=form.participants.strip()[:500],
-                answers=json.dumps(answers, ensure_ascii=False),
+                answers=answers,
                 closeness=closeness,
                 wants_to_mentor=form.wants_to_mentor if kind == MeetingKind.final else None,
                 recorded_by=actor.user_id,
@@ -719,7 +710,7 @@ async def save_plan(
                 mentorship_id=pair_id,
                 kind=kind,
                 position=position,
-                cells=json.dumps(row, ensure_ascii=False),
+                cells=row,
                 updated_by=actor.user_id,
                 updated_at=now(),
             )

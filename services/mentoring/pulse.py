@@ -3,7 +3,6 @@ starts and every 60 days after; with the meeting rhythm it makes a health score;
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -122,11 +121,7 @@ async def health(pairs: list[dict[str, Any]], day: date) -> dict[UUID, Health]:
         if pair["id"] in short_ids:
             score -= 20
             reasons.append("очные встречи короче часа")
-        latest = [
-            json.loads(a["answers"]) if isinstance(a["answers"], str) else a["answers"]
-            for a in answers
-            if a["mentorship_id"] == pair["id"]
-        ]
+        latest = [a["answers"] for a in answers if a["mentorship_id"] == pair["id"]]
         useful = [a["useful"] for a in latest if isinstance(a.get("useful"), int)]
         if useful and sum(useful) / len(useful) < 5:
             score -= 30

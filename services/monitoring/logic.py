@@ -4,7 +4,6 @@ organization submits a report with its indicators for the half-year; coordinator
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -125,8 +124,6 @@ async def reports(period_id: UUID, municipality_id: UUID | None = None) -> list[
     result = []
     for row in rows:
         item = dict(row)
-        for key in ("indicators", "quality"):
-            item[key] = json.loads(item[key]) if isinstance(item[key], str) else item[key]
         item["conformity"] = quality.conformity(item["quality"])
         result.append(item)
     return result
@@ -168,11 +165,11 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[
         report["id"],
         now(),
         actor.user_id,
-        read_model.to_json(values),
+        values,
         form.achievements.strip(),
         form.problems.strip(),
         form.plans.strip(),
-        json.dumps(checked, ensure_ascii=False),
+        checked,
     )
 
 

@@ -7,7 +7,6 @@ freezes the document and makes it take effect: a programme or a registry is appr
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -374,7 +373,7 @@ async def create_order(actor: Actor, programme: dict[str, Any], kind: str, extra
                 programme_id=programme["id"],
                 kind=order_kind,
                 title=TITLES[order_kind],
-                payload=json.dumps(payload, ensure_ascii=False),
+                payload=payload,
                 scan_content_type="",
                 scan_filename="",
                 created_by=actor.user_id,
@@ -397,7 +396,6 @@ async def get_order(order_id: UUID, owner: Owner | None = None) -> dict[str, Any
     )
     if row is None or (owner is not None and Owner.of(row) != owner):
         raise NotFound()
-    row["payload"] = json.loads(row["payload"]) if isinstance(row["payload"], str) else row["payload"]
     row["has_scan"] = bool(
         await current_connection().fetchval("SELECT scan IS NOT NULL FROM programme_order WHERE id = $1", order_id)
     )

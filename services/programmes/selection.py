@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -319,6 +318,6 @@ async def registry(programme: dict[str, Any]) -> Registry:
         )
     approved = False
     if order is not None:
-        listed = {row["person_id"] for row in json.loads(order["payload"]).get("rows", [])}
+        listed = {row["person_id"] for row in order["payload"].get("rows", [])}
         approved = listed == {str(m["person_id"]) for m in mentors}
     return Registry(mentors, dict(order) if order else None, approved)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from uuid import UUID
 
@@ -34,7 +33,7 @@ async def save_answers(
         person_id,
         template_id,
         request_id,
-        json.dumps(answers),
+        answers,
         tags,
     )
     await audit(actor, "questionnaire", person_id, "получены ответы на анкету")
@@ -62,11 +61,11 @@ async def person_answers(person_id: UUID) -> list[GivenAnswers]:
     )
     result = []
     for row in rows:
-        body = json.loads(row["body"]) if isinstance(row["body"], str) else row["body"]
-        answers = json.loads(row["answers"]) if isinstance(row["answers"], str) else row["answers"]
-        questions = msgspec.convert(body, TemplateBody).questions
-        items = [(q.text, answers[q.code]) for q in questions if q.code in answers]
-        result.append(msgspec.convert({**dict(row), "entries": items, "answers": answers}, GivenAnswers))
+        answers = row["answers"]
+        items = [
+            (q.text, answers[q.code]) for q in msgspec.convert(row["body"], TemplateBody).questions if q.code in answers
+        ]
+        result.append(msgspec.convert({**dict(row), "entries": items}, GivenAnswers))
     return result
 
 
@@ -98,9 +97,5 @@ async def matching_profiles(person_ids: list[UUID]) -> dict[UUID, MatchingProfil
     )
     profiles = {}
     for row in rows:
-        profile = dict(row)
-        profile["answers"] = (
-            json.loads(profile["answers"]) if isinstance(profile["answers"], str) else profile["answers"]
-        )
-        profiles[row["id"]] = msgspec.convert(profile, MatchingProfile)
+        profiles[row["id"]] = msgspec.convert(dict(row), MatchingProfile)
     return profiles

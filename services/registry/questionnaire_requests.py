@@ -3,7 +3,6 @@ and what bulk sends and reminders ask about earlier links."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
@@ -41,8 +40,7 @@ async def templates() -> list[QuestionnaireVersion]:
            ORDER BY code, version DESC"""
     )
     order = [t["code"] for t in questionnaires.BUILTIN]
-    result = [{**dict(r), "body": json.loads(r["body"]) if isinstance(r["body"], str) else r["body"]} for r in rows]
-    versions = msgspec.convert(result, list[QuestionnaireVersion])
+    versions = msgspec.convert([dict(r) for r in rows], list[QuestionnaireVersion])
     return sorted(versions, key=lambda v: order.index(v.code) if v.code in order else 99)
 
 
@@ -126,8 +124,6 @@ async def open_questionnaire(token: str) -> OpenQuestionnaire:
     )
     person = await Person.select(Person.name).where(Person.id == request["person_id"]).first().run()
     assert template is not None and person is not None
-    if isinstance(template["body"], str):
-        template["body"] = json.loads(template["body"])
     link = msgspec.convert(request, QuestionnaireLink)
     return OpenQuestionnaire(link, msgspec.convert(template, QuestionnaireVersion), person["name"])
 

@@ -3,7 +3,7 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
-from services.reports.indicators import Period, Reach, current, to_json
+from services.reports.indicators import Period, Reach, current
 from services.reports.programme_indicators import indicator_values
 
-__all__ = ["Period", "Reach", "current", "indicator_values", "to_json"]
+__all__ = ["Period", "Reach", "current", "indicator_values"]

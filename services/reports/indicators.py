@@ -7,7 +7,6 @@ by age on the last day of the period. The queries run under the viewer's scope, 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -424,7 +423,7 @@ async def snapshot(reach: Reach, period: Period, *, latest: bool = False) -> Sna
         units = [] if reach.organization_id else await _units(period.starts_on, [end], reach.municipality_id)
         if len(rows) != expected or (not reach.organization_id and not units):
             continue
-        people = json.loads(units[0]["counts"]) if units else None
+        people = units[0]["counts"] if units else None
         counted_at = min(r["computed_at"] for r in [*rows, *units])
         stale = bool(units) and max(r["computed_at"] for r in rows) > units[0]["computed_at"]
         return Snapshot(Period(period.starts_on, end), counted_at, summarise(rows, people), stale)
@@ -452,10 +451,9 @@ def summarise(rows: list[Record], people: dict[str, int] | None = None) -> dict[
     total = dict.fromkeys(COUNTERS, 0)
     forms: dict[tuple[Any, ...], int] = {}
     for row in rows:
-        counts = json.loads(row["counts"])
         for key in COUNTERS:
-            total[key] += counts[key]
-        for line in json.loads(row["by_form"]):
+            total[key] += row["counts"][key]
+        for line in row["by_form"]:
             form = (line["position"], line["form"], line["role_model"] or "", line["status"])
             forms[form] = forms.get(form, 0) + line["pairs"]
     total.update(people or {})
@@ -530,8 +528,7 @@ async def breakdown(reach: Reach, period: Period) -> list[dict[str, Any]]:
         units = await current_connection().fetch("SELECT id, name FROM municipality ORDER BY sort_key")
         unit_of = "municipality_id"
         people = {
-            u["municipality_id"]: json.loads(u["counts"])
-            for u in await _units(period.starts_on, [period.ends_on], None, each=True)
+            u["municipality_id"]: u["counts"] for u in await _units(period.starts_on, [period.ends_on], None, each=True)
         }
     else:
         units = await current_connection().fetch(
@@ -568,7 +565,7 @@ async def trend(reach: Reach, period: Period) -> tuple[list[tuple[Period, float 
         rows = await _facts(reach, period.starts_on, ends)
     else:
         rows = await _units(period.starts_on, ends, reach.municipality_id)
-    found = {r["ends_on"]: json.loads(r["counts"]) for r in rows}
+    found = {r["ends_on"]: r["counts"] for r in rows}
     shares = [
         (point, share(found[point.ends_on]["learners_involved"], found[point.ends_on]["learners"]))
         if point.ends_on in found
@@ -576,7 +573,3 @@ async def trend(reach: Reach, period: Period) -> tuple[list[tuple[Period, float 
         for point in points
     ]
     return shares, [point for point in points if point.ends_on not in found]
-
-
-def to_json(values: dict[str, Any]) -> str:
-    return json.dumps(values, ensure_ascii=False, default=str)
