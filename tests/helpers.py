@@ -136,8 +136,9 @@ async def make_records(
     app: Any, tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID
 ) -> dict[str, str]:
     """One organization's records of every kind a route can take an id of."""
+    from services import registry
     from services.registry import jobs as registry_jobs
-    from services.registry import logic as registry
+    from services.registry.regional_base import merge
     from shared.actor import Actor
     from shared.db import Level, Scope, tenant_transaction
 
@@ -151,7 +152,7 @@ async def make_records(
         second, _ = await registry.create_person(actor, scope, person)
         consent_id = await registry.give_consent(actor, first, registry.ConsentForm(given_on="01.09.2025"))
         third, _ = await registry.create_person(actor, scope, person)
-        merge_id = await registry.merge(actor, second, third)
+        merge_id = await merge(actor, second, third)
     import_id = await registry_jobs.start_import(app.state.redis, actor, municipality_id, b"x;y\n", "f.csv")
     programme = await _programme_records(tenant, actor, scope, first)
     from services.reports import jobs as report_jobs
@@ -211,9 +212,8 @@ async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: 
 
 async def _pair_records(actor: Any, scope: Any, programme: dict[str, Any]) -> dict[str, str]:
     """A draft pair, a matching run and a choice in the programme."""
-    from services import matching, mentoring
+    from services import matching, mentoring, registry
     from services.programmes import logic
-    from services.registry import logic as registry
 
     forms, _ = await logic.catalogue_choices()
     teacher = next(f for f in forms if f["code"] == "teacher_teacher")

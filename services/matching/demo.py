@@ -198,16 +198,16 @@ async def _finish(actor: Actor, pair_id: UUID, day: date, rng: random.Random) ->
     await mentoring.record_meeting(actor, pair_id, final)
     await mentoring.complete(pair_id, day - timedelta(days=2))
     pair = (await mentoring.pair_card(pair_id)).pair
-    templates = {t["code"]: t for t in await registry.templates()}
+    templates = {t.code: t for t in await registry.templates()}
     surveys = [
         (pair.mentor_id, "satisfaction_mentor", ("organization", "mentee_progress", "own_growth"), "continue"),
         *((m, "satisfaction_mentee", ("mentor", "goals", "meetings"), "recommend") for m in pair.mentee_ids),
     ]
     for person_id, code, scales, yes_no in surveys:
         data = {scale: [str(rng.randint(7, 10))] for scale in scales} | {yes_no: ["да"]}
-        answers, tags, errors = check_answers(templates[code]["body"], data)
+        answers, tags, errors = check_answers(templates[code].body, data)
         assert not errors, errors
-        await registry.save_answers(actor, person_id, templates[code]["id"], answers, tags)
+        await registry.save_answers(actor, person_id, templates[code].id, answers, tags)
 
 
 async def _meetings(

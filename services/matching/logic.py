@@ -26,7 +26,7 @@ from services.matching.records import (
 from services.matching.solver import Objective, solve
 from services.matching.tables import MatchingChoice, MatchingExclusion, MatchingRun
 from services.mentoring import ScoreDetails
-from services.registry import matching_profiles
+from services.registry import is_young_specialist, matching_profiles
 from shared.actor import Actor
 from shared.clock import now, today
 from shared.db import current_connection
@@ -56,8 +56,7 @@ def default_weights() -> dict[str, int]:
 def age_bucket(profile: Candidate, day: date) -> str:
     """The mentor questionnaire's age options: 10–12, 13–15, 16–18 лет, студенты, молодые педагоги."""
     if profile.category == "staff":
-        experience = profile.teaching_experience
-        return "молодые педагоги" if experience is not None and experience <= 3 else ""
+        return "молодые педагоги" if is_young_specialist(profile.teaching_experience) else ""
     age = age_on(profile.birth_date, day)
     if age is None:
         return ""

@@ -50,5 +50,5 @@ async def send_satisfaction(
 async def remind(redis: ArqRedis) -> int:
     due = await due_questionnaire_reminders(list(TEMPLATES.values()), now() - REMIND_AFTER)
     for request in due:
-        await enqueue_questionnaire_mail(redis, request["region_id"], request["id"], reminder=True)
+        await enqueue_questionnaire_mail(redis, request.region_id, request.id, reminder=True)
     return len(due)

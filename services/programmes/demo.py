@@ -241,7 +241,7 @@ async def _selection(
     """A lawful commission, applications with interviews and decisions, and the registry approved by order."""
     from tenants import get_organization
 
-    head = (await get_organization(organization["id"]))["head_name"]
+    head = (await get_organization(organization["id"])).head_name
     curator = staff[Role.curator][0]
     await selection.set_commission(
         actor,
@@ -253,14 +253,14 @@ async def _selection(
             selection.MemberInput("member", "Тихонов Игорь Семёнович", "руководитель методического объединения"),
         ],
     )
-    candidates = [c for c in await selection.candidates(programme) if c["consented"]][:6]
+    candidates = [c for c in await selection.candidates(programme) if c.consented][:6]
     applied = min(start + timedelta(days=30), day)
     for n, candidate in enumerate(candidates):
         application_id = await selection.apply(
             actor,
             programme,
             selection.ApplicationForm(
-                person_id=str(candidate["id"]),
+                person_id=str(candidate.id),
                 applied_on=applied.strftime("%d.%m.%Y"),
                 motivation="Хочу передать опыт и помочь адаптироваться тем, кто только начинает",
                 education="Высшее педагогическое образование, курсы «Основы наставничества» (36 ч)",

@@ -25,7 +25,7 @@ from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
 from shared.i18n import format_date
-from tenants import OrganizationKind, Role, get_municipality, get_organization, list_organizations
+from tenants import OrganizationKind, OrganizationRecord, Role, get_municipality, get_organization, list_organizations
 
 TEMPLATE = Path(__file__).parent / "documents" / "order.docx"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -159,22 +159,22 @@ async def issuer(owner: Owner) -> dict[str, str]:
     """Who signs: the organization, the municipality's education body, or the regional centre."""
     if owner.organization_id:
         organization = await get_organization(owner.organization_id)
-        municipality = await get_municipality(organization["municipality_id"])
-        return _requisites(organization, municipality["name"])
+        municipality = await get_municipality(organization.municipality_id)
+        return _requisites(organization, municipality.name)
     if owner.municipality_id:
         municipality = await get_municipality(owner.municipality_id)
         bodies = [
-            o for o in await list_organizations(owner.municipality_id) if o["kind"] == OrganizationKind.municipal_body
+            o for o in await list_organizations(owner.municipality_id) if o.kind == OrganizationKind.municipal_body
         ]
         if bodies:
-            return _requisites(await get_organization(bodies[0]["id"]), municipality["name"])
+            return _requisites(await get_organization(bodies[0].id), municipality.name)
         return {
-            "name": municipality["name"],
-            "short": municipality["name"],
+            "name": municipality.name,
+            "short": municipality.name,
             "requisites": "",
             "head": "",
             "position": "Руководитель",
-            "place": municipality["name"],
+            "place": municipality.name,
         }
     region = await current_connection().fetchval("SELECT name FROM region WHERE id = app_uuid('app.region_id')")
     return {
@@ -187,20 +187,20 @@ async def issuer(owner: Owner) -> dict[str, str]:
     }
 
 
-def _requisites(organization: dict[str, Any], place: str) -> dict[str, str]:
+def _requisites(organization: OrganizationRecord, place: str) -> dict[str, str]:
     parts = [
-        organization["address"],
-        f"ИНН {organization['inn']}" if organization["inn"] else "",
-        organization["phone"],
+        organization.address,
+        f"ИНН {organization.inn}" if organization.inn else "",
+        organization.phone,
     ]
     position = (
-        "Директор" if organization["kind"] in (OrganizationKind.school, OrganizationKind.college) else "Руководитель"
+        "Директор" if organization.kind in (OrganizationKind.school, OrganizationKind.college) else "Руководитель"
     )
     return {
-        "name": organization["name"],
-        "short": organization["short_name"] or organization["name"],
+        "name": organization.name,
+        "short": organization.short_name or organization.name,
         "requisites": ", ".join(p for p in parts if p),
-        "head": organization["head_name"],
+        "head": organization.head_name,
         "position": position,
         "place": place,
     }
@@ -253,8 +253,8 @@ async def snapshot(kind: OrderKind, programme: dict[str, Any], extra: dict[str, 
             {
                 "person_id": str(m["person_id"]),
                 "cells": [
-                    m["person"]["full_name"],
-                    m["person"].get("position", ""),
+                    m["person"].full_name,
+                    m["person"].position,
                     f"от {format_date(m['decided_on'])}",
                 ],
             }
@@ -276,7 +276,7 @@ async def snapshot(kind: OrderKind, programme: dict[str, Any], extra: dict[str, 
         errors.raise_if_any()
         payload.update(course=course, starts_on=format_date(starts_on), ends_on=format_date(ends_on))
         payload["rows"] = [
-            {"person_id": str(m["person_id"]), "cells": [m["person"]["full_name"], m["person"].get("position", ""), ""]}
+            {"person_id": str(m["person_id"]), "cells": [m["person"].full_name, m["person"].position, ""]}
             for m in mentors
         ]
     else:

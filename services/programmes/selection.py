@@ -9,7 +9,7 @@ from uuid import UUID
 
 from services.programmes.logic import Owner, read_date
 from services.programmes.tables import CommissionMember, CommissionRole, Decision, MentorApplication
-from services.registry import ParticipationRole, base_members, people_brief
+from services.registry import BaseMember, ParticipationRole, base_members, people_brief, unknown_person
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now, today
@@ -57,10 +57,10 @@ async def organization_staff(organization_id: UUID) -> dict[Role, list[dict[str,
     """The organization's heads and curators with accounts: the commission's chair and curator come from here."""
     staff: dict[Role, list[dict[str, Any]]] = {Role.head: [], Role.curator: []}
     for row in await list_people(organization_id):
-        role = Role(row["role"])
+        role = Role(row.role)
         if role in staff:
-            name = " ".join(p for p in (row["surname"], row["name"], row["patronymic"]) if p)
-            staff[role].append({"user_id": row["id"], "full_name": name})
+            name = " ".join(p for p in (row.surname, row.name, row.patronymic) if p)
+            staff[role].append({"user_id": row.id, "full_name": name})
     return staff
 
 
@@ -98,7 +98,7 @@ async def commission_rule(organization_id: UUID, members: list[MemberInput]) -> 
         errors.add("chair", "Комиссию возглавляет один председатель — руководитель организации")
     elif chair := next((c for c in cleaned if c["role"] == CommissionRole.chair), None):
         is_head = any(h["user_id"] == chair["user_id"] for h in staff[Role.head] if chair["user_id"]) or (
-            bool(organization["head_name"]) and _same_name(chair["full_name"], organization["head_name"])
+            bool(organization.head_name) and _same_name(chair["full_name"], organization.head_name)
         )
         if not is_head:
             errors.add("chair", "Председатель комиссии — руководитель организации (см. реквизиты организации)")
@@ -162,13 +162,13 @@ class ApplicationForm:
     achievements: str = ""
 
 
-async def candidates(programme: dict[str, Any]) -> list[dict[str, Any]]:
+async def candidates(programme: dict[str, Any]) -> list[BaseMember]:
     """Mentor candidates of the organization's base who have not applied to this programme yet."""
     owner = Owner.of(programme)
     if owner.organization_id is None:
         return []
     applied = {a["person_id"] for a in await applications(programme["id"])}
-    return [p for p in await base_members(owner.organization_id, CANDIDATE_ROLES) if p["id"] not in applied]
+    return [p for p in await base_members(owner.organization_id, CANDIDATE_ROLES) if p.id not in applied]
 
 
 async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) -> UUID:
@@ -177,18 +177,18 @@ async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) 
     if owner.organization_id is None:
         raise ValidationFailed({"person_id": "Отбор наставников проводит организация"})
     errors = Errors()
-    base = {str(p["id"]): p for p in await base_members(owner.organization_id, CANDIDATE_ROLES)}
+    base = {str(p.id): p for p in await base_members(owner.organization_id, CANDIDATE_ROLES)}
     person = base.get(form.person_id)
     if person is None:
         errors.add("person_id", "Выберите кандидата из базы наставников организации")
-    elif not person["consented"]:
+    elif not person.consented:
         errors.add("person_id", "Нет действующего согласия на обработку персональных данных")
     applied_on = read_date(errors, "applied_on", form.applied_on, required=False) or today()
     if applied_on > today():
         errors.add("applied_on", "Дата заявления не может быть в будущем")
     errors.raise_if_any()
     assert person is not None
-    if any(a["person_id"] == person["id"] for a in await applications(programme["id"])):
+    if any(a["person_id"] == person.id for a in await applications(programme["id"])):
         raise ValidationFailed({"person_id": "Заявление этого кандидата уже есть"})
     rows = (
         await MentorApplication.insert(
@@ -196,7 +196,7 @@ async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) 
                 region_id=programme["region_id"],
                 **owner.columns(),
                 programme_id=programme["id"],
-                person_id=person["id"],
+                person_id=person.id,
                 applied_on=applied_on,
                 motivation=form.motivation.strip(),
                 education=form.education.strip(),
@@ -212,7 +212,7 @@ async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) 
         .returning(MentorApplication.id)
         .run()
     )
-    await audit(actor, "change", person["id"], "заявление кандидата в наставники")
+    await audit(actor, "change", person.id, "заявление кандидата в наставники")
     application_id: UUID = rows[0]["id"]
     return application_id
 
@@ -220,8 +220,8 @@ async def apply(actor: Actor, programme: dict[str, Any], form: ApplicationForm) 
 async def applications(programme_id: UUID) -> list[dict[str, Any]]:
     rows = await MentorApplication.select().where(MentorApplication.programme_id == programme_id).run()
     people = await people_brief([r["person_id"] for r in rows])
-    result = [{**r, "person": people.get(r["person_id"], {"full_name": "—", "sort_key": b""})} for r in rows]
-    result.sort(key=lambda r: bytes(r["person"]["sort_key"]))
+    result = [{**r, "person": people.get(r["person_id"]) or unknown_person(r["person_id"])} for r in rows]
+    result.sort(key=lambda r: bytes(r["person"].sort_key))
     return result
 
 

@@ -19,7 +19,7 @@ async def workspace_home(principal: NamedDependency[Principal]) -> Template:
     if organization_id is None:
         raise NotFound()
     organization = await tenants.get_organization(organization_id)
-    municipality = await tenants.get_municipality(organization["municipality_id"])
+    municipality = await tenants.get_municipality(organization.municipality_id)
     staff = principal.role in ORGANIZATION_ROLES[:2]
     owner = programmes.Owner(organization_id=organization_id)
     people = await tenants.list_people(organization_id) if staff else []
