@@ -132,23 +132,13 @@ async def make_tenant(label: str) -> Tenant:
         )
 
 
-def role_scope(tenant: Tenant, role: str) -> Any:
-    """The database scope of one of the tenant's accounts: "curator", "head", "municipal" or "regional"."""
-    from shared.db import Level, Scope
-
-    if role in ("curator", "head"):
-        return Scope(Level.organization, None, tenant.region_id, tenant.municipality_id, tenant.organization_id)
-    if role == "municipal":
-        return Scope(Level.municipality, None, tenant.region_id, tenant.municipality_id)
-    return Scope.for_region(tenant.region_id)
-
-
 async def make_records(
     app: Any, tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID
 ) -> dict[str, str]:
     """One organization's records of every kind a route can take an id of."""
+    from services import registry
     from services.registry import jobs as registry_jobs
-    from services.registry import logic as registry
+    from services.registry.regional_base import merge
     from shared.actor import Actor
     from shared.db import Level, Scope, tenant_transaction
 
@@ -162,7 +152,7 @@ async def make_records(
         second, _ = await registry.create_person(actor, scope, person)
         consent_id = await registry.give_consent(actor, first, registry.ConsentForm(given_on="01.09.2025"))
         third, _ = await registry.create_person(actor, scope, person)
-        merge_id = await registry.merge(actor, second, third)
+        merge_id = await merge(actor, second, third)
     import_id = await registry_jobs.start_import(app.state.redis, actor, municipality_id, b"x;y\n", "f.csv")
     programme = await _programme_records(tenant, actor, scope, first)
     from services.reports import jobs as report_jobs
@@ -229,10 +219,8 @@ async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: 
 
 async def _pair_records(actor: Any, scope: Any, programme: Any) -> dict[str, str]:
     """A draft pair, a matching run and a choice in the programme."""
-    from services.matching import logic as matching
-    from services.mentoring import logic as mentoring
+    from services import matching, mentoring, registry
     from services.programmes import catalogue_choices, constructor, get_programme
-    from services.registry import logic as registry
 
     forms, _ = await catalogue_choices()
     teacher = next(f for f in forms if f.code == "teacher_teacher")
@@ -250,7 +238,7 @@ async def _pair_records(actor: Any, scope: Any, programme: Any) -> dict[str, str
     pair_id = await mentoring.create_pair(actor, programme, pair_form)
     run_id = await matching.run(actor, programme, "score", matching.default_weights())
     await matching.record_choices(actor, programme, people[1], [people[0]])
-    choice_id = (await matching.rankings(programme.id))[0]["id"]
+    choice_id = (await matching.rankings(programme.id))[0].id
     return {"pair_id": str(pair_id), "kind": "goal", "run_id": str(run_id), "choice_id": str(choice_id)}
 
 

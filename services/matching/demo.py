@@ -7,8 +7,7 @@ import random
 from datetime import date, timedelta
 from uuid import UUID
 
-from services import mentoring, programmes, registry
-from services.matching import logic as matching
+from services import matching, mentoring, programmes, registry
 from services.mentoring import MEETINGS, MeetingForm, MeetingFormat, MeetingKind
 from services.programmes import ProgrammeRecord
 from services.registry import check_answers
@@ -153,12 +152,13 @@ async def _pairs(actor: Actor, programme: ProgrammeRecord, rng: random.Random, d
         await matching.record_choices(actor, programme, str(demo_mentee), [str(demo_mentor)])
         await matching.record_choices(actor, programme, str(demo_mentor), [str(demo_mentee)])
     run_id = await matching.run(actor, programme, "count", matching.default_weights())
-    proposals = (await matching.latest_run(programme.id) or {}).get("proposals", [])
+    latest = await matching.latest_run(programme.id)
+    proposals = latest.proposals if latest else []
     start = max(min(programme.starts_on + timedelta(days=40), day - timedelta(days=25)), programme.starts_on)
-    proposals.sort(key=lambda p: p["mentee_id"] != str(demo_mentee))  # the demo mentee's pair comes first
+    proposals.sort(key=lambda p: p.mentee_id != str(demo_mentee))  # the demo mentee's pair comes first
     accepted = []
     for proposal in proposals[:7]:
-        accepted.append(await matching.accept(actor, programme, run_id, proposal["mentee_id"], start))
+        accepted.append(await matching.accept(actor, programme, run_id, proposal.mentee_id, start))
     if not accepted:
         return
     if programme.ends_on - programme.starts_on < timedelta(days=300):
@@ -198,16 +198,16 @@ async def _finish(actor: Actor, pair_id: UUID, day: date, rng: random.Random) ->
     await mentoring.record_meeting(actor, pair_id, final)
     await mentoring.complete(pair_id, day - timedelta(days=2))
     pair = (await mentoring.pair_card(pair_id)).pair
-    templates = {t["code"]: t for t in await registry.templates()}
+    templates = {t.code: t for t in await registry.templates()}
     surveys = [
-        (pair["mentor_id"], "satisfaction_mentor", ("organization", "mentee_progress", "own_growth"), "continue"),
-        *((m, "satisfaction_mentee", ("mentor", "goals", "meetings"), "recommend") for m in pair["mentee_ids"]),
+        (pair.mentor_id, "satisfaction_mentor", ("organization", "mentee_progress", "own_growth"), "continue"),
+        *((m, "satisfaction_mentee", ("mentor", "goals", "meetings"), "recommend") for m in pair.mentee_ids),
     ]
     for person_id, code, scales, yes_no in surveys:
         data = {scale: [str(rng.randint(7, 10))] for scale in scales} | {yes_no: ["да"]}
-        answers, tags, errors = check_answers(templates[code]["body"], data)
+        answers, tags, errors = check_answers(templates[code].body, data)
         assert not errors, errors
-        await registry.save_answers(actor, person_id, templates[code]["id"], answers, tags)
+        await registry.save_answers(actor, person_id, templates[code].id, answers, tags)
 
 
 async def _meetings(

@@ -76,29 +76,29 @@ async def participants(programme: ProgrammeRecord) -> list[dict[str, Any]]:
     """Everyone in the programme's approved pairs: each mentee with the pair's form, and each mentor."""
     people: dict[UUID, dict[str, Any]] = {}
     for pair in await list_pairs(programme_id=programme.id):
-        if pair["status"] == "draft":
+        if pair.status == "draft":
             continue
-        for mentee_id, mentee in zip(pair["mentee_ids"], pair["mentees"], strict=True):
+        for mentee_id, mentee in zip(pair.mentee_ids, pair.mentees, strict=True):
             people.setdefault(
                 mentee_id,
                 {
                     "id": mentee_id,
-                    "full_name": mentee["full_name"],
+                    "full_name": mentee.full_name,
                     "role": "mentee",
-                    "form": pair["form_title"],
-                    "pair_id": pair["id"],
-                    "consented": mentee.get("consented"),
+                    "form": pair.form_title,
+                    "pair_id": pair.id,
+                    "consented": mentee.consented,
                 },
             )
         people.setdefault(
-            pair["mentor_id"],
+            pair.mentor_id,
             {
-                "id": pair["mentor_id"],
-                "full_name": pair["mentor"]["full_name"],
+                "id": pair.mentor_id,
+                "full_name": pair.mentor.full_name,
                 "role": "mentor",
-                "form": pair["form_title"],
-                "pair_id": pair["id"],
-                "consented": pair["mentor"].get("consented"),
+                "form": pair.form_title,
+                "pair_id": pair.id,
+                "consented": pair.mentor.consented,
             },
         )
     return sorted(people.values(), key=lambda p: (p["role"] != "mentee", p["full_name"]))

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from services import reports as read_model
 from services.monitoring import quality
 from shared.actor import Actor
@@ -165,7 +167,7 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[
         report["id"],
         now(),
         actor.user_id,
-        values,
+        msgspec.to_builtins(values),
         form.achievements.strip(),
         form.problems.strip(),
         form.plans.strip(),
@@ -173,7 +175,7 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[
     )
 
 
-async def half_year_indicators(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> dict[str, Any]:
+async def half_year_indicators(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> read_model.Indicators:
     reach = read_model.Reach(organization_id=organization_id)
     half_year = read_model.Period(period["covers_from"], min(period["deadline"], today()))
     return await read_model.current(region_id, reach, half_year)

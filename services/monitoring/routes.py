@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from services.monitoring import assessments, logic, quality, satisfaction
 from services.monitoring.logic import ReportForm
-from services.programmes import ProgrammeRecord
+from services.programmes import Owner, ProgrammeRecord, get_programme
 from shared import clock
 from shared.actor import Actor
 from shared.audit import audit
@@ -174,8 +174,6 @@ api_router = Router(path="/", route_handlers=[periods_api, reports_api, submit_a
 
 
 async def _programme(principal: Principal, programme_id: UUID, *, edit: bool) -> ProgrammeRecord:
-    from services.programmes import Owner, get_programme
-
     if edit:
         return await get_programme(programme_id, Owner(organization_id=principal.scope.organization_id))
     return await get_programme(programme_id)

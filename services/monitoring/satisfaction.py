@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from arq import ArqRedis
 
+from services.mentoring import list_pairs
 from services.monitoring.assessments import participants
 from services.programmes import ProgrammeRecord
 from services.registry import (
@@ -27,11 +28,9 @@ async def send_satisfaction(
     actor: Actor, programme: ProgrammeRecord, redis: ArqRedis, secret_key: str, *, finished_only: bool
 ) -> dict[str, int]:
     """Every consenting participant of the programme's pairs (or of its finished pairs) not yet asked this year."""
-    from services.mentoring import list_pairs
-
     if programme.organization_id != actor.organization_id:
         raise ValidationFailed({"programme": "Анкеты рассылает куратор организации"})
-    finished = {p["id"] for p in await list_pairs(programme_id=programme.id) if p["finished_on"]}
+    finished = {p.id for p in await list_pairs(programme_id=programme.id) if p.finished_on}
     people = [p for p in await participants(programme) if not finished_only or p["pair_id"] in finished]
     sent = skipped = 0
     for role, code in TEMPLATES.items():
@@ -51,5 +50,5 @@ async def send_satisfaction(
 async def remind(redis: ArqRedis) -> int:
     due = await due_questionnaire_reminders(list(TEMPLATES.values()), now() - REMIND_AFTER)
     for request in due:
-        await enqueue_questionnaire_mail(redis, request["region_id"], request["id"], reminder=True)
+        await enqueue_questionnaire_mail(redis, request.region_id, request.id, reminder=True)
     return len(due)

@@ -245,7 +245,7 @@ async def _selection(
     """A lawful commission, applications with interviews and decisions, and the registry approved by order."""
     from tenants import get_organization
 
-    head = (await get_organization(organization["id"]))["head_name"]
+    head = (await get_organization(organization["id"])).head_name
     curator = staff[Role.curator][0]
     await selection.set_commission(
         actor,

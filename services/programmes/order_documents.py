@@ -15,7 +15,7 @@ from services.programmes.records import OrderRecord, Owner
 from services.programmes.tables import OrderKind
 from shared.db import current_connection
 from shared.i18n import format_date
-from tenants import OrganizationKind, get_municipality, get_organization, list_organizations
+from tenants import OrganizationKind, OrganizationRecord, get_municipality, get_organization, list_organizations
 
 TEMPLATE = Path(__file__).parent / "documents" / "order.docx"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -149,34 +149,34 @@ async def issuer(owner: Owner) -> Issuer:
     """Who signs: the organization, the municipality's education body, or the regional centre."""
     if owner.organization_id:
         organization = await get_organization(owner.organization_id)
-        municipality = await get_municipality(organization["municipality_id"])
-        return _requisites(organization, municipality["name"])
+        municipality = await get_municipality(organization.municipality_id)
+        return _requisites(organization, municipality.name)
     if owner.municipality_id:
         municipality = await get_municipality(owner.municipality_id)
         bodies = [
-            o for o in await list_organizations(owner.municipality_id) if o["kind"] == OrganizationKind.municipal_body
+            o for o in await list_organizations(owner.municipality_id) if o.kind == OrganizationKind.municipal_body
         ]
         if bodies:
-            return _requisites(await get_organization(bodies[0]["id"]), municipality["name"])
-        return Issuer(name=municipality["name"], short=municipality["name"], place=municipality["name"])
+            return _requisites(await get_organization(bodies[0].id), municipality.name)
+        return Issuer(name=municipality.name, short=municipality.name, place=municipality.name)
     region = await current_connection().fetchval("SELECT name FROM region WHERE id = app_uuid('app.region_id')")
     return Issuer(name=f"Региональный наставнический центр — {region}", short=str(region), place=str(region))
 
 
-def _requisites(organization: dict[str, Any], place: str) -> Issuer:
+def _requisites(organization: OrganizationRecord, place: str) -> Issuer:
     parts = [
-        organization["address"],
-        f"ИНН {organization['inn']}" if organization["inn"] else "",
-        organization["phone"],
+        organization.address,
+        f"ИНН {organization.inn}" if organization.inn else "",
+        organization.phone,
     ]
     position = (
-        "Директор" if organization["kind"] in (OrganizationKind.school, OrganizationKind.college) else "Руководитель"
+        "Директор" if organization.kind in (OrganizationKind.school, OrganizationKind.college) else "Руководитель"
     )
     return Issuer(
-        name=organization["name"],
-        short=organization["short_name"] or organization["name"],
+        name=organization.name,
+        short=organization.short_name or organization.name,
         requisites=", ".join(p for p in parts if p),
-        head=organization["head_name"],
+        head=organization.head_name,
         position=position,
         place=place,
     )

@@ -86,10 +86,10 @@ async def organization_staff(organization_id: UUID) -> dict[Role, list[StaffMemb
     """The organization's heads and curators with accounts: the commission's chair and curator come from here."""
     staff: dict[Role, list[StaffMember]] = {Role.head: [], Role.curator: []}
     for row in await list_people(organization_id):
-        role = Role(row["role"])
+        role = Role(row.role)
         if role in staff:
-            name = " ".join(p for p in (row["surname"], row["name"], row["patronymic"]) if p)
-            staff[role].append(StaffMember(user_id=row["id"], full_name=name))
+            name = " ".join(p for p in (row.surname, row.name, row.patronymic) if p)
+            staff[role].append(StaffMember(user_id=row.id, full_name=name))
     return staff
 
 
@@ -127,7 +127,7 @@ async def commission_rule(organization_id: UUID, members: list[MemberInput]) -> 
         errors.add("chair", "Комиссию возглавляет один председатель — руководитель организации")
     elif chair := next((c for c in cleaned if c.role == CommissionRole.chair), None):
         is_head = any(h.user_id == chair.user_id for h in staff[Role.head] if chair.user_id) or (
-            bool(organization["head_name"]) and _same_name(chair.full_name, organization["head_name"])
+            bool(organization.head_name) and _same_name(chair.full_name, organization.head_name)
         )
         if not is_head:
             errors.add("chair", "Председатель комиссии — руководитель организации (см. реквизиты организации)")

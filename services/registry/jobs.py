@@ -11,7 +11,9 @@ from uuid import UUID
 
 from arq import ArqRedis, Retry
 
-from services.registry import importer, logic
+from services.registry import importer
+from services.registry.people import CONSENTED
+from services.registry.questionnaire_requests import questionnaire_token
 from shared.actor import Actor
 from shared.clock import now
 from shared.db import Level, Scope, current_connection, tenant_transaction
@@ -136,7 +138,7 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
     settings = ctx["settings"]
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
         row = await current_connection().fetchrow(
-            f"""SELECT r.id, r.answered_at, r.expires_at, p.email, p.name, t.title, {logic.CONSENTED} AS consented
+            f"""SELECT r.id, r.answered_at, r.expires_at, p.email, p.name, t.title, {CONSENTED} AS consented
                FROM questionnaire_request r
                JOIN person p ON p.region_id = r.region_id AND p.id = r.person_id
                JOIN questionnaire_template t ON t.id = r.template_id
@@ -150,7 +152,7 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
         return "no longer valid"
     if not row["email"]:
         return "no e-mail"
-    link = f"{settings.base_url}/q/{logic.questionnaire_token(settings.secret_key, row['id'])}"
+    link = f"{settings.base_url}/q/{questionnaire_token(settings.secret_key, row['id'])}"
     text = (
         f"Здравствуйте, {row['name']}!\n\n{'Напоминаем: к' if reminder else 'К'}уратор программы наставничества "
         "просит заполнить анкету "

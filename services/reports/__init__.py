@@ -5,5 +5,6 @@ Other domains use only the names below; the routes are composed by app/, the res
 
 from services.reports.indicators import Period, Reach, current
 from services.reports.programme_indicators import indicator_values
+from services.reports.records import FormLine, Indicators, Satisfaction
 
-__all__ = ["Period", "Reach", "current", "indicator_values"]
+__all__ = ["FormLine", "Indicators", "Period", "Reach", "Satisfaction", "current", "indicator_values"]

@@ -15,9 +15,11 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import msgspec
 from asyncpg import Record
 from dateutil.relativedelta import relativedelta
 
+from services.reports.records import DrilledPerson, FormLine, Indicators, Line, Satisfaction, view
 from shared import clock
 from shared.db import Scope, current_connection, widened
 
@@ -357,7 +359,7 @@ class Snapshot:
 
     period: Period
     computed_at: datetime
-    values: dict[str, Any]
+    values: Indicators
     # An organization was recounted after its municipality's or the region's people were: the numbers are shown,
     # and the whole reach is to be counted again.
     stale: bool = False
@@ -437,7 +439,7 @@ async def recount(region_id: UUID, reach: Reach, period: Period) -> None:
         await refresh(period, reach)
 
 
-async def current(region_id: UUID, reach: Reach, period: Period) -> dict[str, Any]:
+async def current(region_id: UUID, reach: Reach, period: Period) -> Indicators:
     """Counted now: for one organization on request, or where the reach is small (tests, a monitoring report)."""
     await recount(region_id, reach, period)
     found = await snapshot(reach, period)
@@ -445,7 +447,7 @@ async def current(region_id: UUID, reach: Reach, period: Period) -> dict[str, An
     return found.values
 
 
-def summarise(rows: list[Record], people: dict[str, int] | None = None) -> dict[str, Any]:
+def summarise(rows: list[Record], people: dict[str, int] | None = None) -> Indicators:
     """The indicators of a set of organizations from their counters: sums, then shares and averages. `people`:
     the counts of people of a whole municipality or region, where a person of two organizations is one."""
     total = dict.fromkeys(COUNTERS, 0)
@@ -467,15 +469,14 @@ def summarise(rows: list[Record], people: dict[str, int] | None = None) -> dict[
     values["completion_rate"] = share(values["completed"], finished)
     values["early_end_rate"] = share(values["ended_early"], finished)
     values["influence_change"] = _average(total, "influence")
-    values["satisfaction"] = {
-        "mentors": _average(total, "satisfaction_mentor"),
-        "mentees": _average(total, "satisfaction_mentee"),
-    }
+    values["satisfaction"] = Satisfaction(
+        _average(total, "satisfaction_mentor"), _average(total, "satisfaction_mentee")
+    )
     values["by_form"] = [
-        {"form": form, "role_model": role_model or None, "status": status, "pairs": pairs}
+        FormLine(form, role_model or None, status, pairs)
         for (_, form, role_model, status), pairs in sorted(forms.items())
     ]
-    return values
+    return Indicators(**values)
 
 
 def _average(total: dict[str, Any], name: str) -> float | None:
@@ -498,7 +499,7 @@ DRILLS: dict[str, tuple[str, str]] = {
 }
 
 
-async def drill(reach: Reach, period: Period, key: str, limit: int = 500) -> list[dict[str, Any]]:
+async def drill(reach: Reach, period: Period, key: str, limit: int = 500) -> list[DrilledPerson]:
     """People behind an indicator, within the viewer's scope and with consent: names and organizations only."""
     _, query = DRILLS[key]
     rows = await current_connection().fetch(
@@ -515,10 +516,10 @@ async def drill(reach: Reach, period: Period, key: str, limit: int = 500) -> lis
         period.starts_on,
         period.ends_on,
     )
-    return [dict(r) for r in rows]
+    return [view(dict(r), DrilledPerson) for r in rows]
 
 
-async def breakdown(reach: Reach, period: Period) -> list[dict[str, Any]]:
+async def breakdown(reach: Reach, period: Period) -> list[Line]:
     """One line per municipality (for the region) or per organization (for a municipality), from the same counts."""
     if reach.organization_id:
         return []
@@ -540,7 +541,7 @@ async def breakdown(reach: Reach, period: Period) -> list[dict[str, Any]]:
     lines = []
     for unit in units:
         values = summarise([r for r in rows if r[unit_of] == unit["id"]], people.get(unit["id"]))
-        lines.append({"id": unit["id"], "name": unit["name"], **{k: v for k, v in values.items() if k != "by_form"}})
+        lines.append(Line(**msgspec.structs.asdict(values), id=unit["id"], name=unit["name"]))
     return lines
 
 

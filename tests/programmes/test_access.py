@@ -17,11 +17,11 @@ from services.programmes.records import Owner
 from services.programmes.regional_catalogue import CatalogueForm, add_form
 from shared import clock
 from shared.actor import Actor
-from shared.db import tenant_transaction
+from shared.db import Scope, tenant_transaction
 from shared.errors import Forbidden, NotFound
 from tenants import Role
 from tests import factories
-from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, post_form, role_scope
+from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, post_form
 
 ROLES = {
     "curator": Role.curator,
@@ -33,7 +33,12 @@ ROLES = {
 
 
 def access(tenant: Tenant, role: str) -> Access:
-    return Access.of(ROLES[role], role_scope(tenant, role))
+    asker = factories.principal(tenant, ROLES[role])
+    return Access.of(asker.role, asker.scope)
+
+
+def role_scope(tenant: Tenant, role: str) -> Scope:
+    return factories.principal(tenant, ROLES[role]).scope
 
 
 async def programmes_of(app: Any, tenant: Tenant) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -69,7 +69,7 @@ async def head_user_id(app: Any, tenant: Tenant) -> str:
 
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         people = await list_people(tenant.organization_id)
-    return next(str(p["id"]) for p in people if p["role"] == "head")
+    return next(str(p.id) for p in people if p.role == "head")
 
 
 async def curator_user_id(tenant: Tenant) -> str:
@@ -78,7 +78,7 @@ async def curator_user_id(tenant: Tenant) -> str:
 
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         people = await list_people(tenant.organization_id)
-    return next(str(p["id"]) for p in people if p["email"] == tenant.curator)
+    return next(str(p.id) for p in people if p.email == tenant.curator)
 
 
 # The constructor --------------------------------------------------------------------------------------------
@@ -424,7 +424,7 @@ async def test_a_generated_order_opens_with_the_organization_number_date_and_eve
 
     async with tenant_transaction(Scope.for_region(tenant_a.region_id)):
         organization = await get_organization(tenant_a.organization_id)
-    assert organization["name"] in text
+    assert organization.name in text
     assert f"№ {number}" in text
     assert clock.today().strftime("%d.%m.%Y") in text
     assert "Об утверждении реестра наставников" in text

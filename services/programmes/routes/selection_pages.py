@@ -153,7 +153,7 @@ async def _selection_context(
         organization = await get_organization(organization_id)
         curator = staff[Role.curator][0] if staff[Role.curator] else None
         members = [
-            MemberInput("chair", organization["head_name"], "Руководитель организации"),
+            MemberInput("chair", organization.head_name, "Руководитель организации"),
             MemberInput(
                 "curator",
                 curator.full_name if curator else "",
