@@ -157,12 +157,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(_: argparse.Namespace) -> None:
-    from arq.worker import run_worker
-
-    from app.worker import worker_settings
+    from app.worker import run
 
     _logging()
-    run_worker(worker_settings())
+    run()
 
 
 def cmd_run(_: argparse.Namespace) -> None:

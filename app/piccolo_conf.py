@@ -7,6 +7,7 @@ from shared.engine import DB
 APP_REGISTRY = AppRegistry(
     apps=[
         "tenants.piccolo_app",
+        "shared.piccolo_app",
         "services.registry.piccolo_app",
         "services.programmes.piccolo_app",
         "services.mentoring.piccolo_app",

@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from arq import create_pool
-from arq.connections import RedisSettings
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -30,6 +28,7 @@ from services.reports import routes as reports
 from services.workspace.routes import workspace_router
 from shared.auth import SessionConfig, public, unguarded_routes
 from shared.db import DB
+from shared.jobs import connect, process_queue, set_queue
 from shared.settings import ROOT, Settings, get_settings
 from shared.templating import template_config
 from shared.web import EXCEPTION_HANDLERS, healthz, provide_redis, provide_settings, readyz, tenant_middleware
@@ -95,15 +94,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if owns_pool:
                 await DB.close_connection_pool()
 
-    redis_settings = RedisSettings.from_dsn(settings.redis_url)
-    redis_settings.conn_retries = 0
-    redis_settings.conn_timeout = 2
-
     async def open_redis(app: Litestar) -> None:
-        app.state.redis = await create_pool(redis_settings)
+        # No ping: the app starts while Redis is down, answers 503 meanwhile, and recovers when it is back.
+        app.state.redis = connect(settings.redis_url)
         app.stores.register("sessions", RedisStore(app.state.redis, namespace="session"), allow_override=True)
+        if process_queue() is None:  # jobs queued outside a request (the tests' helpers) go through it too
+            set_queue(app.state.redis)
 
     async def close_redis(app: Litestar) -> None:
+        if process_queue() is app.state.redis:
+            set_queue(None)
         await app.state.redis.aclose()
 
     session_config = SessionConfig(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import enum
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -14,6 +15,8 @@ import asyncpg
 from piccolo.engine.postgres import PostgresTransaction
 
 from shared.engine import DB
+
+log = logging.getLogger("nastavnik.db")
 
 __all__ = ["DB", "Level", "Scope", "TenantTransaction", "current_connection", "rescope", "tenant_transaction"]
 
@@ -116,13 +119,30 @@ async def widened(scope: Scope) -> AsyncIterator[None]:
 
 
 class TenantTransaction(PostgresTransaction):
-    """Commit or roll back once: the web middleware ends the transaction before the response goes out."""
+    """Commit or roll back once: the web middleware ends the transaction before the response goes out.
+
+    Work registered with `after_commit` (queueing a job) runs only once the commit has succeeded, so a job never
+    looks for a record that is not committed yet, and a rolled-back request queues nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._after_commit: list[Callable[[], Awaitable[None]]] = []
+
+    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        self._after_commit.append(callback)
 
     async def commit(self) -> None:
         if not (self._committed or self._rolled_back):
             await super().commit()
+            callbacks, self._after_commit = self._after_commit, []
+            for callback in callbacks:
+                try:
+                    await callback()
+                except Exception:  # committed is committed: one failed follow-up must not undo the answer
+                    log.exception("An after-commit step failed")
 
     async def rollback(self) -> None:
+        self._after_commit = []
         if not (self._committed or self._rolled_back):
             await super().rollback()
 

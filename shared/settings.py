@@ -38,6 +38,16 @@ class Settings:
     debug: bool = False
     db_pool_max: int = field(default=10)
     export_dir: str = str(ROOT / ".data" / "exports")  # shared by web and worker (a volume in docker-compose)
+    # Tracked jobs: a running job whose heartbeat is older than this is taken over; the sweeper looks that often.
+    job_stale_seconds: int = 30
+    job_sweep_seconds: int = 15
+    job_timeouts: tuple[tuple[str, int], ...] = ()  # a kind's limit in seconds, e.g. (("import", 600),)
+
+
+def _timeouts(value: str) -> tuple[tuple[str, int], ...]:
+    """`import=600,export=7200`: the operator's limits for tracked jobs of those kinds."""
+    pairs = (item.split("=", 1) for item in value.split(",") if "=" in item)
+    return tuple((kind.strip(), int(seconds)) for kind, seconds in pairs)
 
 
 @lru_cache
@@ -62,4 +72,7 @@ def get_settings() -> Settings:
         debug=_bool(env.get("DEBUG")),
         db_pool_max=int(env.get("DB_POOL_MAX", "10")),
         export_dir=env.get("EXPORT_DIR", str(ROOT / ".data" / "exports")),
+        job_stale_seconds=int(env.get("JOB_STALE_SECONDS", "30")),
+        job_sweep_seconds=int(env.get("JOB_SWEEP_SECONDS", "15")),
+        job_timeouts=_timeouts(env.get("JOB_TIMEOUTS", "")),
     )

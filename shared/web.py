@@ -24,10 +24,13 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Send
 from litestar.types import Scope as ASGIScope
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shared.auth import public, scope_principal
 from shared.db import Scope, tenant_transaction
 from shared.errors import Forbidden, NotFound, ValidationFailed
+from shared.jobs import using_queue
 from shared.settings import Settings
 
 PrincipalLoader = Callable[[UUID, str | None], Awaitable[Any]]
@@ -87,21 +90,23 @@ async def _in_transaction(
 ) -> None:
     session: dict[str, Any] = scope.get("session") or {}  # type: ignore[assignment]
     state = scope.setdefault("state", {})
-    async with tenant_transaction(Scope()) as txn:
-        principal = None
-        if user_id := session.get("user_id"):
-            principal = await load_principal(UUID(user_id), session.get("role"))
-        state["principal"] = principal
+    # Jobs the request queues go, once it commits, through this app's own Redis.
+    with using_queue(scope["litestar_app"].state.redis):
+        async with tenant_transaction(Scope()) as txn:
+            principal = None
+            if user_id := session.get("user_id"):
+                principal = await load_principal(UUID(user_id), session.get("role"))
+            state["principal"] = principal
 
-        async def send_after_commit(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                if message["status"] < 400:
-                    await txn.commit()
-                else:
-                    await txn.rollback()
-            await send(message)
+            async def send_after_commit(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    if message["status"] < 400:
+                        await txn.commit()
+                    else:
+                        await txn.rollback()
+                await send(message)
 
-        await app(scope, receive, send_after_commit)
+            await app(scope, receive, send_after_commit)
 
 
 def _is_json(scope: ASGIScope, uploads: bool = False) -> bool:
@@ -169,6 +174,22 @@ def _validation_failed(request: Request[Any, Any, Any], exc: Exception) -> Respo
     return _error(request, 400, "Проверьте данные", {"errors": exc.errors})
 
 
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Redis (sessions, the queue) is away: a page that says so, not a 500; it works again once Redis is back."""
+    log.warning("Redis unavailable (%s) on %s %s", type(exc).__name__, request.method, request.url.path)
+    title = "Сервис временно недоступен. Попробуйте через минуту."
+    if _wants_json(request):
+        return Response({"detail": title}, status_code=503, headers={"Retry-After": "30"})
+    # The error page itself must not need the session: no principal, no flash messages.
+    request.scope.pop("session", None)  # type: ignore[misc]
+    return Template(
+        "error.html",
+        context={"status": 503, "title": title, "principal": None},
+        status_code=503,
+        headers={"Retry-After": "30"},
+    )
+
+
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # The exception type and route only: messages can carry personal data.
     log.error("Unhandled %s on %s %s", type(exc).__name__, request.method, request.scope.get("path_template", ""))
@@ -183,6 +204,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     PermissionDeniedException: _http_error,
     ValidationFailed: _validation_failed,
     HTTPException: _http_error,
+    RedisConnectionError: _unavailable,
+    RedisTimeoutError: _unavailable,
     500: _server_error,
 }
 

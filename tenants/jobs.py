@@ -6,14 +6,14 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from arq import ArqRedis, Retry
+from arq import Retry
 from piccolo.columns.combination import WhereRaw
 
 from shared.clock import now
 from shared.db import Scope, tenant_transaction
 from shared.errors import NotFound
 from shared.i18n import format_datetime
-from shared.jobs import JOB_MAX_TRIES, not_yet_visible
+from shared.jobs import JOB_MAX_TRIES, enqueue_after_commit
 from shared.mail import send_mail
 from tenants.access import full_name
 from tenants.logic import get_invitation, invitation_token
@@ -21,10 +21,10 @@ from tenants.roles import ROLE_LABELS, Role
 from tenants.tables import Invitation, Organization
 
 
-async def enqueue_invitation(redis: ArqRedis, region_id: UUID, invitation_id: UUID) -> None:
-    # One job per invitation: a double click or a retry does not send twice.
-    await redis.enqueue_job(
-        "send_invitation", str(region_id), str(invitation_id), _job_id=f"invitation-mail:{invitation_id}"
+async def enqueue_invitation(region_id: UUID, invitation_id: UUID) -> None:
+    """Once the invitation's transaction commits; one job per invitation: a double click does not send twice."""
+    await enqueue_after_commit(
+        send_invitation, str(region_id), str(invitation_id), _job_id=f"invitation-mail:{invitation_id}"
     )
 
 
@@ -33,8 +33,7 @@ async def send_invitation(ctx: dict[str, Any], region_id: str, invitation_id: st
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
         try:
             invitation = msgspec.structs.asdict(await get_invitation(UUID(invitation_id)))
-        except NotFound:
-            not_yet_visible(ctx)
+        except NotFound:  # queued after its commit: the invitation is gone, not late
             return "not found"
         if invitation["sent_at"] is not None:
             return "already sent"

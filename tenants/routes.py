@@ -319,7 +319,6 @@ class InvitationPages(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         settings: NamedDependency[Settings],
-        redis: NamedDependency[ArqRedis],
     ) -> Template:
         form = await form_into(request, InvitationForm)
         try:
@@ -335,7 +334,7 @@ class InvitationPages(Controller):
                 **await _invitation_context(principal),
             )
         invitation = await logic.get_invitation(invitation_id)
-        await enqueue_invitation(redis, invitation.region_id, invitation_id)
+        await enqueue_invitation(invitation.region_id, invitation_id)
         return page(
             "tenants/invitation_created.html",
             invitation=invitation,
@@ -568,13 +567,12 @@ class InvitationApi(Controller):
         principal: NamedDependency[Principal],
         data: JSONBody[InvitationForm],
         settings: NamedDependency[Settings],
-        redis: NamedDependency[ArqRedis],
     ) -> dict[str, Any]:
         invitation_id, token = await logic.create_invitation(
             principal, data, settings.secret_key, settings.invitation_ttl_hours
         )
         invitation = await logic.get_invitation(invitation_id)
-        await enqueue_invitation(redis, invitation.region_id, invitation_id)
+        await enqueue_invitation(invitation.region_id, invitation_id)
         return {**_jsonable(invitation), "link": f"{settings.base_url}/invite/{token}"}
 
     @post("/accept", guards=[public], status_code=200)

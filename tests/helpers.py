@@ -153,12 +153,14 @@ async def make_records(
         consent_id = await registry.give_consent(actor, first, registry.ConsentForm(given_on="01.09.2025"))
         third, _ = await registry.create_person(actor, scope, person)
         merge_id = await merge(actor, second, third)
-    import_id = await registry_jobs.start_import(app.state.redis, actor, municipality_id, b"x;y\n", "f.csv")
+    async with tenant_transaction(scope):
+        import_id = await registry_jobs.start_import(actor, municipality_id, b"x;y\n", "f.csv")
     programme = await _programme_records(tenant, actor, scope, first)
     from services.reports import jobs as report_jobs
     from services.reports.exports import Filters
 
-    export_id = await report_jobs.start_export(app.state.redis, actor, scope, "people", "csv", Filters())
+    async with tenant_transaction(scope):
+        export_id = await report_jobs.start_export(actor, scope, "people", "csv", Filters())
     from services.monitoring import logic as monitoring
 
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
@@ -166,9 +168,9 @@ async def make_records(
         period_id = (await monitoring.periods())[0]["id"]
     return {
         **programme,
-        "export_id": export_id,
+        "export_id": str(export_id),
         "period_id": str(period_id),
-        "import_id": import_id,
+        "import_id": str(import_id),
         "organization_id": str(organization_id),
         "municipality_id": str(municipality_id),
         "person_id": str(first),

@@ -9,10 +9,14 @@ from arq import ArqRedis
 from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.response import Template
+from redis.exceptions import RedisError
 
+from shared import tracked
 from shared.jobs import failed_jobs
 from shared.pages import page
 from tenants import Role, allow
+
+KIND_LABELS = {"import": "Импорт участников", "export": "Выгрузка"}
 
 
 @dataclass
@@ -23,10 +27,34 @@ class FailedJobOut:
     enqueued_at: datetime
     finished_at: datetime
     error: str
+    source: str = "queue"  # "tracked": a job the user watches, kept in PostgreSQL; "queue": arq's result in Redis
 
 
-async def _failures(redis: NamedDependency[ArqRedis]) -> list[FailedJobOut]:
-    return [
+@dataclass
+class Failures:
+    jobs: list[FailedJobOut]
+    queue_unavailable: bool  # Redis is away: only the tracked jobs are listed
+
+
+async def _failures(redis: ArqRedis) -> Failures:
+    """Tracked jobs from PostgreSQL first (they say what the user saw), then arq's other failed results."""
+    found = [
+        FailedJobOut(
+            job_id=tracked.arq_id(job.id, job.attempt),
+            function=KIND_LABELS.get(job.kind, job.kind),
+            tries=job.attempt,
+            enqueued_at=job.created_at,
+            finished_at=job.finished_at or job.created_at,
+            error=job.error,
+            source="tracked",
+        )
+        for job in await tracked.failures()
+    ]
+    try:
+        results = await failed_jobs(redis)
+    except RedisError:
+        return Failures(found, queue_unavailable=True)
+    found += [
         FailedJobOut(
             job_id=r.job_id or "",
             function=r.function,
@@ -35,18 +63,21 @@ async def _failures(redis: NamedDependency[ArqRedis]) -> list[FailedJobOut]:
             finished_at=r.finish_time,
             error=f"{type(r.result).__name__}: {str(r.result)[:300]}",
         )
-        for r in await failed_jobs(redis)
+        for r in results
+        if not (r.job_id or "").startswith("tracked:")  # listed above, with the user's message
     ]
+    return Failures(found, queue_unavailable=False)
 
 
 @get("/admin/jobs", guards=[allow(Role.platform_admin)], include_in_schema=False)
 async def jobs_page(redis: NamedDependency[ArqRedis]) -> Template:
-    return page("admin/jobs.html", failures=await _failures(redis))
+    failures = await _failures(redis)
+    return page("admin/jobs.html", failures=failures.jobs, queue_unavailable=failures.queue_unavailable)
 
 
 @get("/api/v1/admin/failed-jobs", guards=[allow(Role.platform_admin)], tags=["Администрирование"])
 async def jobs_api(redis: NamedDependency[ArqRedis]) -> list[FailedJobOut]:
-    return await _failures(redis)
+    return (await _failures(redis)).jobs
 
 
 admin_router = Router(path="/", route_handlers=[jobs_page, jobs_api])

@@ -24,7 +24,7 @@ async def check_rhythm(ctx: dict[str, Any]) -> dict[str, int]:
         async with tenant_transaction(Scope.for_region(region_id)):
             await lifecycle.activate_due(day)
             found += len(await rhythm.find_lapses(day))
-            await pulse.send_due(region_id, day, ctx["redis"], ctx["settings"].secret_key)
+            await pulse.send_due(region_id, day, ctx["settings"].secret_key)
             organizations = await current_connection().fetch(
                 "SELECT DISTINCT organization_id FROM rhythm_alert WHERE mailed_at IS NULL"
             )

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
 
-from arq import ArqRedis
-
 from services.mentoring.records import Pair
 from services.mentoring.rhythm import RHYTHM_DAYS
 from services.registry import SentQuestionnaire, enqueue_questionnaire_mail, send_questionnaire
@@ -74,14 +72,14 @@ async def send(region_id: UUID, item: Due, secret_key: str) -> SentQuestionnaire
     return request
 
 
-async def send_due(region_id: UUID, day: date, redis: ArqRedis, secret_key: str) -> int:
+async def send_due(region_id: UUID, day: date, secret_key: str) -> int:
     sent = 0
     for item in await due(day):
         request = await send(region_id, item, secret_key)
         if request is None:
             continue
         if request.email:
-            await enqueue_questionnaire_mail(redis, region_id, request.request_id)
+            await enqueue_questionnaire_mail(region_id, request.request_id)
         sent += 1
     return sent
 

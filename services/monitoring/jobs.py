@@ -35,7 +35,7 @@ async def check_monitoring(ctx: dict[str, Any], day: str = "") -> dict[str, int]
                 curators = await curator_emails(report["organization_id"])
                 mails.append((curators, report["period_id"], report["title"], report["deadline"], False))
             await logic.close_due(on)
-            reminded += await satisfaction.remind(ctx["redis"])
+            reminded += await satisfaction.remind()
         # After the commit: a refused address loses one letter, never the period or the other regions.
         for curators, period_id, title, deadline, opening in mails:
             try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from arq import ArqRedis
 from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -241,14 +240,11 @@ async def send_satisfaction(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
-    redis: NamedDependency[ArqRedis],
     programme_id: FromPath[UUID],
 ) -> Redirect:
     programme = await _programme(principal, programme_id, edit=True)
     finished_only = (await request.form()).get("who") != "all"
-    result = await satisfaction.send_satisfaction(
-        actor, programme, redis, settings.secret_key, finished_only=finished_only
-    )
+    result = await satisfaction.send_satisfaction(actor, programme, settings.secret_key, finished_only=finished_only)
     flash(
         request, f"Отправлено анкет удовлетворённости: {result['sent']}; уже получали: {result['skipped']}", "success"
     )
@@ -260,14 +256,13 @@ async def send_satisfaction_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
     settings: NamedDependency[Settings],
-    redis: NamedDependency[ArqRedis],
     programme_id: FromPath[UUID],
     data: JSONBody[dict[str, str]],
 ) -> dict[str, int]:
     """`who`: finished (participants of finished pairs, the default) or all; those already asked are skipped."""
     programme = await _programme(principal, programme_id, edit=True)
     return await satisfaction.send_satisfaction(
-        actor, programme, redis, settings.secret_key, finished_only=data.get("who") != "all"
+        actor, programme, settings.secret_key, finished_only=data.get("who") != "all"
     )
 
 

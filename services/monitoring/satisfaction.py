@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from arq import ArqRedis
-
 from services.mentoring import list_pairs
 from services.monitoring.assessments import participants
 from services.programmes import ProgrammeRecord
@@ -25,7 +23,7 @@ REMIND_AFTER = timedelta(days=7)
 
 
 async def send_satisfaction(
-    actor: Actor, programme: ProgrammeRecord, redis: ArqRedis, secret_key: str, *, finished_only: bool
+    actor: Actor, programme: ProgrammeRecord, secret_key: str, *, finished_only: bool
 ) -> dict[str, int]:
     """Every consenting participant of the programme's pairs (or of its finished pairs) not yet asked this year."""
     if programme.organization_id != actor.organization_id:
@@ -42,13 +40,13 @@ async def send_satisfaction(
                 continue
             request = await send_questionnaire(actor, person["id"], code, secret_key)
             if request.email:
-                await enqueue_questionnaire_mail(redis, actor.region_id, request.request_id)
+                await enqueue_questionnaire_mail(actor.region_id, request.request_id)
             sent += 1
     return {"sent": sent, "skipped": skipped}
 
 
-async def remind(redis: ArqRedis) -> int:
+async def remind() -> int:
     due = await due_questionnaire_reminders(list(TEMPLATES.values()), now() - REMIND_AFTER)
     for request in due:
-        await enqueue_questionnaire_mail(redis, request.region_id, request.id, reminder=True)
+        await enqueue_questionnaire_mail(request.region_id, request.id, reminder=True)
     return len(due)

@@ -354,5 +354,7 @@ async def import_file(
         return prepared.report
     await check_against_base(actor, scope, prepared)
     if prepared.report.ok and not dry_run:
+        if progress:  # every row is checked: what remains is the write
+            progress(prepared.report.total, prepared.report.total)
         await commit(actor, scope, prepared)
     return prepared.report

@@ -1,131 +1,145 @@
-"""Imports run in the worker: the uploaded file waits in Redis, the report and progress go back there."""
+"""Imports run in the worker as tracked jobs (the file waits in PostgreSQL, not Redis); questionnaire links are
+mailed by a job queued after the link's commit."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
-import secrets
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from arq import ArqRedis, Retry
+from arq import Retry
 
 from services.registry import importer
 from services.registry.people import CONSENTED
 from services.registry.questionnaire_requests import questionnaire_token
+from shared import tracked
 from shared.actor import Actor
 from shared.clock import now
 from shared.db import Level, Scope, current_connection, tenant_transaction
+from shared.errors import ValidationFailed
 from shared.i18n import format_datetime
-from shared.jobs import JOB_MAX_TRIES, not_yet_visible
+from shared.jobs import JOB_MAX_TRIES, enqueue_after_commit
 from shared.mail import send_mail
+from shared.tracked import Run, Status, TrackedJob
 
-TTL = 6 * 3600
+IMPORT_SECONDS = 300  # a 20 MB file is checked or written in well under a minute
 
-
-def _key(import_id: str, part: str) -> str:
-    return f"import:{import_id}:{part}"
-
-
-async def start_import(
-    redis: ArqRedis, actor: Actor, municipality_id: UUID | None, content: bytes, filename: str
-) -> str:
-    import_id = secrets.token_hex(12)
-    meta = {
-        "region_id": str(actor.region_id),
-        "municipality_id": str(municipality_id) if municipality_id else "",
-        "organization_id": str(actor.organization_id),
-        "user_id": str(actor.user_id) if actor.user_id else "",
-        "ip": actor.ip,
-        "filename": filename[:200],
-        "status": "checking",
-        "done": 0,
-        "total": 0,
-        "report": None,
-    }
-    await redis.set(_key(import_id, "file"), content, ex=TTL)
-    await redis.set(_key(import_id, "meta"), json.dumps(meta), ex=TTL)
-    await redis.enqueue_job("run_import", import_id, False, _job_id=f"import-check:{import_id}")
-    return import_id
+CHECKING, COMMITTING = "Проверяем файл", "Добавляем записи"
 
 
-async def import_status(redis: ArqRedis, import_id: str, organization_id: UUID | None) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class ImportState:
+    """An import as its page and the API show it."""
+
+    id: UUID
+    filename: str
+    status: str  # checking, checked, invalid, importing, done or failed
+    done: int
+    total: int
+    report: dict[str, Any] | None
+    error: str
+    retryable: bool
+
+    def as_api(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "status": self.status,
+            "done": self.done,
+            "total": self.total,
+            "report": self.report,
+            "error": self.error,
+        }
+
+
+def _state(job: TrackedJob) -> ImportState:
+    commit = job.step == "commit"
+    report = (job.result or {}).get("report")
+    if job.status == Status.failed:
+        status = "failed"
+    elif job.active:
+        status = "importing" if commit else "checking"
+    elif report and report["ok"]:
+        status = "done" if commit else "checked"
+    else:
+        status = "invalid"
+    return ImportState(
+        id=job.id,
+        filename=job.file_name,
+        status=status,
+        done=job.done,
+        total=job.total,
+        report=report,
+        error=job.error,
+        retryable=status == "failed" and job.has_file,
+    )
+
+
+async def start_import(actor: Actor, municipality_id: UUID | None, content: bytes, filename: str) -> UUID:
+    """In the request's transaction: the file is kept with the job, which is queued once the upload commits."""
+    scope = Scope(Level.organization, actor.user_id, actor.region_id, municipality_id, actor.organization_id)
+    return await tracked.start(
+        run_import, scope, ip=actor.ip, step="check", label=CHECKING, file=content, file_name=filename
+    )
+
+
+async def import_status(import_id: UUID, organization_id: UUID | None) -> ImportState | None:
     """None for an unknown import or one of another organization (the caller answers 404)."""
-    raw = await redis.get(_key(import_id, "meta"))
-    if raw is None:
+    job = await tracked.get(import_id, "import")
+    if job is None or job.scope.organization_id != organization_id:
         return None
-    meta: dict[str, Any] = json.loads(raw)
-    return meta if meta["organization_id"] == str(organization_id) else None
+    return _state(job)
 
 
-async def request_commit(redis: ArqRedis, import_id: str, meta: dict[str, Any]) -> None:
-    meta["status"] = "importing"
-    await redis.set(_key(import_id, "meta"), json.dumps(meta), ex=TTL)
-    await redis.enqueue_job("run_import", import_id, True, _job_id=f"import-commit:{import_id}")
+async def request_commit(import_id: UUID, organization_id: UUID | None) -> None:
+    """Only a checked file without errors is committed; a second click while it is queued changes nothing."""
+    job = await tracked.get(import_id, "import")
+    if job is None or job.scope.organization_id != organization_id:
+        return
+    state = _state(job)
+    if state.status == "importing":
+        return
+    if state.status != "checked":
+        raise ValidationFailed({"status": "Импортировать можно только проверенный файл без ошибок"})
+    await tracked.again(job, step="commit", label=COMMITTING)
 
 
-async def run_import(ctx: dict[str, Any], import_id: str, commit: bool) -> str:
-    redis: ArqRedis = ctx["redis"]
-    meta = json.loads(await redis.get(_key(import_id, "meta")) or "null")
-    content = await redis.get(_key(import_id, "file"))
-    if meta is None or content is None:
-        return "expired"
-    if commit and meta["status"] == "done":
-        return "already imported"
-    region_id, organization_id = UUID(meta["region_id"]), UUID(meta["organization_id"])
-    actor = Actor(UUID(meta["user_id"]) if meta["user_id"] else None, region_id, organization_id, meta["ip"])
-    scope = Scope(
-        Level.organization,
-        actor.user_id,
-        region_id,
-        UUID(meta["municipality_id"]) if meta["municipality_id"] else None,
-        organization_id,
-    )
-    progress = {"done": 0, "total": 0}
-
-    def on_progress(done: int, total: int) -> None:
-        progress.update(done=done, total=total)
-
-    async def publish() -> None:
-        while True:
-            await asyncio.sleep(0.5)
-            meta.update(progress)
-            await redis.set(_key(import_id, "meta"), json.dumps(meta), ex=TTL)
-
-    publisher = asyncio.create_task(publish())
-    try:
-        async with tenant_transaction(scope):
-            report = await importer.import_file(
-                actor, scope, content, meta["filename"], dry_run=not commit, progress=on_progress
-            )
-    except Exception:
-        meta["status"] = "failed"
-        await redis.set(_key(import_id, "meta"), json.dumps(meta), ex=TTL)
-        raise
-    finally:
-        publisher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await publisher  # no progress write may land after the final state
-    meta.update(
-        report=report.as_dict(),
-        done=report.total,
-        total=report.total,
-        status=("done" if commit and report.ok else "checked" if report.ok else "invalid"),
-    )
-    await redis.set(_key(import_id, "meta"), json.dumps(meta), ex=TTL)
-    if meta["status"] in ("done", "invalid"):
-        await redis.delete(_key(import_id, "file"))  # personal data leaves Redis once it is no longer needed
-    status: str = meta["status"]
-    return status
+async def retry_import(import_id: UUID, organization_id: UUID | None) -> None:
+    """A failed check or commit runs again on the same file while the file is kept."""
+    job = await tracked.get(import_id, "import")
+    if job is None or job.scope.organization_id != organization_id:
+        return
+    state = _state(job)
+    if state.status in ("checking", "importing"):
+        return
+    if state.status != "failed":
+        raise ValidationFailed({"status": "Повторить можно только импорт, который не удался"})
+    if not state.retryable:
+        raise ValidationFailed({"file": "Файл уже удалён: загрузите его снова"})
+    await tracked.again(job)
 
 
-async def enqueue_questionnaire_mail(
-    redis: ArqRedis, region_id: UUID, request_id: UUID, *, reminder: bool = False
-) -> None:
+@tracked.job("import", timeout=IMPORT_SECONDS)
+async def run_import(run: Run) -> dict[str, Any] | None:
+    """Checks (step «check») or writes (step «commit») the file in one transaction, which also marks the job
+    done: a worker killed on the way leaves nothing written, and the next attempt starts over."""
+    job = run.job
+    commit = job.step == "commit"
+    content = await run.file()
+    run.stage(COMMITTING if commit else CHECKING)
+    async with tenant_transaction(job.scope):
+        report = await importer.import_file(
+            job.actor, job.scope, content, job.file_name, dry_run=not commit, progress=run.progress
+        )
+        # A checked file waits for the commit; an invalid or imported one is gone with the job's end.
+        await run.finish({"report": report.as_dict()}, keep_file=not commit and report.ok)
+    return None
+
+
+async def enqueue_questionnaire_mail(region_id: UUID, request_id: UUID, *, reminder: bool = False) -> None:
+    """Once the link's transaction commits; one job per link and kind."""
     kind = "reminder" if reminder else "mail"
-    await redis.enqueue_job(
-        "send_questionnaire_link",
+    await enqueue_after_commit(
+        send_questionnaire_link,
         str(region_id),
         str(request_id),
         reminder,
@@ -134,11 +148,12 @@ async def enqueue_questionnaire_mail(
 
 
 async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_id: str, reminder: bool = False) -> str:
-    """Idempotent: a link already answered or expired is not mailed; failures are retried by the worker."""
+    """Idempotent: a link already mailed, answered or expired is not mailed; failures are retried by the worker."""
     settings = ctx["settings"]
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
         row = await current_connection().fetchrow(
-            f"""SELECT r.id, r.answered_at, r.expires_at, p.email, p.name, t.title, {CONSENTED} AS consented
+            f"""SELECT r.id, r.answered_at, r.expires_at, r.mailed_at, r.reminder_mailed_at, p.email, p.name,
+                       t.title, {CONSENTED} AS consented
                FROM questionnaire_request r
                JOIN person p ON p.region_id = r.region_id AND p.id = r.person_id
                JOIN questionnaire_template t ON t.id = r.template_id
@@ -146,8 +161,9 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
             UUID(request_id),
         )
     if row is None:
-        not_yet_visible(ctx)
-        return "not found"
+        return "not found"  # queued after its commit: the link is gone, not late
+    if row["reminder_mailed_at" if reminder else "mailed_at"] is not None:
+        return "already sent"
     if row["answered_at"] is not None or row["expires_at"] <= now() or not row["consented"]:
         return "no longer valid"
     if not row["email"]:
@@ -166,4 +182,9 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
         if ctx["job_try"] >= JOB_MAX_TRIES:
             raise
         raise Retry(defer=min(300, ctx.get("retry_delay", 10) * ctx["job_try"] ** 2)) from exc
+    async with tenant_transaction(Scope.for_region(UUID(region_id))):
+        column = "reminder_mailed_at" if reminder else "mailed_at"
+        await current_connection().execute(
+            f"UPDATE questionnaire_request SET {column} = now() WHERE id = $1 AND {column} IS NULL", UUID(request_id)
+        )
     return "sent"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from arq import ArqRedis
 from litestar import Controller, Request, Response, Router, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -168,12 +168,11 @@ class PeoplePages(Controller):
         request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         settings: NamedDependency[Settings],
-        redis: NamedDependency[ArqRedis],
         person_id: FromPath[UUID],
     ) -> Redirect:
         code = str((await request.form()).get("template", ""))
         try:
-            sent = await _send_questionnaire(actor, settings, redis, person_id, code)
+            sent = await _send_questionnaire(actor, settings, person_id, code)
             mailed = f"Письмо отправлено на {sent.email}. " if sent.email else ""
             link = f"{settings.base_url}/q/{sent.token}"
             flash(request, f"{mailed}Личная ссылка на анкету (действует 14 дней): {link}", category="success")
@@ -320,14 +319,13 @@ class RegionalBasePages(Controller):
 async def _send_questionnaire(
     actor: Actor,
     settings: Settings,
-    redis: ArqRedis,
     person_id: UUID,
     code: str,
 ) -> questionnaire_requests.SentQuestionnaire:
     actor = actor
     sent = await questionnaire_requests.send_questionnaire(actor, person_id, code, settings.secret_key)
     if sent.email:
-        await jobs.enqueue_questionnaire_mail(redis, actor.region_id, sent.request_id)
+        await jobs.enqueue_questionnaire_mail(actor.region_id, sent.request_id)
     return sent
 
 
@@ -546,24 +544,22 @@ class ImportPages(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         actor: NamedDependency[Actor],
-        redis: NamedDependency[ArqRedis],
     ) -> Template | Redirect:
         try:
             content, filename = await _upload(request)
         except ValidationFailed as exc:
             return page("registry/import.html", 422, errors=exc.errors, columns=importer.FIELD_TITLES.values())
-        import_id = await jobs.start_import(redis, actor, principal.scope.municipality_id, content, filename)
+        import_id = await jobs.start_import(actor, principal.scope.municipality_id, content, filename)
         return see_other(f"/people/import/{import_id}")
 
-    @get("/{import_id:str}")
+    @get("/{import_id:uuid}")
     async def status(
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
-        redis: NamedDependency[ArqRedis],
-        import_id: FromPath[str],
+        import_id: FromPath[UUID],
     ) -> Template | Response[str]:
-        meta = await jobs.import_status(redis, import_id, principal.scope.organization_id)
+        meta = await jobs.import_status(import_id, principal.scope.organization_id)
         if meta is None:
             raise NotFound()
         if request.headers.get("HX-Request"):
@@ -574,16 +570,33 @@ class ImportPages(Controller):
             headers={"Vary": "HX-Request"},
         )
 
-    @post("/{import_id:str}/commit")
+    @post("/{import_id:uuid}/commit")
     async def commit(
-        self, principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis], import_id: FromPath[str]
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], import_id: FromPath[UUID]
     ) -> Redirect:
-        meta = await jobs.import_status(redis, import_id, principal.scope.organization_id)
-        if meta is None:
-            raise NotFound()
-        if meta["status"] == "checked":
-            await jobs.request_commit(redis, import_id, meta)
-        return see_other(f"/people/import/{import_id}")
+        return await _import_action(request, principal, import_id, jobs.request_commit)
+
+    @post("/{import_id:uuid}/retry")
+    async def retry(
+        self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], import_id: FromPath[UUID]
+    ) -> Redirect:
+        return await _import_action(request, principal, import_id, jobs.retry_import)
+
+
+async def _import_action(
+    request: Request[Any, Any, Any],
+    principal: Principal,
+    import_id: UUID,
+    action: Callable[[UUID, UUID | None], Awaitable[None]],
+) -> Redirect:
+    """The commit and the retry: refused ones say why on the import's page."""
+    if await jobs.import_status(import_id, principal.scope.organization_id) is None:
+        raise NotFound()
+    try:
+        await action(import_id, principal.scope.organization_id)
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    return see_other(f"/people/import/{import_id}")
 
 
 @dataclass
@@ -616,11 +629,10 @@ class QuestionnaireApi(Controller):
         self,
         actor: NamedDependency[Actor],
         settings: NamedDependency[Settings],
-        redis: NamedDependency[ArqRedis],
         person_id: FromPath[UUID],
         data: JSONBody[QuestionnaireIn],
     ) -> dict[str, str]:
-        sent = await _send_questionnaire(actor, settings, redis, person_id, data.template)
+        sent = await _send_questionnaire(actor, settings, person_id, data.template)
         return {"link": f"{settings.base_url}/q/{sent.token}", "mailed_to": sent.email}
 
 
@@ -635,33 +647,34 @@ class ImportApi(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         actor: NamedDependency[Actor],
-        redis: NamedDependency[ArqRedis],
     ) -> dict[str, str]:
         """multipart/form-data with a `file` (XLSX or CSV); the check runs in the background."""
         content, filename = await _upload(request)
-        import_id = await jobs.start_import(redis, actor, principal.scope.municipality_id, content, filename)
-        return {"id": import_id, "status": "checking"}
+        import_id = await jobs.start_import(actor, principal.scope.municipality_id, content, filename)
+        return {"id": str(import_id), "status": "checking"}
 
-    @get("/{import_id:str}")
-    async def status(
-        self, principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis], import_id: FromPath[str]
-    ) -> dict[str, Any]:
-        meta = await jobs.import_status(redis, import_id, principal.scope.organization_id)
+    @get("/{import_id:uuid}")
+    async def status(self, principal: NamedDependency[Principal], import_id: FromPath[UUID]) -> dict[str, Any]:
+        meta = await jobs.import_status(import_id, principal.scope.organization_id)
         if meta is None:
             raise NotFound()
-        return {k: meta[k] for k in ("filename", "status", "done", "total", "report")}
+        return meta.as_api()
 
-    @post("/{import_id:str}/commit", status_code=202)
-    async def commit(
-        self, principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis], import_id: FromPath[str]
-    ) -> dict[str, str]:
-        meta = await jobs.import_status(redis, import_id, principal.scope.organization_id)
-        if meta is None:
+    @post("/{import_id:uuid}/commit", status_code=202)
+    async def commit(self, principal: NamedDependency[Principal], import_id: FromPath[UUID]) -> dict[str, str]:
+        if await jobs.import_status(import_id, principal.scope.organization_id) is None:
             raise NotFound()
-        if meta["status"] != "checked":
-            raise ValidationFailed({"status": "Импортировать можно только проверенный файл без ошибок"})
-        await jobs.request_commit(redis, import_id, meta)
-        return {"id": import_id, "status": "importing"}
+        await jobs.request_commit(import_id, principal.scope.organization_id)
+        return {"id": str(import_id), "status": "importing"}
+
+    @post("/{import_id:uuid}/retry", status_code=202)
+    async def retry(self, principal: NamedDependency[Principal], import_id: FromPath[UUID]) -> dict[str, str]:
+        """Runs a failed check or commit again on the kept file."""
+        if await jobs.import_status(import_id, principal.scope.organization_id) is None:
+            raise NotFound()
+        await jobs.retry_import(import_id, principal.scope.organization_id)
+        state = await jobs.import_status(import_id, principal.scope.organization_id)
+        return {"id": str(import_id), "status": state.status if state else "failed"}
 
 
 page_router = Router(

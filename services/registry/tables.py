@@ -143,6 +143,8 @@ class QuestionnaireRequest(Table, tablename="questionnaire_request", db=DB):
     expires_at = Timestamptz()
     answered_at = Timestamptz(null=True, default=None)
     reminded_at = Timestamptz(null=True, default=None)
+    mailed_at = Timestamptz(null=True, default=None)
+    reminder_mailed_at = Timestamptz(null=True, default=None)
     sent_by = UUID(null=True, default=None)
     created_at = Timestamptz()
 

@@ -1,14 +1,11 @@
-"""Exports run in the worker: progress in Redis, the file on disk behind a link that expires, an audit entry."""
+"""Exports run in the worker as tracked jobs: progress in PostgreSQL, the file on disk behind a link that expires,
+an audit entry. Counts of a reach run one at a time, queued after the request commits."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 import logging
-import secrets
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,11 +19,15 @@ from services.programmes import school_year
 from services.reports import exports, indicators
 from services.reports.exports import Filters
 from services.reports.indicators import Period, Reach
+from shared import tracked
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import ZONE, today
 from shared.db import Level, Scope, tenant_transaction
+from shared.errors import ValidationFailed
+from shared.jobs import LONG_JOB_SECONDS, enqueue_after_commit
 from shared.settings import Settings
+from shared.tracked import Run, Status, TrackedJob
 from tenants import region_ids
 
 log = logging.getLogger("nastavnik.jobs")
@@ -34,106 +35,122 @@ log = logging.getLogger("nastavnik.jobs")
 TTL = 24 * 3600  # the download link and the file live a day
 
 
-def _key(export_id: str) -> str:
-    return f"export:{export_id}"
-
-
-def path_of(settings: Settings, export_id: str, fmt: str) -> Path:
+def path_of(settings: Settings, export_id: UUID, fmt: str) -> Path:
     return Path(settings.export_dir) / f"{export_id}.{fmt}"
 
 
-async def start_export(redis: ArqRedis, actor: Actor, scope: Scope, kind: str, fmt: str, filters: Filters) -> str:
-    export_id = secrets.token_hex(12)
-    meta = {
+@dataclass(frozen=True)
+class ExportState:
+    """An export as its page and the API show it; only the person who asked sees it, for a day."""
+
+    id: UUID
+    kind: str
+    format: str
+    title: str
+    status: str  # queued, running, done or failed
+    done: int
+    total: int
+    filename: str
+    expires_at: float
+    error: str
+
+    def as_api(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "format": self.format,
+            "status": self.status,
+            "done": self.done,
+            "total": self.total,
+            "filename": self.filename,
+            "expires_at": self.expires_at,
+            "error": self.error,
+        }
+
+
+def _filters_of(params: dict[str, Any]) -> Filters:
+    f = params["filters"]
+    return Filters(
+        _uuid(f["municipality_id"]),
+        _uuid(f["organization_id"]),
+        _uuid(f["form_id"]),
+        date.fromisoformat(f["starts_on"]) if f["starts_on"] else None,
+        date.fromisoformat(f["ends_on"]) if f["ends_on"] else None,
+    )
+
+
+async def start_export(actor: Actor, scope: Scope, kind: str, fmt: str, filters: Filters) -> UUID:
+    """In the request's transaction: the export is queued once the request commits."""
+    params = {
         "kind": kind,
         "format": fmt,
         "title": exports.KINDS[kind][0],
-        "scope": {k: (str(v) if v is not None else None) for k, v in asdict(scope).items() if k.endswith("_id")}
-        | {"level": scope.level.value},
         "filters": {k: (str(v) if v is not None else None) for k, v in asdict(filters).items()},
-        "ip": actor.ip,
-        "status": "queued",
-        "done": 0,
-        "total": 0,
         "filename": exports.filename(kind, fmt, today()),
-        "expires_at": time.time() + TTL,
     }
-    await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
-    await redis.enqueue_job("run_export", export_id, _job_id=f"export:{export_id}")
-    return export_id
+    return await tracked.start(run_export, scope, ip=actor.ip, params=params, label="Готовим файл")
 
 
-async def export_status(redis: ArqRedis, export_id: str, user_id: UUID) -> dict[str, Any] | None:
-    """Only the person who asked sees an export; None otherwise (the caller answers 404)."""
-    raw = await redis.get(_key(export_id))
-    if raw is None:
+async def _export_job(export_id: UUID, user_id: UUID) -> TrackedJob | None:
+    job = await tracked.get(export_id, "export")
+    if job is None or job.scope.user_id != user_id or time.time() - job.created_at.timestamp() > TTL:
         return None
-    meta: dict[str, Any] = json.loads(raw)
-    return meta if meta["scope"]["user_id"] == str(user_id) else None
+    return job
+
+
+async def export_status(export_id: UUID, user_id: UUID) -> ExportState | None:
+    """Only the person who asked sees an export, while its link lives; None otherwise (the caller answers 404)."""
+    job = await _export_job(export_id, user_id)
+    if job is None:
+        return None
+    return ExportState(
+        id=job.id,
+        kind=job.params["kind"],
+        format=job.params["format"],
+        title=job.params["title"],
+        status=job.status.value,
+        done=job.done,
+        total=job.total,
+        filename=job.params["filename"],
+        expires_at=job.created_at.timestamp() + TTL,
+        error=job.error,
+    )
+
+
+async def retry_export(export_id: UUID, user_id: UUID) -> None:
+    """A failed export runs again with the same filters."""
+    job = await _export_job(export_id, user_id)
+    if job is None or job.active:
+        return
+    if job.status != Status.failed:
+        raise ValidationFailed({"status": "Повторить можно только выгрузку, которая не удалась"})
+    await tracked.again(job)
 
 
 def _uuid(value: str | None) -> UUID | None:
     return UUID(value) if value else None
 
 
-async def run_export(ctx: dict[str, Any], export_id: str) -> str:
-    redis: ArqRedis = ctx["redis"]
-    settings: Settings = ctx["settings"]
-    raw = await redis.get(_key(export_id))
-    if raw is None:
-        return "expired"
-    meta = json.loads(raw)
-    if meta["status"] == "done":
-        return "done"
-    sweep(settings)
-    s = meta["scope"]
-    scope = Scope(
-        Level(s["level"]),
-        _uuid(s["user_id"]),
-        _uuid(s["region_id"]),
-        _uuid(s["municipality_id"]),
-        _uuid(s["organization_id"]),
-    )
-    f = meta["filters"]
-    filters = Filters(
-        _uuid(f["municipality_id"]),
-        _uuid(f["organization_id"]),
-        _uuid(f["form_id"]),
-        exports.date.fromisoformat(f["starts_on"]) if f["starts_on"] else None,
-        exports.date.fromisoformat(f["ends_on"]) if f["ends_on"] else None,
-    )
-    path = path_of(settings, export_id, meta["format"])
+@tracked.job("export", timeout=LONG_JOB_SECONDS)
+async def run_export(run: Run) -> dict[str, Any] | None:
+    """Writes the file from a server-side cursor; the audit entry and «done» commit together. A run that is
+    killed leaves a partial file that the next attempt writes again from the start."""
+    job = run.job
+    kind, fmt = job.params["kind"], job.params["format"]
+    sweep(run.settings)
+    filters = _filters_of(job.params)
+    path = path_of(run.settings, job.id, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
-    progress = {"done": 0}
-
-    async def publish() -> None:
-        while True:
-            await asyncio.sleep(0.5)
-            meta["done"] = progress["done"]
-            await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
-
-    async with tenant_transaction(scope):
-        if meta["kind"] == "indicators":  # the period is counted for the export
-            assert scope.region_id is not None
+    async with tenant_transaction(job.scope):
+        if kind == "indicators":  # the period is counted for the export
             period = counted_period(filters)
             filters = replace(filters, starts_on=period.starts_on, ends_on=period.ends_on)
-            await indicators.recount(scope.region_id, Reach(filters.organization_id, filters.municipality_id), period)
-        meta.update(status="running", total=await exports.count(meta["kind"], filters))
-        await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
-        publisher = asyncio.create_task(publish())
-        try:
-            written = await exports.write(
-                meta["kind"], meta["format"], filters, path, lambda done: progress.update(done=done)
-            )
-        finally:
-            publisher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await publisher
-        actor = Actor(scope.user_id, scope.region_id or UUID(int=0), scope.organization_id, meta["ip"])
-        await audit(actor, "export", None, f"{meta['title']}, {meta['format']}, строк: {written}")
-    meta.update(status="done", done=written, total=written)
-    await redis.set(_key(export_id), json.dumps(meta), ex=TTL)
-    return "done"
+            await indicators.recount(job.region_id, Reach(filters.organization_id, filters.municipality_id), period)
+        run.stage("Готовим файл", total=await exports.count(kind, filters))
+        written = await exports.write(kind, fmt, filters, path, run.progress)
+        await audit(job.actor, "export", None, f"{job.params['title']}, {fmt}, строк: {written}")
+        run.progress(written, written)
+        await run.finish({"written": written})
+    return None
 
 
 def counted_period(filters: Filters) -> Period:
@@ -182,8 +199,8 @@ async def count_later(redis: ArqRedis, region_id: UUID, reach: Reach, periods: l
         await pipe.execute()
     if state is None:
         await redis.delete(result_key_prefix + key)  # an older result would stop the same job id from queueing
-        await redis.enqueue_job(
-            "count_indicators",
+        await enqueue_after_commit(
+            count_indicators,
             str(region_id),
             str(reach.municipality_id or ""),
             str(reach.organization_id or ""),

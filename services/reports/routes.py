@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 import msgspec
 from arq import ArqRedis
@@ -24,7 +25,7 @@ from services.reports.records import Line
 from shared.actor import Actor
 from shared.clock import today
 from shared.errors import NotFound, ValidationFailed
-from shared.pages import fragment, page, see_other
+from shared.pages import flash_problem, fragment, page, see_other
 from shared.settings import Settings
 from tenants import Principal, Role, allow, list_municipalities, list_organizations
 
@@ -245,7 +246,6 @@ async def export_start(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
-    redis: NamedDependency[ArqRedis],
 ) -> Template | Redirect:
     data = {k: str(v) for k, v in (await request.form()).items()}
     try:
@@ -254,18 +254,17 @@ async def export_start(
         return page(
             "reports/exports.html", 422, errors=exc.errors, values=data, **await _export_form_context(principal)
         )
-    export_id = await jobs.start_export(redis, actor, principal.scope, kind, fmt, filters)
+    export_id = await jobs.start_export(actor, principal.scope, kind, fmt, filters)
     return see_other(f"/exports/{export_id}")
 
 
-@get("/exports/{export_id:str}", guards=[allow(*EXPORTERS)])
+@get("/exports/{export_id:uuid}", guards=[allow(*EXPORTERS)])
 async def export_page(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
-    redis: NamedDependency[ArqRedis],
-    export_id: FromPath[str],
+    export_id: FromPath[UUID],
 ) -> Template | Response[str]:
-    meta = await jobs.export_status(redis, export_id, principal.user_id)
+    meta = await jobs.export_status(export_id, principal.user_id)
     if meta is None:
         raise NotFound()
     if request.headers.get("HX-Request"):
@@ -273,62 +272,93 @@ async def export_page(
     return page("reports/export_status.html", meta=meta, export_id=export_id)
 
 
-@get("/exports/{export_id:str}/download", guards=[allow(*EXPORTERS)])
+@post("/exports/{export_id:uuid}/retry", guards=[allow(*EXPORTERS)])
+async def export_retry(
+    request: Request[Any, Any, Any], principal: NamedDependency[Principal], export_id: FromPath[UUID]
+) -> Redirect:
+    if await jobs.export_status(export_id, principal.user_id) is None:
+        raise NotFound()
+    try:
+        await jobs.retry_export(export_id, principal.user_id)
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    return see_other(f"/exports/{export_id}")
+
+
+@get("/exports/{export_id:uuid}/download", guards=[allow(*EXPORTERS)])
 async def export_download(
     principal: NamedDependency[Principal],
-    redis: NamedDependency[ArqRedis],
     settings: NamedDependency[Settings],
-    export_id: FromPath[str],
+    export_id: FromPath[UUID],
 ) -> File:
-    return await _export_file(principal, redis, settings, export_id)
+    return await _export_file(principal, settings, export_id)
 
 
-async def _export_file(principal: Principal, redis: ArqRedis, settings: Settings, export_id: str) -> File:
+async def _export_file(principal: Principal, settings: Settings, export_id: UUID) -> File:
     """The file of a finished export, to the person who asked for it, while its link lives."""
-    meta = await jobs.export_status(redis, export_id, principal.user_id)
-    path = jobs.path_of(settings, export_id, meta["format"]) if meta else None
-    if meta is None or meta["status"] != "done" or path is None or not path.is_file():
+    meta = await jobs.export_status(export_id, principal.user_id)
+    path = jobs.path_of(settings, export_id, meta.format) if meta else None
+    if meta is None or meta.status != "done" or path is None or not path.is_file():
         raise NotFound()
-    return File(path=path, filename=meta["filename"], media_type=exports.CONTENT_TYPES[meta["format"]])
+    return File(path=path, filename=meta.filename, media_type=exports.CONTENT_TYPES[meta.format])
 
 
 @post("/api/v1/exports", guards=[allow(*EXPORTERS)], tags=["Выгрузки"], status_code=202)
 async def export_start_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
-    redis: NamedDependency[ArqRedis],
     data: JSONBody[dict[str, str]],
 ) -> dict[str, str]:
     """`kind`: people, pairs or meetings; `format`: xlsx, csv or json; optional `municipality_id`,
     `organization_id`, `form_id`, `starts`, `ends` (ISO dates). Poll the status, then download within a day."""
     kind, fmt, filters = await clean_filters(principal, export_form_of(data))
-    export_id = await jobs.start_export(redis, actor, principal.scope, kind, fmt, filters)
-    return {"id": export_id, "status": "queued", "download": f"/api/v1/exports/{export_id}/download"}
+    export_id = await jobs.start_export(actor, principal.scope, kind, fmt, filters)
+    return {"id": str(export_id), "status": "queued", "download": f"/api/v1/exports/{export_id}/download"}
 
 
-@get("/api/v1/exports/{export_id:str}", guards=[allow(*EXPORTERS)], tags=["Выгрузки"])
-async def export_status_api(
-    principal: NamedDependency[Principal], redis: NamedDependency[ArqRedis], export_id: FromPath[str]
-) -> dict[str, Any]:
-    meta = await jobs.export_status(redis, export_id, principal.user_id)
+@get("/api/v1/exports/{export_id:uuid}", guards=[allow(*EXPORTERS)], tags=["Выгрузки"])
+async def export_status_api(principal: NamedDependency[Principal], export_id: FromPath[UUID]) -> dict[str, Any]:
+    meta = await jobs.export_status(export_id, principal.user_id)
     if meta is None:
         raise NotFound()
-    return {k: meta[k] for k in ("kind", "format", "status", "done", "total", "filename", "expires_at")}
+    return meta.as_api()
 
 
-@get("/api/v1/exports/{export_id:str}/download", guards=[allow(*EXPORTERS)], tags=["Выгрузки"])
+@post("/api/v1/exports/{export_id:uuid}/retry", guards=[allow(*EXPORTERS)], tags=["Выгрузки"], status_code=202)
+async def export_retry_api(principal: NamedDependency[Principal], export_id: FromPath[UUID]) -> dict[str, Any]:
+    """Runs a failed export again with the same filters."""
+    if await jobs.export_status(export_id, principal.user_id) is None:
+        raise NotFound()
+    await jobs.retry_export(export_id, principal.user_id)
+    meta = await jobs.export_status(export_id, principal.user_id)
+    assert meta is not None
+    return meta.as_api()
+
+
+@get("/api/v1/exports/{export_id:uuid}/download", guards=[allow(*EXPORTERS)], tags=["Выгрузки"])
 async def export_download_api(
     principal: NamedDependency[Principal],
-    redis: NamedDependency[ArqRedis],
     settings: NamedDependency[Settings],
-    export_id: FromPath[str],
+    export_id: FromPath[UUID],
 ) -> File:
-    return await _export_file(principal, redis, settings, export_id)
+    return await _export_file(principal, settings, export_id)
 
 
 page_router = Router(
     path="/",
-    route_handlers=[dashboard, recount, drill_down, export_form, export_start, export_page, export_download],
+    route_handlers=[
+        dashboard,
+        recount,
+        drill_down,
+        export_form,
+        export_start,
+        export_page,
+        export_retry,
+        export_download,
+    ],
     include_in_schema=False,
 )
-api_router = Router(path="/", route_handlers=[indicators_api, export_start_api, export_status_api, export_download_api])
+api_router = Router(
+    path="/",
+    route_handlers=[indicators_api, export_start_api, export_status_api, export_retry_api, export_download_api],
+)

@@ -149,7 +149,7 @@ async def test_every_page_a_demo_account_reaches_opens(app: Any, demo: dict[str,
     """A walk of the links each demo role sees, a few levels deep: none answers a server error."""
     async with make_client(app) as client:
         await login_page(client, email, PASSWORD)
-        queue, seen, broken = ["/"], set(), []
+        queue, seen, broken = ["/"], set[str](), list[str]()
         while queue and len(seen) < 120:
             path = queue.pop(0)
             if path in seen or path.startswith(("/logout", "/static/", "/schema")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -108,6 +109,15 @@ async def test_command_line_imports_all_or_nothing(app: Any, tenant_a: Tenant, t
     assert again.returncode == 1 and "Уже есть в базе организации" in again.stdout
 
 
+async def file_kept(tenant: Tenant, import_id: str) -> bool:
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        return bool(
+            await current_connection().fetchval(
+                "SELECT file IS NOT NULL FROM tracked_job WHERE id = $1", uuid.UUID(import_id)
+            )
+        )
+
+
 async def run_worker() -> None:
     worker = Worker(**worker_settings(burst=True, poll_delay=0.05, handle_signals=False))
     try:
@@ -129,13 +139,14 @@ async def test_import_through_the_api_and_the_worker(app: Any, tenant_a: Tenant)
         await run_worker()
         status = (await client.get(f"/api/v1/imports/{import_id}")).json()
         assert status["status"] == "checked" and status["report"]["valid"] == 300
+        assert await file_kept(tenant_a, import_id)  # the commit needs it
         assert await count_people(tenant_a, "Пакетный0") == 0  # the preview writes nothing
         page = await client.get(f"/people/import/{import_id}")
         assert "готовы к импорту" in page.text
         assert (await client.post(f"/api/v1/imports/{import_id}/commit")).status_code == 202
         await run_worker()
         assert (await client.get(f"/api/v1/imports/{import_id}")).json()["status"] == "done"
-        assert await app.state.redis.get(f"import:{import_id}:file") is None
+        assert not await file_kept(tenant_a, import_id)  # personal data leaves once it is no longer needed
         assert await count_people(tenant_a, "Пакетный299") == 1
         fragment = await client.get(f"/people/import/{import_id}", headers={"HX-Request": "true"})
         assert "Импортировано 300 записей" in fragment.text and "<html" not in fragment.text
