@@ -17,7 +17,7 @@ from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
 from services.registry.jobs import run_import, send_questionnaire_link
 from services.reports.jobs import count_indicators, refresh_indicators, run_export
-from shared.db import DB
+from shared.db import DB, close_pool
 from shared.jobs import JOB_MAX_TRIES, KEEP_RESULT_SECONDS, LONG_JOB_SECONDS, process_queue, set_queue
 from shared.settings import get_settings
 from shared.tracked import sweep_jobs, worker_function
@@ -71,7 +71,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     if ctx.get("owns_queue"):
         set_queue(None)
     if ctx.get("owns_pool"):
-        await DB.close_connection_pool()
+        await close_pool()
 
 
 def worker_settings(**overrides: Any) -> dict[str, Any]:
@@ -120,7 +120,7 @@ async def _serve() -> None:
             await worker.close()
         set_queue(None)
         if owns_pool:
-            await DB.close_connection_pool()
+            await close_pool()
 
 
 def run() -> None:
