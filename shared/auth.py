@@ -13,7 +13,7 @@ from uuid import UUID
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.types import Message, ScopeSession
+from litestar.types import Empty, Message, ScopeSession
 from redis.asyncio import Redis
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         return super().get_session_id(connection)
 
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
+        if (scope_session is Empty or scope_session == {}) and self.config.key not in connection.cookies:
+            return  # no session before or after: nothing to keep in Redis (a public page opens while Redis is down)
         if connection.scope.get(ROTATE_SESSION) and (old := connection.cookies.get(self.config.key)):
             await self.delete(old, store=self.config.get_store_from_app(connection.scope["app"]))
         await super().store_in_message(scope_session, message, connection)

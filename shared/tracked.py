@@ -28,6 +28,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from arq import func
+from arq.constants import default_queue_name, in_progress_key_prefix, job_key_prefix, retry_key_prefix
 from arq.jobs import Job, JobStatus
 from arq.typing import WorkerCoroutine
 from arq.worker import Function
@@ -389,8 +390,8 @@ async def _end(job: TrackedJob, status: Status, error: str = "", result: dict[st
     """How a run ended, in a transaction of its own; the file goes unless a failed job may be started again."""
     async with tenant_transaction(Scope.for_region(job.region_id)):
         await current_connection().execute(
-            """UPDATE tracked_job SET status = $4, error = $5, result = coalesce($6::text::jsonb, result),
-                   finished_at = now(), heartbeat_at = now(), file = CASE WHEN $4 = 'failed' THEN file END
+            """UPDATE tracked_job SET status = $4::text, error = $5, result = coalesce($6::text::jsonb, result),
+                   finished_at = now(), heartbeat_at = now(), file = CASE WHEN $4::text = 'failed' THEN file END
                WHERE region_id = $1 AND id = $2 AND attempt = $3 AND status = 'running'""",
             job.region_id,
             job.id,
@@ -499,6 +500,7 @@ async def sweep_jobs(ctx: dict[str, Any]) -> dict[str, int]:
             await enqueue_after_commit(
                 spec.job, row["region_id"], row["id"], attempt, _job_id=arq_id(row["id"], attempt)
             )
+            await _forget_arq_entry(arq_id(row["id"], row["attempt"]))
             counts["restarted" if restart else "requeued"] += 1
         counts["files"] = _count(
             await connection.execute(
@@ -517,6 +519,15 @@ async def sweep_jobs(ctx: dict[str, Any]) -> dict[str, int]:
     if counts["restarted"] or counts["failed"] or counts["requeued"]:
         log.info("Tracked jobs swept: %s", counts)
     return counts
+
+
+async def _forget_arq_entry(arq_job_id: str) -> None:
+    """A dead attempt's arq entry would sit in the queue behind its in-progress key for the longest job limit:
+    the attempt is over, so its entry goes (were it run, it would do nothing)."""
+    async with queue().pipeline(transaction=True) as pipe:
+        pipe.zrem(default_queue_name, arq_job_id)
+        pipe.delete(in_progress_key_prefix + arq_job_id, job_key_prefix + arq_job_id, retry_key_prefix + arq_job_id)
+        await pipe.execute()
 
 
 def _count(status: str) -> int:

@@ -68,3 +68,32 @@ async def test_unknown_pages_are_404_in_russian(client: Any) -> None:
 async def test_static_assets_are_served_locally(client: Any) -> None:
     assert (await client.get("/static/app.css")).status_code == 200
     assert (await client.get("/static/htmx-2.0.11.min.js")).status_code == 200
+
+
+async def test_the_web_app_starts_while_redis_is_down_and_says_so(app: Any) -> None:
+    from infra.embedded import free_port
+
+    down = create_app(replace(get_settings(), redis_url=f"redis://127.0.0.1:{free_port()}/0"))
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def run() -> None:
+        async with down.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(run())
+    await asyncio.wait_for(started.wait(), 10)
+    try:
+        async with make_client(down) as client:
+            assert (await client.get("/healthz")).status_code == 200
+            ready = await client.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["redis"] != "ok"
+            assert (await client.get("/login")).status_code == 200  # a page without a session still opens
+            login = await client.post("/api/v1/auth/login", json={"email": "x@test.local", "password": "y"})
+            assert login.status_code == 503 and "временно недоступен" in login.json()["detail"]
+            client.cookies.set("nastavnik_session", "a" * 32)
+            page = await client.get("/people")
+            assert page.status_code == 503 and "Сервис временно недоступен" in page.text
+    finally:
+        stop.set()
+        await task

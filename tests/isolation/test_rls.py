@@ -10,7 +10,7 @@ import pytest
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from tests.helpers import Tenant
 
-TABLES = ("region", "municipality", "organization", "membership", "invitation", "app_user")
+TABLES = ("region", "municipality", "organization", "membership", "invitation", "app_user", "tracked_job")
 
 
 def org_scope(t: Tenant) -> Scope:
