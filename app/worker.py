@@ -86,6 +86,7 @@ def worker_settings(**overrides: Any) -> dict[str, Any]:
         "max_jobs": MAX_JOBS,
         "keep_result": KEEP_RESULT_SECONDS,
         "job_timeout": 120,
+        "health_check_interval": 60,  # the compose health check reads this key: a minute, not arq's hour
         "redis_settings": redis_settings,
     }
     settings.update(overrides)
