@@ -76,12 +76,14 @@ def cmd_seed_demo(_: argparse.Namespace) -> None:
 
 def cmd_seed_bench(args: argparse.Namespace) -> None:
     from services.reports.synthetic import seed_bench
-    from shared.settings import ROOT
 
     dsn = args.dsn or os.environ.get("ADMIN_DATABASE_URL", "")
-    password_file = ROOT / ".data" / "pg-superuser-password"
-    if not dsn and password_file.is_file():  # the embedded server of `make run`
-        dsn = f"postgresql://postgres:{password_file.read_text().strip()}@127.0.0.1:54329/nastavnik"
+    from infra.embedded import running_pg_port
+
+    password_file = DATA_DIR / "pg-superuser-password"
+    port = running_pg_port(DATA_DIR)
+    if not dsn and password_file.is_file() and port:  # the embedded server of `make run`, wherever it listens
+        dsn = f"postgresql://postgres:{password_file.read_text().strip()}@127.0.0.1:{port}/nastavnik"
     if not dsn:
         raise SystemExit("Set ADMIN_DATABASE_URL or --dsn: a role that bypasses row-level security, used only here")
     counts = asyncio.run(seed_bench(dsn, args.participants))

@@ -27,7 +27,7 @@ from services.reports import indicator_values
 from services.reports import routes as reports
 from services.workspace.routes import workspace_router
 from shared.auth import SessionConfig, public, unguarded_routes
-from shared.db import DB
+from shared.db import DB, close_pool
 from shared.jobs import connect, process_queue, set_queue
 from shared.settings import ROOT, Settings, get_settings
 from shared.templating import template_config
@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             if owns_pool:
-                await DB.close_connection_pool()
+                await close_pool()
 
     async def open_redis(app: Litestar) -> None:
         # No ping: the app starts while Redis is down, answers 503 meanwhile, and recovers when it is back.

@@ -17,7 +17,7 @@ from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
 from services.registry.jobs import run_import, send_questionnaire_link
 from services.reports.jobs import count_indicators, refresh_indicators, run_export
-from shared.db import DB
+from shared.db import DB, close_pool
 from shared.jobs import JOB_MAX_TRIES, KEEP_RESULT_SECONDS, LONG_JOB_SECONDS, process_queue, set_queue
 from shared.settings import get_settings
 from shared.tracked import sweep_jobs, worker_function
@@ -71,7 +71,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     if ctx.get("owns_queue"):
         set_queue(None)
     if ctx.get("owns_pool"):
-        await DB.close_connection_pool()
+        await close_pool()
 
 
 def worker_settings(**overrides: Any) -> dict[str, Any]:
@@ -86,6 +86,7 @@ def worker_settings(**overrides: Any) -> dict[str, Any]:
         "max_jobs": MAX_JOBS,
         "keep_result": KEEP_RESULT_SECONDS,
         "job_timeout": 120,
+        "health_check_interval": 60,  # the compose health check reads this key: a minute, not arq's hour
         "redis_settings": redis_settings,
     }
     settings.update(overrides)
@@ -120,7 +121,7 @@ async def _serve() -> None:
             await worker.close()
         set_queue(None)
         if owns_pool:
-            await DB.close_connection_pool()
+            await close_pool()
 
 
 def run() -> None:

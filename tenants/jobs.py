@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from arq import Retry
 from piccolo.columns.combination import WhereRaw
 
@@ -31,7 +32,7 @@ async def send_invitation(ctx: dict[str, Any], region_id: str, invitation_id: st
     settings = ctx["settings"]
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
         try:
-            invitation = await get_invitation(UUID(invitation_id))
+            invitation = msgspec.structs.asdict(await get_invitation(UUID(invitation_id)))
         except NotFound:  # queued after its commit: the invitation is gone, not late
             return "not found"
         if invitation["sent_at"] is not None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
+
+import msgspec
 
 from shared.clock import now
 from shared.db import Level, Scope, rescope
@@ -66,7 +68,22 @@ async def find_region(name: str) -> UUID | None:
 # Municipalities -------------------------------------------------------------------------------------
 
 
-async def list_municipalities() -> list[dict[str, Any]]:
+class MunicipalitySummary(msgspec.Struct, kw_only=True):
+    id: UUID
+    name: str
+    region_id: UUID
+    organizations: int
+
+
+class MunicipalityRecord(msgspec.Struct, kw_only=True):
+    id: UUID
+    region_id: UUID
+    name: str
+    sort_key: bytes
+    created_at: datetime
+
+
+async def list_municipalities() -> list[MunicipalitySummary]:
     """The municipalities the current scope sees, with how many organizations each has."""
     rows = await Municipality.raw(
         """
@@ -76,14 +93,14 @@ async def list_municipalities() -> list[dict[str, Any]]:
         GROUP BY m.region_id, m.id ORDER BY m.sort_key
         """
     ).run()
-    return list(rows)
+    return msgspec.convert(rows, list[MunicipalitySummary])
 
 
-async def get_municipality(municipality_id: UUID) -> dict[str, Any]:
+async def get_municipality(municipality_id: UUID) -> MunicipalityRecord:
     row = await Municipality.select().where(Municipality.id == municipality_id).first().run()
     if row is None:
         raise NotFound()
-    return row
+    return msgspec.convert(row, MunicipalityRecord)
 
 
 def _check_name(errors: Errors, name: str, field: str = "name") -> str:
@@ -144,11 +161,39 @@ class OrganizationForm:
     website: str = ""
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> OrganizationForm:
-        return cls(**{k: str(row[k] or "") for k in cls.__dataclass_fields__})
+    def from_record(cls, organization: OrganizationRecord) -> OrganizationForm:
+        return cls(**{k: str(getattr(organization, k) or "") for k in cls.__dataclass_fields__})
 
 
-async def list_organizations(municipality_id: UUID | None = None, query: str = "") -> list[dict[str, Any]]:
+class OrganizationSummary(msgspec.Struct, kw_only=True):
+    id: UUID
+    name: str
+    short_name: str
+    kind: OrganizationKind
+    municipality_id: UUID
+    inn: str
+    head_name: str
+
+
+class OrganizationRecord(msgspec.Struct, kw_only=True):
+    id: UUID
+    region_id: UUID
+    municipality_id: UUID
+    kind: OrganizationKind
+    name: str
+    short_name: str
+    sort_key: bytes
+    inn: str
+    address: str
+    head_name: str
+    phone: str
+    email: str
+    website: str
+    created_at: datetime
+    updated_at: datetime
+
+
+async def list_organizations(municipality_id: UUID | None = None, query: str = "") -> list[OrganizationSummary]:
     select = Organization.select(
         Organization.id,
         Organization.name,
@@ -164,14 +209,14 @@ async def list_organizations(municipality_id: UUID | None = None, query: str = "
         select = select.where(
             Organization.name.ilike(f"%{query.strip()}%") | Organization.short_name.ilike(f"%{query.strip()}%")
         )
-    return list(await select.run())
+    return msgspec.convert(await select.run(), list[OrganizationSummary])
 
 
-async def get_organization(organization_id: UUID) -> dict[str, Any]:
+async def get_organization(organization_id: UUID) -> OrganizationRecord:
     row = await Organization.select().where(Organization.id == organization_id).first().run()
     if row is None:
         raise NotFound()
-    return row
+    return msgspec.convert(row, OrganizationRecord)
 
 
 async def find_organization(key: str) -> dict[str, Any] | None:
@@ -361,15 +406,36 @@ async def create_invitation(
     return invitation.id, token
 
 
-async def list_invitations() -> list[dict[str, Any]]:
-    return list(await Invitation.select().order_by(Invitation.created_at, ascending=False).limit(200).run())
+class InvitationRecord(msgspec.Struct, kw_only=True):
+    id: UUID
+    region_id: UUID
+    email: str
+    role: Role
+    municipality_id: UUID | None
+    organization_id: UUID | None
+    surname: str
+    name: str
+    patronymic: str
+    token_hash: str
+    expires_at: datetime
+    used_at: datetime | None
+    created_by: UUID
+    created_at: datetime
+    sent_at: datetime | None
+    send_attempts: int
+    send_error: str
 
 
-async def get_invitation(invitation_id: UUID) -> dict[str, Any]:
+async def list_invitations() -> list[InvitationRecord]:
+    rows = await Invitation.select().order_by(Invitation.created_at, ascending=False).limit(200).run()
+    return msgspec.convert(rows, list[InvitationRecord])
+
+
+async def get_invitation(invitation_id: UUID) -> InvitationRecord:
     row = await Invitation.select().where(Invitation.id == invitation_id).first().run()
     if row is None:
         raise NotFound()
-    return row
+    return msgspec.convert(row, InvitationRecord)
 
 
 @dataclass
@@ -382,48 +448,49 @@ class PendingInvitation:
     account_exists: bool
 
 
-async def open_invitation(token: str) -> tuple[dict[str, Any], PendingInvitation]:
+async def open_invitation(token: str) -> tuple[InvitationRecord, PendingInvitation]:
     """Find an invitation by its link; expired or used ones say so plainly."""
     hashed = token_hash(token)
     await rescope(Scope().with_lookup(link_token_hash=hashed))
-    row = await Invitation.select().where(Invitation.token_hash == hashed).first().run()
-    if row is None:
+    found = await Invitation.select().where(Invitation.token_hash == hashed).first().run()
+    if found is None:
         raise NotFound()
-    if row["used_at"] is not None:
+    row = msgspec.convert(found, InvitationRecord)
+    if row.used_at is not None:
         raise LinkUnusable("Это приглашение уже использовано. Войдите со своим паролем.")
-    if row["expires_at"] <= now():
+    if row.expires_at <= now():
         raise LinkUnusable("Срок действия приглашения истёк. Попросите прислать новое.")
     # Read the place and whether the account exists under the invitation's own scope.
-    await rescope(_invitation_scope(row).with_lookup(login_email=row["email"], link_token_hash=hashed))
+    await rescope(_invitation_scope(row).with_lookup(login_email=row.email, link_token_hash=hashed))
     place = ""
-    if row["organization_id"]:
-        org = await get_organization(row["organization_id"])
-        place = org["short_name"] or org["name"]
-    elif row["municipality_id"]:
-        place = (await get_municipality(row["municipality_id"]))["name"]
+    if row.organization_id:
+        org = await get_organization(row.organization_id)
+        place = org.short_name or org.name
+    elif row.municipality_id:
+        place = (await get_municipality(row.municipality_id)).name
     else:
-        region = await Region.select(Region.name).where(Region.id == row["region_id"]).first().run()
+        region = await Region.select(Region.name).where(Region.id == row.region_id).first().run()
         place = region["name"] if region else ""
-    exists = await User.exists().where(User.email == row["email"]).run()
+    exists = await User.exists().where(User.email == row.email).run()
     pending = PendingInvitation(
-        id=row["id"],
-        email=row["email"],
-        role=Role(row["role"]),
-        full_name=full_name(row["surname"], row["name"], row["patronymic"]),
+        id=row.id,
+        email=row.email,
+        role=row.role,
+        full_name=full_name(row.surname, row.name, row.patronymic),
         place=place,
         account_exists=exists,
     )
     return row, pending
 
 
-def _invitation_scope(row: dict[str, Any]) -> Scope:
-    if row["organization_id"]:
+def _invitation_scope(row: InvitationRecord) -> Scope:
+    if row.organization_id:
         level = Level.organization
-    elif row["municipality_id"]:
+    elif row.municipality_id:
         level = Level.municipality
     else:
         level = Level.region
-    return Scope(level, None, row["region_id"], row["municipality_id"], row["organization_id"])
+    return Scope(level, None, row.region_id, row.municipality_id, row.organization_id)
 
 
 async def accept_invitation(token: str, password: str, password_again: str | None = None) -> UUID:
@@ -443,11 +510,11 @@ async def accept_invitation(token: str, password: str, password_again: str | Non
         elif password_again is not None and password != password_again:
             errors.add("password_again", "Пароли не совпадают")
         errors.raise_if_any()
-        user_id = await ensure_user(pending.email, password, row["surname"], row["name"], row["patronymic"])
-    await ensure_membership(user_id, pending.role, row["region_id"], row["municipality_id"], row["organization_id"])
+        user_id = await ensure_user(pending.email, password, row.surname, row.name, row.patronymic)
+    await ensure_membership(user_id, pending.role, row.region_id, row.municipality_id, row.organization_id)
     spent = (
         await Invitation.update({Invitation.used_at: now()})
-        .where((Invitation.id == row["id"]) & (Invitation.used_at.is_null()))
+        .where((Invitation.id == row.id) & (Invitation.used_at.is_null()))
         .returning(Invitation.id)
         .run()
     )
@@ -538,7 +605,20 @@ async def ensure_membership(
         ).run()
 
 
-async def list_people(organization_id: UUID | None = None) -> list[dict[str, Any]]:
+class AccountRole(msgspec.Struct, kw_only=True):
+    """An account holding a role: the user's id and names, the role and where it is held."""
+
+    id: UUID
+    email: str
+    surname: str
+    name: str
+    patronymic: str
+    role: Role
+    organization_id: UUID | None
+    municipality_id: UUID | None
+
+
+async def list_people(organization_id: UUID | None = None) -> list[AccountRole]:
     """Accounts with roles in the current scope, sorted by name in Russian order."""
     rows = await User.raw(
         """
@@ -550,7 +630,7 @@ async def list_people(organization_id: UUID | None = None) -> list[dict[str, Any
         organization_id,
         organization_id,
     ).run()
-    return list(rows)
+    return msgspec.convert(rows, list[AccountRole])
 
 
 async def region_ids() -> list[UUID]:
@@ -560,4 +640,4 @@ async def region_ids() -> list[UUID]:
 
 async def curator_emails(organization_id: UUID) -> list[str]:
     """Where an organization's curators get the platform's letters."""
-    return [row["email"] for row in await list_people(organization_id) if row["role"] == Role.curator]
+    return [row.email for row in await list_people(organization_id) if row.role == Role.curator]

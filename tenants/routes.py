@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from arq import ArqRedis
 from litestar import Controller, Request, Router, get, post, put
 from litestar.di import NamedDependency
@@ -148,7 +149,7 @@ class RegionPages(Controller):
         organizations = await logic.list_organizations()
         by_kind: dict[str, int] = {}
         for org in organizations:
-            by_kind[org["kind"]] = by_kind.get(org["kind"], 0) + 1
+            by_kind[org.kind] = by_kind.get(org.kind, 0) + 1
         return page(
             "tenants/region.html",
             municipalities=municipalities,
@@ -184,7 +185,7 @@ class MunicipalityPages(Controller):
     @get("/{municipality_id:uuid}/edit", guards=[allow(Role.regional_coordinator)])
     async def edit(self, municipality_id: FromPath[UUID]) -> Template:
         municipality = await logic.get_municipality(municipality_id)
-        return page("tenants/municipality_form.html", name=municipality["name"], errors={}, municipality=municipality)
+        return page("tenants/municipality_form.html", name=municipality.name, errors={}, municipality=municipality)
 
     @post("/{municipality_id:uuid}/edit", guards=[allow(Role.regional_coordinator)])
     async def update(
@@ -203,12 +204,12 @@ class MunicipalityPages(Controller):
 async def _organization_form(
     principal: Principal,
     form: OrganizationForm,
-    organization: dict[str, Any] | None = None,
+    organization: logic.OrganizationRecord | None = None,
     errors: dict[str, str] | None = None,
 ) -> Template:
     municipalities = await logic.list_municipalities()
     if principal.role == Role.municipal_coordinator:
-        municipalities = [m for m in municipalities if m["id"] == principal.scope.municipality_id]
+        municipalities = [m for m in municipalities if m.id == principal.scope.municipality_id]
     return page(
         "tenants/organization_form.html",
         422 if errors else 200,
@@ -228,7 +229,7 @@ class OrganizationPages(Controller):
     async def index(self, municipality: FromQuery[UUID | None] = None, q: FromQuery[str] = "") -> Template:
         organizations = await logic.list_organizations(municipality, q)
         municipalities = await logic.list_municipalities()
-        names = {m["id"]: m["name"] for m in municipalities}
+        names = {m.id: m.name for m in municipalities}
         return page(
             "tenants/organizations.html",
             organizations=organizations,
@@ -259,7 +260,7 @@ class OrganizationPages(Controller):
     @get("/{organization_id:uuid}")
     async def card(self, organization_id: FromPath[UUID]) -> Template:
         organization = await logic.get_organization(organization_id)
-        municipality = await logic.get_municipality(organization["municipality_id"])
+        municipality = await logic.get_municipality(organization.municipality_id)
         people = await logic.list_people(organization_id)
         return page(
             "tenants/organization.html",
@@ -272,7 +273,7 @@ class OrganizationPages(Controller):
     @get("/{organization_id:uuid}/edit")
     async def edit(self, principal: NamedDependency[Principal], organization_id: FromPath[UUID]) -> Template:
         organization = await logic.get_organization(organization_id)
-        return await _organization_form(principal, OrganizationForm.from_row(organization), organization)
+        return await _organization_form(principal, OrganizationForm.from_record(organization), organization)
 
     @post("/{organization_id:uuid}/edit")
     async def update(
@@ -333,7 +334,7 @@ class InvitationPages(Controller):
                 **await _invitation_context(principal),
             )
         invitation = await logic.get_invitation(invitation_id)
-        await enqueue_invitation(invitation["region_id"], invitation_id)
+        await enqueue_invitation(invitation.region_id, invitation_id)
         return page(
             "tenants/invitation_created.html",
             invitation=invitation,
@@ -447,8 +448,12 @@ def _me(principal: NamedDependency[Principal]) -> MeOut:
     )
 
 
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (str(v) if isinstance(v, UUID) else v) for k, v in row.items() if k not in ("sort_key", "token_hash")}
+def _jsonable(record: msgspec.Struct) -> dict[str, Any]:
+    return {
+        k: (str(v) if isinstance(v, UUID) else v)
+        for k, v in msgspec.structs.asdict(record).items()
+        if k not in ("sort_key", "token_hash")
+    }
 
 
 class AuthApi(Controller):
@@ -567,7 +572,7 @@ class InvitationApi(Controller):
             principal, data, settings.secret_key, settings.invitation_ttl_hours
         )
         invitation = await logic.get_invitation(invitation_id)
-        await enqueue_invitation(invitation["region_id"], invitation_id)
+        await enqueue_invitation(invitation.region_id, invitation_id)
         return {**_jsonable(invitation), "link": f"{settings.base_url}/invite/{token}"}
 
     @post("/accept", guards=[public], status_code=200)

@@ -1,4 +1,5 @@
-"""Objects built through the API as a curator would, so each test makes what it needs and leaves nothing to others."""
+"""Objects built through the API as a curator would, so each test makes what it needs and leaves nothing to others;
+and the principal a logic rule sees."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from shared import clock
+from shared.db import Level, Scope
+from tenants.access import ActiveRole, Principal
+from tenants.roles import Role
+from tests.helpers import Tenant
 
 TODAY = clock.today()
 
@@ -71,3 +76,32 @@ async def active_pair(client: Any, prog: dict[str, Any], mentor: str, mentees: l
     )
     assert registered.status_code == 201, registered.text
     return pair_id
+
+
+async def roadmap_order(client: Any, programme_id: str) -> dict[str, Any]:
+    """A draft order approving a one-event roadmap of the programme."""
+    event = await client.post(
+        f"/api/v1/programmes/{programme_id}/events",
+        json={"stage": "1", "title": "Приказ о кураторе", "starts_on": iso(1), "ends_on": iso(2)},
+    )
+    assert event.status_code == 201, event.text
+    order = await client.post(f"/api/v1/programmes/{programme_id}/orders", json={"kind": "approve_roadmap"})
+    assert order.status_code == 201, order.text
+    result: dict[str, Any] = order.json()
+    return result
+
+
+def principal(tenant: Tenant, role: Role, *, email: str = "", organization_id: uuid.UUID | None = None) -> Principal:
+    """Who a logic rule sees: a role of the tenant's first municipality (or `organization_id`), as signed in."""
+    organization = organization_id or tenant.organization_id
+    municipality = (
+        tenant.other_municipality_id if organization == tenant.other_organization_id else tenant.municipality_id
+    )
+    if role == Role.regional_coordinator:
+        scope = Scope(Level.region, None, tenant.region_id)
+    elif role == Role.municipal_coordinator:
+        scope = Scope(Level.municipality, None, tenant.region_id, municipality)
+    else:
+        scope = Scope(Level.organization, None, tenant.region_id, municipality, organization)
+    user_id = uuid.uuid4()
+    return Principal(user_id, email or f"{user_id}@test.local", "Тестов", active=ActiveRole("test", role, scope, ""))

@@ -136,8 +136,9 @@ async def make_records(
     app: Any, tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID
 ) -> dict[str, str]:
     """One organization's records of every kind a route can take an id of."""
+    from services import registry
     from services.registry import jobs as registry_jobs
-    from services.registry import logic as registry
+    from services.registry.regional_base import merge
     from shared.actor import Actor
     from shared.db import Level, Scope, tenant_transaction
 
@@ -151,7 +152,7 @@ async def make_records(
         second, _ = await registry.create_person(actor, scope, person)
         consent_id = await registry.give_consent(actor, first, registry.ConsentForm(given_on="01.09.2025"))
         third, _ = await registry.create_person(actor, scope, person)
-        merge_id = await registry.merge(actor, second, third)
+        merge_id = await merge(actor, second, third)
     async with tenant_transaction(scope):
         import_id = await registry_jobs.start_import(actor, municipality_id, b"x;y\n", "f.csv")
     programme = await _programme_records(tenant, actor, scope, first)
@@ -181,23 +182,30 @@ async def make_records(
 
 async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: uuid.UUID) -> dict[str, str]:
     """A programme with an event and its evidence, an application, an order, and a form of the region's own."""
-    from services.programmes import logic, orders, selection
+    from services.programmes import orders, regional_catalogue, roadmap, selection
+    from services.programmes import programme as programmes
+    from services.programmes.access import Access
+    from services.programmes.records import Owner
     from shared.db import Scope, tenant_transaction
+    from tenants import Role
 
     async with tenant_transaction(scope):
-        owner = logic.Owner(organization_id=scope.organization_id)
-        form = logic.ProgrammeForm(title="Проверка", starts_on="01.09.2026", ends_on="31.08.2027")
-        programme_id = await logic.create_programme(actor, owner, form)
-        programme = await logic.get_programme(programme_id)
-        event_id = await logic.add_event(programme, logic.EventForm(stage="1", title="Проверка", period_label="Май"))
-        evidence_id = await logic.attach_evidence(programme_id, event_id, b"%PDF-1.4 test", "a.pdf")
+        owner = Owner(organization_id=scope.organization_id)
+        form = programmes.ProgrammeForm(title="Проверка", starts_on="01.09.2026", ends_on="31.08.2027")
+        programme_id = await programmes.create_programme(actor, owner, form)
+        programme = await programmes.get_programme(programme_id)
+        event = roadmap.EventForm(stage="1", title="Проверка", period_label="Май")
+        event_id = await roadmap.add_event(programme, event)
+        evidence_id = await roadmap.attach_evidence(programme_id, event_id, b"%PDF-1.4 test", "a.pdf")
         application_id = await selection.apply(actor, programme, selection.ApplicationForm(person_id=str(person_id)))
         order_id = await orders.create_order(actor, programme, "approve_roadmap")
         pair = await _pair_records(actor, scope, programme)
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
-        form_id = await logic.add_form(
-            replace(actor, organization_id=None),
-            logic.CatalogueForm(title="Проверка", mentor_categories=["staff"], mentee_categories=["staff"]),
+        catalogue_form = regional_catalogue.CatalogueForm(
+            title="Проверка", mentor_categories=["staff"], mentee_categories=["staff"]
+        )
+        form_id = await regional_catalogue.add_form(
+            replace(actor, organization_id=None), Access(Role.regional_coordinator, Owner()), catalogue_form
         )
     return {
         "programme_id": str(programme_id),
@@ -211,17 +219,15 @@ async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: 
     }
 
 
-async def _pair_records(actor: Any, scope: Any, programme: dict[str, Any]) -> dict[str, str]:
+async def _pair_records(actor: Any, scope: Any, programme: Any) -> dict[str, str]:
     """A draft pair, a matching run and a choice in the programme."""
-    from services.matching import logic as matching
-    from services.mentoring import logic as mentoring
-    from services.programmes import logic
-    from services.registry import logic as registry
+    from services import matching, mentoring, registry
+    from services.programmes import catalogue_choices, constructor, get_programme
 
-    forms, _ = await logic.catalogue_choices()
-    teacher = next(f for f in forms if f["code"] == "teacher_teacher")
-    await logic.save_forms(programme, logic.FormsForm(form_ids=[str(teacher["id"])]))
-    programme = await logic.get_programme(programme["id"])
+    forms, _ = await catalogue_choices()
+    teacher = next(f for f in forms if f.code == "teacher_teacher")
+    await constructor.save_forms(programme, constructor.FormsForm(form_ids=[str(teacher.id)]))
+    programme = await get_programme(programme.id)
     people = []
     for role in ("mentor", "mentee_candidate"):
         form = registry.PersonForm(surname="Парная", name=role, category="staff", roles=[role])
@@ -229,12 +235,12 @@ async def _pair_records(actor: Any, scope: Any, programme: dict[str, Any]) -> di
         await registry.give_consent(actor, person_id, registry.ConsentForm(given_on="01.09.2025"))
         people.append(str(person_id))
     pair_form = mentoring.PairForm(
-        mentor_id=people[0], mentee_ids=[people[1]], form_id=str(teacher["id"]), starts_on="01.10.2026"
+        mentor_id=people[0], mentee_ids=[people[1]], form_id=str(teacher.id), starts_on="01.10.2026"
     )
     pair_id = await mentoring.create_pair(actor, programme, pair_form)
     run_id = await matching.run(actor, programme, "score", matching.default_weights())
     await matching.record_choices(actor, programme, people[1], [people[0]])
-    choice_id = (await matching.rankings(programme["id"]))[0]["id"]
+    choice_id = (await matching.rankings(programme.id))[0].id
     return {"pair_id": str(pair_id), "kind": "goal", "run_id": str(run_id), "choice_id": str(choice_id)}
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from typing import Any
 from uuid import UUID
 
-from services import mentoring, programmes, registry
-from services.matching import logic as matching
+from services import matching, mentoring, programmes, registry
 from services.mentoring import MEETINGS, MeetingForm, MeetingFormat, MeetingKind
+from services.programmes import ProgrammeRecord
 from services.registry import check_answers
 from shared.actor import Actor
 from shared.clock import today
@@ -144,29 +143,30 @@ async def _demo_accounts(actor: Actor, scope: Scope, organization: str) -> None:
             await registry.give_consent(actor, person_id, consent)
 
 
-async def _pairs(actor: Actor, programme: dict[str, Any], rng: random.Random, day: date, finish: bool) -> None:
-    if not programme["form_ids"]:
+async def _pairs(actor: Actor, programme: ProgrammeRecord, rng: random.Random, day: date, finish: bool) -> None:
+    if not programme.form_ids or programme.organization_id is None:
         return
-    demo_mentee = await mentoring.person_of(DEMO_MENTEE, programme["organization_id"], mentor=False)
-    demo_mentor = await mentoring.person_of(DEMO_MENTOR, programme["organization_id"], mentor=True)
+    demo_mentee = await mentoring.person_of(DEMO_MENTEE, programme.organization_id, mentor=False)
+    demo_mentor = await mentoring.person_of(DEMO_MENTOR, programme.organization_id, mentor=True)
     if demo_mentee and demo_mentor:  # they chose each other at the group meeting
         await matching.record_choices(actor, programme, str(demo_mentee), [str(demo_mentor)])
         await matching.record_choices(actor, programme, str(demo_mentor), [str(demo_mentee)])
     run_id = await matching.run(actor, programme, "count", matching.default_weights())
-    proposals = (await matching.latest_run(programme["id"]) or {}).get("proposals", [])
-    start = max(min(programme["starts_on"] + timedelta(days=40), day - timedelta(days=25)), programme["starts_on"])
-    proposals.sort(key=lambda p: p["mentee_id"] != str(demo_mentee))  # the demo mentee's pair comes first
+    latest = await matching.latest_run(programme.id)
+    proposals = latest.proposals if latest else []
+    start = max(min(programme.starts_on + timedelta(days=40), day - timedelta(days=25)), programme.starts_on)
+    proposals.sort(key=lambda p: p.mentee_id != str(demo_mentee))  # the demo mentee's pair comes first
     accepted = []
     for proposal in proposals[:7]:
-        accepted.append(await matching.accept(actor, programme, run_id, proposal["mentee_id"], start))
+        accepted.append(await matching.accept(actor, programme, run_id, proposal.mentee_id, start))
     if not accepted:
         return
-    if programme["ends_on"] - programme["starts_on"] < timedelta(days=300):
+    if programme.ends_on - programme.starts_on < timedelta(days=300):
         # A short programme (seed 001): its pairs end with it, and their final meetings are due within weeks.
         await current_connection().execute(
             "UPDATE mentorship SET ends_on = $2 WHERE id = ANY($1::uuid[])",
             accepted,
-            min(programme["ends_on"], day + timedelta(days=25)),
+            min(programme.ends_on, day + timedelta(days=25)),
         )
     approved = accepted[:-1] if len(accepted) > 2 else accepted  # with enough pairs, the last one stays a draft
     order_id = await mentoring.request_approval(actor, programme, approved)
@@ -198,16 +198,16 @@ async def _finish(actor: Actor, pair_id: UUID, day: date, rng: random.Random) ->
     await mentoring.record_meeting(actor, pair_id, final)
     await mentoring.complete(pair_id, day - timedelta(days=2))
     pair = (await mentoring.pair_card(pair_id)).pair
-    templates = {t["code"]: t for t in await registry.templates()}
+    templates = {t.code: t for t in await registry.templates()}
     surveys = [
-        (pair["mentor_id"], "satisfaction_mentor", ("organization", "mentee_progress", "own_growth"), "continue"),
-        *((m, "satisfaction_mentee", ("mentor", "goals", "meetings"), "recommend") for m in pair["mentee_ids"]),
+        (pair.mentor_id, "satisfaction_mentor", ("organization", "mentee_progress", "own_growth"), "continue"),
+        *((m, "satisfaction_mentee", ("mentor", "goals", "meetings"), "recommend") for m in pair.mentee_ids),
     ]
     for person_id, code, scales, yes_no in surveys:
         data = {scale: [str(rng.randint(7, 10))] for scale in scales} | {yes_no: ["да"]}
-        answers, tags, errors = check_answers(templates[code]["body"], data)
+        answers, tags, errors = check_answers(templates[code].body, data)
         assert not errors, errors
-        await registry.save_answers(actor, person_id, templates[code]["id"], answers, tags)
+        await registry.save_answers(actor, person_id, templates[code].id, answers, tags)
 
 
 async def _meetings(

@@ -1,18 +1,32 @@
 """Matching for a programme: scores with their reasons, the exact assignment, proposals the curator accepts,
-swaps or rejects, "must not" marks, and mentees' ranked choices that mentors accept or decline."""
+swaps or rejects, and "must not" marks."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from services import mentoring, programmes
+from services.matching.records import (
+    Candidate,
+    Exclusion,
+    FormOption,
+    ProgrammeRecord,
+    Proposal,
+    RoleModelCode,
+    Run,
+    Terms,
+    Unmatched,
+    view,
+)
 from services.matching.solver import Objective, solve
 from services.matching.tables import MatchingChoice, MatchingExclusion, MatchingRun
-from services.registry import matching_profiles
+from services.mentoring import ScoreDetails
+from services.registry import is_young_specialist, matching_profiles
 from shared.actor import Actor
 from shared.clock import now, today
 from shared.db import current_connection
@@ -39,12 +53,11 @@ def default_weights() -> dict[str, int]:
     return {key: weight for key, (_, weight) in WEIGHTS.items()}
 
 
-def age_bucket(profile: dict[str, Any], day: date) -> str:
+def age_bucket(profile: Candidate, day: date) -> str:
     """The mentor questionnaire's age options: 10–12, 13–15, 16–18 лет, студенты, молодые педагоги."""
-    if profile["category"] == "staff":
-        experience = profile["teaching_experience"]
-        return "молодые педагоги" if experience is not None and experience <= 3 else ""
-    age = age_on(profile["birth_date"], day)
+    if profile.category == "staff":
+        return "молодые педагоги" if is_young_specialist(profile.teaching_experience) else ""
+    age = age_on(profile.birth_date, day)
     if age is None:
         return ""
     if age <= 12:
@@ -62,15 +75,15 @@ def _list(value: Any) -> set[str]:
 
 @dataclass
 class Couple:
-    form: dict[str, Any]
+    form: FormOption
     score: int
     parts: list[tuple[str, int]]
 
 
 def score_couple(
-    mentor: dict[str, Any],
-    mentee: dict[str, Any],
-    forms: list[dict[str, Any]],
+    mentor: Candidate,
+    mentee: Candidate,
+    forms: list[FormOption],
     weights: dict[str, int],
     choices: dict[tuple[UUID, UUID], int],
     same_subject: bool,
@@ -81,22 +94,22 @@ def score_couple(
         (
             f
             for f in forms
-            if mentor["category"] in f["mentor_categories"]
-            and mentee["category"] in f["mentee_categories"]
-            and mentee["id"] not in f["taken"]
+            if mentor.category in f.mentor_categories
+            and mentee.category in f.mentee_categories
+            and mentee.id not in f.taken
         ),
         None,
     )
     if form is None:
         return None
-    parts: list[tuple[str, int]] = [(f"Форма «{form['title']}»", FORM_POINTS * weights["form"])]
-    shared = sorted(set(mentee["tags"]) & set(mentor["tags"]))
+    parts: list[tuple[str, int]] = [(f"Форма «{form.title}»", FORM_POINTS * weights["form"])]
+    shared = sorted(set(mentee.tags) & set(mentor.tags))
     if shared:
         parts.append(
             (f"Общие темы: {' '.join(shared[:MAX_TAGS])}", TAG_POINTS * min(len(shared), MAX_TAGS) * weights["tags"])
         )
-    mentee_rank = choices.get((mentee["id"], mentor["id"]))
-    mentor_rank = choices.get((mentor["id"], mentee["id"]))
+    mentee_rank = choices.get((mentee.id, mentor.id))
+    mentor_rank = choices.get((mentor.id, mentee.id))
     if mentee_rank and mentor_rank:
         parts.append(("Взаимный выбор после групповой встречи", MUTUAL * weights["choice"]))
     elif mentee_rank:
@@ -108,14 +121,14 @@ def score_couple(
         )
     elif mentor_rank:
         parts.append(("Наставник выбрал этого наставляемого", MENTOR_CHOSE * weights["choice"]))
-    wanted_ages = _list(mentor["answers"].get("mentor_offer", {}).get("mentee_age"))
+    wanted_ages = _list(mentor.answers.get("mentor_offer", {}).get("mentee_age"))
     bucket = age_bucket(mentee, day)
     if bucket and bucket in wanted_ages:
         parts.append((f"Наставник хочет работать с возрастом «{bucket}»", AGE_POINTS * weights["age"]))
-    if same_subject and mentor["subject"] and mentor["subject"].strip().lower() == mentee["subject"].strip().lower():
-        parts.append((f"Один предмет: {mentor['subject']}", SUBJECT_POINTS * weights["subject"]))
-    mentee_time = _list(mentee["answers"].get("mentee_needs", {}).get("time"))
-    mentor_time = _list(mentor["answers"].get("mentor_offer", {}).get("time"))
+    if same_subject and mentor.subject and mentor.subject.strip().lower() == mentee.subject.strip().lower():
+        parts.append((f"Один предмет: {mentor.subject}", SUBJECT_POINTS * weights["subject"]))
+    mentee_time = _list(mentee.answers.get("mentee_needs", {}).get("time"))
+    mentor_time = _list(mentor.answers.get("mentor_offer", {}).get("time"))
     if mentee_time & mentor_time:
         parts.append((f"Удобное время: {', '.join(sorted(mentee_time & mentor_time))}", TIME_POINTS * weights["time"]))
     parts = [(label, points) for label, points in parts if points]
@@ -124,59 +137,60 @@ def score_couple(
 
 @dataclass
 class Instance:
-    mentors: list[dict[str, Any]]
-    mentees: list[dict[str, Any]]
+    mentors: list[Candidate]
+    mentees: list[Candidate]
     capacities: list[int]
     couples: dict[tuple[int, int], Couple]
-    excluded: list[dict[str, str]] = field(default_factory=list)  # mentees not considered, and why
+    excluded: list[Unmatched] = field(default_factory=list)  # mentees not considered, and why
 
 
-async def build(programme: dict[str, Any], weights: dict[str, int], day: date | None = None) -> Instance:
+async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date | None = None) -> Instance:
     """Consenting mentees without an open pair in some form, registry mentors with places left."""
     day = day or today()
+    terms = view(programme, Terms)
     mentor_rows, mentee_rows = await mentoring.eligible(programme)
-    profiles = await matching_profiles([p["id"] for p in mentor_rows + mentee_rows])
-    load, taken = await mentoring.open_load(programme["id"])
+    profiles = {
+        person_id: view(profile, Candidate)
+        for person_id, profile in (await matching_profiles([p.id for p in mentor_rows + mentee_rows])).items()
+    }
+    load, taken = await mentoring.open_load(terms.id)
     forms_all, models = await programmes.catalogue_choices()
     forms = [
-        {**f, "taken": {m for (m, f_id) in taken if f_id == f["id"]}}
-        for f in forms_all
-        if f["id"] in programme["form_ids"]
+        msgspec.structs.replace(option, taken={m for (m, f_id) in taken if f_id == option.id})
+        for option in (view(f, FormOption) for f in forms_all)
+        if option.id in terms.form_ids
     ]
-    chosen_models = {m["code"] for m in models if m["id"] in programme["role_model_ids"]}
+    chosen_models = {m.code for m in (view(m, RoleModelCode) for m in models) if m.id in terms.role_model_ids}
     same_subject = bool(chosen_models & programmes.SAME_SUBJECT)
-    exclusions = {
-        (r["mentor_id"], r["mentee_id"])
-        for r in await MatchingExclusion.select().where(MatchingExclusion.programme_id == programme["id"]).run()
-    }
+    marked = {(e.mentor_id, e.mentee_id) for e in await exclusions(terms.id)}
     choices = {
         (r["chooser_id"], r["chosen_id"]): r["rank"]
-        for r in await MatchingChoice.select().where(MatchingChoice.programme_id == programme["id"]).run()
+        for r in await MatchingChoice.select().where(MatchingChoice.programme_id == terms.id).run()
         if r["response"] != "declined"
     }
     mentors = []
     for row in mentor_rows:
-        places = programme["max_mentees_per_mentor"] - load.get(row["id"], 0)
-        if row["id"] in profiles and places > 0:
-            mentors.append({**profiles[row["id"]], "full_name": row["full_name"], "places": places})
-    excluded: list[dict[str, str]] = []
+        places = terms.max_mentees_per_mentor - load.get(row.id, 0)
+        if row.id in profiles and places > 0:
+            mentors.append(msgspec.structs.replace(profiles[row.id], full_name=row.full_name, places=places))
+    excluded: list[Unmatched] = []
     mentees = []
     for row in mentee_rows:
-        if row["id"] not in profiles:
-            excluded.append({"mentee_id": str(row["id"]), "mentee": row["full_name"], "reason": NO_CONSENT})
-        elif all(row["id"] in f["taken"] for f in forms):
+        if row.id not in profiles:
+            excluded.append(Unmatched(str(row.id), row.full_name, NO_CONSENT))
+        elif all(row.id in f.taken for f in forms):
             continue  # already paired in every form of the programme
         else:
-            mentees.append({**profiles[row["id"]], "full_name": row["full_name"]})
+            mentees.append(msgspec.structs.replace(profiles[row.id], full_name=row.full_name))
     couples = {}
     for i, mentee in enumerate(mentees):
         for j, mentor in enumerate(mentors):
-            if (mentor["id"], mentee["id"]) in exclusions or mentor["id"] == mentee["id"]:
+            if (mentor.id, mentee.id) in marked or mentor.id == mentee.id:
                 continue
             couple = score_couple(mentor, mentee, forms, weights, choices, same_subject, day)
             if couple is not None:
                 couples[(i, j)] = couple
-    return Instance(mentors, mentees, [m["places"] for m in mentors], couples, excluded)
+    return Instance(mentors, mentees, [m.places for m in mentors], couples, excluded)
 
 
 def clean_weights(raw: dict[str, str]) -> dict[str, int]:
@@ -195,51 +209,55 @@ def clean_weights(raw: dict[str, str]) -> dict[str, int]:
     return weights
 
 
-async def run(actor: Actor, programme: dict[str, Any], objective: str, weights: dict[str, int]) -> UUID:
+def _stored(records: list[Proposal] | list[Unmatched]) -> list[dict[str, Any]]:
+    stored: list[dict[str, Any]] = msgspec.to_builtins(records)
+    return stored
+
+
+async def run(actor: Actor, programme: ProgrammeRecord, objective: str, weights: dict[str, int]) -> UUID:
     """Solves exactly and keeps the proposals with their reasons, and why each unmatched mentee is left out."""
-    if programme["organization_id"] != actor.organization_id or actor.organization_id is None:
+    terms = view(programme, Terms)
+    if terms.organization_id != actor.organization_id or actor.organization_id is None:
         raise NotFound()
     try:
         goal = Objective(objective)
     except ValueError:
         raise ValidationFailed({"objective": "Выберите цель подбора"}) from None
-    if not programme["form_ids"]:
+    if not terms.form_ids:
         raise ValidationFailed({"objective": "В программе не выбраны формы наставничества (шаг 8 конструктора)"})
     instance = await build(programme, weights)
     result = solve(len(instance.mentees), instance.capacities, {k: c.score for k, c in instance.couples.items()}, goal)
     proposals = []
-    for i, j in sorted(result.pairs.items(), key=lambda item: instance.mentees[item[0]]["full_name"]):
+    for i, j in sorted(result.pairs.items(), key=lambda item: instance.mentees[item[0]].full_name):
         couple = instance.couples[(i, j)]
         proposals.append(
-            {
-                "mentee_id": str(instance.mentees[i]["id"]),
-                "mentee": instance.mentees[i]["full_name"],
-                "mentor_id": str(instance.mentors[j]["id"]),
-                "mentor": instance.mentors[j]["full_name"],
-                "form_id": str(couple.form["id"]),
-                "form": couple.form["title"],
-                "score": couple.score,
-                "parts": couple.parts,
-                "status": "proposed",
-                "pair_id": None,
-            }
+            Proposal(
+                mentee_id=str(instance.mentees[i].id),
+                mentee=instance.mentees[i].full_name,
+                mentor_id=str(instance.mentors[j].id),
+                mentor=instance.mentors[j].full_name,
+                form_id=str(couple.form.id),
+                form=couple.form.title,
+                score=couple.score,
+                parts=couple.parts,
+            )
         )
     unmatched = list(instance.excluded)
     with_couples = {i for i, _ in instance.couples}
     for i, mentee in enumerate(instance.mentees):
         if i not in result.pairs:
             reason = NO_PLACE if i in with_couples else NO_MENTOR
-            unmatched.append({"mentee_id": str(mentee["id"]), "mentee": mentee["full_name"], "reason": reason})
+            unmatched.append(Unmatched(str(mentee.id), mentee.full_name, reason))
     rows = (
         await MatchingRun.insert(
             MatchingRun(
                 region_id=actor.region_id,
                 organization_id=actor.organization_id,
-                programme_id=programme["id"],
+                programme_id=terms.id,
                 objective=goal,
-                weights=json.dumps(weights),
-                proposals=json.dumps(proposals, ensure_ascii=False),
-                unmatched=json.dumps(unmatched, ensure_ascii=False),
+                weights=weights,
+                proposals=_stored(proposals),
+                unmatched=_stored(unmatched),
                 created_by=actor.user_id,
                 created_at=now(),
             )
@@ -251,11 +269,7 @@ async def run(actor: Actor, programme: dict[str, Any], objective: str, weights: 
     return run_id
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
-async def latest_run(programme_id: UUID) -> dict[str, Any] | None:
+async def latest_run(programme_id: UUID) -> Run | None:
     row = (
         await MatchingRun.select()
         .where(MatchingRun.programme_id == programme_id)
@@ -263,251 +277,110 @@ async def latest_run(programme_id: UUID) -> dict[str, Any] | None:
         .first()
         .run()
     )
-    if row is None:
-        return None
-    for key in ("weights", "proposals", "unmatched"):
-        row[key] = _json(row[key])
-    return row
+    return view(row, Run) if row is not None else None
 
 
-async def _run(programme_id: UUID, run_id: UUID) -> dict[str, Any]:
+async def _run(programme_id: UUID, run_id: UUID) -> Run:
     latest = await latest_run(programme_id)
-    if latest is None or latest["id"] != run_id:
+    if latest is None or latest.id != run_id:
         raise NotFound()  # only the latest run's proposals are acted on
     return latest
 
 
-async def _save(run: dict[str, Any]) -> None:
-    await (
-        MatchingRun.update({MatchingRun.proposals: json.dumps(run["proposals"], ensure_ascii=False)})
-        .where(MatchingRun.id == run["id"])
-        .run()
-    )
+async def _save(run: Run) -> None:
+    await MatchingRun.update({MatchingRun.proposals: _stored(run.proposals)}).where(MatchingRun.id == run.id).run()
 
 
-def _proposal(run: dict[str, Any], mentee_id: str) -> dict[str, Any]:
-    found = next((p for p in run["proposals"] if p["mentee_id"] == mentee_id), None)
+def _proposal(run: Run, mentee_id: str) -> Proposal:
+    found = next((p for p in run.proposals if p.mentee_id == mentee_id), None)
     if found is None:
         raise NotFound()
-    if found["status"] != "proposed":
+    if found.status != "proposed":
         raise ValidationFailed({"status": "Это предложение уже рассмотрено"})
     return found
 
 
 async def accept(
-    actor: Actor, programme: dict[str, Any], run_id: UUID, mentee_id: str, starts_on: date | None = None
+    actor: Actor, programme: ProgrammeRecord, run_id: UUID, mentee_id: str, starts_on: date | None = None
 ) -> UUID:
     """The proposal becomes a draft pair; every rule is checked again as for a pair formed by hand."""
-    run = await _run(programme["id"], run_id)
+    terms = view(programme, Terms)
+    run = await _run(terms.id, run_id)
     proposal = _proposal(run, mentee_id)
-    start = max(starts_on or today(), programme["starts_on"])
+    start = max(starts_on or today(), terms.starts_on)
     form = mentoring.PairForm(
-        mentor_id=proposal["mentor_id"],
-        mentee_ids=[proposal["mentee_id"]],
-        form_id=proposal["form_id"],
+        mentor_id=proposal.mentor_id,
+        mentee_ids=[proposal.mentee_id],
+        form_id=proposal.form_id,
         starts_on=start.isoformat(),
     )
-    details = {"parts": proposal["parts"], "run_id": str(run_id)}
-    pair_id = await mentoring.create_pair(actor, programme, form, proposal["score"], details)
-    proposal.update(status="accepted", pair_id=str(pair_id))
+    details = ScoreDetails(parts=proposal.parts, run_id=str(run_id))
+    pair_id = await mentoring.create_pair(actor, programme, form, proposal.score, details)
+    proposal.status, proposal.pair_id = "accepted", str(pair_id)
     await _save(run)
     return pair_id
 
 
-async def reject(programme: dict[str, Any], run_id: UUID, mentee_id: str) -> None:
-    run = await _run(programme["id"], run_id)
+async def reject(programme: ProgrammeRecord, run_id: UUID, mentee_id: str) -> None:
+    run = await _run(view(programme, Terms).id, run_id)
     proposal = _proposal(run, mentee_id)
-    proposal["status"] = "rejected"
-    run["unmatched"].append(
-        {"mentee_id": mentee_id, "mentee": proposal["mentee"], "reason": "предложение отклонено куратором"}
-    )
+    proposal.status = "rejected"
+    run.unmatched.append(Unmatched(mentee_id, proposal.mentee, "предложение отклонено куратором"))
     await (
         MatchingRun.update(
             {
-                MatchingRun.proposals: json.dumps(run["proposals"], ensure_ascii=False),
-                MatchingRun.unmatched: json.dumps(run["unmatched"], ensure_ascii=False),
+                MatchingRun.proposals: _stored(run.proposals),
+                MatchingRun.unmatched: _stored(run.unmatched),
             }
         )
-        .where(MatchingRun.id == run["id"])
+        .where(MatchingRun.id == run.id)
         .run()
     )
 
 
-async def swap(programme: dict[str, Any], run_id: UUID, mentee_id: str, other_mentee_id: str) -> None:
+async def swap(programme: ProgrammeRecord, run_id: UUID, mentee_id: str, other_mentee_id: str) -> None:
     """Exchange the mentors of two proposals; refused unless both new couples may meet."""
-    run = await _run(programme["id"], run_id)
+    run = await _run(view(programme, Terms).id, run_id)
     first, second = _proposal(run, mentee_id), _proposal(run, other_mentee_id)
-    instance = await build(programme, {k: int(v) for k, v in run["weights"].items()})
-    mentees = {str(m["id"]): i for i, m in enumerate(instance.mentees)}
-    mentors = {str(m["id"]): j for j, m in enumerate(instance.mentors)}
+    instance = await build(programme, {k: int(v) for k, v in run.weights.items()})
+    mentees = {str(m.id): i for i, m in enumerate(instance.mentees)}
+    mentors = {str(m.id): j for j, m in enumerate(instance.mentors)}
     updated = []
     for proposal, mentor_id, mentor_name in (
-        (first, second["mentor_id"], second["mentor"]),
-        (second, first["mentor_id"], first["mentor"]),
+        (first, second.mentor_id, second.mentor),
+        (second, first.mentor_id, first.mentor),
     ):
-        couple = instance.couples.get((mentees.get(proposal["mentee_id"], -1), mentors.get(mentor_id, -1)))
+        couple = instance.couples.get((mentees.get(proposal.mentee_id, -1), mentors.get(mentor_id, -1)))
         if couple is None:
-            raise ValidationFailed({"swap": f"{proposal['mentee']} и {mentor_name} не могут составить пару"})
+            raise ValidationFailed({"swap": f"{proposal.mentee} и {mentor_name} не могут составить пару"})
         updated.append((proposal, mentor_id, mentor_name, couple))
     for proposal, mentor_id, mentor_name, couple in updated:
-        proposal.update(
-            mentor_id=mentor_id,
-            mentor=mentor_name,
-            form_id=str(couple.form["id"]),
-            form=couple.form["title"],
-            score=couple.score,
-            parts=couple.parts,
-        )
+        proposal.mentor_id, proposal.mentor = mentor_id, mentor_name
+        proposal.form_id, proposal.form = str(couple.form.id), couple.form.title
+        proposal.score, proposal.parts = couple.score, couple.parts
     await _save(run)
 
 
-async def exclusions(programme_id: UUID) -> list[dict[str, Any]]:
-    return list(await MatchingExclusion.select().where(MatchingExclusion.programme_id == programme_id).run())
+async def exclusions(programme_id: UUID) -> list[Exclusion]:
+    rows = await MatchingExclusion.select().where(MatchingExclusion.programme_id == programme_id).run()
+    return [view(r, Exclusion) for r in rows]
 
 
-async def exclude(actor: Actor, programme: dict[str, Any], mentor_id: str, mentee_id: str) -> None:
+async def exclude(actor: Actor, programme: ProgrammeRecord, mentor_id: str, mentee_id: str) -> None:
     """The curator's "must not": this mentor and this mentee are never proposed together."""
+    terms = view(programme, Terms)
     mentors, mentees = await mentoring.eligible(programme)
-    mentor = next((m for m in mentors if str(m["id"]) == mentor_id), None)
-    mentee = next((m for m in mentees if str(m["id"]) == mentee_id), None)
+    mentor = next((m for m in mentors if str(m.id) == mentor_id), None)
+    mentee = next((m for m in mentees if str(m.id) == mentee_id), None)
     if mentor is None or mentee is None:
         raise ValidationFailed({"mentor_id": "Выберите наставника из реестра и наставляемого из базы"})
     await current_connection().execute(
         """INSERT INTO matching_exclusion (region_id, organization_id, programme_id, mentor_id, mentee_id, created_by)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
         actor.region_id,
-        programme["organization_id"],
-        programme["id"],
-        mentor["id"],
-        mentee["id"],
+        terms.organization_id,
+        terms.id,
+        mentor.id,
+        mentee.id,
         actor.user_id,
     )
-
-
-async def record_choices(actor: Actor, programme: dict[str, Any], chooser_id: str, chosen_ids: list[str]) -> None:
-    """Who a person chose, in order (up to five): a mentee's mentors or a mentor's mentees."""
-    mentors, mentees = await mentoring.eligible(programme)
-    people = {str(p["id"]): p for p in mentors + mentees}
-    if chooser_id not in people:
-        raise ValidationFailed({"chooser_id": "Выберите участника из баз организации"})
-    if not people[chooser_id]["consented"]:
-        raise ValidationFailed({"chooser_id": "Нет действующего согласия на обработку персональных данных"})
-    chosen = [c for c in dict.fromkeys(chosen_ids) if c]
-    if len(chosen) > 5:
-        raise ValidationFailed({"chosen_ids": "Не больше пяти вариантов"})
-    chooser_is_mentor = any(str(m["id"]) == chooser_id for m in mentors)
-    other_side = {str(p["id"]) for p in (mentees if chooser_is_mentor else mentors)}
-    if any(c not in other_side for c in chosen):
-        raise ValidationFailed({"chosen_ids": "Выбирают участника другой стороны: наставляемый — наставника"})
-    if any(not people[c]["consented"] for c in chosen):
-        raise ValidationFailed({"chosen_ids": "У выбранного участника нет действующего согласия"})
-    await (
-        MatchingChoice.delete()
-        .where((MatchingChoice.programme_id == programme["id"]) & (MatchingChoice.chooser_id == UUID(chooser_id)))
-        .run()
-    )
-    for rank, chosen_id in enumerate(chosen, start=1):
-        await MatchingChoice.insert(
-            MatchingChoice(
-                region_id=actor.region_id,
-                organization_id=programme["organization_id"],
-                programme_id=programme["id"],
-                chooser_id=UUID(chooser_id),
-                chosen_id=UUID(chosen_id),
-                rank=rank,
-                response="pending",
-                created_at=now(),
-            )
-        ).run()
-
-
-async def available_mentors(programme: dict[str, Any]) -> list[dict[str, Any]]:
-    """Mentors a mentee may rank: places left after open pairs and the choices they already accepted."""
-    mentors, _ = await mentoring.eligible(programme)
-    load, _ = await mentoring.open_load(programme["id"])
-    accepted = await current_connection().fetch(
-        """SELECT chosen_id, count(*) AS n FROM matching_choice
-           WHERE programme_id = $1 AND response = 'accepted' GROUP BY chosen_id""",
-        programme["id"],
-    )
-    promised = {r["chosen_id"]: int(r["n"]) for r in accepted}
-    return [
-        {**m, "places": programme["max_mentees_per_mentor"] - load.get(m["id"], 0) - promised.get(m["id"], 0)}
-        for m in mentors
-        if m["consented"] and programme["max_mentees_per_mentor"] - load.get(m["id"], 0) - promised.get(m["id"], 0) > 0
-    ]
-
-
-async def rankings(programme_id: UUID, mentor_id: UUID | None = None) -> list[dict[str, Any]]:
-    """Mentees' rankings of mentors (or those addressed to one mentor), with the mentors' responses."""
-    rows = await current_connection().fetch(
-        """SELECT c.id, c.chooser_id, c.chosen_id, c.rank, c.response, me.full_name AS mentee, mr.full_name AS mentor
-           FROM matching_choice c
-           JOIN person me ON me.region_id = c.region_id AND me.id = c.chooser_id
-           JOIN person mr ON mr.region_id = c.region_id AND mr.id = c.chosen_id
-           WHERE c.programme_id = $1 AND ($2::uuid IS NULL OR c.chosen_id = $2)
-             AND EXISTS (SELECT 1 FROM participation pa WHERE pa.person_id = c.chooser_id
-                         AND pa.organization_id = c.organization_id AND pa.role = 'mentee_candidate')
-           ORDER BY me.sort_key, c.rank""",
-        programme_id,
-        mentor_id,
-    )
-    return [dict(r) for r in rows]
-
-
-async def respond(programme: dict[str, Any], choice_id: UUID, mentor_id: UUID, accept_it: bool) -> None:
-    """A mentor accepts or declines a mentee's choice; accepting is refused once the places are gone."""
-    row = (
-        await MatchingChoice.select()
-        .where((MatchingChoice.id == choice_id) & (MatchingChoice.chosen_id == mentor_id))
-        .first()
-        .run()
-    )
-    if row is None:
-        raise NotFound()
-    if accept_it and not any(m["id"] == mentor_id for m in await available_mentors(programme)):
-        raise ValidationFailed({"response": "Свободных мест у наставника больше нет"})
-    await (
-        MatchingChoice.update({MatchingChoice.response: "accepted" if accept_it else "declined"})
-        .where(MatchingChoice.id == choice_id)
-        .run()
-    )
-
-
-async def confirm(actor: Actor, programme: dict[str, Any], choice_id: UUID) -> UUID:
-    """The curator turns an accepted choice into a draft pair."""
-    row = await MatchingChoice.select().where(MatchingChoice.id == choice_id).first().run()
-    if row is None or row["programme_id"] != programme["id"]:
-        raise NotFound()
-    if row["response"] != "accepted":
-        raise ValidationFailed({"response": "Наставник ещё не принял этот выбор"})
-    mentors, mentees = await mentoring.eligible(programme)
-    mentor = next((m for m in mentors if m["id"] == row["chosen_id"]), None)
-    mentee = next((m for m in mentees if m["id"] == row["chooser_id"]), None)
-    if mentor is None or mentee is None:
-        raise ValidationFailed({"response": "Наставника или наставляемого больше нет в базе организации"})
-    forms, _ = await programmes.catalogue_choices()
-    form = next(
-        (
-            f
-            for f in forms
-            if f["id"] in programme["form_ids"]
-            and mentor["category"] in f["mentor_categories"]
-            and mentee["category"] in f["mentee_categories"]
-        ),
-        None,
-    )
-    if form is None or mentee is None:
-        raise ValidationFailed({"response": "Ни одна форма программы не подходит этой паре"})
-    await (
-        MatchingChoice.delete()
-        .where((MatchingChoice.programme_id == programme["id"]) & (MatchingChoice.chooser_id == row["chooser_id"]))
-        .run()
-    )
-    pair_form = mentoring.PairForm(
-        mentor_id=str(mentor["id"]),
-        mentee_ids=[str(mentee["id"])],
-        form_id=str(form["id"]),
-        starts_on=max(today(), programme["starts_on"]).isoformat(),
-    )
-    return await mentoring.create_pair(actor, programme, pair_form, details={"choice": row["rank"]})

@@ -12,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from services import mentoring, programmes
-from services.matching import logic
+from services.matching import choices, logic
 from services.matching.logic import WEIGHTS
 from shared.actor import Actor
 from shared.errors import NotFound, ValidationFailed
@@ -20,7 +20,7 @@ from shared.pages import flash_problem, flashed, page, see_other
 from tenants import Principal, Role, allow
 
 
-async def _programme(principal: Principal, programme_id: UUID) -> dict[str, Any]:
+async def _programme(principal: Principal, programme_id: UUID) -> programmes.ProgrammeRecord:
     return await programmes.get_programme(
         programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
     )
@@ -31,21 +31,21 @@ async def matching_page(principal: NamedDependency[Principal], programme_id: Fro
     programme = await _programme(principal, programme_id)
     run = await logic.latest_run(programme_id)
     mentors, mentees = await mentoring.eligible(programme)
-    names = {m["id"]: m["full_name"] for m in mentors + mentees}
+    names = {m.id: m.full_name for m in mentors + mentees}
     return page(
         "matching/matching.html",
         programme=programme,
         run=run,
-        weights=(run or {}).get("weights") or logic.default_weights(),
+        weights=(run.weights if run else None) or logic.default_weights(),
         weight_labels=WEIGHTS,
-        mentors=[m for m in mentors if m["consented"]],
-        mentees=[m for m in mentees if m["consented"]],
+        mentors=[m for m in mentors if m.consented],
+        mentees=[m for m in mentees if m.consented],
         exclusions=[
-            {"mentor": names.get(e["mentor_id"], "—"), "mentee": names.get(e["mentee_id"], "—")}
+            {"mentor": names.get(e.mentor_id, "—"), "mentee": names.get(e.mentee_id, "—")}
             for e in await logic.exclusions(programme_id)
         ],
-        rankings=await logic.rankings(programme_id),
-        available=await logic.available_mentors(programme),
+        rankings=await choices.rankings(programme_id),
+        available=await choices.available_mentors(programme),
         drafts=await mentoring.list_pairs(programme_id, "draft"),
     )
 
@@ -122,7 +122,7 @@ async def add_choices(
     programme = await _programme(principal, programme_id)
     data = await request.form()
     with flashed(request, "Выбор записан"):
-        await logic.record_choices(
+        await choices.record_choices(
             actor,
             programme,
             str(data.get("chooser_id", "")),
@@ -141,7 +141,7 @@ async def confirm_choice(
 ) -> Redirect:
     programme = await _programme(principal, programme_id)
     try:
-        pair_id = await logic.confirm(actor, programme, choice_id)
+        pair_id = await choices.confirm(actor, programme, choice_id)
     except ValidationFailed as exc:
         flash_problem(request, exc)
         return see_other(f"/programmes/{programme_id}/matching#choices")
@@ -153,18 +153,14 @@ async def rank_mentors(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal], actor: NamedDependency[Actor]
 ) -> Redirect:
     """A mentee ranks up to five mentors who still have places; each mentor then accepts or declines."""
-    organization_id = principal.scope.organization_id
-    person_id = await mentoring.person_of(principal.email, organization_id, mentor=False) if organization_id else None
-    programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
+    person_id = await mentoring.cabinet_person(principal)
+    programme = await programmes.current_programme(programmes.Owner(organization_id=principal.scope.organization_id))
     if person_id is None or programme is None:
         raise NotFound()
-    full = await programmes.get_programme(programme["id"])
+    full = await programmes.get_programme(programme.id)
     chosen = [str(v) for v in (await request.form()).getall("chosen_ids", []) if v]
-    free = {str(m["id"]) for m in await logic.available_mentors(full)}
     with flashed(request, "Ваш выбор отправлен наставникам"):
-        if any(c not in free for c in chosen):
-            raise ValidationFailed({"chosen_ids": "У этого наставника больше нет свободных мест"})
-        await logic.record_choices(actor, full, str(person_id), chosen)
+        await choices.rank_mentors(actor, full, person_id, chosen)
     return see_other("/cabinet")
 
 
@@ -173,15 +169,14 @@ async def respond_to_choice(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal], choice_id: FromPath[UUID]
 ) -> Redirect:
     """A mentor accepts or declines a mentee who ranked them."""
-    organization_id = principal.scope.organization_id
-    person_id = await mentoring.person_of(principal.email, organization_id, mentor=True) if organization_id else None
-    programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
+    person_id = await mentoring.cabinet_person(principal)
+    programme = await programmes.current_programme(programmes.Owner(organization_id=principal.scope.organization_id))
     if person_id is None or programme is None:
         raise NotFound()
     data = await request.form()
     try:
-        await logic.respond(
-            await programmes.get_programme(programme["id"]), choice_id, person_id, data.get("response") == "accept"
+        await choices.respond(
+            await programmes.get_programme(programme.id), choice_id, person_id, data.get("response") == "accept"
         )
     except ValidationFailed as exc:
         flash_problem(request, exc)
@@ -202,7 +197,7 @@ async def run_matching_api(
     run_id = await logic.run(actor, programme, str(data.get("objective", "score")), weights)
     run = await logic.latest_run(programme_id)
     assert run is not None
-    return {"run_id": str(run_id), "proposals": run["proposals"], "unmatched": run["unmatched"]}
+    return {"run_id": str(run_id), "proposals": run.proposals, "unmatched": run.unmatched}
 
 
 @post(
@@ -231,7 +226,7 @@ async def act_on_proposal_api(
         raise ValidationFailed({"action": "accept, reject или swap"})
     run = await logic.latest_run(programme_id)
     assert run is not None
-    return {**result, "proposals": run["proposals"]}
+    return {**result, "proposals": run.proposals}
 
 
 page_router = Router(

@@ -4,38 +4,43 @@ Other domains use only the names below; the routes are composed by app/, the res
 """
 
 from services.mentoring import pulse
-from services.mentoring.logic import (
-    MEETINGS,
+from services.mentoring.access import cabinet_person, person_of
+from services.mentoring.attention import at_risk
+from services.mentoring.lifecycle import complete, end_early, request_approval
+from services.mentoring.meetings import MEETINGS, MeetingForm, record_meeting, save_plan
+from services.mentoring.overview import count_pairs
+from services.mentoring.pairs import (
     OPEN,
     STATUS_LABELS,
-    MeetingForm,
     PairForm,
-    at_risk,
-    complete,
-    count_pairs,
     create_pair,
     eligible,
-    end_early,
-    find_lapses,
     list_pairs,
     open_load,
     pair_card,
-    person_of,
-    record_meeting,
-    request_approval,
-    save_plan,
 )
+from services.mentoring.records import Attention, FormCount, Lapse, Member, Pair, PairCard, Risk, ScoreDetails
+from services.mentoring.rhythm import find_lapses
 from services.mentoring.tables import MeetingFormat, MeetingKind
 
 __all__ = [
     "MEETINGS",
     "OPEN",
     "STATUS_LABELS",
+    "Attention",
+    "FormCount",
+    "Lapse",
     "MeetingForm",
     "MeetingFormat",
     "MeetingKind",
+    "Member",
+    "Pair",
+    "PairCard",
     "PairForm",
+    "Risk",
+    "ScoreDetails",
     "at_risk",
+    "cabinet_person",
     "complete",
     "count_pairs",
     "create_pair",

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from services.mentoring import logic, pulse
+from services.mentoring import lifecycle, pulse, rhythm
 from shared.clock import today
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.mail import send_mail
@@ -22,8 +22,8 @@ async def check_rhythm(ctx: dict[str, Any]) -> dict[str, int]:
     found = mailed = 0
     for region_id in regions:
         async with tenant_transaction(Scope.for_region(region_id)):
-            await logic.activate_due(day)
-            found += len(await logic.find_lapses(day))
+            await lifecycle.activate_due(day)
+            found += len(await rhythm.find_lapses(day))
             await pulse.send_due(region_id, day, ctx["settings"].secret_key)
             organizations = await current_connection().fetch(
                 "SELECT DISTINCT organization_id FROM rhythm_alert WHERE mailed_at IS NULL"

@@ -3,13 +3,12 @@ starts and every 60 days after; with the meeting rhythm it makes a health score;
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 from uuid import UUID
 
-from services.mentoring.logic import RHYTHM_DAYS
+from services.mentoring.records import Pair
+from services.mentoring.rhythm import RHYTHM_DAYS
 from services.registry import SentQuestionnaire, enqueue_questionnaire_mail, send_questionnaire
 from shared.actor import Actor
 from shared.db import current_connection
@@ -91,10 +90,10 @@ class Health:
     reasons: list[str] = field(default_factory=list)
 
 
-async def health(pairs: list[dict[str, Any]], day: date) -> dict[UUID, Health]:
+async def health(pairs: list[Pair], day: date) -> dict[UUID, Health]:
     """100 minus: 40 for no meeting in over 14 days, 20 for short in-person meetings in the last month,
     30 when the latest pulse rates the meetings below 5 of 10, 50 when someone does not want to continue."""
-    ids = [p["id"] for p in pairs]
+    ids = [p.id for p in pairs]
     answers = await current_connection().fetch(
         """SELECT DISTINCT ON (pp.mentorship_id, pp.person_id) pp.mentorship_id, pp.round, qa.answers
            FROM pair_pulse pp
@@ -113,18 +112,14 @@ async def health(pairs: list[dict[str, Any]], day: date) -> dict[UUID, Health]:
     for pair in pairs:
         reasons = []
         score = 100
-        last = pair["last_meeting"] or pair["starts_on"]
+        last = pair.last_meeting or pair.starts_on
         if (day - last).days > RHYTHM_DAYS:
             score -= 40
             reasons.append(f"нет встреч {(day - last).days} дн.")
-        if pair["id"] in short_ids:
+        if pair.id in short_ids:
             score -= 20
             reasons.append("очные встречи короче часа")
-        latest = [
-            json.loads(a["answers"]) if isinstance(a["answers"], str) else a["answers"]
-            for a in answers
-            if a["mentorship_id"] == pair["id"]
-        ]
+        latest = [a["answers"] for a in answers if a["mentorship_id"] == pair.id]
         useful = [a["useful"] for a in latest if isinstance(a.get("useful"), int)]
         if useful and sum(useful) / len(useful) < 5:
             score -= 30
@@ -132,5 +127,5 @@ async def health(pairs: list[dict[str, Any]], day: date) -> dict[UUID, Health]:
         if any(a.get("continue") == ["нет"] or a.get("continue") == "нет" for a in latest):
             score -= 50
             reasons.append("участник не хочет продолжать")
-        result[pair["id"]] = Health(max(score, 0), reasons)
+        result[pair.id] = Health(max(score, 0), reasons)
     return result

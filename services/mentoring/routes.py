@@ -12,26 +12,21 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from services import programmes
-from services.mentoring import logic
-from services.mentoring.logic import (
-    FORMAT_LABELS,
-    MEETINGS,
-    PLAN_COLUMNS,
-    STATUS_LABELS,
-    MeetingForm,
-    PairForm,
-)
+from services.mentoring import access, lifecycle, meetings, overview, pairs
+from services.mentoring.access import CABINET
+from services.mentoring.lifecycle import StatusChange
+from services.mentoring.meetings import FORMAT_LABELS, MEETINGS, PLAN_COLUMNS, MeetingForm
+from services.mentoring.pairs import STATUS_LABELS, PairForm
+from services.mentoring.records import Meeting, Pair
 from services.programmes import REPLACEMENT_REASONS
 from shared import clock
 from shared.actor import Actor
-from shared.audit import audit
-from shared.errors import Forbidden, NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, flashed, page, see_other
 from tenants import Principal, Role, allow
 
 STAFF = (Role.curator, Role.head)
 COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
-CABINET = (Role.mentor, Role.mentee)
 
 
 def _labels() -> dict[str, Any]:
@@ -42,7 +37,6 @@ def _labels() -> dict[str, Any]:
         "plan_columns": PLAN_COLUMNS,
         "reasons": REPLACEMENT_REASONS,
         "today": clock.today(),
-        "end_of": logic.end_of,
     }
 
 
@@ -82,26 +76,18 @@ def plan_rows(data: Any, kind: str) -> list[dict[str, str]]:
     return [{c: (values[c][i] if i < len(values[c]) else "") for c in columns} for i in range(count)]
 
 
-async def _curator_pair(principal: Principal, pair_id: UUID) -> dict[str, Any]:
-    if principal.role != Role.curator:
-        raise Forbidden()
-    pair = await logic.get_pair(pair_id)
-    if pair["organization_id"] != principal.scope.organization_id:
-        raise NotFound()
-    return pair
-
-
-async def _audit_pair(actor: Actor, pair: dict[str, Any]) -> None:
-    """Reading a pair's card reads the personal data of everybody in it."""
-    actor = actor
-    for person_id in (pair["mentor_id"], *pair["mentee_ids"]):
-        await audit(actor, "view", person_id, "карточка наставнической пары")
-
-
-async def _cabinet_person(principal: Principal) -> UUID | None:
-    if principal.scope.organization_id is None:
-        raise NotFound()
-    return await logic.person_of(principal.email, principal.scope.organization_id, mentor=principal.role == Role.mentor)
+def status_change(data: Any) -> StatusChange:
+    return StatusChange(
+        action=str(data.get("action", "")),
+        end_reason=str(data.get("end_reason", "")),
+        mentor_agrees=_yes(data.get("mentor_agrees")),
+        curator_agrees=_yes(data.get("curator_agrees")),
+        extended_to=str(data.get("extended_to", "")),
+        extension_reason=str(data.get("extension_reason", "")),
+        new_mentor_id=str(data.get("new_mentor_id", "")),
+        reason=str(data.get("reason", "")),
+        since=str(data.get("since", "")),
+    )
 
 
 # The curator's pages ---------------------------------------------------------------------------------------
@@ -114,10 +100,9 @@ class PairPages(Controller):
     async def index(self, principal: NamedDependency[Principal], status: FromQuery[str] = "") -> Template:
         organization_id = principal.scope.organization_id
         programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
-        pairs = await logic.list_pairs(organization_id=organization_id, status=status)
         return page(
             "mentoring/pairs.html",
-            pairs=pairs,
+            pairs=await pairs.list_pairs(organization_id=organization_id, status=status),
             status=status,
             programme=programme,
             can_edit=principal.role == Role.curator,
@@ -147,7 +132,7 @@ class PairPages(Controller):
         if programme is None:
             raise NotFound()
         try:
-            pair_id = await logic.create_pair(actor, await programmes.get_programme(programme["id"]), form)
+            pair_id = await pairs.create_pair(actor, await programmes.get_programme(programme.id), form)
         except ValidationFailed as exc:
             return page("mentoring/pair_form.html", 422, **await _pair_form_context(principal, form, exc.errors))
         flash(request, "Пара создана как проект: её закрепит приказ", category="success")
@@ -155,22 +140,20 @@ class PairPages(Controller):
 
     @get("/overview", guards=[allow(*COORDINATORS)])
     async def overview(self, principal: NamedDependency[Principal]) -> Template:
-        return page("mentoring/overview.html", rows=await logic.counts(principal.scope.municipality_id), **_labels())
+        return page("mentoring/overview.html", rows=await overview.counts(principal.scope.municipality_id), **_labels())
 
     @get("/{pair_id:uuid}", guards=[allow(*STAFF, *COORDINATORS)])
     async def card(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> Template:
-        card = await logic.pair_card(pair_id)
-        await _audit_pair(actor, card.pair)
-        programme = await programmes.get_programme(card.pair["programme_id"])
-        mentors, _ = await logic.eligible(programme) if principal.role == Role.curator else ([], [])
+        card = await pairs.read_card(actor, pair_id)
+        mentors = await lifecycle.replacements(card.pair) if principal.role == Role.curator else []
         return page(
             "mentoring/pair.html",
             card=card,
             pair=card.pair,
-            mentors=[m for m in mentors if m["consented"] and m["id"] != card.pair["mentor_id"]],
-            can_edit=principal.role == Role.curator and card.pair["organization_id"] == principal.scope.organization_id,
+            mentors=mentors,
+            can_edit=principal.role == Role.curator and card.pair.organization_id == principal.scope.organization_id,
             base="/pairs",
             errors={},
             **_labels(),
@@ -184,9 +167,9 @@ class PairPages(Controller):
         actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
     ) -> Redirect:
-        await _curator_pair(principal, pair_id)
+        person_id = await access.recorder(principal, pair_id)
         with flashed(request, "Встреча записана"):
-            await logic.record_meeting(actor, pair_id, meeting_form(await request.form()))
+            await meetings.record_meeting(actor, pair_id, meeting_form(await request.form()), person_id)
         return see_other(f"/pairs/{pair_id}#meetings")
 
     @post("/{pair_id:uuid}/plan/{kind:str}", guards=[allow(Role.curator)])
@@ -198,11 +181,11 @@ class PairPages(Controller):
         pair_id: FromPath[UUID],
         kind: FromPath[str],
     ) -> Redirect:
-        await _curator_pair(principal, pair_id)
+        person_id = await access.recorder(principal, pair_id)
         if kind not in PLAN_COLUMNS:
             raise NotFound()
         with flashed(request, "План развития сохранён"):
-            await logic.save_plan(actor, pair_id, kind, plan_rows(await request.form(), kind))
+            await meetings.save_plan(actor, pair_id, kind, plan_rows(await request.form(), kind), person_id)
         return see_other(f"/pairs/{pair_id}#plan")
 
     @post("/{pair_id:uuid}/status", guards=[allow(Role.curator)])
@@ -214,9 +197,9 @@ class PairPages(Controller):
         pair_id: FromPath[UUID],
     ) -> Redirect:
         """Complete, end early (by agreement), extend (documented absence) or replace the mentor (by order)."""
-        await _curator_pair(principal, pair_id)
+        await access.curator_pair(principal, pair_id)
         try:
-            order_id = await _change_status(actor, pair_id, await request.form())
+            order_id = await lifecycle.change_status(actor, pair_id, status_change(await request.form()))
             if order_id:
                 flash(request, "Подготовлен приказ о замене наставника: зарегистрируйте его после подписи", "success")
                 return see_other(f"/orders/{order_id}")
@@ -227,38 +210,18 @@ class PairPages(Controller):
         return see_other(f"/pairs/{pair_id}")
 
 
-async def _change_status(actor: Actor, pair_id: UUID, data: Any) -> UUID | None:
-    """Complete, end early, extend, or replace the mentor: the last answers the replacement order's id."""
-    action = str(data.get("action", ""))
-    if action == "complete":
-        await logic.complete(pair_id)
-    elif action == "end_early":
-        await logic.end_early(
-            pair_id, str(data.get("end_reason", "")), _yes(data.get("mentor_agrees")), _yes(data.get("curator_agrees"))
-        )
-    elif action == "extend":
-        await logic.extend(pair_id, str(data.get("extended_to", "")), str(data.get("extension_reason", "")))
-    elif action == "replace":
-        return await logic.replace_mentor(
-            actor, pair_id, str(data.get("new_mentor_id", "")), str(data.get("reason", "")), str(data.get("since", ""))
-        )
-    else:
-        raise ValidationFailed({"action": "Выберите действие: complete, end_early, extend или replace"})
-    return None
-
-
 async def _pair_form_context(principal: Principal, form: PairForm, errors: dict[str, str]) -> dict[str, Any]:
     programme = await programmes.current_programme(programmes.Owner(organization_id=principal.scope.organization_id))
     if programme is None:
         return {"programme": None, "form": form, "errors": errors}
-    programme = await programmes.get_programme(programme["id"])
-    mentors, mentees = await logic.eligible(programme)
+    programme = await programmes.get_programme(programme.id)
+    mentors, mentees = await pairs.eligible(programme)
     forms, models = await programmes.catalogue_choices()
-    chosen = [f for f in forms if f["id"] in programme["form_ids"]]
+    chosen = [f for f in forms if f.id in programme.form_ids]
     return {
         "programme": programme,
-        "mentors": [m for m in mentors if m["consented"]],
-        "mentees": [m for m in mentees if m["consented"]],
+        "mentors": [m for m in mentors if m.consented],
+        "mentees": [m for m in mentees if m.consented],
         "forms": chosen,
         "models": [m for f in chosen for m in programmes.models_of_form(f, models)],
         "form": form,
@@ -278,7 +241,7 @@ async def order_pairs(
     )
     ids = _uuids((await request.form()).getall("pair_ids", []))
     try:
-        order_id = await logic.request_approval(actor, programme, ids)
+        order_id = await lifecycle.request_approval(actor, programme, ids)
     except ValidationFailed as exc:
         flash_problem(request, exc)
         return see_other("/pairs?status=draft")
@@ -297,11 +260,7 @@ class CabinetPages(Controller):
     async def pair(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> Template:
-        person_id = await _cabinet_person(principal)
-        if person_id is None:
-            raise NotFound()
-        card = await logic.pair_card(pair_id, person_id)
-        await _audit_pair(actor, card.pair)
+        card = await pairs.read_card(actor, pair_id, await access.reader(principal))
         return page(
             "mentoring/pair.html",
             card=card,
@@ -322,11 +281,9 @@ class CabinetPages(Controller):
         actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
     ) -> Redirect:
-        person_id = await _cabinet_person(principal)
-        if person_id is None:
-            raise NotFound()
+        person_id = await access.recorder(principal, pair_id)
         with flashed(request, "Встреча записана. Спасибо!"):
-            await logic.record_meeting(actor, pair_id, meeting_form(await request.form()), person_id)
+            await meetings.record_meeting(actor, pair_id, meeting_form(await request.form()), person_id)
         return see_other(f"/cabinet/pairs/{pair_id}")
 
     @post("/pairs/{pair_id:uuid}/plan/{kind:str}")
@@ -338,50 +295,49 @@ class CabinetPages(Controller):
         pair_id: FromPath[UUID],
         kind: FromPath[str],
     ) -> Redirect:
-        person_id = await _cabinet_person(principal)
-        if person_id is None or kind not in PLAN_COLUMNS:
+        person_id = await access.recorder(principal, pair_id)
+        if kind not in PLAN_COLUMNS:
             raise NotFound()
         with flashed(request, "План развития сохранён"):
-            await logic.save_plan(actor, pair_id, kind, plan_rows(await request.form(), kind), person_id)
+            await meetings.save_plan(actor, pair_id, kind, plan_rows(await request.form(), kind), person_id)
         return see_other(f"/cabinet/pairs/{pair_id}#plan")
 
 
 # The JSON API -------------------------------------------------------------------------------------------------
 
 
-def pair_json(pair: dict[str, Any]) -> dict[str, Any]:
+def pair_json(pair: Pair) -> dict[str, Any]:
     return {
-        "id": str(pair["id"]),
-        "programme_id": str(pair["programme_id"]),
-        "status": pair["status"],
-        "form": pair["form_title"],
-        "role_model": pair["role_model_title"],
-        "mentor": {"id": str(pair["mentor_id"]), "full_name": pair["mentor"]["full_name"]},
+        "id": str(pair.id),
+        "programme_id": str(pair.programme_id),
+        "status": pair.status.value,
+        "form": pair.form_title,
+        "role_model": pair.role_model_title,
+        "mentor": {"id": str(pair.mentor_id), "full_name": pair.mentor.full_name},
         "mentees": [
-            {"id": str(i), "full_name": m["full_name"]}
-            for i, m in zip(pair["mentee_ids"], pair["mentees"], strict=True)
+            {"id": str(i), "full_name": m.full_name} for i, m in zip(pair.mentee_ids, pair.mentees, strict=True)
         ],
-        "starts_on": pair["starts_on"].isoformat(),
-        "ends_on": pair["ends_on"].isoformat(),
-        "extended_to": pair["extended_to"].isoformat() if pair["extended_to"] else None,
-        "finished_on": pair["finished_on"].isoformat() if pair["finished_on"] else None,
-        "order_id": str(pair["order_id"]) if pair["order_id"] else None,
-        "meetings": pair["meetings"],
-        "last_meeting": pair["last_meeting"].isoformat() if pair["last_meeting"] else None,
-        "score": pair["score"],
+        "starts_on": pair.starts_on.isoformat(),
+        "ends_on": pair.ends_on.isoformat(),
+        "extended_to": pair.extended_to.isoformat() if pair.extended_to else None,
+        "finished_on": pair.finished_on.isoformat() if pair.finished_on else None,
+        "order_id": str(pair.order_id) if pair.order_id else None,
+        "meetings": pair.meetings,
+        "last_meeting": pair.last_meeting.isoformat() if pair.last_meeting else None,
+        "score": pair.score,
     }
 
 
-def meeting_json(meeting: dict[str, Any]) -> dict[str, Any]:
+def meeting_json(meeting: Meeting) -> dict[str, Any]:
     return {
-        "id": str(meeting["id"]),
-        "kind": meeting["kind"],
-        "held_on": meeting["held_on"].isoformat(),
-        "minutes": meeting["minutes"],
-        "format": meeting["format"],
-        "answers": meeting["answers"],
-        "closeness": meeting["closeness"],
-        "wants_to_mentor": meeting["wants_to_mentor"],
+        "id": str(meeting.id),
+        "kind": meeting.kind.value,
+        "held_on": meeting.held_on.isoformat(),
+        "minutes": meeting.minutes,
+        "format": meeting.format.value,
+        "answers": meeting.answers,
+        "closeness": meeting.closeness,
+        "wants_to_mentor": meeting.wants_to_mentor,
     }
 
 
@@ -394,10 +350,10 @@ class PairApi(Controller):
         """A curator's or head's organization; a coordinator's scope; a mentor's or mentee's own pairs."""
         person_id = None
         if principal.role in CABINET:
-            person_id = await _cabinet_person(principal)
+            person_id = await access.cabinet_person(principal)
             if person_id is None:
                 return []
-        return [pair_json(p) for p in await logic.list_pairs(status=status, person_id=person_id)]
+        return [pair_json(p) for p in await pairs.list_pairs(status=status, person_id=person_id)]
 
     @post("/", guards=[allow(Role.curator)])
     async def create(
@@ -419,24 +375,20 @@ class PairApi(Controller):
             starts_on=str(data.get("starts_on", "")),
             ends_on=str(data.get("ends_on") or ""),
         )
-        pair_id = await logic.create_pair(actor, programme, form)
-        return pair_json((await logic.pair_card(pair_id)).pair)
+        pair_id = await pairs.create_pair(actor, programme, form)
+        return pair_json(await pairs.get_pair(pair_id))
 
     @get("/{pair_id:uuid}", guards=[allow(*STAFF, *COORDINATORS, *CABINET)])
     async def read(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> dict[str, Any]:
-        person_id = await _cabinet_person(principal) if principal.role in CABINET else None
-        if principal.role in CABINET and person_id is None:
-            raise NotFound()
-        card = await logic.pair_card(pair_id, person_id)
-        await _audit_pair(actor, card.pair)
+        card = await pairs.read_card(actor, pair_id, await access.reader(principal))
         return {
             **pair_json(card.pair),
             "plan": card.plan,
             "meetings_list": [meeting_json(m) for m in card.meetings],
             "history": [
-                {"mentor": h["mentor"], "since": h["since"].isoformat(), "reason": h["reason"], "pending": h["pending"]}
+                {"mentor": h.mentor, "since": h.since.isoformat(), "reason": h.reason, "pending": h.pending}
                 for h in card.history
             ],
         }
@@ -450,18 +402,12 @@ class PairApi(Controller):
         data: JSONBody[dict[str, Any]],
     ) -> dict[str, Any]:
         """`kind`, `held_on`, `minutes`, `format`, answers as `q_<code>`, `closeness` (final), `wants_to_mentor`."""
-        person_id = None
-        if principal.role in CABINET:
-            person_id = await _cabinet_person(principal)
-            if person_id is None:
-                raise NotFound()
-        else:
-            await _curator_pair(principal, pair_id)
-        meeting_id = await logic.record_meeting(
+        person_id = await access.recorder(principal, pair_id)
+        meeting_id = await meetings.record_meeting(
             actor, pair_id, meeting_form({k: str(v) for k, v in data.items()}), person_id
         )
-        card = await logic.pair_card(pair_id, person_id)
-        return meeting_json(next(m for m in card.meetings if m["id"] == meeting_id))
+        card = await pairs.pair_card(pair_id, person_id)
+        return meeting_json(next(m for m in card.meetings if m.id == meeting_id))
 
     @put("/{pair_id:uuid}/plan/{kind:str}", guards=[allow(Role.curator, *CABINET)])
     async def plan(
@@ -472,13 +418,9 @@ class PairApi(Controller):
         kind: FromPath[str],
         data: JSONBody[list[dict[str, str]]],
     ) -> dict[str, Any]:
-        person_id = await _cabinet_person(principal) if principal.role in CABINET else None
-        if principal.role in CABINET and person_id is None:
-            raise NotFound()
-        if principal.role == Role.curator:
-            await _curator_pair(principal, pair_id)
-        await logic.save_plan(actor, pair_id, kind, data, person_id)
-        return {"plan": (await logic.pair_card(pair_id, person_id)).plan}
+        person_id = await access.recorder(principal, pair_id)
+        await meetings.save_plan(actor, pair_id, kind, data, person_id)
+        return {"plan": (await pairs.pair_card(pair_id, person_id)).plan}
 
     @post("/{pair_id:uuid}/status", guards=[allow(Role.curator)])
     async def change_status(
@@ -490,10 +432,10 @@ class PairApi(Controller):
     ) -> dict[str, Any]:
         """`action`: complete; end_early (end_reason, mentor_agrees, curator_agrees); extend (extended_to,
         extension_reason); replace (new_mentor_id, reason, since) — answers the replacement order's id."""
-        await _curator_pair(principal, pair_id)
-        order_id = await _change_status(actor, pair_id, data)
+        await access.curator_pair(principal, pair_id)
+        order_id = await lifecycle.change_status(actor, pair_id, status_change(data))
         result = {"order_id": str(order_id)} if order_id else {}
-        return {**pair_json((await logic.pair_card(pair_id)).pair), **result}
+        return {**pair_json(await pairs.get_pair(pair_id)), **result}
 
 
 @post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(Role.curator)])
@@ -507,7 +449,7 @@ async def order_pairs_api(
     programme = await programmes.get_programme(
         programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
     )
-    order_id = await logic.request_approval(actor, programme, _uuids(data.get("pair_ids", [])))
+    order_id = await lifecycle.request_approval(actor, programme, _uuids(data.get("pair_ids", [])))
     return {"order_id": str(order_id)}
 
 

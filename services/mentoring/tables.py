@@ -120,3 +120,16 @@ class RhythmAlert(Table, tablename="rhythm_alert", db=DB):
     details = Text()
     found_at = Timestamptz()
     mailed_at = Timestamptz(null=True, default=None)
+
+
+class PairPulse(Table, tablename="pair_pulse", db=DB):
+    """The pair pulse sent: one round per person per pair."""
+
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    mentorship_id = UUID()
+    round = Integer()
+    person_id = UUID()
+    request_id = UUID()
+    sent_at = Timestamptz()

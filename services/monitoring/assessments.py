@@ -11,6 +11,7 @@ from uuid import UUID
 
 from services.mentoring import list_pairs
 from services.monitoring.tables import Assessment, AssessmentParameter
+from services.programmes import ProgrammeRecord
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import today
@@ -28,34 +29,34 @@ DEFAULT_PARAMETERS = (
 STAGES = {"before": "В начале", "after": "В конце"}
 
 
-async def parameters(programme: dict[str, Any]) -> list[dict[str, Any]]:
+async def parameters(programme: ProgrammeRecord) -> list[dict[str, Any]]:
     """The programme's parameters; the default list of the seeds the first time they are asked for."""
     rows = (
         await AssessmentParameter.select()
-        .where(AssessmentParameter.programme_id == programme["id"])
+        .where(AssessmentParameter.programme_id == programme.id)
         .order_by(AssessmentParameter.position)
         .run()
     )
-    if rows or programme["organization_id"] is None:
+    if rows or programme.organization_id is None:
         return list(rows)
     for position, title in enumerate(DEFAULT_PARAMETERS):
         await _insert_parameter(programme, position, title)
     return await parameters(programme)
 
 
-async def _insert_parameter(programme: dict[str, Any], position: int, title: str) -> None:
+async def _insert_parameter(programme: ProgrammeRecord, position: int, title: str) -> None:
     await AssessmentParameter.insert(
         AssessmentParameter(
-            region_id=programme["region_id"],
-            organization_id=programme["organization_id"],
-            programme_id=programme["id"],
+            region_id=programme.region_id,
+            organization_id=programme.organization_id,
+            programme_id=programme.id,
             position=position,
             title=title,
         )
     ).run()
 
 
-async def add_parameter(programme: dict[str, Any], title: str) -> None:
+async def add_parameter(programme: ProgrammeRecord, title: str) -> None:
     title = " ".join(title.split())
     if not title:
         raise ValidationFailed({"title": "Назовите параметр, например «Уверенность в выступлениях»"})
@@ -65,39 +66,39 @@ async def add_parameter(programme: dict[str, Any], title: str) -> None:
     await _insert_parameter(programme, len(existing), title)
 
 
-async def remove_parameter(programme: dict[str, Any], parameter_id: UUID) -> None:
+async def remove_parameter(programme: ProgrammeRecord, parameter_id: UUID) -> None:
     if not any(p["id"] == parameter_id for p in await parameters(programme)):
         raise NotFound()
     await AssessmentParameter.delete().where(AssessmentParameter.id == parameter_id).run()
 
 
-async def participants(programme: dict[str, Any]) -> list[dict[str, Any]]:
+async def participants(programme: ProgrammeRecord) -> list[dict[str, Any]]:
     """Everyone in the programme's approved pairs: each mentee with the pair's form, and each mentor."""
     people: dict[UUID, dict[str, Any]] = {}
-    for pair in await list_pairs(programme_id=programme["id"]):
-        if pair["status"] == "draft":
+    for pair in await list_pairs(programme_id=programme.id):
+        if pair.status == "draft":
             continue
-        for mentee_id, mentee in zip(pair["mentee_ids"], pair["mentees"], strict=True):
+        for mentee_id, mentee in zip(pair.mentee_ids, pair.mentees, strict=True):
             people.setdefault(
                 mentee_id,
                 {
                     "id": mentee_id,
-                    "full_name": mentee["full_name"],
+                    "full_name": mentee.full_name,
                     "role": "mentee",
-                    "form": pair["form_title"],
-                    "pair_id": pair["id"],
-                    "consented": mentee.get("consented"),
+                    "form": pair.form_title,
+                    "pair_id": pair.id,
+                    "consented": mentee.consented,
                 },
             )
         people.setdefault(
-            pair["mentor_id"],
+            pair.mentor_id,
             {
-                "id": pair["mentor_id"],
-                "full_name": pair["mentor"]["full_name"],
+                "id": pair.mentor_id,
+                "full_name": pair.mentor.full_name,
                 "role": "mentor",
-                "form": pair["form_title"],
-                "pair_id": pair["id"],
-                "consented": pair["mentor"].get("consented"),
+                "form": pair.form_title,
+                "pair_id": pair.id,
+                "consented": pair.mentor.consented,
             },
         )
     return sorted(people.values(), key=lambda p: (p["role"] != "mentee", p["full_name"]))
@@ -111,7 +112,7 @@ class Score:
     score: str
 
 
-async def save_scores(actor: Actor, programme: dict[str, Any], scores: list[Score], on: date | None = None) -> int:
+async def save_scores(actor: Actor, programme: ProgrammeRecord, scores: list[Score], on: date | None = None) -> int:
     """Scores of consenting participants only; an empty field leaves a score as it is."""
     errors = Errors()
     allowed_people = {str(p["id"]): p for p in await participants(programme)}
@@ -143,8 +144,8 @@ async def save_scores(actor: Actor, programme: dict[str, Any], scores: list[Scor
                ON CONFLICT (region_id, parameter_id, person_id, stage)
                DO UPDATE SET score = EXCLUDED.score, assessed_on = EXCLUDED.assessed_on,
                              assessed_by = EXCLUDED.assessed_by""",
-            programme["region_id"],
-            programme["organization_id"],
+            programme.region_id,
+            programme.organization_id,
             UUID(item.parameter_id),
             UUID(item.person_id),
             item.stage,
@@ -171,7 +172,7 @@ def _change(before: list[int], after: list[int]) -> float | None:
     return round(mean(after) - mean(before), 2) if before and after else None
 
 
-async def influence(programme: dict[str, Any]) -> Influence:
+async def influence(programme: ProgrammeRecord) -> Influence:
     """Change = mean score after − mean score before, over the parameters scored at both stages."""
     rows = (
         await Assessment.select()

@@ -89,7 +89,7 @@ async def _assessments(region_id: UUID) -> None:
     programme = await get_programme(row["id"])
     parameters = await assessments.parameters(programme)
     people = await assessments.participants(programme)
-    finished = {p["id"] for p in await list_pairs(programme_id=programme["id"]) if p["finished_on"]}
+    finished = {p.id for p in await list_pairs(programme_id=programme.id) if p.finished_on}
     scores = []
     for n, person in enumerate(people):
         for m, parameter in enumerate(parameters):

@@ -4,11 +4,12 @@ organization submits a report with its indicators for the half-year; coordinator
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
+
+import msgspec
 
 from services import reports as read_model
 from services.monitoring import quality
@@ -125,8 +126,6 @@ async def reports(period_id: UUID, municipality_id: UUID | None = None) -> list[
     result = []
     for row in rows:
         item = dict(row)
-        for key in ("indicators", "quality"):
-            item[key] = json.loads(item[key]) if isinstance(item[key], str) else item[key]
         item["conformity"] = quality.conformity(item["quality"])
         result.append(item)
     return result
@@ -168,15 +167,15 @@ async def submit(actor: Actor, period_id: UUID, form: ReportForm, answers: dict[
         report["id"],
         now(),
         actor.user_id,
-        read_model.to_json(values),
+        msgspec.to_builtins(values),
         form.achievements.strip(),
         form.problems.strip(),
         form.plans.strip(),
-        json.dumps(checked, ensure_ascii=False),
+        checked,
     )
 
 
-async def half_year_indicators(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> dict[str, Any]:
+async def half_year_indicators(period: dict[str, Any], region_id: UUID, organization_id: UUID) -> read_model.Indicators:
     reach = read_model.Reach(organization_id=organization_id)
     half_year = read_model.Period(period["covers_from"], min(period["deadline"], today()))
     return await read_model.current(region_id, reach, half_year)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.reports import Indicators
 from shared.errors import Errors
 
 LEVELS = {"meets": "соответствует", "partly": "частично", "no": "не соответствует"}
@@ -35,30 +36,30 @@ CONDITIONS = (
 )
 
 
-def suggest(values: dict[str, Any], has_curator: bool) -> dict[str, tuple[str, str]]:
+def suggest(values: Indicators, has_curator: bool) -> dict[str, tuple[str, str]]:
     """What the organization's indicators for the half-year say of a condition: a level and why."""
     found: dict[str, tuple[str, str]] = {}
-    programme = values["organizations_with_programme"] > 0
+    programme = values.organizations_with_programme > 0
     found["regulation"] = (
         ("meets", "программа утверждена приказом") if programme else ("no", "нет утверждённой программы")
     )
     found["curator"] = ("meets", "у организации есть куратор") if has_curator else ("no", "куратор не назначен")
-    people = values["learners"] + values["teachers"]
+    people = values.learners + values.teachers
     found["bases"] = (
         ("meets", f"в базах {people} чел. с согласием") if people else ("no", "в базах нет людей с согласием")
     )
     found["selection"] = (
-        ("meets", f"наставников в реестре: {values['mentors']}") if values["mentors"] else ("no", "реестр пуст")
+        ("meets", f"наставников в реестре: {values.mentors}") if values.mentors else ("no", "реестр пуст")
     )
-    found["pairs"] = ("meets", f"пар и групп: {values['pairs']}") if values["pairs"] else ("no", "пар нет")
-    share = values["rhythm_share"]
+    found["pairs"] = ("meets", f"пар и групп: {values.pairs}") if values.pairs else ("no", "пар нет")
+    share = values.rhythm_share
     if share is None:
         found["rhythm"] = ("no", "в полугодии не было работающих пар")
     else:
         level = "meets" if share >= 80 else "partly" if share >= 50 else "no"
         found["rhythm"] = (level, f"встречаются не реже раза в две недели {share} % пар")
-    satisfaction = values["satisfaction"]
-    answered = [v for v in (satisfaction["mentors"], satisfaction["mentees"]) if v is not None]
+    satisfaction = values.satisfaction
+    answered = [v for v in (satisfaction.mentors, satisfaction.mentees) if v is not None]
     found["feedback"] = (
         ("meets" if len(answered) == 2 else "partly", "анкеты удовлетворённости получены")
         if answered
@@ -66,7 +67,7 @@ def suggest(values: dict[str, Any], has_curator: bool) -> dict[str, tuple[str, s
     )
     found["influence"] = (
         ("meets", "есть оценки «до» и «после»")
-        if values["influence_change"] is not None
+        if values.influence_change is not None
         else ("no", "нет парных оценок «до» и «после»")
     )
     return found

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from services.monitoring import assessments, logic, quality, satisfaction
 from services.monitoring.logic import ReportForm
+from services.programmes import Owner, ProgrammeRecord, get_programme
 from shared import clock
 from shared.actor import Actor
 from shared.audit import audit
@@ -171,9 +172,7 @@ api_router = Router(path="/", route_handlers=[periods_api, reports_api, submit_a
 # Influence on participants --------------------------------------------------------------------------------------
 
 
-async def _programme(principal: Principal, programme_id: UUID, *, edit: bool) -> dict[str, Any]:
-    from services.programmes import Owner, get_programme
-
+async def _programme(principal: Principal, programme_id: UUID, *, edit: bool) -> ProgrammeRecord:
     if edit:
         return await get_programme(programme_id, Owner(organization_id=principal.scope.organization_id))
     return await get_programme(programme_id)
@@ -199,7 +198,7 @@ async def assessments_page(
         people=await assessments.participants(programme),
         influence=result,
         stages=assessments.STAGES,
-        editable=principal.role == Role.curator and programme["organization_id"] == principal.scope.organization_id,
+        editable=principal.role == Role.curator and programme.organization_id == principal.scope.organization_id,
         today=clock.today(),
     )
 

@@ -4,9 +4,10 @@ the daily monitoring job reminds once those who have not answered within a week.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
+from services.mentoring import list_pairs
 from services.monitoring.assessments import participants
+from services.programmes import ProgrammeRecord
 from services.registry import (
     due_questionnaire_reminders,
     enqueue_questionnaire_mail,
@@ -22,19 +23,17 @@ REMIND_AFTER = timedelta(days=7)
 
 
 async def send_satisfaction(
-    actor: Actor, programme: dict[str, Any], secret_key: str, *, finished_only: bool
+    actor: Actor, programme: ProgrammeRecord, secret_key: str, *, finished_only: bool
 ) -> dict[str, int]:
     """Every consenting participant of the programme's pairs (or of its finished pairs) not yet asked this year."""
-    from services.mentoring import list_pairs
-
-    if programme["organization_id"] != actor.organization_id:
+    if programme.organization_id != actor.organization_id:
         raise ValidationFailed({"programme": "Анкеты рассылает куратор организации"})
-    finished = {p["id"] for p in await list_pairs(programme_id=programme["id"]) if p["finished_on"]}
+    finished = {p.id for p in await list_pairs(programme_id=programme.id) if p.finished_on}
     people = [p for p in await participants(programme) if not finished_only or p["pair_id"] in finished]
     sent = skipped = 0
     for role, code in TEMPLATES.items():
         group = [p for p in people if p["role"] == role]
-        asked = await questionnaires_sent([p["id"] for p in group], code, programme["starts_on"])
+        asked = await questionnaires_sent([p["id"] for p in group], code, programme.starts_on)
         for person in group:
             if person["id"] in asked or not person["consented"]:
                 skipped += 1
@@ -49,5 +48,5 @@ async def send_satisfaction(
 async def remind() -> int:
     due = await due_questionnaire_reminders(list(TEMPLATES.values()), now() - REMIND_AFTER)
     for request in due:
-        await enqueue_questionnaire_mail(request["region_id"], request["id"], reminder=True)
+        await enqueue_questionnaire_mail(request.region_id, request.id, reminder=True)
     return len(due)

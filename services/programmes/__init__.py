@@ -5,34 +5,46 @@ Other domains use only the names below; the routes are composed by app/, the res
 
 from services.programmes.catalogue import SAME_SUBJECT
 from services.programmes.indicators import INDICATORS, IndicatorCounter
-from services.programmes.logic import (
-    Owner,
-    catalogue_choices,
-    current_programme,
-    get_programme,
-    models_of_form,
-    read_date,
-    school_year,
-    workspace_summary,
-)
+from services.programmes.order_documents import REPLACEMENT_REASONS
 from services.programmes.orders import (
-    REPLACEMENT_REASONS,
+    PairsOrder,
     RegisterForm,
+    ReplacementOrder,
     create_order,
     get_order,
     on_registered,
     register,
 )
+from services.programmes.overview import WorkspaceSummary, workspace_summary
+from services.programmes.programme import current_programme, get_programme, school_year
+from services.programmes.records import (
+    EventRecord,
+    FormRecord,
+    OrderRecord,
+    Owner,
+    ProgrammeRecord,
+    RoleModelRecord,
+)
+from services.programmes.regional_catalogue import catalogue_choices, models_of_form
 from services.programmes.tables import OrderKind
+from services.programmes.values import read_date
 
 __all__ = [
     "INDICATORS",
     "REPLACEMENT_REASONS",
     "SAME_SUBJECT",
+    "EventRecord",
+    "FormRecord",
     "IndicatorCounter",
     "OrderKind",
+    "OrderRecord",
     "Owner",
+    "PairsOrder",
+    "ProgrammeRecord",
     "RegisterForm",
+    "ReplacementOrder",
+    "RoleModelRecord",
+    "WorkspaceSummary",
     "catalogue_choices",
     "create_order",
     "current_programme",

@@ -9,8 +9,12 @@ from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
 
-from services.programmes import logic, orders, selection
-from services.programmes.logic import EventForm, FormsForm, GoalForm, Owner, ProgrammeForm, ProgressForm, ResultRow
+from services.programmes import constructor, orders, roadmap, selection
+from services.programmes.constructor import FormsForm, GoalForm, ResultRow
+from services.programmes.programme import ProgrammeForm, create_programme, get_programme, school_year
+from services.programmes.records import Owner, ProgrammeRecord
+from services.programmes.regional_catalogue import catalogue_choices
+from services.programmes.roadmap import EventForm, ProgressForm
 from services.programmes.tables import EventStatus
 from shared.actor import Actor
 from shared.clock import today
@@ -114,15 +118,15 @@ async def _organization_programme(
         start = date(day.year if day.month >= 4 else day.year - 1, 4, 1)
         end, template, title = date(start.year, 12, 31), "school_teacher_teacher", "Программа «Учитель – учитель»"
     else:
-        start, end = logic.school_year(day)
+        start, end = school_year(day)
         template, title = "college_2020", f"Программа наставничества на {start.year}/{end.year} учебный год"
-    programme_id = await logic.create_programme(
+    programme_id = await create_programme(
         actor, owner, ProgrammeForm(title, start.strftime("%d.%m.%Y"), end.strftime("%d.%m.%Y"), template)
     )
-    programme = await logic.get_programme(programme_id)
+    programme = await get_programme(programme_id)
     await _fill_constructor(programme, kind, end - timedelta(days=31), rural_teachers)
     september = f"01.09.{start.year}"
-    await logic.add_event(
+    await roadmap.add_event(
         programme,
         EventForm(
             "1",
@@ -135,7 +139,7 @@ async def _organization_programme(
         ),
     )
     if int(organization["inn"]) % 3 == 0:
-        await logic.add_event(
+        await roadmap.add_event(
             programme,
             EventForm(
                 "1",
@@ -150,20 +154,20 @@ async def _organization_programme(
     await _progress_roadmap(
         programme_id, day, {"Обучение наставников", "Разместить раздел «Наставничество» на сайте организации"}
     )
-    programme = await logic.get_programme(programme_id)
+    programme = await get_programme(programme_id)
     if approve:
         order_id = await orders.create_order(actor, programme, "approve_programme")
         await orders.register(actor, order_id, orders.RegisterForm("15-о", _signed(start, day)))
     staff = await selection.organization_staff(organization["id"])
     if staff[Role.curator]:
-        await _selection(actor, await logic.get_programme(programme_id), organization, staff, day, start)
+        await _selection(actor, await get_programme(programme_id), organization, staff, day, start)
 
 
 def _signed(start: date, day: date) -> str:
     return min(start + timedelta(days=14), day).strftime("%d.%m.%Y")
 
 
-async def _fill_constructor(programme: dict[str, Any], kind: str, deadline: date, rural_teachers: bool) -> None:
+async def _fill_constructor(programme: ProgrammeRecord, kind: str, deadline: date, rural_teachers: bool) -> None:
     audience = {
         K.school: "Обучающиеся 5–11 классов с трудностями в учёбе и адаптации; молодые учителя со стажем до 3 лет",
         K.college: "Студенты первого курса; студенты выпускных курсов; преподаватели со стажем до 3 лет",
@@ -172,10 +176,10 @@ async def _fill_constructor(programme: dict[str, Any], kind: str, deadline: date
     }[K(kind)]
     if rural_teachers:
         audience = "Молодые учителя и учителя, вновь принятые на работу"
-    await logic.save_text_step(programme, "problem", PROBLEMS[kind])
-    await logic.save_goal(programme, _goal(kind, deadline))
-    await logic.save_text_step(programme, "audience", audience)
-    await logic.save_results(
+    await constructor.save_text_step(programme, "problem", PROBLEMS[kind])
+    await constructor.save_goal(programme, _goal(kind, deadline))
+    await constructor.save_text_step(programme, "audience", audience)
+    await constructor.save_results(
         programme,
         [
             ResultRow("pairs", "", "0", "10"),
@@ -186,23 +190,23 @@ async def _fill_constructor(programme: dict[str, Any], kind: str, deadline: date
         ],
         "Рост удовлетворённости участников и желания продолжать работу; наставляемые готовы стать наставниками",
     )
-    await logic.save_text_step(
+    await constructor.save_text_step(
         programme,
         "implementers",
         "Куратор наставнической деятельности, руководители методических объединений, педагог-психолог; "
         "соорганизатор — управление образования",
     )
-    await logic.save_text_step(
+    await constructor.save_text_step(
         programme, "resources", "Кабинет для встреч, методические материалы школы наставников, сайт организации"
     )
-    forms, models = await logic.catalogue_choices()
+    forms, models = await catalogue_choices()
     form_codes = ("schoolteacher_schoolteacher",) if rural_teachers else FORMS_BY_KIND[kind]
     model_codes = ("experienced_teacher_young_specialist",) if rural_teachers else MODELS_BY_KIND[kind]
-    await logic.save_forms(
+    await constructor.save_forms(
         programme,
         FormsForm(
-            form_ids=[str(f["id"]) for f in forms if f["code"] in form_codes],
-            role_model_ids=[str(m["id"]) for m in models if m["code"] in model_codes],
+            form_ids=[str(f.id) for f in forms if f.code in form_codes],
+            role_model_ids=[str(m.id) for m in models if m.code in model_codes],
             max_mentees_per_mentor="2",
             group_work=kind == K.additional,
             max_pair_months="9" if rural_teachers else "12",
@@ -212,55 +216,55 @@ async def _fill_constructor(programme: dict[str, Any], kind: str, deadline: date
 
 async def _progress_roadmap(programme_id: UUID, day: date, forgotten: set[str]) -> None:
     """Past events done (the forgotten ones are overdue), long-started ones mostly done, the rest planned."""
-    stages = await logic.roadmap(programme_id, day)
+    stages = await roadmap.roadmap(programme_id, day)
     events = [event for stage in stages for event in stage.events]
     for position, event in enumerate(events):
-        if event["title"] in forgotten:
+        if event.title in forgotten:
             continue
-        started = (day - event["starts_on"]).days
-        link = "/people?base=mentees" if "наставляемых" in event["expected_result"] else ""
-        if event["ends_on"] < day:
-            done_on = min(event["ends_on"], day)
-        elif event["starts_on"] <= day and started >= 20 and position % 3:
-            done_on = event["starts_on"] + timedelta(days=20)
+        started = (day - event.starts_on).days
+        link = "/people?base=mentees" if "наставляемых" in event.expected_result else ""
+        if event.ends_on < day:
+            done_on = min(event.ends_on, day)
+        elif event.starts_on <= day and started >= 20 and position % 3:
+            done_on = event.starts_on + timedelta(days=20)
         else:
-            if event["starts_on"] <= day <= event["ends_on"]:
-                await logic.set_progress(programme_id, event["id"], ProgressForm(EventStatus.in_progress))
+            if event.starts_on <= day <= event.ends_on:
+                await roadmap.set_progress(programme_id, event.id, ProgressForm(EventStatus.in_progress))
             continue
-        await logic.set_progress(programme_id, event["id"], ProgressForm(EventStatus.done, link, ""), on=done_on)
+        await roadmap.set_progress(programme_id, event.id, ProgressForm(EventStatus.done, link, ""), on=done_on)
 
 
 async def _selection(
     actor: Actor,
-    programme: dict[str, Any],
+    programme: ProgrammeRecord,
     organization: dict[str, Any],
-    staff: dict[Role, list[dict[str, Any]]],
+    staff: dict[Role, list[selection.StaffMember]],
     day: date,
     start: date,
 ) -> None:
     """A lawful commission, applications with interviews and decisions, and the registry approved by order."""
     from tenants import get_organization
 
-    head = (await get_organization(organization["id"]))["head_name"]
+    head = (await get_organization(organization["id"])).head_name
     curator = staff[Role.curator][0]
     await selection.set_commission(
         actor,
         programme,
         [
             selection.MemberInput("chair", head, "директор"),
-            selection.MemberInput("curator", "", "куратор наставничества", str(curator["user_id"])),
+            selection.MemberInput("curator", "", "куратор наставничества", str(curator.user_id)),
             selection.MemberInput("member", "Григорьева Людмила Павловна", "педагог-психолог"),
             selection.MemberInput("member", "Тихонов Игорь Семёнович", "руководитель методического объединения"),
         ],
     )
-    candidates = [c for c in await selection.candidates(programme) if c["consented"]][:6]
+    candidates = [c for c in await selection.candidates(programme) if c.consented][:6]
     applied = min(start + timedelta(days=30), day)
     for n, candidate in enumerate(candidates):
         application_id = await selection.apply(
             actor,
             programme,
             selection.ApplicationForm(
-                person_id=str(candidate["id"]),
+                person_id=str(candidate.id),
                 applied_on=applied.strftime("%d.%m.%Y"),
                 motivation="Хочу передать опыт и помочь адаптироваться тем, кто только начинает",
                 education="Высшее педагогическое образование, курсы «Основы наставничества» (36 ч)",
@@ -275,7 +279,7 @@ async def _selection(
         interviewed = min(applied + timedelta(days=5), day)
         await selection.record_interview(
             actor,
-            programme["id"],
+            programme.id,
             application_id,
             selection.InterviewForm(
                 interviewed.strftime("%d.%m.%Y"),
@@ -303,9 +307,9 @@ async def _selection(
 
 async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -> None:
     """Built step by step with the constructor of seed 003, with the regional roadmap's stages as events."""
-    start, end = logic.school_year(day)
+    start, end = school_year(day)
     owner = Owner(municipality_id=municipality_id)
-    programme_id = await logic.create_programme(
+    programme_id = await create_programme(
         actor,
         owner,
         ProgrammeForm(
@@ -314,14 +318,14 @@ async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -
             (end + relativedelta(years=1)).strftime("%d.%m.%Y"),
         ),
     )
-    programme = await logic.get_programme(programme_id)
-    await logic.save_text_step(
+    programme = await get_programme(programme_id)
+    await constructor.save_text_step(
         programme,
         "problem",
         "25 % молодых учителей округа уходят из школ после первых двух лет работы; выпускники педагогических "
         "колледжей не идут работать в школы округа.",
     )
-    await logic.save_goal(
+    await constructor.save_goal(
         programme,
         GoalForm(
             goal="Увеличить к концу 2027/2028 учебного года на 25 % число молодых учителей, остающихся работать "
@@ -338,8 +342,8 @@ async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -
             target_deadline="31.05.2028",
         ),
     )
-    await logic.save_text_step(programme, "audience", "Молодые учителя со стажем до 3 лет и выпускники колледжей")
-    await logic.save_results(
+    await constructor.save_text_step(programme, "audience", "Молодые учителя со стажем до 3 лет и выпускники колледжей")
+    await constructor.save_results(
         programme,
         [
             ResultRow("mentor_registry", "", "0", "40"),
@@ -350,21 +354,21 @@ async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -
         ],
         "Рост удовлетворённости молодых учителей и желания продолжать работать",
     )
-    await logic.save_text_step(
+    await constructor.save_text_step(
         programme,
         "implementers",
         "Муниципальный наставнический центр при управлении образования; кураторы школ; соорганизатор — "
         "Светлогорский политехнический колледж",
     )
-    await logic.save_text_step(
+    await constructor.save_text_step(
         programme, "resources", "Методист центра (0,5 ставки), площадка колледжа для школы наставников, сайт"
     )
-    forms, models = await logic.catalogue_choices()
-    await logic.save_forms(
+    forms, models = await catalogue_choices()
+    await constructor.save_forms(
         programme,
         FormsForm(
-            form_ids=[str(f["id"]) for f in forms if f["code"] in ("schoolteacher_schoolteacher", "teacher_teacher")],
-            role_model_ids=[str(m["id"]) for m in models if m["code"] == "experienced_teacher_young_specialist"],
+            form_ids=[str(f.id) for f in forms if f.code in ("schoolteacher_schoolteacher", "teacher_teacher")],
+            role_model_ids=[str(m.id) for m in models if m.code == "experienced_teacher_young_specialist"],
         ),
     )
     events = [
@@ -377,5 +381,5 @@ async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -
         (7, "Празднование результатов: награждение наставников, библиотека кейсов", "Май", "Начальник управления"),
     ]
     for stage, title, months, responsible in events:
-        await logic.add_event(programme, EventForm(str(stage), title, months, "", "", responsible, ""))
+        await roadmap.add_event(programme, EventForm(str(stage), title, months, "", "", responsible, ""))
     await _progress_roadmap(programme_id, day, {"Утвердить муниципальную программу наставничества"})

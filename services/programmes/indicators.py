@@ -8,7 +8,8 @@ Mentor-school graduates, certified curators and contest applicants join this lis
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+
+from services.programmes.records import ProgrammeRecord
 
 INDICATORS: dict[str, str] = {
     "pairs": "Наставнических пар и групп",
@@ -19,4 +20,4 @@ INDICATORS: dict[str, str] = {
     "organizations_in_programme": "Организаций с утверждённой программой",
 }
 
-IndicatorCounter = Callable[[dict[str, Any]], Awaitable[dict[str, int]]]
+IndicatorCounter = Callable[[ProgrammeRecord], Awaitable[dict[str, int]]]

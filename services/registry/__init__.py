@@ -3,41 +3,55 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
-from services.registry.demo import person_name
-from services.registry.jobs import enqueue_questionnaire_mail
-from services.registry.logic import (
-    CATEGORY_LABELS,
-    CONSENTED,
-    ConsentForm,
-    PersonForm,
-    SentQuestionnaire,
-    add_roles,
+from services.registry.bases import (
+    BaseMember,
+    PersonBrief,
     base_members,
-    create_person,
-    due_questionnaire_reminders,
-    give_consent,
-    guard_merge,
-    matching_profiles,
     participant_counts,
     people_brief,
+    unknown_person,
+)
+from services.registry.consents import ConsentForm, give_consent, scan_type
+from services.registry.demo import person_name
+from services.registry.jobs import enqueue_questionnaire_mail
+from services.registry.people import (
+    CATEGORY_LABELS,
+    CONSENTED,
+    PersonForm,
+    add_roles,
+    create_person,
+    is_young_specialist,
+)
+from services.registry.questionnaire_answers import MatchingProfile, matching_profiles, save_answers
+from services.registry.questionnaire_requests import (
+    DueReminder,
+    QuestionnaireVersion,
+    SentQuestionnaire,
+    due_questionnaire_reminders,
     questionnaires_sent,
-    save_answers,
-    scan_type,
     send_questionnaire,
     submit_questionnaire,
     templates,
 )
-from services.registry.questionnaires import check_answers
+from services.registry.questionnaires import Answers, TemplateBody, check_answers
+from services.registry.regional_base import guard_merge
 from services.registry.tables import Category, ParticipationRole
 
 __all__ = [
     "CATEGORY_LABELS",
     "CONSENTED",
+    "Answers",
+    "BaseMember",
     "Category",
     "ConsentForm",
+    "DueReminder",
+    "MatchingProfile",
     "ParticipationRole",
+    "PersonBrief",
     "PersonForm",
+    "QuestionnaireVersion",
     "SentQuestionnaire",
+    "TemplateBody",
     "add_roles",
     "base_members",
     "check_answers",
@@ -46,6 +60,7 @@ __all__ = [
     "enqueue_questionnaire_mail",
     "give_consent",
     "guard_merge",
+    "is_young_specialist",
     "matching_profiles",
     "participant_counts",
     "people_brief",
@@ -56,4 +71,5 @@ __all__ = [
     "send_questionnaire",
     "submit_questionnaire",
     "templates",
+    "unknown_person",
 ]

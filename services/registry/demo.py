@@ -6,9 +6,13 @@ import random
 from datetime import date, timedelta
 from uuid import UUID
 
-from services.registry import importer, logic, questionnaires
-from services.registry.logic import ConsentForm
+from services.registry import importer, questionnaires
+from services.registry.consents import ConsentForm, give_consent
+from services.registry.people import ADULT_AGE, CONSENTED
+from services.registry.questionnaire_answers import save_answers
+from services.registry.questionnaire_requests import templates as template_versions
 from services.registry.tables import ConsentKind
+from services.registry.validation import age_on
 from shared import clock
 from shared.actor import Actor
 from shared.db import Level, Scope, current_connection, rescope
@@ -249,8 +253,8 @@ async def seed_people(region_id: UUID) -> None:
                 continue  # a few have not returned the signed consent yet
             day = today - timedelta(days=rng.randint(20, 80))
             given_on = day.strftime("%d.%m.%Y")
-            age = logic.age_on(person["birth_date"], day)
-            minor = age is not None and age < logic.ADULT_AGE
+            age = age_on(person["birth_date"], day)
+            minor = age is not None and age < ADULT_AGE
             if minor:
                 relation, sex = rng.choice(RELATIONS)
                 surname, name, patronymic = person_name(rng, sex)
@@ -265,7 +269,7 @@ async def seed_people(region_id: UUID) -> None:
                 form = ConsentForm(given_on=given_on)
             for kind in ConsentKind:
                 form.kind = kind.value
-                await logic.give_consent(actor, person["id"], form)
+                await give_consent(actor, person["id"], form)
         await _answer_questionnaires(rng, actor, organization["id"])
         if organization["kind"] in ("school", "college"):
             # Mentors who passed selection are in the registry.
@@ -296,10 +300,10 @@ MOTIVATIONS = [
 
 async def _answer_questionnaires(rng: random.Random, actor: Actor, organization_id: UUID) -> None:
     """Most consenting people have filled the questionnaire of their base, as the curator would have asked."""
-    templates = {t["code"]: t for t in await logic.templates()}
+    templates = {t.code: t for t in await template_versions()}
     people = await current_connection().fetch(
         f"""SELECT p.id, array_agg(pa.role) AS roles FROM person p JOIN participation pa ON pa.person_id = p.id
-            WHERE pa.organization_id = $1 AND {logic.CONSENTED} GROUP BY p.region_id, p.id ORDER BY p.sort_key""",
+            WHERE pa.organization_id = $1 AND {CONSENTED} GROUP BY p.region_id, p.id ORDER BY p.sort_key""",
         organization_id,
     )
     for n, person in enumerate(people):
@@ -325,6 +329,6 @@ async def _answer_questionnaires(rng: random.Random, actor: Actor, organization_
                 "mentee_age": [rng.choice(["13–15 лет", "16–18 лет", "молодые педагоги"])],
             }
         template = templates[code]
-        answers, found_tags, errors = questionnaires.check_answers(template["body"], data)
+        answers, found_tags, errors = questionnaires.check_answers(template.body, data)
         assert not errors, errors
-        await logic.save_answers(actor, person["id"], template["id"], answers, found_tags)
+        await save_answers(actor, person["id"], template.id, answers, found_tags)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import msgspec
 import xlsxwriter
 
-from services.registry import logic
-from services.registry.logic import CATEGORY_LABELS, ROLE_LABELS, PersonFilter
+from services.registry.bases import PersonFilter, list_persons
+from services.registry.people import CATEGORY_LABELS, PARTICIPATION_ROLE_LABELS
 from services.registry.tables import Category, ParticipationRole
 from services.registry.validation import age_on, format_snils
 from shared import clock
@@ -39,8 +40,8 @@ async def people_xlsx(actor: Actor, filters: PersonFilter) -> tuple[bytes, int]:
     filters.per_page = 1000
     rows: list[dict[str, Any]] = []
     while True:
-        result = await logic.list_persons(filters)
-        rows += [r for r in result.rows if r.get("consented")]
+        result = await list_persons(filters)
+        rows += [msgspec.structs.asdict(r) for r in result.rows if r.consented]
         if filters.page >= result.pages:
             break
         filters.page += 1
@@ -66,7 +67,7 @@ async def people_xlsx(actor: Actor, filters: PersonFilter) -> tuple[bytes, int]:
             row["subject"],
             row["teaching_experience"],
             row["organization_name"],
-            ", ".join(ROLE_LABELS[ParticipationRole(r)] for r in row["roles"]),
+            ", ".join(PARTICIPATION_ROLE_LABELS[ParticipationRole(r)] for r in row["roles"]),
             format_snils(row["snils"]),
             row["email"],
             row["phone"],

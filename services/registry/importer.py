@@ -15,8 +15,7 @@ from typing import Any
 
 import openpyxl
 
-from services.registry import logic
-from services.registry.logic import PersonForm
+from services.registry.people import PersonForm, clean_person, find_by_snils
 from services.registry.tables import Category, ParticipationRole
 from shared.actor import Actor
 from shared.audit import audit
@@ -235,7 +234,7 @@ def prepare(rows: list[list[Any]], progress: Any = None) -> Prepared:
             roles=[role.value],
         )
         try:
-            values, roles = logic.clean_person(form)
+            values, roles = clean_person(form)
         except ValidationFailed as exc:
             row_errors += [RowError(number, FIELD_TITLES.get(k, k), m) for k, m in exc.errors.items()]
             values, roles = {}, []
@@ -294,7 +293,7 @@ async def check_against_base(actor: Actor, scope: Scope, prepared: Prepared) -> 
     )
     existing = {(r["surname"], r["name"], r["birth_date"]) for r in rows}
     snils = [values["snils"] for _, values, _ in prepared.people if values["snils"]]
-    known = await logic.find_by_snils(scope, snils)
+    known = await find_by_snils(scope, snils)
     kept = []
     for number, values, roles in prepared.people:
         if values["snils"] in known:
@@ -313,7 +312,7 @@ async def commit(actor: Actor, scope: Scope, prepared: Prepared) -> int:
     if not prepared.report.ok:
         raise ValidationFailed({"file": "В файле есть ошибки: ничего не импортировано"})
     snils = [v["snils"] for _, v, _ in prepared.people if v["snils"]]
-    known = await logic.find_by_snils(scope, snils)
+    known = await find_by_snils(scope, snils)
     new = [(values, roles) for _, values, roles in prepared.people if values["snils"] not in known]
     columns = ", ".join(PERSON_COLUMNS)
     arrays = ", ".join(f"${i + 3}::{ARRAY_TYPES.get(c, 'text')}[]" for i, c in enumerate(PERSON_COLUMNS))

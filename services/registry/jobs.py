@@ -9,7 +9,9 @@ from uuid import UUID
 
 from arq import Retry
 
-from services.registry import importer, logic
+from services.registry import importer
+from services.registry.people import CONSENTED
+from services.registry.questionnaire_requests import questionnaire_token
 from shared import tracked
 from shared.actor import Actor
 from shared.clock import now
@@ -151,7 +153,7 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
         row = await current_connection().fetchrow(
             f"""SELECT r.id, r.answered_at, r.expires_at, r.mailed_at, r.reminder_mailed_at, p.email, p.name,
-                       t.title, {logic.CONSENTED} AS consented
+                       t.title, {CONSENTED} AS consented
                FROM questionnaire_request r
                JOIN person p ON p.region_id = r.region_id AND p.id = r.person_id
                JOIN questionnaire_template t ON t.id = r.template_id
@@ -166,7 +168,7 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
         return "no longer valid"
     if not row["email"]:
         return "no e-mail"
-    link = f"{settings.base_url}/q/{logic.questionnaire_token(settings.secret_key, row['id'])}"
+    link = f"{settings.base_url}/q/{questionnaire_token(settings.secret_key, row['id'])}"
     text = (
         f"Здравствуйте, {row['name']}!\n\n{'Напоминаем: к' if reminder else 'К'}уратор программы наставничества "
         "просит заполнить анкету "

@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import msgspec
+
 from services.registry.validation import parse_any_date
+
+Answer = int | str | list[str]  # a scale is a number, one choice or text a string, several choices a list
+Answers = dict[str, Answer]  # by question code
 
 TYPES = ("single", "multiple", "scale", "number", "date", "text", "long_text", "tags")
 
@@ -218,20 +223,39 @@ BUILTIN: list[dict[str, Any]] = [
 ]
 
 
-def questions(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return [question for section in body["sections"] for question in section["questions"]]
+class Question(msgspec.Struct):
+    code: str
+    text: str
+    type: str
+    options: list[str] = []
+    required: bool = False
 
 
-def check_answers(body: dict[str, Any], data: dict[str, list[str]]) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+class Section(msgspec.Struct):
+    title: str
+    questions: list[Question]
+
+
+class TemplateBody(msgspec.Struct):
+    """A template's sections and questions, as stored in its version's body (the built-ins are written as dicts)."""
+
+    sections: list[Section]
+
+    @property
+    def questions(self) -> list[Question]:
+        return [question for section in self.sections for question in section.questions]
+
+
+def check_answers(body: TemplateBody, data: dict[str, list[str]]) -> tuple[Answers, list[str], dict[str, str]]:
     """Answers by question code, the #tags among them, and errors by question code (in Russian)."""
-    answers: dict[str, Any] = {}
+    answers: Answers = {}
     tags: list[str] = []
     errors: dict[str, str] = {}
-    for question in questions(body):
-        code, kind, options = question["code"], question["type"], question["options"]
+    for question in body.questions:
+        code, kind, options = question.code, question.type, question.options
         values = [v.strip() for v in data.get(code, []) if v and v.strip()]
         if not values:
-            if question["required"]:
+            if question.required:
                 errors[code] = "Ответьте на этот вопрос"
             continue
         if kind in ("single", "scale", "number", "date", "text", "long_text"):

@@ -8,23 +8,36 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, Response, Router, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from services.registry import export, importer, jobs, logic
-from services.registry.logic import (
-    ACTION_LABELS,
+from services.registry import (
+    audit_log,
+    bases,
+    consents,
+    export,
+    importer,
+    jobs,
+    people,
+    questionnaire_answers,
+    questionnaire_requests,
+    regional_base,
+)
+from services.registry.audit_log import ACTION_LABELS
+from services.registry.bases import ROW_PUBLIC_FIELDS, PersonFilter
+from services.registry.consents import CONSENT_LABELS, ConsentForm
+from services.registry.people import (
     CATEGORY_LABELS,
-    CONSENT_LABELS,
     MENTEE_BASE,
     MENTOR_BASE,
-    ROLE_LABELS,
+    PARTICIPATION_ROLE_LABELS,
+    PUBLIC_COLUMNS,
     SEX_LABELS,
-    ConsentForm,
-    PersonFilter,
+    YOUNG_SPECIALIST_YEARS,
     PersonForm,
 )
 from services.registry.tables import ParticipationRole
@@ -60,11 +73,12 @@ def _filters(
 def _labels() -> dict[str, Any]:
     return {
         "categories": CATEGORY_LABELS,
-        "role_labels": ROLE_LABELS,
+        "participation_role_labels": PARTICIPATION_ROLE_LABELS,
         "consent_labels": CONSENT_LABELS,
         "sex_labels": SEX_LABELS,
         "format_snils": format_snils,
         "action_labels": ACTION_LABELS,
+        "young_specialist_years": YOUNG_SPECIALIST_YEARS,
     }
 
 
@@ -82,7 +96,7 @@ class PeoplePages(Controller):
         tag: FromQuery[str] = "",
         page_number: Annotated[int, QueryParameter(name="page")] = 1,
     ) -> Template:
-        result = await logic.list_persons(_filters(principal, base, q, category, consent, page_number, tag))
+        result = await bases.list_persons(_filters(principal, base, q, category, consent, page_number, tag))
         return page(
             "registry/people.html",
             result=result,
@@ -107,7 +121,7 @@ class PeoplePages(Controller):
     ) -> Template | Redirect:
         form = await _person_form(request)
         try:
-            person_id, linked = await logic.create_person(actor, principal.scope, form)
+            person_id, linked = await people.create_person(actor, principal.scope, form)
         except ValidationFailed as exc:
             return page("registry/person_form.html", 422, form=form, errors=exc.errors, person=None, **_labels())
         message = "Человек уже был в базе региона: добавлен в вашу организацию" if linked else "Запись добавлена"
@@ -118,28 +132,21 @@ class PeoplePages(Controller):
     async def card(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template:
-        card = await logic.person_card(actor, person_id)
-        answers = await logic.person_answers(person_id) if card.consented else []
+        card = await bases.person_card(actor, person_id)
+        answers = await questionnaire_answers.person_answers(person_id) if card.consented else []
         return page(
             "registry/person.html",
             card=card,
             answers=answers,
-            templates=await logic.templates(),
+            templates=await questionnaire_requests.templates(),
             can_edit=principal.role == Role.curator,
             **_labels(),
         )
 
     @get("/{person_id:uuid}/edit", guards=[allow(Role.curator)])
-    async def edit(
-        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
-    ) -> Template:
-        card = await logic.person_card(actor, person_id)
-        own_roles = [
-            p["role"]
-            for p in card.participations
-            if p["organization_id"] == principal.scope.organization_id and p["archived_at"] is None
-        ]
-        form = PersonForm.from_row(card.person, own_roles)
+    async def edit(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> Template:
+        card = await bases.person_card(actor, person_id)
+        form = PersonForm.from_record(card.person, await people.editable_roles(actor.organization_id, person_id))
         return page("registry/person_form.html", form=form, errors={}, person=card.person, **_labels())
 
     @post("/{person_id:uuid}/edit", guards=[allow(Role.curator)])
@@ -148,7 +155,7 @@ class PeoplePages(Controller):
     ) -> Template | Redirect:
         form = await _person_form(request)
         try:
-            await logic.update_person(actor, person_id, form)
+            await people.update_person(actor, person_id, form)
         except ValidationFailed as exc:
             person = {"id": person_id, "full_name": f"{form.surname} {form.name}"}
             return page("registry/person_form.html", 422, form=form, errors=exc.errors, person=person, **_labels())
@@ -177,13 +184,13 @@ class PeoplePages(Controller):
     async def archive(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Redirect:
-        await logic.archive_person(actor, person_id)
+        await people.archive_person(actor, person_id)
         flash(request, "Запись перенесена в архив организации", category="success")
         return see_other("/people")
 
     @get("/{person_id:uuid}/consents/new", guards=[allow(Role.curator)])
     async def consent_form(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> Template:
-        card = await logic.person_card(actor, person_id)
+        card = await bases.person_card(actor, person_id)
         form = ConsentForm(given_on=clock.today().strftime("%d.%m.%Y"))
         return page("registry/consent_form.html", card=card, form=form, errors={}, **_labels())
 
@@ -196,9 +203,9 @@ class PeoplePages(Controller):
         scan = await upload.read() if upload is not None and hasattr(upload, "read") else None
         actor = actor
         try:
-            await logic.give_consent(actor, person_id, form, scan or None, getattr(upload, "filename", "") or "")
+            await consents.give_consent(actor, person_id, form, scan or None, getattr(upload, "filename", "") or "")
         except ValidationFailed as exc:
-            card = await logic.person_card(actor, person_id)
+            card = await bases.person_card(actor, person_id)
             return page("registry/consent_form.html", 422, card=card, form=form, errors=exc.errors, **_labels())
         flash(request, "Согласие записано", category="success")
         return see_other(f"/people/{person_id}")
@@ -213,7 +220,7 @@ class PeoplePages(Controller):
     ) -> Redirect:
         on = str((await request.form()).get("withdrawn_on", ""))
         try:
-            await logic.withdraw_consent(actor, person_id, consent_id, on)
+            await consents.withdraw_consent(actor, person_id, consent_id, on)
             flash(request, "Согласие отозвано: обработка данных прекращена", category="success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
@@ -226,11 +233,11 @@ class PeoplePages(Controller):
         person_id: FromPath[UUID],
         consent_id: FromPath[UUID],
     ) -> Response[bytes]:
-        row = await logic.consent_scan(actor, person_id, consent_id)
-        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[row["content_type"]]
+        row = await consents.consent_scan(actor, person_id, consent_id)
+        extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[row.content_type]
         return Response(
-            row["data"],
-            media_type=row["content_type"],
+            row.data,
+            media_type=row.content_type,
             headers={
                 "Content-Disposition": f'inline; filename="consent-{consent_id}.{extension}"',
                 "Cache-Control": "no-store",
@@ -269,16 +276,16 @@ class RegionalBasePages(Controller):
 
     @get("/")
     async def overview(self) -> Template:
-        rows = await logic.counts_by_organization()
-        totals = {k: sum(r[k] for r in rows) for k in ("mentees", "mentors", "registry")}
+        rows = await regional_base.counts_by_organization()
+        totals = {k: sum(getattr(r, k) for r in rows) for k in ("mentees", "mentors", "registry")}
         return page("registry/regional_base.html", rows=rows, totals=totals)
 
     @get("/duplicates")
     async def duplicates(self) -> Template:
         return page(
             "registry/duplicates.html",
-            duplicates=await logic.likely_duplicates(),
-            merges=await logic.merges(),
+            duplicates=await regional_base.likely_duplicates(),
+            merges=await regional_base.merges(),
             format_snils=format_snils,
         )
 
@@ -291,7 +298,7 @@ class RegionalBasePages(Controller):
             flash_problem(request, ValidationFailed({"duplicate_id": "Выберите записи"}))
             return see_other("/regional-base/duplicates")
         try:
-            await logic.merge(actor, survivor_id, duplicate_id)
+            await regional_base.merge(actor, survivor_id, duplicate_id)
             flash(request, "Записи объединены. Объединение можно отменить ниже.", category="success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
@@ -302,7 +309,7 @@ class RegionalBasePages(Controller):
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], merge_id: FromPath[UUID]
     ) -> Redirect:
         try:
-            await logic.unmerge(actor, merge_id)
+            await regional_base.unmerge(actor, merge_id)
             flash(request, "Объединение отменено", category="success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
@@ -314,9 +321,9 @@ async def _send_questionnaire(
     settings: Settings,
     person_id: UUID,
     code: str,
-) -> logic.SentQuestionnaire:
+) -> questionnaire_requests.SentQuestionnaire:
     actor = actor
-    sent = await logic.send_questionnaire(actor, person_id, code, settings.secret_key)
+    sent = await questionnaire_requests.send_questionnaire(actor, person_id, code, settings.secret_key)
     if sent.email:
         await jobs.enqueue_questionnaire_mail(actor.region_id, sent.request_id)
     return sent
@@ -330,7 +337,7 @@ class QuestionnairePages(Controller):
     @get("/{token:str}", guards=[public])
     async def show(self, token: FromPath[str]) -> Template:
         try:
-            opened = await logic.open_questionnaire(token)
+            opened = await questionnaire_requests.open_questionnaire(token)
         except LinkUnusable as exc:
             return page("registry/questionnaire.html", 410, problem=exc.message, opened=None, values={}, errors={})
         return page("registry/questionnaire.html", opened=opened, values={}, errors={}, problem="")
@@ -340,11 +347,11 @@ class QuestionnairePages(Controller):
         form = await request.form()
         values = {key: [str(v) for v in form.getall(key)] for key in form}
         try:
-            await logic.submit_questionnaire(token, values)
+            await questionnaire_requests.submit_questionnaire(token, values)
         except LinkUnusable as exc:
             return page("registry/questionnaire.html", 410, problem=exc.message, opened=None, values={}, errors={})
         except ValidationFailed as exc:
-            opened = await logic.open_questionnaire(token)
+            opened = await questionnaire_requests.open_questionnaire(token)
             return page("registry/questionnaire.html", 422, opened=opened, values=values, errors=exc.errors, problem="")
         return page(
             "registry/questionnaire.html",
@@ -358,7 +365,7 @@ class QuestionnairePages(Controller):
 
 @get("/audit", guards=[allow(Role.regional_coordinator)])
 async def audit_page(who: FromQuery[str] = "", action: FromQuery[str] = "") -> Template:
-    entries = await logic.search_audit(who, action)
+    entries = await audit_log.search_audit(who, action)
     return page("registry/audit.html", entries=entries, who=who, action=action, action_labels=ACTION_LABELS)
 
 
@@ -408,10 +415,11 @@ class WithdrawIn:
     withdrawn_on: date | None = None
 
 
-def person_json(row: dict[str, Any]) -> dict[str, Any]:
+def record_json(record: msgspec.Struct, only: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """A record as the API gives it; `only` names the fields shown of a person without consent."""
     out: dict[str, Any] = {}
-    for key, value in row.items():
-        if key in ("sort_key", "region_id", "merged_into"):
+    for key, value in msgspec.structs.asdict(record).items():
+        if key in ("sort_key", "region_id", "merged_into") or (only is not None and key not in only):
             continue
         if isinstance(value, UUID):
             value = str(value)
@@ -419,6 +427,11 @@ def person_json(row: dict[str, Any]) -> dict[str, Any]:
             value = value.isoformat()
         out[key] = value
     return out
+
+
+def card_json(card: bases.PersonCard) -> dict[str, Any]:
+    person = record_json(card.person, None if card.consented else PUBLIC_COLUMNS)
+    return {**person, "organization_name": card.organization_name}
 
 
 class PeopleApi(Controller):
@@ -437,9 +450,9 @@ class PeopleApi(Controller):
         page_number: Annotated[int, QueryParameter(name="page")] = 1,
     ) -> dict[str, Any]:
         """People of the scope; without consent only `id`, names and organization are given."""
-        result = await logic.list_persons(_filters(principal, base, q, category, consent, page_number, tag))
+        result = await bases.list_persons(_filters(principal, base, q, category, consent, page_number, tag))
         return {
-            "items": [person_json(r) for r in result.rows],
+            "items": [record_json(r, None if r.consented else ROW_PUBLIC_FIELDS) for r in result.rows],
             "total": result.total,
             "page": result.page,
             "pages": result.pages,
@@ -449,49 +462,31 @@ class PeopleApi(Controller):
     async def create(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], data: JSONBody[PersonIn]
     ) -> Response[dict[str, Any]]:
-        person_id, linked = await logic.create_person(actor, principal.scope, data.form())
-        card = await logic.person_card(actor, person_id)
-        return Response({**person_json(card.person), "linked_existing": linked}, status_code=200 if linked else 201)
+        person_id, linked = await people.create_person(actor, principal.scope, data.form())
+        card = await bases.person_card(actor, person_id)
+        return Response({**card_json(card), "linked_existing": linked}, status_code=200 if linked else 201)
 
     @get("/{person_id:uuid}", guards=[allow(*READERS)])
     async def show(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> dict[str, Any]:
-        card = await logic.person_card(actor, person_id)
+        card = await bases.person_card(actor, person_id)
         return {
-            **person_json(card.person),
+            **card_json(card),
             "consented": card.consented,
-            "participations": [person_json(p) for p in card.participations],
+            "participations": [record_json(p) for p in card.participations],
         }
 
     @patch("/{person_id:uuid}", guards=[allow(Role.curator)])
     async def update(
-        self,
-        principal: NamedDependency[Principal],
-        actor: NamedDependency[Actor],
-        person_id: FromPath[UUID],
-        data: JSONBody[dict[str, Any]],
+        self, actor: NamedDependency[Actor], person_id: FromPath[UUID], data: JSONBody[dict[str, Any]]
     ) -> dict[str, Any]:
-        actor = actor
-        card = await logic.person_card(actor, person_id)
-        if not card.consented:
-            raise ValidationFailed({"consent": "Нет согласия на обработку данных: изменение невозможно"})
-        own_roles = [
-            p["role"]
-            for p in card.participations
-            if p["organization_id"] == principal.scope.organization_id and p["archived_at"] is None
-        ]
-        form = PersonForm.from_row(card.person, own_roles)
-        unknown = set(data) - {f.name for f in fields(PersonForm)}
-        if unknown:
-            raise ValidationFailed({name: "Неизвестное поле" for name in sorted(unknown)})
-        for key, value in data.items():
-            setattr(form, key, value if key == "roles" else ("" if value is None else str(value)))
-        await logic.update_person(actor, person_id, form)
-        return person_json((await logic.person_card(actor, person_id)).person)
+        """The fields sent change, the others stay; refused without an active consent, as on the page."""
+        await people.patch_person(actor, person_id, data)
+        return card_json(await bases.person_card(actor, person_id))
 
     @get("/{person_id:uuid}/consents", guards=[allow(*READERS)])
     async def consents(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> list[dict[str, Any]]:
-        card = await logic.person_card(actor, person_id)
-        return [person_json(c) for c in card.consents]
+        card = await bases.person_card(actor, person_id)
+        return [record_json(c) for c in card.consents]
 
     @post("/{person_id:uuid}/consents", guards=[allow(Role.curator)])
     async def give_consent(
@@ -501,7 +496,7 @@ class PeopleApi(Controller):
         data: JSONBody[ConsentIn],
     ) -> dict[str, Any]:
         form = ConsentForm(**{**asdict(data), "given_on": data.given_on.isoformat()})
-        consent_id = await logic.give_consent(actor, person_id, form)
+        consent_id = await consents.give_consent(actor, person_id, form)
         return {"id": str(consent_id)}
 
     @post("/{person_id:uuid}/consents/{consent_id:uuid}/withdraw", guards=[allow(Role.curator)], status_code=200)
@@ -513,7 +508,7 @@ class PeopleApi(Controller):
         data: JSONBody[WithdrawIn],
     ) -> dict[str, str]:
         on = data.withdrawn_on.isoformat() if data.withdrawn_on else ""
-        await logic.withdraw_consent(actor, person_id, consent_id, on)
+        await consents.withdraw_consent(actor, person_id, consent_id, on)
         return {"status": "withdrawn"}
 
 
@@ -615,18 +610,18 @@ class QuestionnaireApi(Controller):
 
     @get("/", guards=[allow(*READERS)])
     async def answers(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> list[dict[str, Any]]:
-        card = await logic.person_card(actor, person_id)
+        card = await bases.person_card(actor, person_id)
         if not card.consented:
             return []
         return [
             {
-                "title": a["title"],
-                "version": a["version"],
-                "answers": a["answers"],
-                "tags": a["tags"],
-                "submitted_at": a["submitted_at"].isoformat(),
+                "title": a.title,
+                "version": a.version,
+                "answers": a.answers,
+                "tags": a.tags,
+                "submitted_at": a.submitted_at.isoformat(),
             }
-            for a in await logic.person_answers(person_id)
+            for a in await questionnaire_answers.person_answers(person_id)
         ]
 
     @post("/", guards=[allow(Role.curator)])

@@ -3,7 +3,8 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
-from services.reports.indicators import Period, Reach, current, to_json
+from services.reports.indicators import Period, Reach, current
 from services.reports.programme_indicators import indicator_values
+from services.reports.records import FormLine, Indicators, Satisfaction
 
-__all__ = ["Period", "Reach", "current", "indicator_values", "to_json"]
+__all__ = ["FormLine", "Indicators", "Period", "Reach", "Satisfaction", "current", "indicator_values"]

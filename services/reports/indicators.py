@@ -7,7 +7,6 @@ by age on the last day of the period. The queries run under the viewer's scope, 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,9 +15,11 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import msgspec
 from asyncpg import Record
 from dateutil.relativedelta import relativedelta
 
+from services.reports.records import DrilledPerson, FormLine, Indicators, Line, Satisfaction, view
 from shared import clock
 from shared.db import Scope, current_connection, widened
 
@@ -358,7 +359,7 @@ class Snapshot:
 
     period: Period
     computed_at: datetime
-    values: dict[str, Any]
+    values: Indicators
     # An organization was recounted after its municipality's or the region's people were: the numbers are shown,
     # and the whole reach is to be counted again.
     stale: bool = False
@@ -424,7 +425,7 @@ async def snapshot(reach: Reach, period: Period, *, latest: bool = False) -> Sna
         units = [] if reach.organization_id else await _units(period.starts_on, [end], reach.municipality_id)
         if len(rows) != expected or (not reach.organization_id and not units):
             continue
-        people = json.loads(units[0]["counts"]) if units else None
+        people = units[0]["counts"] if units else None
         counted_at = min(r["computed_at"] for r in [*rows, *units])
         stale = bool(units) and max(r["computed_at"] for r in rows) > units[0]["computed_at"]
         return Snapshot(Period(period.starts_on, end), counted_at, summarise(rows, people), stale)
@@ -438,7 +439,7 @@ async def recount(region_id: UUID, reach: Reach, period: Period) -> None:
         await refresh(period, reach)
 
 
-async def current(region_id: UUID, reach: Reach, period: Period) -> dict[str, Any]:
+async def current(region_id: UUID, reach: Reach, period: Period) -> Indicators:
     """Counted now: for one organization on request, or where the reach is small (tests, a monitoring report)."""
     await recount(region_id, reach, period)
     found = await snapshot(reach, period)
@@ -446,16 +447,15 @@ async def current(region_id: UUID, reach: Reach, period: Period) -> dict[str, An
     return found.values
 
 
-def summarise(rows: list[Record], people: dict[str, int] | None = None) -> dict[str, Any]:
+def summarise(rows: list[Record], people: dict[str, int] | None = None) -> Indicators:
     """The indicators of a set of organizations from their counters: sums, then shares and averages. `people`:
     the counts of people of a whole municipality or region, where a person of two organizations is one."""
     total = dict.fromkeys(COUNTERS, 0)
     forms: dict[tuple[Any, ...], int] = {}
     for row in rows:
-        counts = json.loads(row["counts"])
         for key in COUNTERS:
-            total[key] += counts[key]
-        for line in json.loads(row["by_form"]):
+            total[key] += row["counts"][key]
+        for line in row["by_form"]:
             form = (line["position"], line["form"], line["role_model"] or "", line["status"])
             forms[form] = forms.get(form, 0) + line["pairs"]
     total.update(people or {})
@@ -469,15 +469,14 @@ def summarise(rows: list[Record], people: dict[str, int] | None = None) -> dict[
     values["completion_rate"] = share(values["completed"], finished)
     values["early_end_rate"] = share(values["ended_early"], finished)
     values["influence_change"] = _average(total, "influence")
-    values["satisfaction"] = {
-        "mentors": _average(total, "satisfaction_mentor"),
-        "mentees": _average(total, "satisfaction_mentee"),
-    }
+    values["satisfaction"] = Satisfaction(
+        _average(total, "satisfaction_mentor"), _average(total, "satisfaction_mentee")
+    )
     values["by_form"] = [
-        {"form": form, "role_model": role_model or None, "status": status, "pairs": pairs}
+        FormLine(form, role_model or None, status, pairs)
         for (_, form, role_model, status), pairs in sorted(forms.items())
     ]
-    return values
+    return Indicators(**values)
 
 
 def _average(total: dict[str, Any], name: str) -> float | None:
@@ -500,7 +499,7 @@ DRILLS: dict[str, tuple[str, str]] = {
 }
 
 
-async def drill(reach: Reach, period: Period, key: str, limit: int = 500) -> list[dict[str, Any]]:
+async def drill(reach: Reach, period: Period, key: str, limit: int = 500) -> list[DrilledPerson]:
     """People behind an indicator, within the viewer's scope and with consent: names and organizations only."""
     _, query = DRILLS[key]
     rows = await current_connection().fetch(
@@ -517,10 +516,10 @@ async def drill(reach: Reach, period: Period, key: str, limit: int = 500) -> lis
         period.starts_on,
         period.ends_on,
     )
-    return [dict(r) for r in rows]
+    return [view(dict(r), DrilledPerson) for r in rows]
 
 
-async def breakdown(reach: Reach, period: Period) -> list[dict[str, Any]]:
+async def breakdown(reach: Reach, period: Period) -> list[Line]:
     """One line per municipality (for the region) or per organization (for a municipality), from the same counts."""
     if reach.organization_id:
         return []
@@ -530,8 +529,7 @@ async def breakdown(reach: Reach, period: Period) -> list[dict[str, Any]]:
         units = await current_connection().fetch("SELECT id, name FROM municipality ORDER BY sort_key")
         unit_of = "municipality_id"
         people = {
-            u["municipality_id"]: json.loads(u["counts"])
-            for u in await _units(period.starts_on, [period.ends_on], None, each=True)
+            u["municipality_id"]: u["counts"] for u in await _units(period.starts_on, [period.ends_on], None, each=True)
         }
     else:
         units = await current_connection().fetch(
@@ -543,7 +541,7 @@ async def breakdown(reach: Reach, period: Period) -> list[dict[str, Any]]:
     lines = []
     for unit in units:
         values = summarise([r for r in rows if r[unit_of] == unit["id"]], people.get(unit["id"]))
-        lines.append({"id": unit["id"], "name": unit["name"], **{k: v for k, v in values.items() if k != "by_form"}})
+        lines.append(Line(**msgspec.structs.asdict(values), id=unit["id"], name=unit["name"]))
     return lines
 
 
@@ -568,7 +566,7 @@ async def trend(reach: Reach, period: Period) -> tuple[list[tuple[Period, float 
         rows = await _facts(reach, period.starts_on, ends)
     else:
         rows = await _units(period.starts_on, ends, reach.municipality_id)
-    found = {r["ends_on"]: json.loads(r["counts"]) for r in rows}
+    found = {r["ends_on"]: r["counts"] for r in rows}
     shares = [
         (point, share(found[point.ends_on]["learners_involved"], found[point.ends_on]["learners"]))
         if point.ends_on in found
@@ -576,7 +574,3 @@ async def trend(reach: Reach, period: Period) -> tuple[list[tuple[Period, float 
         for point in points
     ]
     return shares, [point for point in points if point.ends_on not in found]
-
-
-def to_json(values: dict[str, Any]) -> str:
-    return json.dumps(values, ensure_ascii=False, default=str)

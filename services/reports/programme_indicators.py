@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from services import mentoring
-from services.programmes import INDICATORS, Owner
+from services.programmes import INDICATORS, Owner, ProgrammeRecord
 from services.registry import ParticipationRole, participant_counts
+from services.reports.records import ProgrammePeriod, view
 from shared.db import current_connection
 
 __all__ = ["INDICATORS", "indicator_values"]
 
 
-async def indicator_values(programme: dict[str, Any]) -> dict[str, int]:
+async def indicator_values(programme: ProgrammeRecord) -> dict[str, int]:
     """An organization's programme counts that organization; a municipality's its organizations; the region all."""
     owner = Owner.of(programme)
+    period = view(programme, ProgrammePeriod)
     counts = await participant_counts(owner.organization_id, owner.municipality_id)
     reach = await current_connection().fetchrow(
         """SELECT
@@ -30,12 +30,12 @@ async def indicator_values(programme: dict[str, Any]) -> dict[str, int]:
                 AND ($2::uuid IS NULL OR o.municipality_id = $2)) AS organizations_in_programme""",
         owner.organization_id,
         owner.municipality_id,
-        programme["starts_on"],
-        programme["ends_on"],
+        period.starts_on,
+        period.ends_on,
     )
     return {
         "pairs": await mentoring.count_pairs(
-            owner.organization_id, owner.municipality_id, programme["starts_on"], programme["ends_on"]
+            owner.organization_id, owner.municipality_id, period.starts_on, period.ends_on
         ),
         "mentor_registry": counts[ParticipationRole.mentor],
         "mentor_candidates": counts[ParticipationRole.mentor_candidate],

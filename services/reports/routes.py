@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+import msgspec
 from arq import ArqRedis
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
@@ -13,54 +16,21 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Redirect, Template
 
 from services.mentoring import STATUS_LABELS
-from services.programmes import catalogue_choices, read_date
+from services.programmes import catalogue_choices
 from services.reports import charts, exports, indicators, jobs
+from services.reports.filters import ExportForm, clean_filters, period_of
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
+from services.reports.reach import place, reach_of
+from services.reports.records import Line
 from shared.actor import Actor
 from shared.clock import today
-from shared.errors import Errors, NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, fragment, page, see_other
 from shared.settings import Settings
-from tenants import Principal, Role, allow, get_municipality, get_organization, list_municipalities, list_organizations
+from tenants import Principal, Role, allow, list_municipalities, list_organizations
 
 VIEWERS = (Role.regional_coordinator, Role.municipal_coordinator, Role.curator, Role.head)
 MONTHS = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"]
-
-
-async def reach_of(principal: Principal, municipality_id: str, organization_id: str) -> Reach:
-    """The viewer's own level or below it; anything outside answers 404, as a record of another tenant would."""
-    scope = principal.scope
-    if principal.role in (Role.curator, Role.head):
-        return Reach(organization_id=scope.organization_id)
-    try:
-        organization = UUID(organization_id) if organization_id else None
-        municipality = UUID(municipality_id) if municipality_id else None
-    except ValueError:
-        raise NotFound() from None
-    if organization:
-        row = await get_organization(organization)
-        if principal.role == Role.municipal_coordinator and row["municipality_id"] != scope.municipality_id:
-            raise NotFound()
-        return Reach(organization_id=organization)
-    if principal.role == Role.municipal_coordinator:
-        if municipality and municipality != scope.municipality_id:
-            raise NotFound()
-        return Reach(municipality_id=scope.municipality_id)
-    if municipality:
-        await get_municipality(municipality)
-        return Reach(municipality_id=municipality)
-    return Reach()
-
-
-def period_of(starts: str, ends: str) -> Period:
-    errors = Errors()
-    default = jobs.default_period(today())
-    start = read_date(errors, "starts", starts, required=False) or default.starts_on
-    end = read_date(errors, "ends", ends, required=False) or default.ends_on
-    if end < start:
-        errors.add("ends", "Конец периода раньше начала")
-    errors.raise_if_any()
-    return Period(start, end)
 
 
 def query_of(reach: Reach, period: Period) -> str:
@@ -68,15 +38,6 @@ def query_of(reach: Reach, period: Period) -> str:
     query = {"starts": period.starts_on.strftime("%d.%m.%Y"), "ends": period.ends_on.strftime("%d.%m.%Y")}
     here = {"municipality_id": reach.municipality_id, "organization_id": reach.organization_id}
     return urlencode({**query, **{k: v for k, v in here.items() if v}})
-
-
-async def place(reach: Reach) -> str:
-    if reach.organization_id:
-        row = await get_organization(reach.organization_id)
-        return str(row["short_name"] or row["name"])
-    if reach.municipality_id:
-        return str((await get_municipality(reach.municipality_id))["name"])
-    return "Регион"
 
 
 async def counted(
@@ -131,16 +92,16 @@ async def dashboard(
     if pending and state is None and principal.scope.region_id is not None:
         state = await jobs.count_later(redis, principal.scope.region_id, reach, pending)
 
-    def link(line: dict[str, Any]) -> str:
+    def link(line: Line) -> str:
         key = "organization_id" if reach.municipality_id else "municipality_id"
         return "/dashboard?" + urlencode(
-            {key: line["id"], "starts": f"{asked.starts_on:%d.%m.%Y}", "ends": f"{asked.ends_on:%d.%m.%Y}"}
+            {key: line.id, "starts": f"{asked.starts_on:%d.%m.%Y}", "ends": f"{asked.ends_on:%d.%m.%Y}"}
         )
 
     by_form: dict[str, int] = {}
-    for row in values["by_form"]:
-        if row["status"] in indicators.WORKING:
-            by_form[row["form"]] = by_form.get(row["form"], 0) + int(row["pairs"])
+    for row in values.by_form:
+        if row.status in indicators.WORKING:
+            by_form[row.form] = by_form.get(row.form, 0) + row.pairs
     return page(
         "reports/dashboard.html",
         values=values,
@@ -157,7 +118,7 @@ async def dashboard(
         query=query_of(reach, asked),
         target=TARGET_SHARE,
         comparison=charts.hbar(
-            [charts.Bar(line["name"], line["learners_share"], link(line)) for line in lines],
+            [charts.Bar(line.name, line.learners_share, link(line)) for line in lines],
             unit=" %",
             maximum=100,
             target=TARGET_SHARE,
@@ -247,9 +208,9 @@ async def indicators_api(
             "ends": period.ends_on.isoformat(),
             "counted_at": snapshot.computed_at.isoformat(),
             "target_share": TARGET_SHARE,
-            **snapshot.values,
+            **msgspec.to_builtins(snapshot.values),
             "breakdown": [
-                {"id": str(line["id"]), "name": line["name"], "learners_share": line["learners_share"]}
+                {"id": str(line.id), "name": line.name, "learners_share": line.learners_share}
                 for line in await indicators.breakdown(reach, period)
             ],
         }
@@ -261,33 +222,8 @@ async def indicators_api(
 EXPORTERS = (Role.regional_coordinator, Role.municipal_coordinator)
 
 
-async def _export_request(principal: Principal, data: dict[str, str]) -> tuple[str, str, exports.Filters]:
-    errors = Errors()
-    kind, fmt = data.get("kind", ""), data.get("format", "")
-    if kind not in exports.KINDS:
-        errors.add("kind", "Выберите, что выгрузить")
-    if fmt not in exports.FORMATS:
-        errors.add("format", "Выберите формат: XLSX, CSV или JSON")
-    starts_on = read_date(errors, "starts", data.get("starts", ""), required=False)
-    ends_on = read_date(errors, "ends", data.get("ends", ""), required=False)
-    form_id = None
-    if data.get("form_id"):
-        forms, _ = await catalogue_choices()
-        form_id = next((f["id"] for f in forms if str(f["id"]) == data["form_id"]), None)
-        if form_id is None:
-            errors.add("form_id", "Такой формы нет в каталоге")
-    if starts_on and ends_on and ends_on < starts_on:
-        errors.add("ends", "Конец периода раньше начала")
-    if kind == "indicators":  # a table of the period's counts: the school year up to today unless asked
-        period = jobs.counted_period(exports.Filters(starts_on=starts_on, ends_on=ends_on))
-        if period.ends_on < period.starts_on:
-            errors.add("ends" if ends_on else "starts", "Период показателей должен начинаться не позже его конца")
-        if form_id:
-            errors.add("form_id", "Показатели считаются по всем формам: уберите форму")
-    errors.raise_if_any()
-    reach = await reach_of(principal, data.get("municipality_id", ""), data.get("organization_id", ""))
-    filters = exports.Filters(reach.municipality_id, reach.organization_id, form_id, starts_on, ends_on)
-    return kind, fmt, filters
+def export_form_of(data: Mapping[str, Any]) -> ExportForm:
+    return ExportForm(**{name: str(data.get(name) or "") for name in (f.name for f in fields(ExportForm))})
 
 
 async def _export_form_context(principal: Principal) -> dict[str, Any]:
@@ -313,7 +249,7 @@ async def export_start(
 ) -> Template | Redirect:
     data = {k: str(v) for k, v in (await request.form()).items()}
     try:
-        kind, fmt, filters = await _export_request(principal, data)
+        kind, fmt, filters = await clean_filters(principal, export_form_of(data))
     except ValidationFailed as exc:
         return page(
             "reports/exports.html", 422, errors=exc.errors, values=data, **await _export_form_context(principal)
@@ -375,7 +311,7 @@ async def export_start_api(
 ) -> dict[str, str]:
     """`kind`: people, pairs or meetings; `format`: xlsx, csv or json; optional `municipality_id`,
     `organization_id`, `form_id`, `starts`, `ends` (ISO dates). Poll the status, then download within a day."""
-    kind, fmt, filters = await _export_request(principal, data)
+    kind, fmt, filters = await clean_filters(principal, export_form_of(data))
     export_id = await jobs.start_export(actor, principal.scope, kind, fmt, filters)
     return {"id": str(export_id), "status": "queued", "download": f"/api/v1/exports/{export_id}/download"}
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.response import Template
@@ -21,7 +19,7 @@ async def workspace_home(principal: NamedDependency[Principal]) -> Template:
     if organization_id is None:
         raise NotFound()
     organization = await tenants.get_organization(organization_id)
-    municipality = await tenants.get_municipality(organization["municipality_id"])
+    municipality = await tenants.get_municipality(organization.municipality_id)
     staff = principal.role in ORGANIZATION_ROLES[:2]
     owner = programmes.Owner(organization_id=organization_id)
     people = await tenants.list_people(organization_id) if staff else []
@@ -43,17 +41,17 @@ async def cabinet_home(principal: NamedDependency[Principal]) -> Template:
     if organization_id is None:
         raise NotFound()
     is_mentor = principal.role == Role.mentor
-    person_id = await mentoring.person_of(principal.email, organization_id, mentor=is_mentor)
+    person_id = await mentoring.cabinet_person(principal)
     pairs = await mentoring.list_pairs(person_id=person_id) if person_id else []
     programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
-    choices: list[dict[str, Any]] = []
-    available: list[dict[str, Any]] = []
+    choices: list[matching.Ranking] = []
+    available: list[matching.AvailableMentor] = []
     if person_id and programme:
-        full = await programmes.get_programme(programme["id"])
+        full = await programmes.get_programme(programme.id)
         if is_mentor:
-            choices = await matching.rankings(programme["id"], mentor_id=person_id)
-        elif not any(p["status"] in mentoring.OPEN for p in pairs):
-            choices = [c for c in await matching.rankings(programme["id"]) if c["chooser_id"] == person_id]
+            choices = await matching.rankings(programme.id, mentor_id=person_id)
+        elif not any(p.status in mentoring.OPEN for p in pairs):
+            choices = [c for c in await matching.rankings(programme.id) if c.chooser_id == person_id]
             available = await matching.available_mentors(full)
     return page(
         "workspace/cabinet.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -138,3 +139,26 @@ async def test_demo_scopes(app: Any, demo: dict[str, Any], tenant_a: Tenant) -> 
         await login_api(client, "curator1@demo.local", PASSWORD)
         other = await client.get(f"/api/v1/organizations/{curator_orgs['curator2@demo.local']}")
         assert other.status_code == 404
+
+
+HREF = re.compile(r'href="(/[^"#]*)')
+
+
+@pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])
+async def test_every_page_a_demo_account_reaches_opens(app: Any, demo: dict[str, Any], email: str) -> None:
+    """A walk of the links each demo role sees, a few levels deep: none answers a server error."""
+    async with make_client(app) as client:
+        await login_page(client, email, PASSWORD)
+        queue, seen, broken = ["/"], set[str](), list[str]()
+        while queue and len(seen) < 120:
+            path = queue.pop(0)
+            if path in seen or path.startswith(("/logout", "/static/", "/schema")):
+                continue
+            seen.add(path)
+            response = await client.get(path, follow_redirects=True)
+            if response.status_code >= 500:
+                broken.append(f"{path}: {response.status_code}")
+            if response.headers.get("content-type", "").startswith("text/html"):
+                queue += [link.replace("&amp;", "&") for link in HREF.findall(response.text) if link not in seen]
+    assert len(seen) >= 3
+    assert not broken, "\n".join(broken)

@@ -6,6 +6,8 @@ import email
 from dataclasses import replace
 from typing import Any
 
+import msgspec
+
 from infra.embedded import free_port
 from shared.db import Level, Scope, tenant_transaction
 from shared.jobs import JOB_MAX_TRIES
@@ -29,7 +31,7 @@ async def invitation_row(region_id: Any, invitation_id: str) -> dict[str, Any]:
     async with tenant_transaction(Scope.for_region(region_id)):
         from uuid import UUID
 
-        return await logic.get_invitation(UUID(invitation_id))
+        return msgspec.structs.asdict(await logic.get_invitation(UUID(invitation_id)))
 
 
 async def test_the_invitation_mail_arrives_once(app: Any, tenant_a: Tenant, smtp: Any) -> None:

@@ -133,9 +133,9 @@ async def test_ranked_choices_never_promise_more_places_than_a_mentor_has(app: A
             )
             assert response.status_code == 303
     async with tenant_transaction(Scope.for_region(fresh.region_id)):
-        from services.matching import logic as matching
+        from services import matching
 
-        rankings = {str(r["chooser_id"]): r["id"] for r in await matching.rankings(uuid.UUID(prog["id"]))}
+        rankings = {str(r.chooser_id): r.id for r in await matching.rankings(uuid.UUID(prog["id"]))}
     async with make_client(app) as cabinet:
         await login_api(cabinet, mentor_email, PASSWORD)
         page = await cabinet.get("/cabinet")

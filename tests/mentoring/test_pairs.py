@@ -267,7 +267,7 @@ async def test_the_pulse_goes_out_once_per_round_and_a_bad_answer_puts_the_pair_
 ) -> None:
     from services.mentoring.jobs import check_rhythm
     from services.mentoring.pulse import due_round
-    from services.registry import logic as registry
+    from services.registry import questionnaire_requests as registry
 
     assert [due_round(TODAY - timedelta(days=d), TODAY) for d in (29, 30, 89, 90, 150)] == [None, 1, 1, 2, 3]
     _, port = smtp
@@ -298,7 +298,7 @@ async def test_the_pulse_goes_out_once_per_round_and_a_bad_answer_puts_the_pair_
 
 
 async def test_a_person_in_a_pair_is_not_merged_away(app: Any, tenant_a: Tenant) -> None:
-    from services.registry import logic as registry
+    from services.registry import regional_base as registry
 
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)

@@ -14,7 +14,7 @@ import docx
 import pytest
 
 from services.programmes import roadmap_templates
-from services.programmes.logic import is_overdue
+from services.programmes.roadmap import is_overdue
 from shared import clock
 from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, make_tenant, post_form
 
@@ -69,7 +69,7 @@ async def head_user_id(app: Any, tenant: Tenant) -> str:
 
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         people = await list_people(tenant.organization_id)
-    return next(str(p["id"]) for p in people if p["role"] == "head")
+    return next(str(p.id) for p in people if p.role == "head")
 
 
 async def curator_user_id(tenant: Tenant) -> str:
@@ -78,7 +78,7 @@ async def curator_user_id(tenant: Tenant) -> str:
 
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         people = await list_people(tenant.organization_id)
-    return next(str(p["id"]) for p in people if p["email"] == tenant.curator)
+    return next(str(p.id) for p in people if p.email == tenant.curator)
 
 
 # The constructor --------------------------------------------------------------------------------------------
@@ -193,12 +193,12 @@ async def test_a_template_that_does_not_fit_the_period_is_refused(app: Any, tena
 
 def test_overdue_means_unfinished_after_its_period() -> None:
     today = date(2026, 11, 23)
-    event = {"status": "planned", "ends_on": today - timedelta(days=1)}
-    assert is_overdue(event, today)
-    assert is_overdue({**event, "status": "in_progress"}, today)
-    assert not is_overdue({**event, "status": "done"}, today)
-    assert not is_overdue({**event, "status": "cancelled"}, today)
-    assert not is_overdue({**event, "ends_on": today}, today)
+    yesterday = today - timedelta(days=1)
+    assert is_overdue("planned", yesterday, today)
+    assert is_overdue("in_progress", yesterday, today)
+    assert not is_overdue("done", yesterday, today)
+    assert not is_overdue("cancelled", yesterday, today)
+    assert not is_overdue("planned", today, today)
 
 
 async def test_overdue_events_are_flagged_and_counted_per_stage(app: Any, tenant_a: Tenant) -> None:
@@ -373,9 +373,9 @@ async def test_a_registry_is_approved_only_by_its_registered_order(app: Any, ten
 
         async with tenant_transaction(Scope.for_region(tenant_a.region_id)):
             rows = await selection_logic.applications(__import__("uuid").UUID(pid))
-        target = next(r for r in rows if str(r["person_id"]) == second)
+        target = next(r for r in rows if str(r.person_id) == second)
         changed = await client.post(
-            f"/programmes/{pid}/applications/{target['id']}/decision",
+            f"/programmes/{pid}/applications/{target.id}/decision",
             data={"decision": "rejected", "decision_note": "Переезд в другой город", "_csrf_token": token},
         )
         assert changed.status_code == 303
@@ -424,7 +424,7 @@ async def test_a_generated_order_opens_with_the_organization_number_date_and_eve
 
     async with tenant_transaction(Scope.for_region(tenant_a.region_id)):
         organization = await get_organization(tenant_a.organization_id)
-    assert organization["name"] in text
+    assert organization.name in text
     assert f"№ {number}" in text
     assert clock.today().strftime("%d.%m.%Y") in text
     assert "Об утверждении реестра наставников" in text

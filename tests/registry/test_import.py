@@ -153,3 +153,29 @@ async def test_import_through_the_api_and_the_worker(app: Any, tenant_a: Tenant)
     async with make_client(app) as other:
         await login_api(other, tenant_a.other_curator, PASSWORD)
         assert (await other.get(f"/api/v1/imports/{import_id}")).status_code == 404
+
+
+async def test_only_a_checked_import_is_committed_in_logic_by_page_and_by_api(app: Any, tenant_a: Tenant) -> None:
+    from services.registry import jobs
+    from shared.errors import ValidationFailed
+    from tests.helpers import post_form
+
+    rows = [["Фамилия", "Имя", "Дата рождения", "Категория"], ["Непроверенный", "", "31.13.2010", "обучающийся"]]
+    async with make_client(app) as client:
+        await login_api(client, tenant_a.curator, PASSWORD)
+        upload = await client.post("/api/v1/imports", files={"file": ("плохой.csv", csv_bytes(rows, ";", "utf-8"))})
+        import_id = upload.json()["id"]
+        await run_worker()
+        assert (await client.get(f"/api/v1/imports/{import_id}")).json()["status"] == "invalid"
+        async with tenant_transaction(Scope.for_region(tenant_a.region_id)):
+            with pytest.raises(ValidationFailed) as refused:
+                await jobs.request_commit(uuid.UUID(import_id), tenant_a.organization_id)
+        assert "status" in refused.value.errors
+        api = await client.post(f"/api/v1/imports/{import_id}/commit")
+        assert api.status_code == 400 and "status" in api.json()["errors"]
+        page = await post_form(client, f"/people/import/{import_id}/commit", {}, page=f"/people/import/{import_id}")
+        assert page.status_code == 303
+        shown = await client.get(page.headers["location"])
+        assert "Импортировать можно только проверенный файл без ошибок" in shown.text
+        await run_worker()
+    assert await count_people(tenant_a, "Непроверенный") == 0

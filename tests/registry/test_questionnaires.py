@@ -3,13 +3,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from services.registry.questionnaires import BUILTIN, check_answers
+import msgspec
+
+from services.registry.questionnaires import BUILTIN, TemplateBody, check_answers
 from services.registry.tables import QuestionnaireRequest
 from shared.clock import now
 from shared.db import Level, Scope, tenant_transaction
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, post_form
 
-MENTOR = next(t for t in BUILTIN if t["code"] == "mentor_offer")
+MENTOR = msgspec.convert(next(t for t in BUILTIN if t["code"] == "mentor_offer"), TemplateBody)
 
 
 def test_answers_are_checked_by_type() -> None:

@@ -308,8 +308,8 @@ async def test_the_synthetic_region_has_the_documented_shape(app: Any) -> None:
         values = await indicators.current(
             uuid.UUID(counts["region_id"]), Reach(), Period(TODAY - timedelta(days=365), TODAY)
         )
-    assert values["pairs"] == 2000 and values["teachers"] == 1000
-    assert values["teachers_involved"] == 1000 and values["learners_involved"] <= 2000
+    assert values.pairs == 2000 and values.teachers == 1000
+    assert values.teachers_involved == 1000 and values.learners_involved <= 2000
 
 
 async def test_the_hourly_job_counts_the_default_dashboards_and_drops_old_counts(
@@ -330,7 +330,7 @@ async def test_the_hourly_job_counts_the_default_dashboards_and_drops_old_counts
     assert done["counted"] >= len(indicators.trend_points(default_period(TODAY)))
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         found = await indicators.snapshot(Reach(), default_period(TODAY))
-        assert found is not None and (found.values["learners"], found.values["learners_involved"]) == (4, 1)
+        assert found is not None and (found.values.learners, found.values.learners_involved) == (4, 1)
         assert (await indicators.trend(Reach(), default_period(TODAY)))[1] == []  # no point left to count
         assert await indicators.snapshot(Reach(), forgotten) is None
     # Counted today, the trend's earlier month ends are not counted again: only today's dashboard is.

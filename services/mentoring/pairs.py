@@ -1,0 +1,321 @@
+"""Pairs and groups: their statuses and terms, creating one under every rule of the Положение, and reading them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+import msgspec
+from dateutil.relativedelta import relativedelta
+
+from services import programmes
+from services.mentoring.records import (
+    Alert,
+    FormRule,
+    Meeting,
+    Member,
+    MentorSpell,
+    OrderRef,
+    Pair,
+    PairCard,
+    ProgrammeRecord,
+    RoleModelRef,
+    ScoreDetails,
+    Terms,
+    view,
+)
+from services.mentoring.tables import Meeting as MeetingRow
+from services.mentoring.tables import MentorChange, Mentorship, MentorshipMentee, PlanRow, Status
+from services.registry import ParticipationRole, base_members, people_brief
+from shared.actor import Actor
+from shared.audit import audit
+from shared.clock import now
+from shared.db import current_connection
+from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
+from shared.i18n import format_date
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.draft: "Проект",
+    Status.approved: "Утверждена приказом",
+    Status.active: "Работает",
+    Status.completed: "Завершена",
+    Status.ended_early: "Завершена досрочно",
+}
+OPEN = (Status.draft, Status.approved, Status.active)
+
+
+def latest_end(starts_on: date, months: int = 12) -> date:
+    """A pair lasts at most one calendar year (and no longer than the programme allows)."""
+    return starts_on + relativedelta(months=min(months, 12), days=-1)
+
+
+# Creating pairs -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PairForm:
+    mentor_id: str = ""
+    mentee_ids: list[str] = field(default_factory=list)
+    form_id: str = ""
+    role_model_id: str = ""
+    starts_on: str = ""
+    ends_on: str = ""
+
+
+async def open_load(programme_id: UUID) -> tuple[dict[UUID, int], dict[tuple[UUID, UUID], UUID]]:
+    """Mentees per mentor in open pairs of the programme's organization (whichever programme they started in,
+    and counting replacements waiting for their order), and each mentee's open pair per form."""
+    rows = await current_connection().fetch(
+        """SELECT m.id, coalesce(c.mentor_id, m.mentor_id) AS mentor_id, m.form_id, mm.mentee_id
+           FROM mentorship m
+           JOIN mentorship_mentee mm ON mm.region_id = m.region_id AND mm.mentorship_id = m.id
+           LEFT JOIN mentor_change c ON c.region_id = m.region_id AND c.mentorship_id = m.id AND c.pending
+           WHERE m.organization_id = (SELECT organization_id FROM programme WHERE id = $1)
+             AND m.status = ANY($2::text[])""",
+        programme_id,
+        [s.value for s in OPEN],
+    )
+    load: dict[UUID, int] = {}
+    taken: dict[tuple[UUID, UUID], UUID] = {}
+    for row in rows:
+        load[row["mentor_id"]] = load.get(row["mentor_id"], 0) + 1
+        taken[(row["mentee_id"], row["form_id"])] = row["id"]
+    return load, taken
+
+
+async def eligible(programme: ProgrammeRecord) -> tuple[list[Member], list[Member]]:
+    """Registry mentors and mentee candidates of the programme's organization, with consent flags."""
+    organization_id = view(programme, Terms).organization_id
+    if organization_id is None:
+        return [], []
+    mentors = await base_members(organization_id, (ParticipationRole.mentor,))
+    mentees = await base_members(organization_id, (ParticipationRole.mentee_candidate,))
+    return [view(m, Member) for m in mentors], [view(m, Member) for m in mentees]
+
+
+async def create_pair(
+    actor: Actor,
+    programme: ProgrammeRecord,
+    form: PairForm,
+    score: int | None = None,
+    details: ScoreDetails | None = None,
+) -> UUID:
+    """A draft pair or group, checked against every rule of the Положение before anything is written."""
+    terms = view(programme, Terms)
+    if terms.organization_id is None or terms.organization_id != actor.organization_id:
+        raise Forbidden()
+    errors = Errors()
+    mentors, mentees = await eligible(programme)
+    mentor = next((m for m in mentors if str(m.id) == form.mentor_id), None)
+    if mentor is None:
+        errors.add("mentor_id", "Наставник должен быть в утверждённом реестре наставников организации")
+    elif not mentor.consented:
+        errors.add("mentor_id", "У наставника нет действующего согласия на обработку персональных данных")
+    chosen = [m for m in mentees if str(m.id) in set(form.mentee_ids)]
+    if not chosen or len(chosen) != len(set(form.mentee_ids)):
+        errors.add("mentee_ids", "Выберите наставляемых из базы наставляемых организации")
+    elif any(not m.consented for m in chosen):
+        errors.add("mentee_ids", "У наставляемого нет действующего согласия на обработку персональных данных")
+    if mentor is not None and any(m.id == mentor.id for m in chosen):
+        errors.add("mentee_ids", "Наставник не может быть своим наставляемым")
+    if len(chosen) > 1 and not terms.group_work:
+        errors.add("mentee_ids", "Групповая работа не разрешена программой: один наставляемый на пару")
+    forms, models = await programmes.catalogue_choices()
+    offered = [(f, view(f, FormRule)) for f in forms]
+    catalogue_form, form_row = next(
+        ((f, rule) for f, rule in offered if str(rule.id) == form.form_id and rule.id in terms.form_ids), (None, None)
+    )
+    if form_row is None:
+        errors.add("form_id", "Выберите форму наставничества из программы")
+    role_model_id = None
+    if catalogue_form is not None and form.role_model_id:
+        allowed = {
+            str(m.id): m.id for m in (view(m, RoleModelRef) for m in programmes.models_of_form(catalogue_form, models))
+        }
+        role_model_id = allowed.get(form.role_model_id)
+        if role_model_id is None:
+            errors.add("role_model_id", "Ролевая модель не относится к выбранной форме")
+    if form_row is not None and mentor is not None and mentor.category not in form_row.mentor_categories:
+        errors.add("mentor_id", f"В форме «{form_row.title}» этот человек не может быть наставником")
+    if form_row is not None and any(m.category not in form_row.mentee_categories for m in chosen):
+        errors.add("mentee_ids", f"В форме «{form_row.title}» наставляемым может быть только другая категория")
+    starts_on = programmes.read_date(errors, "starts_on", form.starts_on)
+    ends_on = programmes.read_date(errors, "ends_on", form.ends_on, required=False)
+    if starts_on:
+        longest = latest_end(starts_on, terms.max_pair_months)
+        ends_on = ends_on or longest
+        if not terms.starts_on <= starts_on <= terms.ends_on:
+            errors.add("starts_on", "Начало работы пары — в периоде программы")
+        if ends_on <= starts_on:
+            errors.add("ends_on", "Окончание позже начала")
+        elif ends_on > longest:
+            errors.add(
+                "ends_on",
+                f"Пара работает не дольше {terms.max_pair_months} мес. и не более календарного года: "
+                f"до {format_date(longest)}",
+            )
+    errors.raise_if_any()
+    assert mentor is not None and form_row is not None and starts_on is not None and ends_on is not None
+    load, taken = await open_load(terms.id)
+    if load.get(mentor.id, 0) + len(chosen) > terms.max_mentees_per_mentor:
+        raise ValidationFailed(
+            {"mentor_id": f"У наставника не больше {terms.max_mentees_per_mentor} наставляемых одновременно"}
+        )
+    twice = [m.full_name for m in chosen if (m.id, form_row.id) in taken]
+    if twice:
+        raise ValidationFailed({"mentee_ids": f"Уже в паре этой формы: {', '.join(twice)}"})
+    rows = (
+        await Mentorship.insert(
+            Mentorship(
+                region_id=actor.region_id,
+                organization_id=terms.organization_id,
+                programme_id=terms.id,
+                mentor_id=mentor.id,
+                form_id=form_row.id,
+                role_model_id=role_model_id,
+                status=Status.draft,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                extension_reason="",
+                end_reason="",
+                score=score,
+                score_details=msgspec.to_builtins(details or ScoreDetails()),
+                created_by=actor.user_id,
+                created_at=now(),
+                updated_at=now(),
+            )
+        )
+        .returning(Mentorship.id)
+        .run()
+    )
+    pair_id: UUID = rows[0]["id"]
+    for mentee in chosen:
+        await MentorshipMentee.insert(
+            MentorshipMentee(
+                region_id=actor.region_id,
+                organization_id=terms.organization_id,
+                mentorship_id=pair_id,
+                mentee_id=mentee.id,
+            )
+        ).run()
+    await record_mentor(actor, pair_id, mentor.id, starts_on)
+    return pair_id
+
+
+async def record_mentor(
+    actor: Actor, pair_id: UUID, mentor_id: UUID, since: date, reason: str = "", order_id: UUID | None = None
+) -> None:
+    """The pair's history of mentors; a replacement by order is pending until the order is registered."""
+    await MentorChange.insert(
+        MentorChange(
+            region_id=actor.region_id,
+            organization_id=actor.organization_id,
+            mentorship_id=pair_id,
+            mentor_id=mentor_id,
+            since=since,
+            reason=reason,
+            order_id=order_id,
+            pending=order_id is not None,
+            created_at=now(),
+        )
+    ).run()
+
+
+# Reading ------------------------------------------------------------------------------------------------------
+
+
+async def list_pairs(
+    programme_id: UUID | None = None,
+    status: str = "",
+    person_id: UUID | None = None,
+    organization_id: UUID | None = None,
+    *,
+    pair_id: UUID | None = None,
+) -> list[Pair]:
+    """Pairs with names, form, meetings count and the last meeting; `person_id` keeps only that person's."""
+    rows = await current_connection().fetch(
+        """SELECT m.*, f.title AS form_title, r.title AS role_model_title,
+                  ARRAY(SELECT mm.mentee_id FROM mentorship_mentee mm
+                        WHERE mm.region_id = m.region_id AND mm.mentorship_id = m.id) AS mentee_ids,
+                  (SELECT count(*) FROM meeting x
+                   WHERE x.region_id = m.region_id AND x.mentorship_id = m.id) AS meetings,
+                  (SELECT max(held_on) FROM meeting x WHERE x.region_id = m.region_id AND x.mentorship_id = m.id)
+                      AS last_meeting
+           FROM mentorship m JOIN mentorship_form f ON f.id = m.form_id
+           LEFT JOIN role_model r ON r.id = m.role_model_id
+           WHERE ($1::uuid IS NULL OR m.programme_id = $1) AND ($2 = '' OR m.status = $2)
+             AND ($3::uuid IS NULL OR m.mentor_id = $3 OR EXISTS (SELECT 1 FROM mentorship_mentee mm
+                  WHERE mm.region_id = m.region_id AND mm.mentorship_id = m.id AND mm.mentee_id = $3))
+             AND ($4::uuid IS NULL OR m.organization_id = $4) AND ($5::uuid IS NULL OR m.id = $5)
+           ORDER BY m.created_at""",
+        programme_id,
+        status,
+        person_id,
+        organization_id,
+        pair_id,
+    )
+    pairs = [dict(r) for r in rows]
+    briefs = await people_brief(list({p["mentor_id"] for p in pairs} | {i for p in pairs for i in p["mentee_ids"]}))
+    people = {person_id: view(brief, Member) for person_id, brief in briefs.items()}
+
+    def member(person_id: UUID) -> Member:
+        return people.get(person_id) or Member(person_id, "—")
+
+    for pair in pairs:
+        pair["mentor"] = member(pair["mentor_id"])
+        pair["mentees"] = [member(i) for i in pair["mentee_ids"]]
+    return [view(pair, Pair) for pair in pairs]
+
+
+async def get_pair(pair_id: UUID, person_id: UUID | None = None) -> Pair:
+    """For a cabinet (`person_id`) only a pair that person is in."""
+    found = await list_pairs(person_id=person_id, pair_id=pair_id)
+    if not found:
+        raise NotFound()
+    return found[0]
+
+
+async def pair_card(pair_id: UUID, person_id: UUID | None = None) -> PairCard:
+    """The whole pair; for a cabinet (`person_id`) only a pair that person is in."""
+    pair = await get_pair(pair_id, person_id)
+    plan_rows = await PlanRow.select().where(PlanRow.mentorship_id == pair_id).order_by(PlanRow.position).run()
+    plan: dict[str, list[dict[str, str]]] = {"wish": [], "goal": []}
+    for row in plan_rows:
+        plan[row["kind"]].append(row["cells"])
+    meetings = await MeetingRow.select().where(MeetingRow.mentorship_id == pair_id).order_by(MeetingRow.held_on).run()
+    changes = (
+        await MentorChange.select().where(MentorChange.mentorship_id == pair_id).order_by(MentorChange.since).run()
+    )
+    names = {
+        i: view(brief, Member).full_name for i, brief in (await people_brief([c["mentor_id"] for c in changes])).items()
+    }
+    history = [view({**c, "mentor": names.get(c["mentor_id"], "—")}, MentorSpell) for c in changes]
+    order_ids = {pair.order_id, *(c.order_id for c in history)} - {None}
+    pair_orders = [view(await programmes.get_order(i), OrderRef) for i in order_ids if i is not None]
+    alerts = await current_connection().fetch(
+        "SELECT kind, lapse, details, found_at FROM rhythm_alert WHERE mentorship_id = $1 ORDER BY found_at DESC",
+        pair_id,
+    )
+    return PairCard(
+        pair,
+        plan,
+        [view(m, Meeting) for m in meetings],
+        history,
+        pair_orders,
+        [view(dict(a), Alert) for a in alerts],
+    )
+
+
+def require_consents(pair: Pair) -> None:
+    """A withdrawn consent stops processing: the pair's records are not added to until the curator acts."""
+    if not all(p.consented for p in (pair.mentor, *pair.mentees)):
+        raise ValidationFailed({"consent": "Согласие на обработку персональных данных отозвано: обратитесь к куратору"})
+
+
+async def read_card(actor: Actor, pair_id: UUID, person_id: UUID | None = None) -> PairCard:
+    """The card as somebody reads it: reading a pair's card reads the personal data of everybody in it."""
+    card = await pair_card(pair_id, person_id)
+    for someone in (card.pair.mentor_id, *card.pair.mentee_ids):
+        await audit(actor, "view", someone, "карточка наставнической пары")
+    return card

@@ -1,0 +1,176 @@
+"""Consents to the processing of personal data and to participation: given (a minor's only by a legal
+representative), withdrawn at once, with the scan kept beside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+import msgspec
+
+from services.registry.people import ADULT_AGE, person_row
+from services.registry.tables import Category, Consent, ConsentKind, ConsentScan
+from services.registry.validation import age_on, parse_any_date
+from shared.actor import Actor
+from shared.audit import audit
+from shared.clock import now, today
+from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
+from shared.i18n import plural
+
+CONSENT_LABELS: dict[ConsentKind, str] = {
+    ConsentKind.personal_data: "На обработку персональных данных",
+    ConsentKind.participation: "На участие в программе наставничества",
+}
+SCAN_LIMIT = 10 * 1024 * 1024
+
+
+class ConsentRecord(msgspec.Struct, kw_only=True):
+    id: UUID
+    region_id: UUID
+    organization_id: UUID
+    person_id: UUID
+    kind: ConsentKind
+    given_by: str  # "self" or "representative"
+    representative_name: str
+    representative_relation: str
+    representative_document: str
+    given_on: date
+    withdrawn_on: date | None
+    has_scan: bool
+    created_by: UUID | None
+    created_at: datetime
+
+
+class ScanFile(msgspec.Struct, kw_only=True):
+    content_type: str
+    filename: str
+    data: bytes
+
+
+@dataclass
+class ConsentForm:
+    kind: str = ConsentKind.personal_data.value
+    given_by: str = "self"
+    representative_name: str = ""
+    representative_relation: str = ""
+    representative_document: str = ""
+    given_on: str = ""
+
+
+SCAN_SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def scan_type(data: bytes) -> str | None:
+    """The type by content, not by the name or the browser's word."""
+    return next((kind for magic, kind in SCAN_SIGNATURES.items() if data.startswith(magic)), None)
+
+
+async def give_consent(
+    actor: Actor, person_id: UUID, form: ConsentForm, scan: bytes | None = None, scan_name: str = ""
+) -> UUID:
+    if actor.organization_id is None:
+        raise Forbidden()
+    person = await person_row(person_id)
+    errors = Errors()
+    try:
+        kind = ConsentKind(form.kind)
+    except ValueError:
+        errors.add("kind", "Выберите вид согласия")
+        kind = ConsentKind.personal_data
+    given_on = None
+    try:
+        given_on = parse_any_date(form.given_on)
+    except ValueError as exc:
+        errors.add("given_on", str(exc))
+    if given_on is None and "given_on" not in errors.errors:
+        errors.add("given_on", "Укажите дату согласия")
+    if given_on and given_on > today():
+        errors.add("given_on", "Дата согласия не может быть в будущем")
+    if form.given_by not in ("self", "representative"):
+        errors.add("given_by", "Укажите, кто даёт согласие")
+    age = age_on(person.birth_date, given_on or today())
+    if form.given_by == "self" and age is not None and age < ADULT_AGE:
+        errors.add(
+            "given_by",
+            f"Человеку {age} {plural(age, 'год', 'года', 'лет')}: "
+            "за несовершеннолетнего согласие даёт законный представитель",
+        )
+    elif form.given_by == "self" and age is None and person.category == Category.learner:
+        errors.add("given_by", "Укажите дату рождения обучающегося: без неё нельзя проверить совершеннолетие")
+    if form.given_by == "representative":
+        if not form.representative_name.strip():
+            errors.add("representative_name", "Укажите ФИО законного представителя")
+        if not form.representative_relation.strip():
+            errors.add("representative_relation", "Укажите, кем приходится представитель")
+        if not form.representative_document.strip():
+            errors.add("representative_document", "Укажите документ, подтверждающий полномочия")
+    content_type = None
+    if scan:
+        if len(scan) > SCAN_LIMIT:
+            errors.add("scan", "Файл больше 10 МБ")
+        elif (content_type := scan_type(scan)) is None:
+            errors.add("scan", "Скан согласия — PDF, JPEG или PNG")
+    errors.raise_if_any()
+    representative = form.given_by == "representative"
+    rows = (
+        await Consent.insert(
+            Consent(
+                region_id=actor.region_id,
+                organization_id=actor.organization_id,
+                person_id=person_id,
+                kind=kind.value,
+                given_by=form.given_by,
+                representative_name=form.representative_name.strip() if representative else "",
+                representative_relation=form.representative_relation.strip() if representative else "",
+                representative_document=form.representative_document.strip() if representative else "",
+                given_on=given_on,
+                has_scan=bool(scan),
+                created_by=actor.user_id,
+                created_at=now(),
+            )
+        )
+        .returning(Consent.id)
+        .run()
+    )
+    consent_id: UUID = rows[0]["id"]
+    if scan and content_type:
+        await ConsentScan.insert(
+            ConsentScan(
+                region_id=actor.region_id,
+                organization_id=actor.organization_id,
+                consent_id=consent_id,
+                content_type=content_type,
+                filename=scan_name[:200],
+                data=scan,
+            )
+        ).run()
+    await audit(actor, "consent", person_id, f"получено: {CONSENT_LABELS[kind].lower()}")
+    return consent_id
+
+
+async def withdraw_consent(actor: Actor, person_id: UUID, consent_id: UUID, on: str = "") -> None:
+    consent = await Consent.select().where((Consent.id == consent_id) & (Consent.person_id == person_id)).first().run()
+    if consent is None:
+        raise NotFound()
+    if consent["withdrawn_on"] is not None:
+        raise ValidationFailed({"withdrawn_on": "Согласие уже отозвано"})
+    try:
+        day = parse_any_date(on) or today()
+    except ValueError as exc:
+        raise ValidationFailed({"withdrawn_on": str(exc)}) from exc
+    if day < consent["given_on"]:
+        raise ValidationFailed({"withdrawn_on": "Дата отзыва раньше даты согласия"})
+    await Consent.update({Consent.withdrawn_on: day}).where(Consent.id == consent_id).run()
+    await audit(
+        actor, "consent", consent["person_id"], f"отозвано: {CONSENT_LABELS[ConsentKind(consent['kind'])].lower()}"
+    )
+
+
+async def consent_scan(actor: Actor, person_id: UUID, consent_id: UUID) -> ScanFile:
+    consent = await Consent.exists().where((Consent.id == consent_id) & (Consent.person_id == person_id)).run()
+    row = await ConsentScan.select().where(ConsentScan.consent_id == consent_id).first().run()
+    if row is None or not consent:
+        raise NotFound()
+    await audit(actor, "view", person_id, "скан согласия")
+    return msgspec.convert(row, ScanFile)

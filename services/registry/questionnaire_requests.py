@@ -1,0 +1,184 @@
+"""Questionnaires sent by a personal link: the templates on offer, sending, opening and submitting by the link,
+and what bulk sends and reminders ask about earlier links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from uuid import UUID, uuid4
+
+import msgspec
+
+from services.registry import questionnaires
+from services.registry.bases import person_card
+from services.registry.questionnaire_answers import save_answers
+from services.registry.questionnaires import TemplateBody
+from services.registry.tables import Person, QuestionnaireRequest, QuestionnaireTemplate
+from shared.actor import Actor
+from shared.audit import audit
+from shared.clock import now
+from shared.db import Level, Scope, current_connection, rescope
+from shared.errors import Forbidden, NotFound, ValidationFailed
+from shared.links import LinkUnusable, link_token, token_hash
+
+LINK_DAYS = 14
+
+
+class QuestionnaireVersion(msgspec.Struct, kw_only=True):
+    id: UUID
+    code: str
+    version: int
+    title: str
+    audience: str
+    body: TemplateBody
+
+
+async def templates() -> list[QuestionnaireVersion]:
+    """The newest version of each template."""
+    rows = await current_connection().fetch(
+        """SELECT DISTINCT ON (code) id, code, version, title, audience, body FROM questionnaire_template
+           ORDER BY code, version DESC"""
+    )
+    order = [t["code"] for t in questionnaires.BUILTIN]
+    versions = msgspec.convert([dict(r) for r in rows], list[QuestionnaireVersion])
+    return sorted(versions, key=lambda v: order.index(v.code) if v.code in order else 99)
+
+
+@dataclass
+class SentQuestionnaire:
+    request_id: UUID
+    token: str
+    email: str  # where the link can be mailed; empty when the person has no e-mail
+
+
+async def send_questionnaire(actor: Actor, person_id: UUID, code: str, secret_key: str) -> SentQuestionnaire:
+    """A personal link to the newest version of a template; needs an active consent."""
+    if actor.organization_id is None:
+        raise Forbidden()
+    card = await person_card(actor, person_id)
+    if not card.consented:
+        raise ValidationFailed({"template": "Нет согласия на обработку данных: анкету отправить нельзя"})
+    template = next((t for t in await templates() if t.code == code), None)
+    if template is None:
+        raise ValidationFailed({"template": "Выберите анкету"})
+    request_id = uuid4()
+    token = questionnaire_token(secret_key, request_id)
+    await QuestionnaireRequest.insert(
+        QuestionnaireRequest(
+            id=request_id,
+            region_id=actor.region_id,
+            organization_id=actor.organization_id,
+            person_id=person_id,
+            template_id=template.id,
+            token_hash=token_hash(token),
+            expires_at=now() + timedelta(days=LINK_DAYS),
+            sent_by=actor.user_id,
+            created_at=now(),
+        )
+    ).run()
+    await audit(actor, "questionnaire", person_id, f"отправлена анкета «{template.title}»")
+    return SentQuestionnaire(request_id, token, card.person.email)
+
+
+def questionnaire_token(secret_key: str, request_id: UUID) -> str:
+    return link_token(secret_key, "questionnaire", request_id)
+
+
+class QuestionnaireLink(msgspec.Struct, kw_only=True):
+    """A sent personal link (its request), found by its token."""
+
+    id: UUID
+    region_id: UUID
+    organization_id: UUID
+    person_id: UUID
+    template_id: UUID
+    expires_at: datetime
+    answered_at: datetime | None
+
+
+@dataclass
+class OpenQuestionnaire:
+    request: QuestionnaireLink
+    template: QuestionnaireVersion
+    first_name: str
+
+
+async def open_questionnaire(token: str) -> OpenQuestionnaire:
+    """By the personal link, without an account. Narrows the transaction to the request's organization."""
+    hashed = token_hash(token)
+    await rescope(Scope().with_lookup(link_token_hash=hashed))
+    request = await QuestionnaireRequest.select().where(QuestionnaireRequest.token_hash == hashed).first().run()
+    if request is None:
+        raise NotFound()
+    if request["answered_at"] is not None:
+        raise LinkUnusable("Спасибо! Эта анкета уже заполнена.")
+    if request["expires_at"] <= now():
+        raise LinkUnusable("Срок действия ссылки истёк. Попросите куратора прислать новую.")
+    await rescope(
+        Scope(Level.organization, None, request["region_id"], None, request["organization_id"]).with_lookup(
+            link_token_hash=hashed
+        )
+    )
+    template = (
+        await QuestionnaireTemplate.select().where(QuestionnaireTemplate.id == request["template_id"]).first().run()
+    )
+    person = await Person.select(Person.name).where(Person.id == request["person_id"]).first().run()
+    assert template is not None and person is not None
+    link = msgspec.convert(request, QuestionnaireLink)
+    return OpenQuestionnaire(link, msgspec.convert(template, QuestionnaireVersion), person["name"])
+
+
+async def submit_questionnaire(token: str, data: dict[str, list[str]]) -> None:
+    opened = await open_questionnaire(token)
+    request = opened.request
+    answers, tags, errors = questionnaires.check_answers(opened.template.body, data)
+    if errors:
+        raise ValidationFailed(errors)
+    await save_answers(
+        Actor(None, request.region_id, request.organization_id, ""),
+        request.person_id,
+        request.template_id,
+        answers,
+        tags,
+        request.id,
+    )
+    await (
+        QuestionnaireRequest.update({QuestionnaireRequest.answered_at: now()})
+        .where(QuestionnaireRequest.id == request.id)
+        .run()
+    )
+
+
+async def questionnaires_sent(person_ids: list[UUID], code: str, since: date) -> set[UUID]:
+    """People who were already sent a template (any version) since a day: bulk sends skip them."""
+    rows = await current_connection().fetch(
+        """SELECT DISTINCT r.person_id FROM questionnaire_request r
+           JOIN questionnaire_template t ON t.id = r.template_id
+           WHERE r.person_id = ANY($1::uuid[]) AND t.code = $2 AND r.created_at >= $3""",
+        person_ids,
+        code,
+        since,
+    )
+    return {row["person_id"] for row in rows}
+
+
+class DueReminder(msgspec.Struct, kw_only=True):
+    id: UUID  # the request
+    region_id: UUID
+
+
+async def due_questionnaire_reminders(codes: list[str], older_than: datetime) -> list[DueReminder]:
+    """Unanswered, unexpired links of these templates sent before a moment and not yet reminded about;
+    they are marked as reminded at once, so a reminder goes out only once."""
+    rows = await current_connection().fetch(
+        """UPDATE questionnaire_request r SET reminded_at = now()
+           FROM questionnaire_template t
+           WHERE t.id = r.template_id AND t.code = ANY($1::text[]) AND r.answered_at IS NULL
+             AND r.reminded_at IS NULL AND r.expires_at > now() AND r.created_at < $2
+             AND EXISTS (SELECT 1 FROM consent c WHERE c.region_id = r.region_id AND c.person_id = r.person_id
+                         AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL)
+           RETURNING r.id, r.region_id""",
+        codes,
+        older_than,
+    )
+    return msgspec.convert([dict(row) for row in rows], list[DueReminder])
