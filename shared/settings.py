@@ -42,6 +42,21 @@ class Settings:
     job_stale_seconds: int = 30
     job_sweep_seconds: int = 15
     job_timeouts: tuple[tuple[str, int], ...] = ()  # a kind's limit in seconds, e.g. (("import", 600),)
+    # Forwarded headers (X-Forwarded-For, X-Forwarded-Proto) are believed only from these addresses or networks.
+    trusted_proxies: tuple[str, ...] = ()
+    # Uploads, one limit per kind of file (bytes), and what an import file may expand to.
+    import_max_bytes: int = 20 * 1024 * 1024
+    scan_max_bytes: int = 10 * 1024 * 1024  # consent and order scans
+    document_max_bytes: int = 20 * 1024 * 1024  # roadmap and programme documents
+    import_max_rows: int = 100_000
+    import_max_unpacked_bytes: int = 200 * 1024 * 1024  # an XLSX's uncompressed size
+    # Sessions end after this much idleness and after this absolute lifetime; coordinators' (a region's data) sooner.
+    session_idle_seconds: int = 2 * 3600
+    session_absolute_seconds: int = 12 * 3600
+    coordinator_session_idle_seconds: int = 30 * 60
+    coordinator_session_absolute_seconds: int = 8 * 3600
+    # 152-ФЗ ст. 21 ч. 5: personal data is destroyed this many days after the processing consent is withdrawn.
+    withdrawal_destruction_days: int = 30
 
 
 def _timeouts(value: str) -> tuple[tuple[str, int], ...]:
@@ -75,4 +90,15 @@ def get_settings() -> Settings:
         job_stale_seconds=int(env.get("JOB_STALE_SECONDS", "30")),
         job_sweep_seconds=int(env.get("JOB_SWEEP_SECONDS", "15")),
         job_timeouts=_timeouts(env.get("JOB_TIMEOUTS", "")),
+        trusted_proxies=tuple(item.strip() for item in env.get("TRUSTED_PROXIES", "").split(",") if item.strip()),
+        import_max_bytes=int(env.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))),
+        scan_max_bytes=int(env.get("SCAN_MAX_BYTES", str(10 * 1024 * 1024))),
+        document_max_bytes=int(env.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024))),
+        import_max_rows=int(env.get("IMPORT_MAX_ROWS", "100000")),
+        import_max_unpacked_bytes=int(env.get("IMPORT_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024))),
+        session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", str(2 * 3600))),
+        session_absolute_seconds=int(env.get("SESSION_ABSOLUTE_SECONDS", str(12 * 3600))),
+        coordinator_session_idle_seconds=int(env.get("COORDINATOR_SESSION_IDLE_SECONDS", str(30 * 60))),
+        coordinator_session_absolute_seconds=int(env.get("COORDINATOR_SESSION_ABSOLUTE_SECONDS", str(8 * 3600))),
+        withdrawal_destruction_days=int(env.get("WITHDRAWAL_DESTRUCTION_DAYS", "30")),
     )

@@ -18,6 +18,8 @@ class Region(Table, tablename="region", db=DB):
     name = Varchar(length=200)
     sort_key = Bytea()
     created_at = Timestamptz()
+    require_second_factor = Boolean()
+    archive_retention_days = Integer(default=1095)
 
 
 class Municipality(Table, tablename="municipality", db=DB):
