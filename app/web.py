@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -31,6 +31,7 @@ from shared.db import DB, close_pool
 from shared.jobs import connect, process_queue, set_queue
 from shared.settings import ROOT, Settings, get_settings
 from shared.templating import template_config
+from shared.uploads import UploadKind, UploadLimit, apply_upload_limits, upload_limit
 from shared.web import EXCEPTION_HANDLERS, healthz, provide_redis, provide_settings, readyz, tenant_middleware
 from tenants.access import load_principal
 from tenants.guards import provide_actor, provide_principal
@@ -38,6 +39,12 @@ from tenants.roles import role_label
 from tenants.routes import api_router, page_router
 
 REQUEST_MAX_BODY = 12 * 1024 * 1024
+API_DESCRIPTION = (
+    "JSON API платформы «Наставник». Вход: POST /api/v1/auth/login (ставит cookie сессии, как у страниц). "
+    "Запросы, меняющие данные, отправляются в JSON. Загрузка файла (POST /api/v1/imports, multipart/form-data) "
+    "требует заголовка X-CSRFToken со значением csrf_token из ответа на вход или из GET /api/v1/me; без него — 403. "
+    "Ошибки: {\"detail\": текст, \"errors\": {поле: сообщение}}; файл больше допустимого — 413 с именем поля."
+)
 
 
 def route_handlers() -> list[Any]:
@@ -74,6 +81,11 @@ def route_handlers() -> list[Any]:
 def provide_indicator_counter() -> IndicatorCounter:
     """Programme pages show live indicators that the read model counts; programmes itself cannot import it."""
     return indicator_values
+
+
+def limits(settings: Settings) -> Callable[[str], UploadLimit]:
+    """The `upload_limit` filter: `"scan"|upload_limit` on a page announces what the route enforces."""
+    return lambda kind: upload_limit(settings, UploadKind(kind))
 
 
 def template_folders() -> list[Any]:
@@ -115,7 +127,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         store="sessions",
         exclude=["^/static/", "^/healthz", "^/readyz"],
     )
-    templates = template_config(template_folders(), {"role_label": role_label})
+    templates = template_config(template_folders(), {"role_label": role_label, "upload_limit": limits(settings)})
     app = Litestar(
         route_handlers=route_handlers(),
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
@@ -133,7 +145,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Наставник API",
             version="1.0.0",
-            description="JSON API платформы «Наставник». Вход: POST /api/v1/auth/login.",
+            description=API_DESCRIPTION,
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public], opt={"tenant": False}),
             render_plugins=[JsonRenderPlugin()],
         ),
@@ -149,6 +161,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
         request_max_body_size=REQUEST_MAX_BODY,
     )
+    apply_upload_limits(app, settings)
     missing = unguarded_routes(app)
     if missing:
         raise RuntimeError("Routes without a guard: " + ", ".join(missing))

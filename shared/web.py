@@ -6,9 +6,11 @@ The application itself is composed in app/web.py, which knows every domain; this
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from arq.connections import ArqRedis
@@ -19,6 +21,7 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
+    SerializationException,
     ValidationException,
 )
 from litestar.response import Redirect, Template
@@ -27,17 +30,22 @@ from litestar.types import Scope as ASGIScope
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from shared import csrf
+from shared.api_errors import field_errors
 from shared.auth import public, scope_principal
 from shared.db import Scope, tenant_transaction
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.jobs import using_queue
 from shared.settings import Settings
+from shared.uploads import UploadTooLarge, route_upload, upload_limit
 
 PrincipalLoader = Callable[[UUID, str | None], Awaitable[Any]]
 
 log = logging.getLogger("nastavnik.web")
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+CSRF_MISSING = f"Нет CSRF-токена: передайте заголовок {csrf.HEADER} из ответа на вход или GET /api/v1/me"
+CSRF_ERRORS = {csrf.HEADER: "Заголовок отсутствует или не совпадает с токеном сессии"}
 
 
 def tenant_middleware(load_principal: PrincipalLoader) -> Callable[[ASGIApp], ASGIApp]:
@@ -68,13 +76,16 @@ def tenant_middleware(load_principal: PrincipalLoader) -> Callable[[ASGIApp], AS
                 if not handler.opt.get("tenant", True):
                     await app(scope, receive, send_logged)
                     return
-                uploads = handler.opt.get("upload", False)
-                if scope["path"].startswith("/api/") and method in UNSAFE and not _is_json(scope, uploads):
-                    raise HTTPException(
-                        status_code=415,
-                        detail="Ожидается JSON",
-                        extra={"errors": {"body": "Укажите Content-Type: application/json"}},
-                    )
+                uploads = bool(handler.opt.get("upload"))
+                if scope["path"].startswith("/api/") and method in UNSAFE:
+                    if not _is_json(scope, uploads):
+                        raise HTTPException(
+                            status_code=415,
+                            detail="Ожидается JSON",
+                            extra={"errors": {"body": "Укажите Content-Type: application/json"}},
+                        )
+                    if _content_type(scope) not in (b"", b"application/json") and not csrf.header_matches(scope):
+                        raise HTTPException(status_code=403, detail=CSRF_MISSING, extra={"errors": CSRF_ERRORS})
                 await _in_transaction(app, load_principal, scope, receive, send_logged)
             finally:
                 path = getattr(scope.get("route_handler"), "paths", {scope["path"]})
@@ -109,13 +120,17 @@ async def _in_transaction(
             await app(scope, receive, send_after_commit)
 
 
+def _content_type(scope: ASGIScope) -> bytes:
+    return dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
+
+
 def _is_json(scope: ASGIScope, uploads: bool = False) -> bool:
     """API writes are JSON (a cross-site form cannot send it); routes marked `upload` also take files."""
     allowed = {b"application/json", b"multipart/form-data"} if uploads else {b"application/json"}
     headers = dict(scope["headers"])
     if b"content-type" not in headers:
         return headers.get(b"content-length", b"0") == b"0"  # a bodiless action, such as a commit
-    return headers[b"content-type"].split(b";")[0].strip().lower() in allowed
+    return _content_type(scope) in allowed
 
 
 # Errors ---------------------------------------------------------------------------------------------
@@ -126,15 +141,34 @@ def _wants_json(request: Request[Any, Any, Any]) -> bool:
 
 
 def _error(
-    request: Request[Any, Any, Any], status: int, title: str, body: dict[str, Any] | None = None
+    request: Request[Any, Any, Any],
+    status: int,
+    title: str,
+    body: dict[str, Any] | None = None,
+    *,
+    explanation: str = "",
 ) -> Response[Any]:
     if _wants_json(request):
         return Response({"detail": title, **(body or {})}, status_code=status)
     return Template(
         "error.html",
-        context={"status": status, "title": title, "principal": scope_principal(request)},
+        context={
+            "status": status,
+            "title": title,
+            "explanation": explanation,
+            "back": _same_site_referer(request),
+            "principal": scope_principal(request),
+        },
         status_code=status,
     )
+
+
+def _same_site_referer(request: Request[Any, Any, Any]) -> str:
+    """The page the refused form was on, to go back to; only a path of this site."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/") or referer.path.startswith("//"):
+        return ""
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 def _not_authorized(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -144,6 +178,17 @@ def _not_authorized(request: Request[Any, Any, Any], exc: Exception) -> Response
     if request.url.query:
         target += "?" + request.url.query
     return Redirect(f"/login?next={target}" if target not in ("/", "/logout") else "/login")
+
+
+def _too_large(request: Request[Any, Any, Any]) -> Response[Any]:
+    """Refused by its size before the body was read: the route's file field and its limit, or the app's limit."""
+    if (spec := route_upload(request)) is not None:
+        message = upload_limit(request.app.state.settings, spec.kind).message
+        explanation = f"«{spec.label}»: выберите файл поменьше и отправьте форму ещё раз."
+        return _error(request, 413, message, {"errors": {spec.field: message}}, explanation=explanation)
+    limit = request.route_handler.resolve_request_max_body_size() or 0
+    message = f"Запрос больше {limit // (1024 * 1024)} МБ"
+    return _error(request, 413, message, {"errors": {"body": message}})
 
 
 def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -159,18 +204,64 @@ def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     title = titles.get(exc.status_code, "Ошибка запроса")
     if exc.status_code == 403 and "CSRF" in str(exc.detail):
         title = "Форма устарела. Обновите страницу и отправьте её ещё раз."
+    if exc.status_code == 413 and not exc.extra:
+        return _too_large(request)
     if isinstance(exc, ValidationException):
-        errors = {}
-        for item in exc.extra or []:
-            if isinstance(item, dict):
-                errors[str(item.get("key") or item.get("source") or "body")] = str(item.get("message"))
+        errors = field_errors(request, exc.extra if isinstance(exc.extra, list) else [], str(exc.detail))
         return _error(request, 400, "Проверьте данные", {"errors": errors})
+    if isinstance(exc.__cause__, SerializationException):  # the body is not JSON at all
+        return _error(request, 400, "Тело запроса — не JSON", {"errors": {"body": _malformed(exc.__cause__)}})
     extra = exc.extra if isinstance(exc.extra, dict) else {}
     return _error(request, exc.status_code, str(exc.detail) if extra else title, extra)
 
 
+def _malformed(exc: Exception) -> str:
+    found = re.search(r"\(byte (\d+)\)", str(exc))
+    return f"Некорректный JSON (байт {found.group(1)})" if found else "Некорректный JSON"
+
+
+def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A path whose id is not a UUID matches no route; the API says which part of the address is wrong."""
+    if _wants_json(request) and isinstance(exc.__cause__, ValueError):
+        name = _malformed_path_parameter(request)
+        if name:
+            message = "Ожидается идентификатор (UUID)"
+            return _error(request, 404, "Неверный идентификатор в адресе", {"errors": {name: message}})
+    return _error(request, 404, "Страница не найдена")
+
+
+def _malformed_path_parameter(request: Request[Any, Any, Any]) -> str | None:
+    segments = request.url.path.strip("/").split("/")
+    for route in request.app.routes:
+        parts = route.path.strip("/").split("/")
+        if len(parts) != len(segments):
+            continue
+        wrong = None
+        for part, segment in zip(parts, segments, strict=True):
+            if part.startswith("{") and part.endswith("}"):
+                name, _, kind = part[1:-1].partition(":")
+                if kind == "uuid" and wrong is None and not _is_uuid(segment):
+                    wrong = name
+            elif part != segment:
+                break
+        else:
+            if wrong:
+                return wrong
+    return None
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _validation_failed(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, ValidationFailed)
+    if isinstance(exc, UploadTooLarge):
+        return _error(request, 413, exc.limit.message, {"errors": exc.errors})
     return _error(request, 400, "Проверьте данные", {"errors": exc.errors})
 
 
@@ -199,7 +290,7 @@ def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[A
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     NotAuthorizedException: _not_authorized,
     NotFound: lambda r, e: _error(r, 404, "Страница не найдена"),
-    NotFoundException: lambda r, e: _error(r, 404, "Страница не найдена"),
+    NotFoundException: _not_found,
     Forbidden: lambda r, e: _error(r, 403, "Недостаточно прав"),
     PermissionDeniedException: _http_error,
     ValidationFailed: _validation_failed,

@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from shared import csrf
 from shared.auth import LoginLimiter, public, start_session
 from shared.clock import now
 from shared.errors import NotFound, ValidationFailed
@@ -412,6 +413,7 @@ class MeOut:
     full_name: str
     active_role: RoleOut | None
     roles: list[RoleOut]
+    csrf_token: str = ""  # the X-CSRFToken header of multipart uploads (POST /api/v1/imports)
 
 
 @dataclass
@@ -430,7 +432,7 @@ class AcceptIn:
     password: str
 
 
-def _me(principal: NamedDependency[Principal]) -> MeOut:
+def _me(principal: NamedDependency[Principal], request: Request[Any, Any, Any]) -> MeOut:
     def out(r: Any) -> RoleOut:
         return RoleOut(
             r.key,
@@ -445,6 +447,7 @@ def _me(principal: NamedDependency[Principal]) -> MeOut:
         principal.full_name,
         out(principal.active) if principal.active else None,
         [out(r) for r in principal.roles],
+        csrf.session_token(request),
     )
 
 
@@ -468,14 +471,14 @@ class AuthApi(Controller):
         redis: NamedDependency[ArqRedis],
         settings: NamedDependency[Settings],
     ) -> MeOut:
-        """Sets the same session cookie the pages use."""
+        """Sets the same session cookie the pages use; `csrf_token` goes in the X-CSRFToken header of uploads."""
         error = await sign_in(request, redis, settings, data.email, data.password)
         if error:
             status = 429 if error.startswith("Слишком") else 401
             raise HTTPException(status_code=status, detail=error, extra={"errors": {"password": error}})
         principal = await load_principal(UUID(request.session["user_id"]), None)
         assert principal is not None
-        return _me(principal)
+        return _me(principal, request)
 
     @post("/logout", guards=[signed_in], status_code=204)
     async def logout(self, request: Request[Any, Any, Any]) -> None:
@@ -487,8 +490,9 @@ class MeApi(Controller):
     tags = ["Вход"]
 
     @get("/", guards=[signed_in])
-    async def me(self, principal: NamedDependency[Principal]) -> MeOut:
-        return _me(principal)
+    async def me(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> MeOut:
+        """Also the session's `csrf_token`, for the `X-CSRFToken` header of uploads."""
+        return _me(principal, request)
 
     @put("/active-role", guards=[signed_in])
     async def switch(
@@ -499,7 +503,7 @@ class MeApi(Controller):
         request.session["role"] = data.role
         switched = await load_principal(principal.user_id, data.role)
         assert switched is not None
-        return _me(switched)
+        return _me(switched, request)
 
 
 class MunicipalityApi(Controller):
@@ -584,7 +588,7 @@ class InvitationApi(Controller):
         start_session(request, user_id)
         principal = await load_principal(user_id, None)
         assert principal is not None
-        return _me(principal)
+        return _me(principal, request)
 
 
 api_router = Router(

@@ -42,6 +42,12 @@ async def login_api(client: httpx.AsyncClient, email: str, password: str) -> htt
     return await client.post("/api/v1/auth/login", json={"email": email, "password": password})
 
 
+async def upload_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    """The API's CSRF header for multipart uploads, with the signed-in session's token."""
+    token: str = (await client.get("/api/v1/me")).json()["csrf_token"]
+    return {"X-CSRFToken": token}
+
+
 PASSWORD = "Secret12345"
 
 

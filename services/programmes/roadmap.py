@@ -318,15 +318,13 @@ OFFICE_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-MAX_FILE = 10 * 1024 * 1024
 
 
 def file_type(data: bytes, filename: str) -> str:
-    """By content: PDF, images, and Office documents (typed by extension once the ZIP signature matches)."""
+    """By content: PDF, images, and Office documents (typed by extension once the ZIP signature matches).
+    The size is the upload's own limit (document_max_bytes), checked where the file is received."""
     if not data:
         raise ValidationFailed({"file": "Выберите файл"})
-    if len(data) > MAX_FILE:
-        raise ValidationFailed({"file": "Файл больше 10 МБ"})
     kind = scan_type(data)  # PDF, PNG, JPEG, as for consent scans
     if kind is None and data.startswith(b"PK\x03\x04"):  # DOCX and XLSX are ZIP containers
         kind = next((t for ext, t in OFFICE_TYPES.items() if filename.lower().endswith(ext)), None)

@@ -49,8 +49,10 @@ from shared.errors import NotFound, ValidationFailed
 from shared.links import LinkUnusable
 from shared.pages import flash_problem, form_into, fragment, page, see_other
 from shared.settings import Settings
+from shared.uploads import UploadKind, UploadTooLarge, read_upload, upload
 from tenants import Principal, Role, allow
 
+SCAN_UPLOAD = upload(UploadKind.scan, "scan", "Скан подписанного согласия")
 READERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
 COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
 BASES = {"mentees": MENTEE_BASE, "mentors": MENTOR_BASE, "all": ()}
@@ -194,19 +196,18 @@ class PeoplePages(Controller):
         form = ConsentForm(given_on=clock.today().strftime("%d.%m.%Y"))
         return page("registry/consent_form.html", card=card, form=form, errors={}, **_labels())
 
-    @post("/{person_id:uuid}/consents/new", guards=[allow(Role.curator)])
+    @post("/{person_id:uuid}/consents/new", guards=[allow(Role.curator)], opt=SCAN_UPLOAD)
     async def give_consent(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], person_id: FromPath[UUID]
     ) -> Template | Redirect:
         form = await form_into(request, ConsentForm)
-        upload = (await request.form()).get("scan")
-        scan = await upload.read() if upload is not None and hasattr(upload, "read") else None
-        actor = actor
         try:
-            await consents.give_consent(actor, person_id, form, scan or None, getattr(upload, "filename", "") or "")
+            scan, filename = await read_upload(request) or (b"", "")
+            await consents.give_consent(actor, person_id, form, scan or None, filename)
         except ValidationFailed as exc:
             card = await bases.person_card(actor, person_id)
-            return page("registry/consent_form.html", 422, card=card, form=form, errors=exc.errors, **_labels())
+            status = 413 if isinstance(exc, UploadTooLarge) else 422
+            return page("registry/consent_form.html", status, card=card, form=form, errors=exc.errors, **_labels())
         flash(request, "Согласие записано", category="success")
         return see_other(f"/people/{person_id}")
 
@@ -514,20 +515,17 @@ class PeopleApi(Controller):
 
 # Imports --------------------------------------------------------------------------------------------
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+IMPORT_UPLOAD = upload(UploadKind.spreadsheet, "file", "Файл")
 
 
 async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str]:
-    data = await request.form()
-    upload = data.get("file")
-    if upload is None or not hasattr(upload, "read"):
+    """The import's file, within `import_max_bytes` (the route's request limit refuses far larger ones unread)."""
+    uploaded = await read_upload(request)
+    if uploaded is None:
         raise ValidationFailed({"file": "Выберите файл XLSX или CSV"})
-    content = await upload.read()
-    if not content:
+    if not uploaded[0]:
         raise ValidationFailed({"file": "Файл пуст"})
-    if len(content) > MAX_IMPORT_BYTES:
-        raise ValidationFailed({"file": "Файл больше 20 МБ"})
-    return content, str(getattr(upload, "filename", "") or "")
+    return uploaded
 
 
 class ImportPages(Controller):
@@ -538,7 +536,7 @@ class ImportPages(Controller):
     async def form(self) -> Template:
         return page("registry/import.html", errors={}, columns=importer.FIELD_TITLES.values())
 
-    @post("/")
+    @post("/", opt=IMPORT_UPLOAD)
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -548,7 +546,8 @@ class ImportPages(Controller):
         try:
             content, filename = await _upload(request)
         except ValidationFailed as exc:
-            return page("registry/import.html", 422, errors=exc.errors, columns=importer.FIELD_TITLES.values())
+            status = 413 if isinstance(exc, UploadTooLarge) else 422
+            return page("registry/import.html", status, errors=exc.errors, columns=importer.FIELD_TITLES.values())
         import_id = await jobs.start_import(actor, principal.scope.municipality_id, content, filename)
         return see_other(f"/people/import/{import_id}")
 
@@ -641,14 +640,15 @@ class ImportApi(Controller):
     tags = ["Импорт"]
     guards = [allow(Role.curator)]
 
-    @post("/", opt={"upload": True}, status_code=202)
+    @post("/", opt=IMPORT_UPLOAD, status_code=202)
     async def upload(
         self,
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         actor: NamedDependency[Actor],
     ) -> dict[str, str]:
-        """multipart/form-data with a `file` (XLSX or CSV); the check runs in the background."""
+        """multipart/form-data with a `file` (XLSX or CSV) and the `X-CSRFToken` header; the check runs in the
+        background. A file over the import limit answers 413 naming the field."""
         content, filename = await _upload(request)
         import_id = await jobs.start_import(actor, principal.scope.municipality_id, content, filename)
         return {"id": str(import_id), "status": "checking"}

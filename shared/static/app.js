@@ -31,6 +31,30 @@ document.addEventListener("DOMContentLoaded", () => {
     sync();
   }
 
+  // A file over its limit (data-max-bytes, the server's own) is named at its field before the upload starts;
+  // the server refuses it all the same.
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
+    const field = input.closest(".field") || input.parentElement;
+    const note = document.createElement("p");
+    note.className = "error";
+    note.hidden = true;
+    field.appendChild(note);
+    const tooLarge = () => Array.from(input.files || []).some((f) => f.size > Number(input.dataset.maxBytes));
+    input.addEventListener("change", () => {
+      note.hidden = !tooLarge();
+      note.textContent = note.hidden ? "" : input.dataset.tooLarge;
+      field.classList.toggle("has-error", !note.hidden);
+    });
+    if (input.form) {
+      input.form.addEventListener("submit", (event) => {
+        if (tooLarge()) {
+          event.preventDefault();
+          input.focus();
+        }
+      });
+    }
+  });
+
   // A meeting form shows the reflection questions of the chosen kind of meeting only.
   document.querySelectorAll("select[data-meeting-kind]").forEach((kind) => {
     const sync = () => {

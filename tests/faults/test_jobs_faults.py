@@ -24,7 +24,7 @@ from arq.constants import default_queue_name, in_progress_key_prefix
 
 from infra.embedded import free_port
 from shared.db import Scope, current_connection, tenant_transaction
-from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant, run_worker
+from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant, run_worker, upload_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = {"JOB_STALE_SECONDS": "3", "JOB_SWEEP_SECONDS": "2"}
@@ -114,7 +114,9 @@ async def wait_for(check: Any, seconds: float, what: str, step: float = 0.1) -> 
 
 
 async def upload(client: httpx.AsyncClient, content: bytes) -> str:
-    response = await client.post("/api/v1/imports", files={"file": ("класс.csv", content, "text/csv")})
+    response = await client.post(
+        "/api/v1/imports", files={"file": ("класс.csv", content, "text/csv")}, headers=await upload_headers(client)
+    )
     assert response.status_code == 202, response.text
     import_id: str = response.json()["id"]
     return import_id

@@ -17,7 +17,7 @@ from app.worker import worker_settings
 from services.registry.importer import prepare, read_table
 from shared.db import Scope, current_connection, tenant_transaction
 from shared.settings import ROOT
-from tests.helpers import PASSWORD, Tenant, login_api, make_client
+from tests.helpers import PASSWORD, Tenant, login_api, make_client, upload_headers
 
 ROWS = [
     ["  ФАМИЛИЯ ", "Имя", "Отчество", "Дата  рождения*", "Категория", "Класс", "СНИЛС", "Роль", "Любимый цвет"],
@@ -132,7 +132,9 @@ async def test_import_through_the_api_and_the_worker(app: Any, tenant_a: Tenant)
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
         upload = await client.post(
-            "/api/v1/imports", files={"file": ("класс.csv", csv_bytes(rows, ";", "cp1251"), "text/csv")}
+            "/api/v1/imports",
+            files={"file": ("класс.csv", csv_bytes(rows, ";", "cp1251"), "text/csv")},
+            headers=await upload_headers(client),
         )
         assert upload.status_code == 202, upload.text
         import_id = upload.json()["id"]
@@ -163,7 +165,11 @@ async def test_only_a_checked_import_is_committed_in_logic_by_page_and_by_api(ap
     rows = [["Фамилия", "Имя", "Дата рождения", "Категория"], ["Непроверенный", "", "31.13.2010", "обучающийся"]]
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
-        upload = await client.post("/api/v1/imports", files={"file": ("плохой.csv", csv_bytes(rows, ";", "utf-8"))})
+        upload = await client.post(
+            "/api/v1/imports",
+            files={"file": ("плохой.csv", csv_bytes(rows, ";", "utf-8"))},
+            headers=await upload_headers(client),
+        )
         import_id = upload.json()["id"]
         await run_worker()
         assert (await client.get(f"/api/v1/imports/{import_id}")).json()["status"] == "invalid"

@@ -23,6 +23,8 @@ from services.programmes.selection import COMMISSION_ROLE_LABELS, DECISION_LABEL
 from services.registry import CATEGORY_LABELS
 from shared import clock
 from shared.errors import NotFound
+from shared.uploads import UploadKind, read_upload
+from shared.uploads import upload as upload_opt
 from tenants import Principal
 
 
@@ -94,12 +96,13 @@ class JsonForm(dict[str, Any]):
         return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
+SCAN_UPLOAD = upload_opt(UploadKind.scan, "file", "Скан подписанного приказа")
+DOCUMENT_UPLOAD = upload_opt(UploadKind.document, "file", "Файл")
+
+
 async def upload(request: Request[Any, Any, Any]) -> tuple[bytes, str]:
-    form = await request.form()
-    file = form.get("file")
-    if file is None or isinstance(file, str):
-        return b"", ""
-    return await file.read(), file.filename or ""
+    """The route's file (empty when none was chosen); one past its kind's limit raises UploadTooLarge."""
+    return await read_upload(request) or (b"", "")
 
 
 def download(data: bytes, content_type: str, filename: str) -> Response[bytes]:

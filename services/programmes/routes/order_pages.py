@@ -16,7 +16,7 @@ from services.programmes.access import SIGNERS, Access, programme_to_edit
 from services.programmes.order_documents import DOCX
 from services.programmes.orders import CourseOrder, RegisterForm
 from services.programmes.records import Owner
-from services.programmes.routes.common import download, labels, programme_context, upload
+from services.programmes.routes.common import SCAN_UPLOAD, download, labels, programme_context, upload
 from services.programmes.tables import OrderKind
 from shared import clock
 from shared.actor import Actor
@@ -118,12 +118,12 @@ class OrderPages(Controller):
         flash(request, "Приказ зарегистрирован и вступил в силу", category="success")
         return see_other(f"/orders/{order_id}")
 
-    @post("/orders/{order_id:uuid}/scan")
+    @post("/orders/{order_id:uuid}/scan", opt=SCAN_UPLOAD)
     async def upload_scan(
         self, request: Request[Any, Any, Any], access: NamedDependency[Access], order_id: FromPath[UUID]
     ) -> Redirect:
-        data, filename = await upload(request)
         with flashed(request, "Скан подписанного приказа приложен"):
+            data, filename = await upload(request)
             await orders.attach_scan(order_id, data, filename, access.signing())
         return see_other(f"/orders/{order_id}")
 

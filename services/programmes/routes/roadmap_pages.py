@@ -15,7 +15,7 @@ from services.programmes import roadmap, roadmap_templates
 from services.programmes.access import READERS, Access, programme_to_edit
 from services.programmes.records import EventRecord
 from services.programmes.roadmap import EventForm, ProgressForm
-from services.programmes.routes.common import download, programme_context, upload
+from services.programmes.routes.common import DOCUMENT_UPLOAD, download, programme_context, upload
 from shared.errors import ValidationFailed
 from shared.pages import flash_problem, flashed, form_into, page, see_other
 from tenants import allow
@@ -122,7 +122,7 @@ class RoadmapPages(Controller):
             await roadmap.set_progress(programme_id, event_id, await form_into(request, ProgressForm))
         return see_other(f"/programmes/{programme_id}/events/{event_id}")
 
-    @post("/events/{event_id:uuid}/evidence")
+    @post("/events/{event_id:uuid}/evidence", opt=DOCUMENT_UPLOAD)
     async def evidence(
         self,
         request: Request[Any, Any, Any],
@@ -131,8 +131,8 @@ class RoadmapPages(Controller):
         event_id: FromPath[UUID],
     ) -> Redirect:
         await programme_to_edit(access, programme_id)
-        data, filename = await upload(request)
         with flashed(request, "Файл приложен"):
+            data, filename = await upload(request)
             await roadmap.attach_evidence(programme_id, event_id, data, filename)
         return see_other(f"/programmes/{programme_id}/events/{event_id}")
 
