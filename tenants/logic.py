@@ -11,7 +11,7 @@ from uuid import UUID
 import msgspec
 
 from shared.clock import now
-from shared.db import Level, Scope, rescope
+from shared.db import Level, Scope, current_connection, rescope
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import sort_key
 from shared.links import LinkUnusable, link_token, token_hash
@@ -496,6 +496,10 @@ def _invitation_scope(row: InvitationRecord) -> Scope:
 async def accept_invitation(token: str, password: str, password_again: str | None = None) -> UUID:
     """Creates the account (or checks the existing one's password), adds the role, spends the invitation."""
     row, pending = await open_invitation(token)
+    # Concurrent accepts of one link wait here for the first to finish; it spent the link, so they find it used.
+    locked = await current_connection().fetchrow("SELECT used_at FROM invitation WHERE id = $1 FOR UPDATE", row.id)
+    if locked is None or locked["used_at"] is not None:
+        raise LinkUnusable("Это приглашение уже использовано. Войдите со своим паролем.")
     if pending.account_exists:
         user = await User.select(User.id, User.password_hash).where(User.email == pending.email).first().run()
         assert user is not None

@@ -22,6 +22,7 @@ from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.links import LinkUnusable, link_token, token_hash
 
 LINK_DAYS = 14
+ANSWERED = "Спасибо! Эта анкета уже заполнена."
 
 
 class QuestionnaireVersion(msgspec.Struct, kw_only=True):
@@ -111,7 +112,7 @@ async def open_questionnaire(token: str) -> OpenQuestionnaire:
     if request is None:
         raise NotFound()
     if request["answered_at"] is not None:
-        raise LinkUnusable("Спасибо! Эта анкета уже заполнена.")
+        raise LinkUnusable(ANSWERED)
     if request["expires_at"] <= now():
         raise LinkUnusable("Срок действия ссылки истёк. Попросите куратора прислать новую.")
     await rescope(
@@ -131,6 +132,12 @@ async def open_questionnaire(token: str) -> OpenQuestionnaire:
 async def submit_questionnaire(token: str, data: dict[str, list[str]]) -> None:
     opened = await open_questionnaire(token)
     request = opened.request
+    # Concurrent submissions by one link wait here for the first; it marked the link answered, so they stop.
+    answered = await current_connection().fetchrow(
+        "SELECT answered_at FROM questionnaire_request WHERE id = $1 FOR UPDATE", request.id
+    )
+    if answered is None or answered["answered_at"] is not None:
+        raise LinkUnusable(ANSWERED)
     answers, tags, errors = questionnaires.check_answers(opened.template.body, data)
     if errors:
         raise ValidationFailed(errors)
