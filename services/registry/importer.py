@@ -15,10 +15,17 @@ from typing import Any
 
 import openpyxl
 
-from services.registry.people import PersonForm, clean_person, find_by_snils
+from services.registry.people import (
+    LINKED_HERE,
+    LINKED_THERE,
+    SNILS_OF_ANOTHER,
+    PersonForm,
+    clean_person,
+    snils_holders,
+)
 from services.registry.tables import Category, ParticipationRole
 from shared.actor import Actor
-from shared.audit import audit
+from shared.audit import audit, audit_many
 from shared.db import Scope, current_connection
 from shared.errors import ValidationFailed
 
@@ -282,7 +289,8 @@ ARRAY_TYPES = {"birth_date": "date", "teaching_experience": "int", "graduation_y
 
 
 async def check_against_base(actor: Actor, scope: Scope, prepared: Prepared) -> None:
-    """Rows already in the organization's base are errors; a СНИЛС known in the region links to that person."""
+    """Rows already in the organization's base are errors; a СНИЛС known in the region links to that person when
+    surname, name and birth date match, and is an error on its column otherwise (saying nothing of that record)."""
     assert actor.organization_id is not None
     report = prepared.report
     rows = await current_connection().fetch(
@@ -293,10 +301,14 @@ async def check_against_base(actor: Actor, scope: Scope, prepared: Prepared) -> 
     )
     existing = {(r["surname"], r["name"], r["birth_date"]) for r in rows}
     snils = [values["snils"] for _, values, _ in prepared.people if values["snils"]]
-    known = await find_by_snils(scope, snils)
+    holders = await snils_holders(scope, snils)
     kept = []
     for number, values, roles in prepared.people:
-        if values["snils"] in known:
+        holder = holders.get(values["snils"]) if values["snils"] else None
+        if holder is not None:
+            if not holder.is_person(values):
+                report.errors.append(RowError(number, FIELD_TITLES["snils"], SNILS_OF_ANOTHER))
+                continue
             report.linked += 1
         elif (values["surname"].lower(), values["name"].lower(), values["birth_date"]) in existing:
             report.errors.append(RowError(number, "Фамилия", "Уже есть в базе организации: те же ФИО и дата рождения"))
@@ -312,7 +324,10 @@ async def commit(actor: Actor, scope: Scope, prepared: Prepared) -> int:
     if not prepared.report.ok:
         raise ValidationFailed({"file": "В файле есть ошибки: ничего не импортировано"})
     snils = [v["snils"] for _, v, _ in prepared.people if v["snils"]]
-    known = await find_by_snils(scope, snils)
+    holders = await snils_holders(scope, snils)
+    if any(not holders[v["snils"]].is_person(v) for _, v, _ in prepared.people if v["snils"] in holders):
+        raise ValidationFailed({"file": "В файле есть ошибки: ничего не импортировано"})  # checked just before
+    known = {number: holder.id for number, holder in holders.items()}  # by СНИЛС
     new = [(values, roles) for _, values, roles in prepared.people if values["snils"] not in known]
     columns = ", ".join(PERSON_COLUMNS)
     arrays = ", ".join(f"${i + 3}::{ARRAY_TYPES.get(c, 'text')}[]" for i, c in enumerate(PERSON_COLUMNS))
@@ -337,6 +352,13 @@ async def commit(actor: Actor, scope: Scope, prepared: Prepared) -> int:
         [r for _, r in pairs],
     )
     await audit(actor, "import", None, f"импорт: {len(person_ids)} новых, {len(known)} из базы региона")
+    linked = [holders[v["snils"]] for _, v, _ in prepared.people if v["snils"] in known]
+    await audit_many(
+        actor,
+        "link",
+        [(actor.organization_id, h.id, LINKED_HERE) for h in linked]
+        + [(h.organization_id, h.id, LINKED_THERE) for h in linked if h.organization_id != actor.organization_id],
+    )
     return len(targets)
 
 

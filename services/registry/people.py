@@ -206,20 +206,61 @@ def clean_person(form: PersonForm, on: date | None = None) -> tuple[dict[str, An
     return values, list(dict.fromkeys(roles))
 
 
-async def find_by_snils(scope: Scope, numbers: list[str]) -> dict[str, UUID]:
+SNILS_OF_ANOTHER = "Этот СНИЛС в регионе записан на другого человека: проверьте номер"
+LINKED_HERE = "найден по СНИЛС в базе региона: добавлен в организацию"
+LINKED_THERE = "связан по СНИЛС с другой организацией региона"
+
+
+class SnilsHolder(msgspec.Struct, frozen=True):
+    """The region's record holding a СНИЛС, as far as the check needs it; never shown to the one who asked."""
+
+    id: UUID
+    organization_id: UUID
+    surname: str
+    name: str
+    birth_date: date | None
+
+    def is_person(self, values: dict[str, Any]) -> bool:
+        """The same surname, name and birth date (case and ё/е aside): only then does a new record join this one.
+        A birth date is required on both sides: a name alone is easy to learn, and would open the whole record."""
+        return (
+            values.get("birth_date") is not None
+            and self.birth_date == values["birth_date"]
+            and _plain(self.surname) == _plain(values["surname"])
+            and _plain(self.name) == _plain(values["name"])
+        )
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
+async def snils_holders(scope: Scope, numbers: list[str]) -> dict[str, SnilsHolder]:
     """The regional base holds each person once: an organization finds people another one entered."""
     if not numbers:
         return {}
     await rescope(scope.with_lookup(snils=",".join(numbers)))
     try:
-        rows = (
-            await Person.select(Person.id, Person.snils)
-            .where((Person.region_id == scope.region_id) & Person.snils.is_in(numbers) & Person.merged_into.is_null())
-            .run()
+        rows = await current_connection().fetch(
+            """SELECT snils, id, organization_id, surname, name, birth_date FROM person
+               WHERE region_id = $1 AND snils = ANY($2::text[]) AND merged_into IS NULL""",
+            scope.region_id,
+            numbers,
         )
     finally:
         await rescope(scope)
-    return {row["snils"]: row["id"] for row in rows}
+    return {row["snils"]: msgspec.convert(dict(row), SnilsHolder) for row in rows}
+
+
+async def find_by_snils(scope: Scope, numbers: list[str]) -> dict[str, UUID]:
+    return {snils: holder.id for snils, holder in (await snils_holders(scope, numbers)).items()}
+
+
+async def audit_link(actor: Actor, holder: SnilsHolder) -> None:
+    """A link by СНИЛС shows in the logs of both organizations: the one that joined and the one keeping the record."""
+    await audit(actor, "link", holder.id, LINKED_HERE)
+    if holder.organization_id != actor.organization_id:
+        await audit(actor, "link", holder.id, LINKED_THERE, organization_id=holder.organization_id)
 
 
 async def add_roles(actor: Actor, organization_id: UUID, person_id: UUID, roles: list[ParticipationRole]) -> None:
@@ -240,10 +281,12 @@ async def create_person(actor: Actor, scope: Scope, form: PersonForm) -> tuple[U
     if actor.organization_id is None:
         raise Forbidden()
     values, roles = clean_person(form)
-    if values["snils"] and (existing := (await find_by_snils(scope, [values["snils"]])).get(values["snils"])):
-        await add_roles(actor, actor.organization_id, existing, roles)
-        await audit(actor, "link", existing, "найден по СНИЛС в базе региона")
-        return existing, True
+    if values["snils"] and (holder := (await snils_holders(scope, [values["snils"]])).get(values["snils"])):
+        if not holder.is_person(values):
+            raise ValidationFailed({"snils": SNILS_OF_ANOTHER})
+        await add_roles(actor, actor.organization_id, holder.id, roles)
+        await audit_link(actor, holder)
+        return holder.id, True
     rows = (
         await Person.insert(
             Person(
@@ -305,8 +348,10 @@ async def update_person(actor: Actor, person_id: UUID, form: PersonForm) -> None
             None,
             actor.organization_id,
         )
-        owner = (await find_by_snils(scope, [values["snils"]])).get(values["snils"])
-        if owner and owner != person_id:
+        holder = (await snils_holders(scope, [values["snils"]])).get(values["snils"])
+        if holder and holder.id != person_id:
+            if not holder.is_person(values):
+                raise ValidationFailed({"snils": SNILS_OF_ANOTHER})
             raise ValidationFailed({"snils": "Этот СНИЛС уже у другой записи базы региона: объедините дубликаты"})
     changed = sorted(k for k, v in values.items() if k != "sort_key" and getattr(before, k) != v)
     await (

@@ -111,11 +111,16 @@ async def shared_person(app: Any, tenant: Tenant) -> str:
     snils = unique_snils()
     async with make_client(app) as first:
         await login_api(first, tenant.curator, PASSWORD)
-        person_id = await add_person(first, surname="Двухместная", snils=snils, roles=["mentor_candidate"])
+        born = "1985-03-02"
+        person_id = await add_person(
+            first, surname="Двухместная", snils=snils, birth_date=born, roles=["mentor_candidate"]
+        )
         await consent(first, person_id)
     async with make_client(app) as second:
         await login_api(second, tenant.other_curator, PASSWORD)
-        linked = await add_person(second, surname="Двухместная", snils=snils, roles=["mentor", "mentee_candidate"])
+        linked = await add_person(
+            second, surname="Двухместная", snils=snils, birth_date=born, roles=["mentor", "mentee_candidate"]
+        )
         assert linked == person_id
         await consent(second, person_id)
         kept = await second.patch(f"/api/v1/people/{person_id}", json={"roles": ["mentee_candidate"]})

@@ -182,7 +182,13 @@ async def test_one_person_in_two_organizations_by_snils(app: Any, tenant_a: Tena
     async with make_client(app) as first:
         await login_api(first, tenant_a.curator, PASSWORD)
         created = await add_person(
-            first, surname="Общий", name="Олег", category="staff", snils=snils, roles=["mentor_candidate"]
+            first,
+            surname="Общий",
+            name="Олег",
+            category="staff",
+            snils=snils,
+            birth_date="1981-05-04",
+            roles=["mentor_candidate"],
         )
     async with make_client(app) as second:
         await login_api(second, tenant_a.other_curator, PASSWORD)
@@ -193,6 +199,7 @@ async def test_one_person_in_two_organizations_by_snils(app: Any, tenant_a: Tena
                 "name": "Олег",
                 "category": "staff",
                 "snils": snils,
+                "birth_date": "1981-05-04",
                 "roles": ["mentee_candidate"],
             },
         )
@@ -205,7 +212,7 @@ async def test_one_person_in_two_organizations_by_snils(app: Any, tenant_a: Tena
             f"/api/v1/people/{other['id']}/consents", json={"kind": "personal_data", "given_on": "2026-09-01"}
         )
         clash = await second.patch(f"/api/v1/people/{other['id']}", json={"snils": snils})
-        assert clash.status_code == 400 and "объедините" in clash.json()["errors"]["snils"]
+        assert clash.status_code == 400 and "другого человека" in clash.json()["errors"]["snils"]
     async with make_client(app) as region:
         await login_api(region, tenant_a.regional, PASSWORD)
         person = (await region.get(f"/api/v1/people/{created['id']}")).json()
