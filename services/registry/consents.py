@@ -15,6 +15,7 @@ from services.registry.validation import age_on, parse_any_date
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now, today
+from shared.db import current_connection
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import plural
 
@@ -22,7 +23,6 @@ CONSENT_LABELS: dict[ConsentKind, str] = {
     ConsentKind.personal_data: "На обработку персональных данных",
     ConsentKind.participation: "На участие в программе наставничества",
 }
-SCAN_LIMIT = 10 * 1024 * 1024
 
 
 class ConsentRecord(msgspec.Struct, kw_only=True):
@@ -58,6 +58,7 @@ class ConsentForm:
     given_on: str = ""
 
 
+DUPLICATE = "Такое согласие от этого же лица уже действует: второй раз его записывать не нужно"
 SCAN_SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
@@ -106,13 +107,13 @@ async def give_consent(
         if not form.representative_document.strip():
             errors.add("representative_document", "Укажите документ, подтверждающий полномочия")
     content_type = None
-    if scan:
-        if len(scan) > SCAN_LIMIT:
-            errors.add("scan", "Файл больше 10 МБ")
-        elif (content_type := scan_type(scan)) is None:
-            errors.add("scan", "Скан согласия — PDF, JPEG или PNG")
+    if scan and (content_type := scan_type(scan)) is None:  # its size is the upload's (scan_max_bytes)
+        errors.add("scan", "Скан согласия — PDF, JPEG или PNG")
     errors.raise_if_any()
     representative = form.given_by == "representative"
+    giver = form.representative_name.strip() if representative else ""
+    if await _active_same(person_id, actor.organization_id, kind, form.given_by, giver):
+        raise ValidationFailed({"kind": DUPLICATE})
     rows = (
         await Consent.insert(
             Consent(
@@ -130,9 +131,12 @@ async def give_consent(
                 created_at=now(),
             )
         )
+        .on_conflict(action="DO NOTHING")  # consent_active_once_idx: a concurrent twin got in first
         .returning(Consent.id)
         .run()
     )
+    if not rows:
+        raise ValidationFailed({"kind": DUPLICATE})
     consent_id: UUID = rows[0]["id"]
     if scan and content_type:
         await ConsentScan.insert(
@@ -147,6 +151,21 @@ async def give_consent(
         ).run()
     await audit(actor, "consent", person_id, f"получено: {CONSENT_LABELS[kind].lower()}")
     return consent_id
+
+
+async def _active_same(person_id: UUID, organization_id: UUID, kind: ConsentKind, given_by: str, giver: str) -> bool:
+    """An active consent of this kind from the same giver (the person, or this representative) is already kept."""
+    found = await current_connection().fetchval(
+        """SELECT EXISTS (SELECT 1 FROM consent WHERE person_id = $1 AND organization_id = $2 AND kind = $3
+             AND given_by = $4 AND withdrawn_on IS NULL
+             AND consent_giver_key(representative_name) = consent_giver_key($5))""",
+        person_id,
+        organization_id,
+        kind.value,
+        given_by,
+        giver,
+    )
+    return bool(found)
 
 
 async def withdraw_consent(actor: Actor, person_id: UUID, consent_id: UUID, on: str = "") -> None:
