@@ -48,15 +48,16 @@ class UploadLimit:
     max_bytes: int
 
     @property
-    def megabytes(self) -> str:
-        """«20», «0,5»: how pages and messages state the limit."""
-        value = self.max_bytes / (1024 * 1024)
-        text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
-        return text.replace(".", ",")
+    def size(self) -> str:
+        """«20 МБ», «1,5 МБ», «500 КБ»: how pages and messages state the limit."""
+        megabytes = self.max_bytes / (1024 * 1024)
+        if megabytes >= 1:
+            return f"{megabytes:.1f}".removesuffix(".0").replace(".", ",") + " МБ"
+        return f"{max(self.max_bytes // 1024, 1)} КБ"
 
     @property
     def message(self) -> str:
-        return f"Файл больше {self.megabytes} МБ"
+        return f"Файл больше {self.size}"
 
 
 class UploadTooLarge(ValidationFailed):
@@ -83,7 +84,7 @@ def upload_limit(settings: Settings, kind: UploadKind) -> UploadLimit:
 
 
 def upload_limits(settings: Settings) -> dict[str, UploadLimit]:
-    """For templates: `upload_limits.scan.megabytes` announces what `read_upload` enforces."""
+    """Every kind's limit, as `read_upload` enforces it."""
     return {kind.value: upload_limit(settings, kind) for kind in UploadKind}
 
 
