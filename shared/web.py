@@ -216,6 +216,8 @@ def _http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
 
 
 def _malformed(exc: Exception) -> str:
+    if "truncated" in str(exc):
+        return "Некорректный JSON: данные обрываются"
     found = re.search(r"\(byte (\d+)\)", str(exc))
     return f"Некорректный JSON (байт {found.group(1)})" if found else "Некорректный JSON"
 

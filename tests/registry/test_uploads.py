@@ -148,9 +148,7 @@ async def test_a_json_body_over_the_apps_limit_names_the_limit(app: Any, tenant_
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
         body = Counted(13 * 1024 * KB)
-        response = await client.post(
-            "/api/v1/people", content=body.chunks(), headers=body.headers("application/json")
-        )
+        response = await client.post("/api/v1/people", content=body.chunks(), headers=body.headers("application/json"))
         assert response.status_code == 413 and body.sent == 0
         assert response.json() == {"detail": "Запрос больше 12 МБ", "errors": {"body": "Запрос больше 12 МБ"}}
 
