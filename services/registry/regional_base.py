@@ -79,10 +79,18 @@ async def merge(actor: Actor, survivor_id: UUID, duplicate_id: UUID) -> UUID:
             duplicate_id,
         )
     ]
+    # A consent the survivor already holds alike (active, same organization, kind and giver) stays with the
+    # duplicate, as a role it already has does: one active consent of a kind per giver (consent_active_once_idx).
     moved_consents = [
         r["id"]
         for r in await connection.fetch(
-            "UPDATE consent SET person_id = $1 WHERE person_id = $2 RETURNING id", survivor_id, duplicate_id
+            """UPDATE consent d SET person_id = $1 WHERE d.person_id = $2 AND (d.withdrawn_on IS NOT NULL
+                   OR NOT EXISTS (SELECT 1 FROM consent s WHERE s.person_id = $1 AND s.withdrawn_on IS NULL
+                   AND s.organization_id = d.organization_id AND s.kind = d.kind AND s.given_by = d.given_by
+                   AND consent_giver_key(s.representative_name) = consent_giver_key(d.representative_name)))
+               RETURNING d.id""",
+            survivor_id,
+            duplicate_id,
         )
     ]
     snils = duplicate.snils

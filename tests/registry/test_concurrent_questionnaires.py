@@ -17,9 +17,9 @@ ANSWERS = {
 }
 
 
-async def test_concurrent_submissions_of_one_link_have_one_winner(app: Any, tenant_a: Tenant) -> None:
+async def test_concurrent_submissions_of_one_link_have_one_winner(app: Any, fresh: Tenant) -> None:
     async with make_client(app) as curator:
-        await login_api(curator, tenant_a.curator, PASSWORD)
+        await login_api(curator, fresh.curator, PASSWORD)
         person = await curator.post(
             "/api/v1/people",
             json={"surname": "Гонкова", "name": "Лидия", "category": "staff", "roles": ["mentor_candidate"]},
@@ -39,6 +39,6 @@ async def test_concurrent_submissions_of_one_link_have_one_winner(app: Any, tena
     assert sorted(r.status_code for r in sent) == [200] + [410] * (ATTEMPTS - 1)
     assert all("уже заполнена" in r.text for r in sent if r.status_code == 410)
     async with make_client(app) as curator:
-        await login_api(curator, tenant_a.curator, PASSWORD)
+        await login_api(curator, fresh.curator, PASSWORD)
         answers = (await curator.get(f"/api/v1/people/{person_id}/questionnaires")).json()
         assert len(answers) == 1

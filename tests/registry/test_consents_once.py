@@ -165,3 +165,29 @@ async def test_the_database_refuses_an_active_twin(app: Any, tenant_a: Tenant) -
                 tenant_a.organization_id,
                 UUID(person_id),
             )
+
+
+async def test_a_merge_keeps_one_of_two_alike_consents_and_an_unmerge_gives_it_back(app: Any, tenant_a: Tenant) -> None:
+    async with make_client(app) as client:
+        await login_api(client, tenant_a.curator, PASSWORD)
+        survivor = await person(client, "Слитова", birth_date="1980-02-03")
+        duplicate = await person(client, "Слитова", birth_date="1980-02-03")
+        for person_id in (survivor, duplicate):
+            assert (await consent(client, person_id)).status_code == 201
+        assert (await consent(client, duplicate, kind="participation")).status_code == 201
+    async with make_client(app) as region:
+        await login_page(region, tenant_a.regional, PASSWORD)
+        page = "/regional-base/duplicates"
+        merged = await post_form(
+            region, "/regional-base/merge", {"survivor_id": survivor, "duplicate_id": duplicate}, page=page
+        )
+        assert merged.status_code == 303
+        assert "Записи объединены" in (await region.get(merged.headers["location"])).text
+        kinds = [c["kind"] for c in (await region.get(f"/api/v1/people/{survivor}/consents")).json()]
+        assert sorted(kinds) == ["participation", "personal_data"]  # the alike one stayed with the duplicate
+        merge_id = (await region.get(page)).text.split("/regional-base/merges/")[1][:36]
+        undone = await post_form(region, f"/regional-base/merges/{merge_id}/undo", {}, page=page)
+        assert undone.status_code == 303
+        back = [c["kind"] for c in (await region.get(f"/api/v1/people/{duplicate}/consents")).json()]
+        assert sorted(back) == ["participation", "personal_data"]
+        assert len((await region.get(f"/api/v1/people/{survivor}/consents")).json()) == 1
