@@ -206,3 +206,18 @@ async def test_a_coordinator_sent_to_the_set_up_can_still_sign_out(app: Any, fre
         token = await csrf_token(client, SETUP)
         assert (await client.post("/logout", data={"_csrf_token": token})).status_code == 303
         assert (await client.get("/api/v1/me")).status_code == 401
+
+
+async def test_the_code_step_expires(app: Any, fresh: Tenant, monkeypatch: Any) -> None:
+    from tenants import second_factor
+
+    phone, _ = await signed_in_with_factor(app, fresh.regional)
+    monkeypatch.setattr(second_factor, "PENDING_SECONDS", -1)  # the password step ended longer ago than allowed
+    async with make_client(app) as client:
+        assert (await login_page(client, fresh.regional, PASSWORD)).headers["location"] == CODE
+        assert (await client.get(CODE)).headers["location"] == "/login"
+        token = await csrf_token(client)
+        late = await client.post(CODE, data={"code": await phone.code(), "_csrf_token": token})
+        assert late.headers["location"] == "/login"
+        assert "Время на ввод кода истекло" in (await client.get("/login")).text
+        assert (await client.get("/api/v1/me")).status_code == 401
