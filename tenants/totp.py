@@ -93,7 +93,9 @@ def provisioning_uri(secret: str, email: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """Inline SVG markup (no image request, no inline style): the page works under a strict CSP."""
-    svg: str = segno.make(uri, error="m").svg_inline(scale=4, title="QR-код для приложения-аутентификатора")
+    svg: str = segno.make(uri, error="m").svg_inline(
+        scale=4, light="#fff", title="QR-код для приложения-аутентификатора"
+    )
     return svg
 
 
@@ -146,7 +148,7 @@ def _matches(entry: str, code: str) -> bool:
 
 async def state(user_id: UUID) -> SecondFactorState:
     row = await current_connection().fetchrow(
-        "SELECT enabled_at, cardinality(recovery_codes) AS left FROM second_factor WHERE user_id = $1", user_id
+        "SELECT enabled_at, cardinality(recovery_codes) AS remaining FROM second_factor WHERE user_id = $1", user_id
     )
     if row is None:
         return SecondFactorState(enabled=False, enabled_at=None, setting_up=False, recovery_left=0)
@@ -155,7 +157,7 @@ async def state(user_id: UUID) -> SecondFactorState:
         enabled=enabled,
         enabled_at=row["enabled_at"],
         setting_up=not enabled,
-        recovery_left=row["left"] if enabled else 0,
+        recovery_left=row["remaining"] if enabled else 0,
     )
 
 
