@@ -51,12 +51,15 @@ def cmd_bootstrap_db(_: argparse.Namespace) -> None:
 
 async def seed_demo_region() -> UUID:
     """Every domain's part of the demo region, in order, in one transaction; running it again adds nothing."""
+    from app.retention import SCRUBBERS
     from services.matching.demo import seed_pairs
     from services.monitoring.demo import seed_monitoring
     from services.programmes.demo import seed_programmes
-    from services.registry.demo import seed_people
+    from services.registry import destroy_in_open_transaction
+    from services.registry.demo import seed_people, seed_retention
     from services.reports.demo import seed_indicators
-    from shared.db import Level, Scope, tenant_transaction
+    from shared.db import Level, Scope, rescope, tenant_transaction
+    from shared.settings import get_settings
     from tenants.demo import seed_demo
 
     async with tenant_transaction(Scope(Level.platform)):
@@ -65,6 +68,10 @@ async def seed_demo_region() -> UUID:
         await seed_programmes(region_id)
         await seed_pairs(region_id)
         await seed_monitoring(region_id)
+        if await seed_retention(region_id):  # something destroyed already, something falling due
+            days = get_settings().withdrawal_destruction_days
+            await destroy_in_open_transaction(region_id, days=days, scrubbers=SCRUBBERS)
+        await rescope(Scope(Level.platform))
         await seed_indicators(region_id)
     return region_id
 

@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "merge": "объединение",
     "unmerge": "отмена объединения",
     "questionnaire": "анкета",
+    "destroy": "уничтожение данных",
 }
 
 
