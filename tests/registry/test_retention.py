@@ -17,6 +17,7 @@ import msgspec
 import pytest
 
 from app.retention import destroy_personal_data
+from infra.embedded import free_port
 from services.mentoring.meetings import PLAN_COLUMNS
 from services.programmes import get_programme, selection
 from services.registry import DESTROYED
@@ -31,7 +32,16 @@ from shared.actor import Actor
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.settings import get_settings
 from tests.factories import active_pair, iso, programme
-from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, make_tenant, post_form
+from tests.helpers import (
+    PASSWORD,
+    Tenant,
+    login_api,
+    login_page,
+    make_client,
+    make_tenant,
+    post_form,
+    run_worker,
+)
 
 TODAY = clock.today()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -102,6 +112,7 @@ class Scene:
     consents: dict[str, str]
     pair_id: str
     order_id: str
+    download: str
     first_run: dict[str, int]
     counts_before: dict[str, Any] = field(default_factory=dict)
 
@@ -248,6 +259,13 @@ async def scene(app: Any) -> Scene:
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         await merge(Actor(None, tenant.region_id, None), UUID(people["gone"]), UUID(people["duplicate"]))
 
+    async with make_client(app) as coordinator:  # the regional base exported the day before
+        await login_api(coordinator, tenant.regional, PASSWORD)
+        export = (await coordinator.post("/api/v1/exports", json={"kind": "people", "format": "csv"})).json()
+        await run_worker(app, free_port())
+        downloaded = await coordinator.get(export["download"])
+        assert downloaded.status_code == 200 and "Уходящая" in downloaded.content.decode("utf-8-sig")
+
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
         await withdraw(client, people["gone"], consents["gone"], 31)
@@ -259,7 +277,7 @@ async def scene(app: Any) -> Scene:
 
     before = await indicator_values(tenant)
     first_run = await run_job(tenant)
-    return Scene(tenant, people, consents, pair_id, order_id, first_run, before)
+    return Scene(tenant, people, consents, pair_id, order_id, export["download"], first_run, before)
 
 
 async def test_a_consent_withdrawn_31_days_ago_destroys_every_field(app: Any, scene: Scene) -> None:
@@ -354,6 +372,9 @@ async def test_every_other_place_that_held_the_person_is_scrubbed(app: Any, scen
             scene.tenant.region_id,
         )
         assert everywhere == 0, "the destroyed people's data is still somewhere"
+    async with make_client(app) as coordinator:  # the export written before the destruction is gone with it
+        await login_api(coordinator, scene.tenant.regional, PASSWORD)
+        assert (await coordinator.get(scene.download)).status_code == 404
 
 
 async def test_each_destruction_is_in_the_audit_log_with_its_ground(app: Any, scene: Scene) -> None:
