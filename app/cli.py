@@ -149,6 +149,16 @@ def cmd_import_people(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
+def cmd_destroy_personal_data(args: argparse.Namespace) -> None:
+    """The nightly destruction, now (after a backup is restored, say): prints how many were destroyed."""
+    from app.retention import destroy_personal_data
+
+    counts = asyncio.run(destroy_personal_data({}, region_id=args.region))
+    print(f"Уничтожено: по отзыву согласия {counts['withdrawal']}, по истечении срока хранения {counts['retention']}.")
+    if counts["failed_regions"]:
+        sys.exit(f"Не удалось в регионах: {counts['failed_regions']} (подробности в журнале)")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -210,6 +220,9 @@ def main(argv: list[str] | None = None) -> None:
     people.add_argument("--dry-run", action="store_true", help="check only, write nothing")
     people.add_argument("file")
     people.set_defaults(func=cmd_import_people)
+    destroy = sub.add_parser("destroy-personal-data", help="run the nightly destruction of personal data now")
+    destroy.add_argument("--region", default="", help="one region's id (default: every region)")
+    destroy.set_defaults(func=cmd_destroy_personal_data)
     admin = sub.add_parser("create-admin", help="create a platform administrator")
     admin.add_argument("email")
     admin.set_defaults(func=cmd_create_admin)

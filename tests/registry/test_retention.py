@@ -6,10 +6,13 @@ ago is due, one withdrawn 29 days ago is not."""
 
 from __future__ import annotations
 
+import asyncio
 import random
+import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +24,7 @@ from infra.embedded import free_port
 from services.mentoring.meetings import PLAN_COLUMNS
 from services.programmes import get_programme, selection
 from services.registry import DESTROYED
+from services.registry.jobs import start_import
 from services.registry.questionnaire_answers import save_answers
 from services.registry.questionnaire_requests import templates
 from services.registry.regional_base import merge
@@ -43,6 +47,7 @@ from tests.helpers import (
     run_worker,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = clock.today()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 WITHDRAWAL = "152-ФЗ ст. 21 ч. 5: отзыв согласия"
@@ -113,6 +118,7 @@ class Scene:
     pair_id: str
     order_id: str
     download: str
+    upload: UUID
     first_run: dict[str, int]
     counts_before: dict[str, Any] = field(default_factory=dict)
 
@@ -265,6 +271,12 @@ async def scene(app: Any) -> Scene:
         await run_worker(app, free_port())
         downloaded = await coordinator.get(export["download"])
         assert downloaded.status_code == 200 and "Уходящая" in downloaded.content.decode("utf-8-sig")
+    async with tenant_transaction(scope):
+        # An upload of the school's list that outlived its import (the sweeper normally drops it within hours).
+        upload = await start_import(actor, tenant.municipality_id, "Фамилия;Имя\nУходящая;Вера\n".encode(), "a.csv")
+        await current_connection().execute(
+            "UPDATE tracked_job SET created_at = now() - interval '40 days', status = 'done' WHERE id = $1", upload
+        )
 
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
@@ -277,7 +289,7 @@ async def scene(app: Any) -> Scene:
 
     before = await indicator_values(tenant)
     first_run = await run_job(tenant)
-    return Scene(tenant, people, consents, pair_id, order_id, export["download"], first_run, before)
+    return Scene(tenant, people, consents, pair_id, order_id, export["download"], upload, first_run, before)
 
 
 async def test_a_consent_withdrawn_31_days_ago_destroys_every_field(app: Any, scene: Scene) -> None:
@@ -372,6 +384,8 @@ async def test_every_other_place_that_held_the_person_is_scrubbed(app: Any, scen
             scene.tenant.region_id,
         )
         assert everywhere == 0, "the destroyed people's data is still somewhere"
+        upload = await connection.fetchval("SELECT file IS NULL FROM tracked_job WHERE id = $1", scene.upload)
+        assert upload is True
     async with make_client(app) as coordinator:  # the export written before the destruction is gone with it
         await login_api(coordinator, scene.tenant.regional, PASSWORD)
         assert (await coordinator.get(scene.download)).status_code == 404
@@ -481,4 +495,27 @@ async def test_the_nightly_job_runs_every_region(app: Any) -> None:
         await withdraw(client, person_id, await consent(client, person_id), 40)
     counts = await destroy_personal_data({"settings": get_settings()})
     assert counts["withdrawal"] >= 1 and counts["failed_regions"] == 0
+    assert (await person_row(person_id))["full_name"] == DESTROYED
+
+
+async def test_the_command_line_destroys_what_is_due_now(app: Any) -> None:
+    tenant = await make_tenant("Команда")
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        person_id = await add(client, "Командная")
+        await withdraw(client, person_id, await consent(client, person_id), 30)
+    command = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app.cli",
+        "destroy-personal-data",
+        "--region",
+        str(tenant.region_id),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await command.communicate()
+    assert command.returncode == 0, err.decode()
+    assert "по отзыву согласия 1," in out.decode()
     assert (await person_row(person_id))["full_name"] == DESTROYED
