@@ -10,12 +10,15 @@ from uuid import UUID
 import asyncpg
 import pytest
 
+from app.retention import destroy_personal_data
+from services.registry import DESTROYED
 from services.registry.consents import DUPLICATE, ConsentForm, give_consent
 from shared import clock
 from shared.actor import Actor
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.errors import ValidationFailed
-from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, post_form
+from shared.settings import get_settings
+from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, make_tenant, post_form
 
 MOTHER = {
     "given_by": "representative",
@@ -191,3 +194,35 @@ async def test_a_merge_keeps_one_of_two_alike_consents_and_an_unmerge_gives_it_b
         back = [c["kind"] for c in (await region.get(f"/api/v1/people/{duplicate}/consents")).json()]
         assert sorted(back) == ["participation", "personal_data"]
         assert len((await region.get(f"/api/v1/people/{survivor}/consents")).json()) == 1
+
+
+async def test_a_minor_with_both_parents_consents_is_destroyed_when_due(app: Any) -> None:
+    """Destruction gives every representative the same stub name: the one-consent rule must not stop it."""
+    tenant = await make_tenant("Двое родителей")
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        pupil = await client.post(
+            "/api/v1/people",
+            json={
+                "surname": "Архивная",
+                "name": "Настя",
+                "category": "learner",
+                "birth_date": f"{clock.today().year - 14}-03-01",
+                "roles": ["mentee_candidate"],
+            },
+        )
+        pupil_id = pupil.json()["id"]
+        father = {**MOTHER, "representative_name": "Архивный Пётр Ильич", "representative_relation": "отец"}
+        for parent in (MOTHER, father):
+            assert (await consent(client, pupil_id, **parent)).status_code == 201
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await current_connection().execute(
+            "UPDATE participation SET archived_at = now() - interval '4000 days' WHERE person_id = $1", UUID(pupil_id)
+        )
+    counts = await destroy_personal_data({"settings": get_settings()}, region_id=str(tenant.region_id))
+    assert counts["retention"] == 1, counts
+    async with tenant_transaction(Scope(Level.platform)):
+        names = await current_connection().fetch(
+            "SELECT representative_name FROM consent WHERE person_id = $1", UUID(pupil_id)
+        )
+    assert [row["representative_name"] for row in names] == [DESTROYED, DESTROYED]

@@ -24,7 +24,8 @@ CREATE FUNCTION consent_giver_key(name text) RETURNS text
 
 CREATE TEMPORARY TABLE consent_repeat ON COMMIT DROP AS
 SELECT region_id, id, kept FROM (
-    SELECT region_id, id, first_value(id) OVER same AS kept FROM consent WHERE withdrawn_on IS NULL
+    SELECT region_id, id, first_value(id) OVER same AS kept FROM consent
+    WHERE withdrawn_on IS NULL AND representative_name <> 'Данные уничтожены'
     WINDOW same AS (
         PARTITION BY region_id, organization_id, person_id, kind, given_by, consent_giver_key(representative_name)
         ORDER BY given_on, created_at, id)
@@ -41,9 +42,11 @@ INSERT INTO audit_log (region_id, organization_id, action, person_id, details)
     FROM consent c JOIN consent_repeat r ON r.region_id = c.region_id AND r.id = c.id;
 DELETE FROM consent c USING consent_repeat r WHERE c.region_id = r.region_id AND c.id = r.id;
 
+-- A destroyed person's representatives all read «Данные уничтожены» (services.registry.retention.DESTROYED):
+-- they are no longer givers to tell apart, and the rule does not stop their destruction.
 CREATE UNIQUE INDEX consent_active_once_idx
     ON consent (region_id, organization_id, person_id, kind, given_by, consent_giver_key(representative_name))
-    WHERE withdrawn_on IS NULL;
+    WHERE withdrawn_on IS NULL AND representative_name <> 'Данные уничтожены';
 
 -- shared.uploads.STORED_FILE_CEILING: the app refuses to start with a limit above it.
 ALTER TABLE consent_scan DROP CONSTRAINT consent_scan_data_check,
