@@ -21,6 +21,7 @@ from shared.errors import NotFound, ValidationFailed
 from shared.i18n import plural
 from shared.links import LinkUnusable
 from shared.pages import form_into, page, safe_next, see_other
+from shared.proxies import client_address
 from shared.settings import Settings
 from tenants import logic
 from tenants.access import Principal, load_principal
@@ -57,7 +58,8 @@ def limiter(redis: NamedDependency[ArqRedis], settings: NamedDependency[Settings
 
 
 def client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+    """Decided once for the whole app by shared.proxies (forwarded headers only from trusted proxies)."""
+    return client_address(request.scope, "unknown")
 
 
 def wait_message(seconds: int) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -262,3 +265,25 @@ async def run_worker(app: Any, smtp_port: int) -> Worker:
     finally:
         await worker.close()
     return worker
+
+
+@contextlib.asynccontextmanager
+async def running_app(settings: Any) -> AsyncIterator[Any]:
+    """A second app with other settings (trusted proxies, secure cookies), sharing the suite's pool and servers."""
+    from app.web import create_app
+
+    second = create_app(settings)
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def run() -> None:
+        async with second.lifespan():  # the lifespan's task group is entered and left by one task
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(run())
+    await asyncio.wait_for(started.wait(), 10)
+    try:
+        yield second
+    finally:
+        stop.set()
+        await task
