@@ -30,6 +30,7 @@ from shared.auth import SessionConfig, public, unguarded_routes
 from shared.db import DB, close_pool
 from shared.jobs import connect, process_queue, set_queue
 from shared.proxies import ForwardedHeaders
+from shared.security import SecurityHeaders
 from shared.settings import ROOT, Settings, get_settings
 from shared.templating import template_config
 from shared.web import EXCEPTION_HANDLERS, healthz, provide_redis, provide_settings, readyz, tenant_middleware
@@ -151,8 +152,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=REQUEST_MAX_BODY,
     )
     # Outermost, around Litestar's own exception handling: the client address is decided before any middleware
-    # reads it.
-    app.asgi_handler = ForwardedHeaders(app.asgi_handler, settings.trusted_proxies)
+    # reads it, and the security headers reach every response, a 404 of no route included.
+    app.asgi_handler = ForwardedHeaders(
+        SecurityHeaders(app.asgi_handler, hsts=settings.secure_cookies), settings.trusted_proxies
+    )
     missing = unguarded_routes(app)
     if missing:
         raise RuntimeError("Routes without a guard: " + ", ".join(missing))
