@@ -82,7 +82,7 @@ async def test_a_route_can_relax_its_own_policy() -> None:
 
     app = Litestar(route_handlers=[embeddable, plain])
     app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+    async with make_client(app) as client:
         relaxed = (await client.get("/embeddable")).headers["content-security-policy"]
         assert "frame-ancestors https://partner.example" in relaxed and "'none'; " not in relaxed.split("frame")[1]
         assert "script-src 'self'" in relaxed
