@@ -28,6 +28,7 @@ from tenants.access import Principal, load_principal
 from tenants.guards import allow, principal_of, signed_in
 from tenants.jobs import enqueue_invitation
 from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, OrganizationForm
+from tenants.profile import ProfilePages
 from tenants.roles import ROLE_LABELS, OrganizationKind, Role
 
 COORDINATORS = (Role.regional_coordinator, Role.municipal_coordinator)
@@ -383,6 +384,7 @@ page_router = Router(
         OrganizationPages,
         InvitationPages,
         InvitationAcceptPages,
+        ProfilePages,
     ],
     include_in_schema=False,
 )
