@@ -15,6 +15,7 @@ from shared.sessions import active_sessions, duration, end_sessions, lifetimes
 from shared.settings import Settings
 from tenants.access import Principal
 from tenants.guards import signed_in
+from tenants.second_factor import ELIGIBLE as SECOND_FACTOR_ROLES
 
 
 class ProfilePages(Controller):
@@ -31,7 +32,11 @@ class ProfilePages(Controller):
         limits = lifetimes(settings, principal.short_sessions)
         sessions = await active_sessions(request, str(principal.user_id), limits)
         return page(
-            "tenants/profile.html", sessions=sessions, idle=duration(limits.idle), absolute=duration(limits.absolute)
+            "tenants/profile.html",
+            sessions=sessions,
+            idle=duration(limits.idle),
+            absolute=duration(limits.absolute),
+            second_factor=any(r.role in SECOND_FACTOR_ROLES for r in principal.roles),
         )
 
     @post("/sessions/end")

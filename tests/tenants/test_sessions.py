@@ -227,3 +227,11 @@ def test_browser_descriptions() -> None:
     assert describe_agent(yandex) == "Яндекс Браузер, Windows"
     assert describe_agent("python-httpx/0.28.1") == "python-httpx"
     assert describe_agent("") == "Неизвестный браузер"
+
+
+async def test_the_profile_links_the_second_factor_for_coordinators_only(app: Any, tenant_a: Tenant) -> None:
+    for role, offered in ((Role.regional_coordinator, True), (Role.curator, False)):
+        async with browser(app, await new_account(tenant_a, role)) as client:
+            profile = await client.get("/profile")
+            assert profile.status_code == 200
+            assert ('href="/profile/second-factor"' in profile.text) is offered, role
