@@ -171,7 +171,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         host=args.host,
         port=int(os.environ.get("PORT", args.port)),
         access_log=False,  # paths can hold invitation tokens; the app logs route templates instead
-        proxy_headers=True,
+        proxy_headers=False,  # the app believes forwarded headers from TRUSTED_PROXIES only (shared/proxies.py)
         log_level="info",
     )
 

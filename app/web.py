@@ -14,7 +14,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
-from litestar.stores.redis import RedisStore
 
 from services.admin.routes import admin_router
 from services.matching import routes as matching
@@ -29,6 +28,9 @@ from services.workspace.routes import workspace_router
 from shared.auth import SessionConfig, public, unguarded_routes
 from shared.db import DB, close_pool
 from shared.jobs import connect, process_queue, set_queue
+from shared.proxies import ForwardedHeaders
+from shared.security import SecurityHeaders
+from shared.sessions import SESSION_COOKIE, STORE_NAME, SessionStore, store_seconds
 from shared.settings import ROOT, Settings, get_settings
 from shared.templating import template_config
 from shared.uploads import UploadKind, UploadLimit, apply_upload_limits, upload_limit
@@ -113,7 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def open_redis(app: Litestar) -> None:
         # No ping: the app starts while Redis is down, answers 503 meanwhile, and recovers when it is back.
         app.state.redis = connect(settings.redis_url)
-        app.stores.register("sessions", RedisStore(app.state.redis, namespace="session"), allow_override=True)
+        app.stores.register(STORE_NAME, SessionStore(app.state.redis, namespace="session"), allow_override=True)
         if process_queue() is None:  # jobs queued outside a request (the tests' helpers) go through it too
             set_queue(app.state.redis)
 
@@ -123,12 +125,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await app.state.redis.aclose()
 
     session_config = SessionConfig(
-        key="nastavnik_session",
-        max_age=settings.session_max_age,
+        key=SESSION_COOKIE,
+        max_age=store_seconds(settings),  # the idle and absolute lifetimes are checked per request (shared.sessions)
         renew_on_access=True,
         secure=settings.secure_cookies,
         samesite="lax",
-        store="sessions",
+        store=STORE_NAME,
         exclude=["^/static/", "^/healthz", "^/readyz"],
     )
     templates = template_config(template_folders(), {"role_label": role_label, "upload_limit": limits(settings)})
@@ -166,6 +168,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=REQUEST_MAX_BODY,
     )
     apply_upload_limits(app, settings)
+    # Outermost, around Litestar's own exception handling: the client address is decided before any middleware
+    # reads it, and the security headers reach every response, a 404 of no route included.
+    app.asgi_handler = ForwardedHeaders(
+        SecurityHeaders(app.asgi_handler, hsts=settings.secure_cookies), settings.trusted_proxies
+    )
     missing = unguarded_routes(app)
     if missing:
         raise RuntimeError("Routes without a guard: " + ", ".join(missing))

@@ -11,22 +11,24 @@ from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 from redis.asyncio import Redis
+
+from shared.sessions import ENDED, FRESH_SESSION_ID, LOADED_USER, ROTATE_SESSION, SessionStore, new_session
 
 if TYPE_CHECKING:
     from litestar import Litestar
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
-ROTATE_SESSION = "nastavnik.rotate_session"
-FRESH_SESSION_ID = "nastavnik.fresh_session_id"
-
 
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """Issues a fresh session id when privileges change (login), so a planted session id is worthless."""
+    """Issues a fresh session id when privileges change (login), so a planted session id is worthless; keeps each
+    user's index of sessions (shared.sessions.SessionStore) as sessions are written and deleted."""
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         if connection.scope.get(ROTATE_SESSION):
@@ -35,12 +37,50 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             return fresh
         return super().get_session_id(connection)
 
+    async def load_from_connection(self, connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, Any]:
+        session_id = connection.cookies.get(self.config.key)
+        if not session_id or session_id == "null":  # "null": the cookie a sign-out leaves
+            return {}
+        store = self.config.get_store_from_app(connection.scope["app"])
+        data = await self.get(session_id, store=store)
+        scope = cast("dict[str, Any]", connection.scope)
+        if data is None:
+            scope[ROTATE_SESSION] = True  # an id Redis does not know is never reused: anything new gets a fresh one
+            if isinstance(store, SessionStore) and (note := await store.ended_note(session_id)):
+                scope[ENDED] = note
+            return {}
+        session = self.deserialize_data(data)
+        scope[LOADED_USER] = str(session.get("user_id") or "")
+        return session
+
     async def store_in_message(self, scope_session: ScopeSession, message: Message, connection: ASGIConnection) -> None:
-        if (scope_session is Empty or scope_session == {}) and self.config.key not in connection.cookies:
+        cookie_id = connection.cookies.get(self.config.key)
+        cookie_id = None if cookie_id == "null" else cookie_id
+        empty = scope_session is Empty or scope_session == {}
+        if empty and not cookie_id:
             return  # no session before or after: nothing to keep in Redis (a public page opens while Redis is down)
-        if connection.scope.get(ROTATE_SESSION) and (old := connection.cookies.get(self.config.key)):
-            await self.delete(old, store=self.config.get_store_from_app(connection.scope["app"]))
-        await super().store_in_message(scope_session, message, connection)
+        scope = connection.scope
+        store = self.config.get_store_from_app(scope["app"])
+        if not isinstance(store, SessionStore):
+            await super().store_in_message(scope_session, message, connection)
+            return
+        rotating = bool(scope.get(ROTATE_SESSION))
+        loaded_user: str | None = scope.get(LOADED_USER)  # type: ignore[assignment]
+        headers = MutableScopeHeaders.from_message(message)
+        cookie = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
+        if cookie_id and (rotating or empty):
+            await store.forget(cookie_id, loaded_user)
+        if empty:
+            null = Cookie(value="null", key=self.config.key, expires=0, **cookie)
+            headers.add("Set-Cookie", null.to_header(header=""))
+            return
+        assert isinstance(scope_session, dict)
+        session_id = self.get_session_id(connection)
+        data = self.serialize_data(scope_session, scope)
+        user_id = str(scope_session.get("user_id") or "")
+        existing = not rotating and loaded_user is not None
+        await store.save(session_id, data, int(self.config.max_age), user_id, existing)
+        headers.add("Set-Cookie", Cookie(value=session_id, key=self.config.key, **cookie).to_header(header=""))
 
 
 class SessionConfig(ServerSideSessionConfig):
@@ -48,9 +88,9 @@ class SessionConfig(ServerSideSessionConfig):
 
 
 def start_session(request: ASGIConnection[Any, Any, Any, Any], user_id: UUID) -> None:
-    """Signs the user in under a fresh session id."""
+    """Signs the user in under a fresh session id, recording when, from where and from which browser."""
     cast("dict[str, Any]", request.scope)[ROTATE_SESSION] = True
-    request.set_session({"user_id": str(user_id), "role": None})
+    request.set_session(new_session(request, str(user_id)))
 
 
 def mark_guard(guard: Guard) -> Guard:

@@ -30,7 +30,6 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "Наставник <noreply@nastavnik.local>"
     secure_cookies: bool = False
-    session_max_age: int = 8 * 3600
     invitation_ttl_hours: int = 72
     login_fail_limit_account: int = 5
     login_fail_limit_ip: int = 20

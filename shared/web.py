@@ -33,9 +33,10 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from shared import csrf
 from shared.api_errors import field_errors
 from shared.auth import public, scope_principal
-from shared.db import Scope, tenant_transaction
+from shared.db import Scope, rescope, tenant_transaction
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.jobs import using_queue
+from shared.sessions import ENDED, announce_end, keep_alive
 from shared.settings import Settings
 from shared.uploads import UploadTooLarge, route_upload, upload_limit
 
@@ -107,6 +108,13 @@ async def _in_transaction(
             principal = None
             if user_id := session.get("user_id"):
                 principal = await load_principal(UUID(user_id), session.get("role"))
+                # Lifetimes are the coordinators' shorter ones for whoever holds such a role (unknown: shorter too).
+                short = bool(getattr(principal, "short_sessions", True))
+                settings = scope["litestar_app"].state.settings
+                if principal is not None and not keep_alive(scope, session, short, settings):
+                    principal = None
+                    await rescope(Scope())
+            announce_end(scope)
             state["principal"] = principal
 
             async def send_after_commit(message: Message) -> None:
@@ -173,7 +181,8 @@ def _same_site_referer(request: Request[Any, Any, Any]) -> str:
 
 def _not_authorized(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if _wants_json(request):
-        return _error(request, 401, "Требуется вход в систему")
+        ended = request.scope.get(ENDED)
+        return _error(request, 401, f"Сеанс завершён: {ended}" if ended else "Требуется вход в систему")
     target = request.url.path
     if request.url.query:
         target += "?" + request.url.query

@@ -11,6 +11,7 @@ from tenants.tables import Membership, Municipality, Organization, Region, User
 from tenants.totp import is_enabled as second_factor_enabled
 
 ROLE_ORDER = list(ROLE_LABELS)
+SHORT_SESSION_ROLES = (Role.platform_admin, Role.regional_coordinator, Role.municipal_coordinator)
 # Roles that see a municipality's or a region's personal data: a region may require a second factor of them.
 SECOND_FACTOR_ROLES = (Role.regional_coordinator, Role.municipal_coordinator)
 
@@ -59,6 +60,13 @@ class Principal:
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+    @property
+    def short_sessions(self) -> bool:
+        """Whoever can act for a whole municipality, region or the platform gets the coordinators' shorter session
+        lifetimes, whichever role is active: switching to that role needs no new sign-in."""
+        held = [*self.roles, *([self.active] if self.active else [])]
+        return any(r.role in SHORT_SESSION_ROLES for r in held)
 
 
 def full_name(surname: str, name: str, patronymic: str = "") -> str:

@@ -12,6 +12,7 @@ from litestar.handlers.base import BaseRouteHandler
 from shared.actor import Actor
 from shared.auth import Guard, mark_guard, scope_principal
 from shared.errors import Forbidden
+from shared.proxies import client_address
 from tenants.access import Principal
 from tenants.roles import Role
 
@@ -66,5 +67,5 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
         principal.user_id,
         principal.scope.region_id,
         principal.scope.organization_id,
-        request.client.host if request.client else "",
+        client_address(request.scope),
     )

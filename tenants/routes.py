@@ -22,12 +22,14 @@ from shared.errors import NotFound, ValidationFailed
 from shared.i18n import plural
 from shared.links import LinkUnusable
 from shared.pages import form_into, page, safe_next, see_other
+from shared.proxies import client_address
 from shared.settings import Settings
 from tenants import logic, second_factor
 from tenants.access import Principal, load_principal
 from tenants.guards import BEFORE_SECOND_FACTOR, allow, principal_of, signed_in
 from tenants.jobs import enqueue_invitation
 from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, OrganizationForm
+from tenants.profile import ProfilePages
 from tenants.roles import ROLE_LABELS, OrganizationKind, Role
 
 COORDINATORS = (Role.regional_coordinator, Role.municipal_coordinator)
@@ -58,7 +60,8 @@ def limiter(redis: NamedDependency[ArqRedis], settings: NamedDependency[Settings
 
 
 def client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+    """Decided once for the whole app by shared.proxies (forwarded headers only from trusted proxies)."""
+    return client_address(request.scope, "unknown")
 
 
 def wait_message(seconds: int) -> str:
@@ -386,6 +389,7 @@ page_router = Router(
         OrganizationPages,
         InvitationPages,
         InvitationAcceptPages,
+        ProfilePages,
     ],
     include_in_schema=False,
 )

@@ -27,6 +27,7 @@ from shared.auth import LoginLimiter, mark_guard, public, start_session
 from shared.db import Scope, rescope
 from shared.errors import Forbidden, ValidationFailed
 from shared.pages import safe_next, see_other
+from shared.proxies import client_address
 from shared.settings import Settings
 from tenants import totp
 from tenants.access import Principal
@@ -178,8 +179,9 @@ async def _audit(request: Request[Any, Any, Any], principal: Principal, what: st
     """Into the region's log when the active role has a region (the platform admin's has none)."""
     if principal.scope.region_id is None:
         return
-    ip = request.client.host if request.client else ""
-    actor = Actor(principal.user_id, principal.scope.region_id, principal.scope.organization_id, ip)
+    actor = Actor(
+        principal.user_id, principal.scope.region_id, principal.scope.organization_id, client_address(request.scope)
+    )
     await audit(actor, "second_factor", None, what)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -43,29 +43,6 @@ async def login_page(client: httpx.AsyncClient, email: str, password: str) -> ht
 
 async def login_api(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
     return await client.post("/api/v1/auth/login", json={"email": email, "password": password})
-
-
-@asynccontextmanager
-async def running_app(**settings: Any) -> AsyncIterator[Any]:
-    """A second app of the same process with some settings changed (it shares the first one's pool)."""
-    from app.web import create_app
-    from shared.settings import get_settings
-
-    application = create_app(replace(get_settings(), **settings))
-    started, stop = asyncio.Event(), asyncio.Event()
-
-    async def run() -> None:  # the lifespan's task group is entered and left by one task, as in conftest
-        async with application.lifespan():
-            started.set()
-            await stop.wait()
-
-    task = asyncio.create_task(run())
-    await started.wait()
-    try:
-        yield application
-    finally:
-        stop.set()
-        await task
 
 
 async def upload_headers(client: httpx.AsyncClient) -> dict[str, str]:
@@ -294,3 +271,25 @@ async def run_worker(app: Any, smtp_port: int) -> Worker:
     finally:
         await worker.close()
     return worker
+
+
+@contextlib.asynccontextmanager
+async def running_app(settings: Any) -> AsyncIterator[Any]:
+    """A second app with other settings (trusted proxies, secure cookies), sharing the suite's pool and servers."""
+    from app.web import create_app
+
+    second = create_app(settings)
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def run() -> None:
+        async with second.lifespan():  # the lifespan's task group is entered and left by one task
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(run())
+    await asyncio.wait_for(started.wait(), 10)
+    try:
+        yield second
+    finally:
+        stop.set()
+        await task

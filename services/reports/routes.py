@@ -174,6 +174,7 @@ async def drill_down(
         people=people,
         place=await place(reach),
         period=period,
+        back=f"/dashboard?{query_of(reach, period)}",  # a real link: the CSP refuses javascript: URLs
     )
 
 

@@ -142,14 +142,17 @@ async def test_demo_scopes(app: Any, demo: dict[str, Any], tenant_a: Tenant) -> 
 
 
 HREF = re.compile(r'href="(/[^"#]*)')
+# What the Content-Security-Policy would refuse: inline scripts, event handler attributes, inline styles, js: URLs.
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<[^>]+\son[a-z]+\s*=|<[^>]+\sstyle\s*=|<style|javascript:", re.I)
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])
 async def test_every_page_a_demo_account_reaches_opens(app: Any, demo: dict[str, Any], email: str) -> None:
-    """A walk of the links each demo role sees, a few levels deep: none answers a server error."""
+    """A walk of the links each demo role sees, a few levels deep: none answers a server error, and none holds
+    inline code or styles the Content-Security-Policy would block."""
     async with make_client(app) as client:
         await login_page(client, email, PASSWORD)
-        queue, seen, broken = ["/"], set[str](), list[str]()
+        queue, seen, broken, inline = ["/"], set[str](), list[str](), list[str]()
         while queue and len(seen) < 120:
             path = queue.pop(0)
             if path in seen or path.startswith(("/logout", "/static/", "/schema")):
@@ -158,10 +161,13 @@ async def test_every_page_a_demo_account_reaches_opens(app: Any, demo: dict[str,
             response = await client.get(path, follow_redirects=True)
             if response.status_code >= 500:
                 broken.append(f"{path}: {response.status_code}")
+            assert "script-src 'self'" in response.headers["content-security-policy"], path
             if response.headers.get("content-type", "").startswith("text/html"):
                 queue += [link.replace("&amp;", "&") for link in HREF.findall(response.text) if link not in seen]
+                inline += [f"{path}: {match.group(0)[:120]}" for match in INLINE.finditer(response.text)]
     assert len(seen) >= 3
     assert not broken, "\n".join(broken)
+    assert not inline, "\n".join(inline)
 
 
 async def test_the_demo_second_factor_account_asks_for_its_documented_code(app: Any, demo: dict[str, Any]) -> None:

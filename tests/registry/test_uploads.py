@@ -4,11 +4,13 @@ the request; the API's CSRF header for uploads; the app's own limit for everythi
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 
+from shared.settings import get_settings
 from tests.helpers import (
     CSRF_RE,
     PASSWORD,
@@ -29,7 +31,7 @@ PDF = b"%PDF-1.4\n"
 @pytest.fixture(scope="module")
 async def small(app: Any) -> AsyncIterator[Any]:
     """The app under small limits, so that «just over» is a byte over and the tests stay fast."""
-    async with running_app(**LIMITS) as application:
+    async with running_app(replace(get_settings(), **LIMITS)) as application:
         yield application
 
 
