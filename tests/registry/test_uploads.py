@@ -24,14 +24,15 @@ from tests.helpers import (
 )
 
 KB = 1024
-LIMITS = {"import_max_bytes": 3 * KB, "scan_max_bytes": 2 * KB, "document_max_bytes": 4 * KB}
 PDF = b"%PDF-1.4\n"
 
 
 @pytest.fixture(scope="module")
 async def small(app: Any) -> AsyncIterator[Any]:
     """The app under small limits, so that «just over» is a byte over and the tests stay fast."""
-    async with running_app(replace(get_settings(), **LIMITS)) as application:
+    async with running_app(
+        replace(get_settings(), import_max_bytes=3 * KB, scan_max_bytes=2 * KB, document_max_bytes=4 * KB)
+    ) as application:
         yield application
 
 
