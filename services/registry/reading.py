@@ -198,8 +198,6 @@ def _xlsx(content: bytes, limits: ImportLimits) -> Table:
         parts = _directory(archive, content, limits)
         name, sheet_path = _first_sheet(archive, parts)
         scan = _inflate_all(archive, parts, sheet_path, limits)
-    if scan.rows - 1 > limits.max_rows:
-        raise too_many_rows(limits.max_rows)
     if scan.cells > MAX_CELLS:
         raise UnreadableFile(
             f"В таблице больше {_number(MAX_CELLS)} ячеек (строк × столбцов от первой заполненной до последней): "

@@ -118,10 +118,13 @@ def row_bomb(rows: int) -> bytes:
 
 
 def far_cell(*, positioned: bool = True) -> bytes:
-    """A kilobyte whose one far cell would make calamine allocate a grid of 17 billion cells (and abort); the
-    other cells with or without their positions."""
-    far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
-    return xlsx([row(1, HEADER, refs=positioned), row(2, PUPIL, refs=positioned), far])
+    """A kilobyte whose far cells would make calamine allocate a grid of 17 billion cells (and abort): one by its
+    reference, or (unpositioned) the last column by following a styled empty cell and the last row by its row."""
+    if positioned:
+        far = ['<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>']
+    else:
+        far = ['<row r="3"><c r="XFC3" s="1"/><c><v>1</v></c></row>', '<row r="1048576"><c><v>1</v></c></row>']
+    return xlsx([row(1, HEADER, refs=positioned), row(2, PUPIL, refs=positioned), *far])
 
 
 def huge_shared_strings_count() -> bytes:
