@@ -389,6 +389,7 @@ class Extent:
         self.min_row = self.min_column = 1 << 40
         self.max_row = self.max_column = -1
         self._carry = b""
+        self._started = False
         self._row = self._next_column = 0
         self._letters: dict[bytes, int] = {}
 
@@ -405,6 +406,10 @@ class Extent:
     def feed(self, chunk: bytes) -> None:
         if self.exact_needed or len(self.row_numbers) > self.cap:
             return
+        if not self._started:
+            self._started = True
+            if b"\x00" in chunk[:256]:  # a part in UTF-16: the references could not be read, so neither is it
+                raise UnreadableFile(BROKEN)
         data = self._carry + chunk
         end = data.rfind(b">") + 1
         self._carry = data[end:]
