@@ -70,8 +70,11 @@ async def seed_demo_region() -> UUID:
 
 
 def cmd_seed_demo(_: argparse.Namespace) -> None:
+    from tenants.demo_accounts import SECOND_FACTOR_NOTE
+
     asyncio.run(seed_demo_region())
     print("Demo region is ready.")
+    print(SECOND_FACTOR_NOTE)
 
 
 def cmd_seed_bench(args: argparse.Namespace) -> None:
@@ -168,11 +171,12 @@ def cmd_worker(_: argparse.Namespace) -> None:
 def cmd_run(_: argparse.Namespace) -> None:
     """Everything for a local demo: embedded PostgreSQL and Redis, migrations, demo data, web, worker, mail sink."""
     from infra.local import run_local
-    from tenants.demo_accounts import DEMO_LOGINS, PASSWORD
+    from tenants.demo_accounts import DEMO_LOGINS, PASSWORD, SECOND_FACTOR_NOTE
     from tenants.roles import ROLE_LABELS
 
     lines = ["\n  Наставник: http://127.0.0.1:{port}\n", f"  Demo logins (password {PASSWORD}):"]
     lines += [f"    {email:<28} {ROLE_LABELS[role]}" for email, role in DEMO_LOGINS]
+    lines += [f"  Second factor: {SECOND_FACTOR_NOTE}"]
     lines += ["  Outgoing mail is saved to .data/mail/ (Maildir).", "  Ctrl-C stops everything.\n"]
     run_local(DATA_DIR, "\n".join(lines))
 

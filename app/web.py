@@ -32,6 +32,7 @@ from shared.jobs import connect, process_queue, set_queue
 from shared.settings import ROOT, Settings, get_settings
 from shared.templating import template_config
 from shared.web import EXCEPTION_HANDLERS, healthz, provide_redis, provide_settings, readyz, tenant_middleware
+from tenants import region_settings, second_factor
 from tenants.access import load_principal
 from tenants.guards import provide_actor, provide_principal
 from tenants.roles import role_label
@@ -54,6 +55,9 @@ def route_handlers() -> list[Any]:
         static,
         page_router,
         api_router,
+        second_factor.page_router,
+        region_settings.page_router,
+        region_settings.api_router,
         workspace_router,
         admin_router,
         registry.page_router,
@@ -137,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], guards=[public], opt={"tenant": False}),
             render_plugins=[JsonRenderPlugin()],
         ),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **second_factor.EXCEPTION_HANDLERS},
         dependencies={
             "settings": Provide(provide_settings, sync_to_thread=False),
             "redis": Provide(provide_redis, sync_to_thread=False),

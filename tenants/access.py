@@ -8,8 +8,11 @@ from uuid import UUID
 from shared.db import Level, Scope, rescope
 from tenants.roles import ROLE_LABELS, Role
 from tenants.tables import Membership, Municipality, Organization, Region, User
+from tenants.totp import is_enabled as second_factor_enabled
 
 ROLE_ORDER = list(ROLE_LABELS)
+# Roles that see a municipality's or a region's personal data: a region may require a second factor of them.
+SECOND_FACTOR_ROLES = (Role.regional_coordinator, Role.municipal_coordinator)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class Principal:
     full_name: str
     roles: list[ActiveRole] = field(default_factory=list)
     active: ActiveRole | None = None
+    # The active role's region requires a second factor this account has not turned on: only its set-up is open.
+    second_factor_missing: bool = False
 
     @property
     def role(self) -> Role | None:
@@ -67,7 +72,8 @@ async def load_principal(user_id: UUID, active_key: str | None) -> Principal | N
     if user is None:
         return None
     memberships = await Membership.select().where(Membership.user_id == user_id).run()
-    regions = {r["id"]: r["name"] for r in await Region.select(Region.id, Region.name).run()}
+    region_rows = await Region.select(Region.id, Region.name, Region.require_second_factor).run()
+    regions = {r["id"]: r["name"] for r in region_rows}
     municipalities = {m["id"]: m["name"] for m in await Municipality.select(Municipality.id, Municipality.name).run()}
     organizations = {
         o["id"]: o["short_name"] or o["name"]
@@ -90,12 +96,15 @@ async def load_principal(user_id: UUID, active_key: str | None) -> Principal | N
     roles.sort(key=lambda r: (ROLE_ORDER.index(r.role), r.place))
 
     active = next((r for r in roles if r.key == active_key), roles[0] if roles else None)
+    requiring = {r["id"] for r in region_rows if r["require_second_factor"]}
+    missing = bool(active and active.role in SECOND_FACTOR_ROLES and active.region_id in requiring)
     principal = Principal(
         user_id=user_id,
         email=user["email"],
         full_name=full_name(user["surname"], user["name"], user["patronymic"]) or user["email"],
         roles=roles,
         active=active,
+        second_factor_missing=missing and not await second_factor_enabled(user_id),
     )
     await rescope(principal.scope)
     return principal

@@ -7,9 +7,9 @@ from uuid import UUID
 from shared.clock import now
 from shared.db import Level, Scope, rescope
 from shared.settings import get_settings
-from tenants import logic
+from tenants import logic, totp
 from tenants.access import load_principal
-from tenants.demo_accounts import ACCOUNTS, ADMIN, PASSWORD
+from tenants.demo_accounts import ACCOUNTS, ADMIN, PASSWORD, SECOND_FACTOR_ACCOUNT, SECOND_FACTOR_KEY
 from tenants.roles import OrganizationKind, Role
 from tenants.tables import Invitation, Municipality, Organization
 
@@ -196,8 +196,19 @@ async def seed_demo() -> UUID:
                 municipality_id = municipality_ids[m_index]
             await logic.ensure_membership(user_id, role, region_id, municipality_id, organization_id)
     await logic.ensure_user(*ADMIN[:1], PASSWORD, *ADMIN[1:], platform_admin=True)
+    await _seed_second_factor(region_id)
     await _seed_invitations(region_id, organizations)
     return region_id
+
+
+async def _seed_second_factor(region_id: UUID) -> None:
+    """The documented account with the second factor on; sealed again when SECRET_KEY has changed since."""
+    email, surname, name, patronymic = SECOND_FACTOR_ACCOUNT
+    user_id = await logic.ensure_user(email, PASSWORD, surname, name, patronymic)
+    await logic.ensure_membership(user_id, Role.regional_coordinator, region_id, None, None)
+    secret_key = get_settings().secret_key
+    if not await totp.opens_with(user_id, secret_key, SECOND_FACTOR_KEY):
+        await totp.enable_with_secret(user_id, secret_key, SECOND_FACTOR_KEY)
 
 
 # (inviter, e-mail, role, organization, surname, name, patronymic): pending, so the lists are not empty.

@@ -22,5 +22,14 @@ ACCOUNTS: list[tuple[str, str, str, str, list[tuple[Role, int | None, str | None
     ("mentee1@demo.local", "Лебедева", "Алина", "Сергеевна", [(Role.mentee, 1, "МОУ «Озёрская СШ»")]),
 ]
 ADMIN = ("admin@demo.local", "Администратор", "Платформы", "")
+# A second regional coordinator with the second factor on, so the code step of signing in can be tried. Its key is
+# documented (this is a demo): any authenticator app, or `pyotp.TOTP(key).now()`, gives the code. Not in ACCOUNTS:
+# every account there signs in with the password alone.
+SECOND_FACTOR_ACCOUNT = ("region.2fa@demo.local", "Ершова", "Галина", "Павловна")
+SECOND_FACTOR_KEY = "NASTAVNIKDEMO2FAKEY7QZ3XW4VB5JLM"  # base32; documented in README
+
+SECOND_FACTOR_NOTE = (
+    f"{SECOND_FACTOR_ACCOUNT[0]} (regional coordinator) has the second factor on: TOTP key {SECOND_FACTOR_KEY}"
+)
 
 DEMO_LOGINS = [(email, roles[0][0]) for email, *_, roles in ACCOUNTS] + [(ADMIN[0], Role.platform_admin)]

@@ -15,6 +15,14 @@ from shared.errors import Forbidden
 from tenants.access import Principal
 from tenants.roles import Role
 
+# A handler with this opt stays open to an account whose region requires a second factor it has not turned on yet:
+# the factor's set-up, signing out, switching to another role.
+BEFORE_SECOND_FACTOR = "before_second_factor"
+
+
+class SecondFactorSetupRequired(Exception):
+    """The active role's region requires a second factor: pages send the user to set it up, the API answers 403."""
+
 
 def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
     principal = scope_principal(connection)
@@ -22,9 +30,12 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | 
 
 
 @mark_guard
-def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if principal_of(connection) is None:
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    principal = principal_of(connection)
+    if principal is None:
         raise NotAuthorizedException("Войдите в систему")
+    if principal.second_factor_missing and not handler.opt.get(BEFORE_SECOND_FACTOR, False):
+        raise SecondFactorSetupRequired()
 
 
 def allow(*allowed: Role) -> Guard:

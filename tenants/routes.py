@@ -22,9 +22,9 @@ from shared.i18n import plural
 from shared.links import LinkUnusable
 from shared.pages import form_into, page, safe_next, see_other
 from shared.settings import Settings
-from tenants import logic
+from tenants import logic, second_factor
 from tenants.access import Principal, load_principal
-from tenants.guards import allow, principal_of, signed_in
+from tenants.guards import BEFORE_SECOND_FACTOR, allow, principal_of, signed_in
 from tenants.jobs import enqueue_invitation
 from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, OrganizationForm
 from tenants.roles import ROLE_LABELS, OrganizationKind, Role
@@ -73,8 +73,10 @@ async def sign_in(
     settings: Settings,
     email: str,
     password: str,
+    code: str | None = None,
 ) -> str | None:
-    """Returns an error message, or None when the session now belongs to the user."""
+    """Returns an error message, or None when the session now belongs to the user; raises SecondFactorNeeded when
+    the account's second factor is on and `code` is missing or wrong."""
     ip = client_ip(request)
     guard = limiter(redis, settings)
     if wait := await guard.retry_after(email, ip):
@@ -83,8 +85,7 @@ async def sign_in(
     if user_id is None:
         await guard.failed(email, ip)
         return "Неверный адрес электронной почты или пароль"
-    await guard.succeeded(email, ip)
-    start_session(request, user_id)
+    await second_factor.complete_sign_in(request, guard, settings, email, ip, user_id, code)
     return None
 
 
@@ -108,13 +109,16 @@ class AuthPages(Controller):
             str(form.get("password", "")),
             str(form.get("next", "")),
         )
-        error = await sign_in(request, redis, settings, email, password)
+        try:
+            error = await sign_in(request, redis, settings, email, password)
+        except second_factor.SecondFactorNeeded as needed:
+            return second_factor.ask_for_code(request, needed, email, target)
         if error:
             status = 429 if error.startswith("Слишком") else 400
             return page("tenants/login.html", status, next=target, email=email, errors={"password": error})
         return see_other(safe_next(target))
 
-    @post("/logout", guards=[signed_in])
+    @post("/logout", guards=[signed_in], opt={BEFORE_SECOND_FACTOR: True})
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         request.clear_session()
         return see_other("/login")
@@ -127,7 +131,7 @@ class AuthPages(Controller):
     async def no_role(self) -> Template:
         return page("tenants/no_role.html")
 
-    @post("/role", guards=[signed_in])
+    @post("/role", guards=[signed_in], opt={BEFORE_SECOND_FACTOR: True})
     async def switch_role(self, request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> Redirect:
         key = str((await request.form()).get("role", ""))
         chosen = next((r for r in principal.roles if r.key == key), None)
@@ -393,6 +397,7 @@ page_router = Router(
 class LoginIn:
     email: str
     password: str
+    code: str = ""  # the second factor's code (or a recovery code), when the account has it on
 
 
 @dataclass
@@ -469,7 +474,10 @@ class AuthApi(Controller):
         settings: NamedDependency[Settings],
     ) -> MeOut:
         """Sets the same session cookie the pages use."""
-        error = await sign_in(request, redis, settings, data.email, data.password)
+        try:
+            error = await sign_in(request, redis, settings, data.email, data.password, data.code)
+        except second_factor.SecondFactorNeeded as needed:
+            raise needed.api_error() from None
         if error:
             status = 429 if error.startswith("Слишком") else 401
             raise HTTPException(status_code=status, detail=error, extra={"errors": {"password": error}})
@@ -477,7 +485,7 @@ class AuthApi(Controller):
         assert principal is not None
         return _me(principal)
 
-    @post("/logout", guards=[signed_in], status_code=204)
+    @post("/logout", guards=[signed_in], status_code=204, opt={BEFORE_SECOND_FACTOR: True})
     async def logout(self, request: Request[Any, Any, Any]) -> None:
         request.clear_session()
 
@@ -490,7 +498,7 @@ class MeApi(Controller):
     async def me(self, principal: NamedDependency[Principal]) -> MeOut:
         return _me(principal)
 
-    @put("/active-role", guards=[signed_in])
+    @put("/active-role", guards=[signed_in], opt={BEFORE_SECOND_FACTOR: True})
     async def switch(
         self, request: Request[Any, Any, Any], principal: NamedDependency[Principal], data: JSONBody[ActiveRoleIn]
     ) -> MeOut:

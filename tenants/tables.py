@@ -6,7 +6,7 @@ these classes are the query side.
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, Boolean, Bytea, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Array, BigInt, Boolean, Bytea, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from shared.engine import DB
@@ -60,6 +60,17 @@ class User(Table, tablename="app_user", db=DB):
     is_active = Boolean()
     created_at = Timestamptz()
     last_login_at = Timestamptz(null=True, default=None)
+
+
+class SecondFactor(Table, tablename="second_factor", db=DB):
+    """An account's TOTP key (encrypted), the last step it accepted, and the hashes of its unused recovery codes."""
+
+    user_id = UUID(primary_key=True)
+    secret = Text()
+    enabled_at = Timestamptz(null=True, default=None)
+    last_step = BigInt()
+    recovery_codes = Array(base_column=Text())
+    created_at = Timestamptz()
 
 
 class Membership(Table, tablename="membership", db=DB):

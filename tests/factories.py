@@ -3,6 +3,7 @@ and the principal a logic rule sees."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -105,3 +106,59 @@ def principal(tenant: Tenant, role: Role, *, email: str = "", organization_id: u
         scope = Scope(Level.organization, None, tenant.region_id, municipality, organization)
     user_id = uuid.uuid4()
     return Principal(user_id, email or f"{user_id}@test.local", "Тестов", active=ActiveRole("test", role, scope, ""))
+
+
+class Authenticator:
+    """The phone's app for one key: successive codes, each of a later 30-second step than the last (a code works
+    once), within the server's window of a step either side of now; it waits for the clock only when a test needs
+    more codes than the window holds."""
+
+    def __init__(self, secret: str) -> None:
+        import pyotp
+
+        self.totp = pyotp.TOTP(secret)
+        self.last = 0
+
+    async def code(self) -> str:
+        import asyncio
+        import time
+
+        while True:
+            now = time.time()
+            step, into = int(now) // 30, now % 30
+            # The previous step's code only while the server, a moment later, is sure to be in this step still.
+            candidate = max(self.last + 1, step - 1 if into < 25 else step)
+            if candidate <= step + 1:
+                self.last = candidate
+                return str(self.totp.generate_otp(candidate))
+            await asyncio.sleep(30 - into + 0.05)
+
+    def wrong(self) -> str:
+        """A code of no step near now."""
+        import time
+
+        step = int(time.time()) // 30
+        near = {self.totp.generate_otp(s) for s in range(step - 2, step + 3)}
+        return next(c for c in ("000000", "111111", "222222", "333333", "444444", "555555") if c not in near)
+
+
+SECRET_ON_PAGE = re.compile(r'id="secret">([A-Z2-7 ]+)<')
+RECOVERY_CODE = re.compile(r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>")
+
+
+async def turn_on_second_factor(client: Any) -> tuple[Authenticator, list[str]]:
+    """Through the set-up page, as its signed-in user would: the key read off the page, the first code, the recovery
+    codes shown once."""
+    from tests.helpers import post_form
+
+    page = "/profile/second-factor"
+    assert (await post_form(client, f"{page}/start", {}, page)).status_code == 303
+    shown = await client.get(page)
+    match = SECRET_ON_PAGE.search(shown.text)
+    assert match, shown.text
+    app = Authenticator(match.group(1).replace(" ", ""))
+    confirmed = await post_form(client, f"{page}/confirm", {"code": await app.code()}, page)
+    assert confirmed.status_code == 200, confirmed.text
+    codes = RECOVERY_CODE.findall(confirmed.text)
+    assert len(codes) == 10
+    return app, codes

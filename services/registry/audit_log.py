@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "merge": "объединение",
     "unmerge": "отмена объединения",
     "questionnaire": "анкета",
+    "settings": "настройки региона",
+    "second_factor": "второй фактор",
 }
 
 

@@ -10,8 +10,8 @@ import pytest
 from app.cli import seed_demo_region
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from tenants.demo import REGION_NAME
-from tenants.demo_accounts import DEMO_LOGINS, PASSWORD
-from tests.helpers import Tenant, login_api, login_page, make_client
+from tenants.demo_accounts import DEMO_LOGINS, PASSWORD, SECOND_FACTOR_ACCOUNT, SECOND_FACTOR_KEY
+from tests.helpers import Tenant, login_api, login_page, make_client, post_form
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["municipalities"] == 3
     assert demo["organizations"] >= 12
     assert demo["kinds"] == 5
-    assert demo["memberships"] == 7
+    assert demo["memberships"] == 8  # the seven documented logins' roles and the second factor's account
     assert demo["invitations"] == 2
     assert demo["people"] >= 150
     assert demo["organizations_with_answers"] == demo["organizations"]  # filled questionnaires everywhere
@@ -162,3 +162,17 @@ async def test_every_page_a_demo_account_reaches_opens(app: Any, demo: dict[str,
                 queue += [link.replace("&amp;", "&") for link in HREF.findall(response.text) if link not in seen]
     assert len(seen) >= 3
     assert not broken, "\n".join(broken)
+
+
+async def test_the_demo_second_factor_account_asks_for_its_documented_code(app: Any, demo: dict[str, Any]) -> None:
+    import pyotp
+
+    email = SECOND_FACTOR_ACCOUNT[0]
+    async with make_client(app) as client:
+        response = await login_page(client, email, PASSWORD)
+        assert response.headers["location"] == "/login/second-factor"  # the password alone opens nothing
+        assert (await client.get("/region")).status_code in (302, 303)
+        code = pyotp.TOTP(SECOND_FACTOR_KEY).now()
+        assert (await post_form(client, "/login/second-factor", {"code": code})).status_code == 303
+        region = await client.get("/region")
+        assert region.status_code == 200 and REGION_NAME in region.text
