@@ -51,12 +51,15 @@ def cmd_bootstrap_db(_: argparse.Namespace) -> None:
 
 async def seed_demo_region() -> UUID:
     """Every domain's part of the demo region, in order, in one transaction; running it again adds nothing."""
+    from app.retention import SCRUBBERS
     from services.matching.demo import seed_pairs
     from services.monitoring.demo import seed_monitoring
     from services.programmes.demo import seed_programmes
-    from services.registry.demo import seed_people
+    from services.registry import destroy_in_open_transaction
+    from services.registry.demo import seed_people, seed_retention
     from services.reports.demo import seed_indicators
-    from shared.db import Level, Scope, tenant_transaction
+    from shared.db import Level, Scope, rescope, tenant_transaction
+    from shared.settings import get_settings
     from tenants.demo import seed_demo
 
     async with tenant_transaction(Scope(Level.platform)):
@@ -65,6 +68,10 @@ async def seed_demo_region() -> UUID:
         await seed_programmes(region_id)
         await seed_pairs(region_id)
         await seed_monitoring(region_id)
+        if await seed_retention(region_id):  # something destroyed already, something falling due
+            days = get_settings().withdrawal_destruction_days
+            await destroy_in_open_transaction(region_id, days=days, scrubbers=SCRUBBERS)
+        await rescope(Scope(Level.platform))
         await seed_indicators(region_id)
     return region_id
 
@@ -147,6 +154,16 @@ def cmd_import_people(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
+def cmd_destroy_personal_data(args: argparse.Namespace) -> None:
+    """The nightly destruction, now (after a backup is restored, say): prints how many were destroyed."""
+    from app.retention import destroy_personal_data
+
+    counts = asyncio.run(destroy_personal_data({}, region_id=args.region))
+    print(f"Уничтожено: по отзыву согласия {counts['withdrawal']}, по истечении срока хранения {counts['retention']}.")
+    if counts["failed_regions"]:
+        sys.exit(f"Не удалось в регионах: {counts['failed_regions']} (подробности в журнале)")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -209,6 +226,9 @@ def main(argv: list[str] | None = None) -> None:
     people.add_argument("--dry-run", action="store_true", help="check only, write nothing")
     people.add_argument("file")
     people.set_defaults(func=cmd_import_people)
+    destroy = sub.add_parser("destroy-personal-data", help="run the nightly destruction of personal data now")
+    destroy.add_argument("--region", default="", help="one region's id (default: every region)")
+    destroy.set_defaults(func=cmd_destroy_personal_data)
     admin = sub.add_parser("create-admin", help="create a platform administrator")
     admin.add_argument("email")
     admin.set_defaults(func=cmd_create_admin)

@@ -13,6 +13,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 from redis.exceptions import RedisError
 
+from app.retention import destroy_personal_data
 from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
 from services.registry.jobs import run_import, send_questionnaire_link
@@ -37,6 +38,7 @@ def job_functions() -> list[Any]:
         check_rhythm,
         check_monitoring,
         sweep_jobs,
+        func(destroy_personal_data, timeout=LONG_JOB_SECONDS),
         worker_function(run_import),
         # A whole region's export or count takes minutes at a million participants.
         worker_function(run_export),
@@ -51,6 +53,8 @@ def cron_jobs() -> list[Any]:
     return [
         cron(check_rhythm, hour={7}, minute={0}, unique=True),
         cron(check_monitoring, hour={8}, minute={0}, unique=True),
+        # 152-ФЗ ст. 21: personal data due for destruction goes at night, when nobody is downloading an export.
+        cron(destroy_personal_data, hour={3}, minute={30}, unique=True, timeout=LONG_JOB_SECONDS),
         cron(refresh_indicators, minute={20}, unique=True, timeout=LONG_JOB_SECONDS),
         # Jobs of a killed worker are taken over within a minute of a worker being back (at once on its start).
         cron(sweep_jobs, second=set(range(0, 60, every)), unique=True, run_at_startup=True, timeout=60),

@@ -4,6 +4,7 @@ Other domains use only the names below; the routes are composed by app/, the res
 """
 
 from services.matching.choices import available_mentors, rankings, record_choices
+from services.matching.forgetting import forget_people
 from services.matching.logic import accept, default_weights, latest_run, run
 from services.matching.records import AvailableMentor, Proposal, Ranking, Run, Unmatched
 
@@ -16,6 +17,7 @@ __all__ = [
     "accept",
     "available_mentors",
     "default_weights",
+    "forget_people",
     "latest_run",
     "rankings",
     "record_choices",

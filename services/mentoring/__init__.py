@@ -6,6 +6,7 @@ Other domains use only the names below; the routes are composed by app/, the res
 from services.mentoring import pulse
 from services.mentoring.access import cabinet_person, person_of
 from services.mentoring.attention import at_risk
+from services.mentoring.forgetting import forget_people
 from services.mentoring.lifecycle import complete, end_early, request_approval
 from services.mentoring.meetings import MEETINGS, MeetingForm, record_meeting, save_plan
 from services.mentoring.overview import count_pairs
@@ -47,6 +48,7 @@ __all__ = [
     "eligible",
     "end_early",
     "find_lapses",
+    "forget_people",
     "list_pairs",
     "open_load",
     "pair_card",

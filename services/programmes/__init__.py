@@ -4,6 +4,7 @@ Other domains use only the names below; the routes are composed by app/, the res
 """
 
 from services.programmes.catalogue import SAME_SUBJECT
+from services.programmes.forgetting import forget_people
 from services.programmes.indicators import INDICATORS, IndicatorCounter
 from services.programmes.order_documents import REPLACEMENT_REASONS
 from services.programmes.orders import (
@@ -48,6 +49,7 @@ __all__ = [
     "catalogue_choices",
     "create_order",
     "current_programme",
+    "forget_people",
     "get_order",
     "get_programme",
     "models_of_form",

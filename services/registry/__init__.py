@@ -35,27 +35,45 @@ from services.registry.questionnaire_requests import (
 )
 from services.registry.questionnaires import Answers, TemplateBody, check_answers
 from services.registry.regional_base import guard_merge
+from services.registry.retention import (
+    DESTROYED,
+    Forgotten,
+    Ground,
+    RunCounts,
+    Scrubber,
+    destroy_everywhere,
+    destroy_in_open_transaction,
+    destroy_region,
+)
 from services.registry.tables import Category, ParticipationRole
 
 __all__ = [
     "CATEGORY_LABELS",
     "CONSENTED",
+    "DESTROYED",
     "Answers",
     "BaseMember",
     "Category",
     "ConsentForm",
     "DueReminder",
+    "Forgotten",
+    "Ground",
     "MatchingProfile",
     "ParticipationRole",
     "PersonBrief",
     "PersonForm",
     "QuestionnaireVersion",
+    "RunCounts",
+    "Scrubber",
     "SentQuestionnaire",
     "TemplateBody",
     "add_roles",
     "base_members",
     "check_answers",
     "create_person",
+    "destroy_everywhere",
+    "destroy_in_open_transaction",
+    "destroy_region",
     "due_questionnaire_reminders",
     "enqueue_questionnaire_mail",
     "give_consent",

@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "questionnaire": "анкета",
     "settings": "настройки региона",
     "second_factor": "второй фактор",
+    "destroy": "уничтожение данных",
 }
 
 

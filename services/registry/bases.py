@@ -146,7 +146,7 @@ class PersonPage:
 
 async def list_persons(filters: PersonFilter) -> PersonPage:
     """People of the scope, with their roles; details of those without consent are blanked."""
-    where = ["p.merged_into IS NULL"]
+    where = ["p.merged_into IS NULL", "p.destroyed_at IS NULL"]
     args: list[Any] = []
 
     def arg(value: Any) -> str:
@@ -235,7 +235,7 @@ async def base_members(organization_id: UUID, roles: tuple[ParticipationRole, ..
     """People holding one of the roles in an organization, in Russian order."""
     rows = await current_connection().fetch(
         f"""SELECT p.id, p.full_name, p.category, {CONSENTED} AS consented
-            FROM person p WHERE p.merged_into IS NULL AND EXISTS (
+            FROM person p WHERE p.merged_into IS NULL AND p.destroyed_at IS NULL AND EXISTS (
                 SELECT 1 FROM participation pa WHERE pa.region_id = p.region_id AND pa.person_id = p.id
                 AND pa.organization_id = $1 AND pa.role = ANY($2::text[]) AND pa.archived_at IS NULL)
             ORDER BY p.sort_key, p.birth_date NULLS LAST, p.email, p.created_at""",

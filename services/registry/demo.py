@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from services.registry import importer, questionnaires
-from services.registry.consents import ConsentForm, give_consent
-from services.registry.people import ADULT_AGE, CONSENTED
+from services.registry.consents import ConsentForm, give_consent, withdraw_consent
+from services.registry.people import ADULT_AGE, CONSENTED, archive_person
 from services.registry.questionnaire_answers import save_answers
 from services.registry.questionnaire_requests import templates as template_versions
 from services.registry.tables import ConsentKind
@@ -332,3 +332,63 @@ async def _answer_questionnaires(rng: random.Random, actor: Actor, organization_
         answers, found_tags, errors = questionnaires.check_answers(template.body, data)
         assert not errors, errors
         await save_answers(actor, person["id"], template.id, answers, found_tags)
+
+
+async def seed_retention(region_id: UUID) -> bool:
+    """A few people of two schools withdrew their consents or were archived long ago, so the regional
+    coordinator's page of destruction has something already destroyed (the caller runs the destruction) and
+    something falling due. False when the region has it already. Leaves the transaction under the region's scope."""
+    await rescope(Scope.for_region(region_id))
+    connection = current_connection()
+    if await connection.fetchval(
+        """SELECT EXISTS (SELECT 1 FROM consent WHERE region_id = $1 AND withdrawn_on IS NOT NULL)
+               OR EXISTS (SELECT 1 FROM person WHERE region_id = $1 AND destroyed_at IS NOT NULL)""",
+        region_id,
+    ):
+        return False
+    today = clock.today()
+    schools = await connection.fetch(
+        "SELECT id FROM organization WHERE region_id = $1 AND kind = 'school' ORDER BY inn", region_id
+    )
+    seeded = 0
+    for school in schools:
+        actor = Actor(None, region_id, school["id"], "seed-demo")
+        # People of this school only, in no pair, application or registry, and not a demo account's.
+        people = await connection.fetch(
+            """SELECT p.id FROM person p
+               WHERE p.region_id = $1 AND p.organization_id = $2 AND p.merged_into IS NULL
+                 AND p.email NOT LIKE '%@demo.local'
+                 AND NOT EXISTS (SELECT 1 FROM participation pa WHERE pa.person_id = p.id
+                                 AND (pa.organization_id <> $2 OR pa.role IN ('mentor', 'curator')))
+                 AND NOT EXISTS (SELECT 1 FROM mentorship m WHERE m.mentor_id = p.id)
+                 AND NOT EXISTS (SELECT 1 FROM mentorship_mentee mm WHERE mm.mentee_id = p.id)
+                 AND NOT EXISTS (SELECT 1 FROM mentor_application a WHERE a.person_id = p.id)
+                 AND EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id)
+                 AND NOT EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id AND c.given_on > $3)
+               ORDER BY p.sort_key LIMIT 5""",
+            region_id,
+            school["id"],
+            today - timedelta(days=40),
+        )
+        ids = [row["id"] for row in people]
+        if len(ids) < 5:
+            continue  # most of this school's people are in pairs: the next one shows it
+        # Two withdrew five weeks ago (destroyed), one twelve days ago (due in eighteen days).
+        for person_id, days_ago in zip(ids[:3], (35, 35, 12), strict=False):
+            for consent in await connection.fetch("SELECT id FROM consent WHERE person_id = $1", person_id):
+                on = (today - timedelta(days=days_ago)).strftime("%d.%m.%Y")
+                await withdraw_consent(actor, person_id, consent["id"], on)
+        # One left three years ago (destroyed), one a fortnight before the region's period runs out.
+        for person_id, days_ago in zip(ids[3:], (1100, 1080), strict=False):
+            await archive_person(actor, person_id)
+            await connection.execute(
+                """UPDATE participation SET since = $2, archived_at = now() - make_interval(days => $3)
+                   WHERE person_id = $1""",
+                person_id,
+                today - timedelta(days=days_ago + 400),
+                days_ago,
+            )
+        seeded += 1
+        if seeded == 2:
+            break
+    return True

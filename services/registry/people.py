@@ -82,14 +82,27 @@ class PersonRecord(msgspec.Struct, kw_only=True):
     archived_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    destroyed_at: datetime | None = None  # its personal data destroyed (services/registry/retention.py)
+    destroyed_ground: str = ""
 
     @property
     def young_specialist(self) -> bool:
         return is_young_specialist(self.teaching_experience)
 
 
-# Columns a person shows whatever their consent: enough to know who and where, nothing more.
-PUBLIC_COLUMNS = ("id", "region_id", "organization_id", "surname", "name", "patronymic", "full_name")
+# Columns a person shows whatever their consent: enough to know who and where, nothing more (and whether the
+# record's personal data has been destroyed).
+PUBLIC_COLUMNS = (
+    "id",
+    "region_id",
+    "organization_id",
+    "surname",
+    "name",
+    "patronymic",
+    "full_name",
+    "destroyed_at",
+    "destroyed_ground",
+)
 
 
 @dataclass
@@ -358,8 +371,11 @@ async def archive_person(actor: Actor, person_id: UUID) -> None:
 
 
 async def person_row(person_id: UUID) -> PersonRecord:
-    """The whole record, whatever the consent: for the rules, never for showing."""
-    row = await current_connection().fetchrow("SELECT * FROM person WHERE id = $1 AND merged_into IS NULL", person_id)
+    """The whole record, whatever the consent: for the rules, never for showing. A destroyed record is gone for
+    every rule: nothing may be added to it or changed in it."""
+    row = await current_connection().fetchrow(
+        "SELECT * FROM person WHERE id = $1 AND merged_into IS NULL AND destroyed_at IS NULL", person_id
+    )
     if row is None:
         raise NotFound()
     return msgspec.convert(dict(row), PersonRecord)

@@ -118,8 +118,12 @@ async def unmerge(actor: Actor, merge_id: UUID) -> None:
         raise ValidationFailed({"merge_id": "Объединение уже отменено"})
     connection = current_connection()
     duplicate = await Person.select(Person.snils).where(Person.id == record["duplicate_id"]).first().run()
-    survivor = await Person.select(Person.snils).where(Person.id == record["survivor_id"]).first().run()
+    survivor = (
+        await Person.select(Person.snils, Person.destroyed_at).where(Person.id == record["survivor_id"]).first().run()
+    )
     assert duplicate is not None and survivor is not None
+    if survivor["destroyed_at"] is not None:
+        raise ValidationFailed({"merge_id": "Персональные данные этих записей уничтожены: объединение не отменить"})
     await connection.execute(
         "UPDATE participation SET person_id = $1 WHERE id = ANY($2::uuid[])",
         record["duplicate_id"],

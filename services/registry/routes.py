@@ -40,6 +40,8 @@ from services.registry.people import (
     YOUNG_SPECIALIST_YEARS,
     PersonForm,
 )
+from services.registry.retention import GROUND_LABELS
+from services.registry.retention_routes import retention_page
 from services.registry.tables import ParticipationRole
 from services.registry.validation import format_snils
 from shared import clock
@@ -79,6 +81,7 @@ def _labels() -> dict[str, Any]:
         "format_snils": format_snils,
         "action_labels": ACTION_LABELS,
         "young_specialist_years": YOUNG_SPECIALIST_YEARS,
+        "destroyed_grounds": GROUND_LABELS,
     }
 
 
@@ -678,7 +681,7 @@ class ImportApi(Controller):
 
 page_router = Router(
     path="/",
-    route_handlers=[ImportPages, PeoplePages, RegionalBasePages, QuestionnairePages, audit_page],
+    route_handlers=[ImportPages, PeoplePages, RegionalBasePages, QuestionnairePages, audit_page, retention_page],
     include_in_schema=False,
 )
 api_router = Router(path="/api/v1", route_handlers=[PeopleApi, QuestionnaireApi, ImportApi])

@@ -7,7 +7,20 @@ from __future__ import annotations
 
 import enum
 
-from piccolo.columns import JSONB, UUID, Array, BigSerial, Boolean, Bytea, Date, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSONB,
+    UUID,
+    Array,
+    BigSerial,
+    Boolean,
+    Bytea,
+    Date,
+    Integer,
+    SmallInt,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 from shared.engine import DB
@@ -57,6 +70,9 @@ class Person(Table, tablename="person", db=DB):
     archived_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    birth_year = SmallInt(null=True, default=None)  # kept, alone, once the record is destroyed
+    destroyed_at = Timestamptz(null=True, default=None)
+    destroyed_ground = Varchar(length=16)
 
 
 class Participation(Table, tablename="participation", db=DB):
@@ -159,3 +175,15 @@ class QuestionnaireAnswer(Table, tablename="questionnaire_answer", db=DB):
     answers = JSONB()
     tags = Array(base_column=Text())
     submitted_at = Timestamptz()
+
+
+class DestructionRun(Table, tablename="destruction_run", db=DB):
+    """One run of the daily destruction of personal data in one region."""
+
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    day = Date()
+    started_at = Timestamptz()
+    finished_at = Timestamptz(null=True, default=None)
+    withdrawal = Integer()
+    retention = Integer()

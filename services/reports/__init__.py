@@ -3,8 +3,18 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
+from services.reports.forgetting import forget_people
 from services.reports.indicators import Period, Reach, current
 from services.reports.programme_indicators import indicator_values
 from services.reports.records import FormLine, Indicators, Satisfaction
 
-__all__ = ["FormLine", "Indicators", "Period", "Reach", "Satisfaction", "current", "indicator_values"]
+__all__ = [
+    "FormLine",
+    "Indicators",
+    "Period",
+    "Reach",
+    "Satisfaction",
+    "current",
+    "forget_people",
+    "indicator_values",
+]

@@ -176,3 +176,13 @@ async def test_the_demo_second_factor_account_asks_for_its_documented_code(app: 
         assert (await post_form(client, "/login/second-factor", {"code": code})).status_code == 303
         region = await client.get("/region")
         assert region.status_code == 200 and REGION_NAME in region.text
+
+
+async def test_the_demo_region_has_data_destroyed_and_data_falling_due(app: Any, demo: dict[str, Any]) -> None:
+    async with make_client(app) as client:
+        await login_api(client, "region@demo.local", PASSWORD)
+        page = await client.get("/region/retention")
+        assert page.status_code == 200
+        due, done = page.text.split("<h2>Предстоит</h2>")[1].split("<h2>Выполнено</h2>")
+        assert "отзыв согласия" in due and "истёк срок хранения" in due
+        assert "<td>4</td><td>2</td><td>6</td>" in done  # two schools: two withdrawn, one archived long ago each

@@ -43,7 +43,8 @@ def test_a_failing_child_is_restarted_with_doubling_delays(caplog: pytest.LogCap
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     for gap, delay in zip(gaps, (0.1, 0.2, 0.4, 0.4), strict=True):  # doubling up to the ceiling
         assert delay <= gap < delay + 0.5, gaps
-    lines = [r.getMessage() for r in caplog.records if "crasher" in r.getMessage()]
+    # Only the exits: whether a child lived long enough to be logged "up" between them depends on the machine's load.
+    lines = [r.getMessage() for r in caplog.records if "crasher" in r.getMessage() and "exited" in r.getMessage()]
     assert "exited with code 3 after" in lines[0]
     assert "restarting in 0.1 s (at " in lines[0]
     assert "restarting in 0.4 s (at " in lines[3]
