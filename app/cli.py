@@ -120,9 +120,10 @@ def cmd_create_admin(args: argparse.Namespace) -> None:
 
 def cmd_import_people(args: argparse.Namespace) -> None:
     """Prints the report; exits 1 and imports nothing when any row is invalid."""
-    from services.registry.importer import import_file
+    from services.registry.importer import ImportLimits, import_file
     from shared.actor import Actor
     from shared.db import Level, Scope, rescope, tenant_transaction
+    from shared.settings import get_settings
     from tenants.logic import find_organization
 
     content = Path(args.file).read_bytes()
@@ -137,7 +138,8 @@ def cmd_import_people(args: argparse.Namespace) -> None:
             )
             await rescope(scope)
             actor = Actor(None, organization["region_id"], organization["id"], "cli")
-            report = await import_file(actor, scope, content, args.file, dry_run=args.dry_run)
+            limits = ImportLimits.of(get_settings())
+            report = await import_file(actor, scope, content, args.file, dry_run=args.dry_run, limits=limits)
             for error in report.errors:
                 print(f"строка {error.row}, {error.column}: {error.message}" if error.row else error.message)
             if not report.ok:

@@ -53,6 +53,7 @@ async def measure(rows: int) -> None:
     from shared.actor import Actor
     from shared.db import Level, Scope, current_connection, rescope, tenant_transaction
     from shared.i18n import sort_key
+    from shared.settings import get_settings
     from tenants import logic
 
     content = generate(rows)
@@ -72,7 +73,8 @@ async def measure(rows: int) -> None:
 
     started = time.perf_counter()
     async with tenant_transaction(scope):
-        report = await importer.import_file(actor, scope, content, "bench.csv", dry_run=False)
+        limits = importer.ImportLimits.of(get_settings())
+        report = await importer.import_file(actor, scope, content, "bench.csv", dry_run=False, limits=limits)
     ours = time.perf_counter() - started
     assert report.ok and report.valid == rows, report.errors[:3]
 

@@ -6,6 +6,7 @@ computed here; ordering is then the same on every PostgreSQL build, Citus includ
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -62,12 +63,28 @@ def format_datetime(value: datetime | None) -> str:
     return value.strftime("%d.%m.%Y %H:%M")
 
 
+DATE_FORMAT = "Дата в формате дд.мм.гггг"
+# дд.мм.гггг as people type it (also д.м.гг and дд/мм/гггг, as spreadsheets save it), and ISO as the API sends.
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4}|[0-9]{2})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+
+
 def parse_date(text: str) -> date:
-    """Parse дд.мм.гггг (the form users type); raises ValueError with a Russian message."""
+    """The one date parser of every form, the API and the import: a wrong shape and a day the calendar does not
+    have (31.02.2011) are different mistakes, so each gets its own Russian message (a ValueError)."""
+    text = text.strip()
+    if found := _DAY_FIRST.fullmatch(text):
+        day, month, year = (int(part) for part in found.groups())
+        if len(found.group(3)) == 2:  # as strptime's %y: 00–68 this century, 69–99 the last
+            year += 2000 if year < 69 else 1900
+    elif found := _ISO.fullmatch(text):
+        year, month, day = (int(part) for part in found.groups())
+    else:
+        raise ValueError(DATE_FORMAT)
     try:
-        return datetime.strptime(text.strip(), "%d.%m.%Y").date()
+        return date(year, month, day)
     except ValueError:
-        raise ValueError("Дата в формате дд.мм.гггг") from None
+        raise ValueError(f"Такой даты нет: {text}") from None
 
 
 def age_on(birth_date: date | None, day: date) -> int | None:

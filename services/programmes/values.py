@@ -24,9 +24,9 @@ def read_date(errors: Errors, name: str, text: str, *, required: bool = True) ->
             errors.add(name, "Укажите дату")
         return None
     try:
-        return date.fromisoformat(text) if "-" in text else parse_date(text)
-    except ValueError:
-        errors.add(name, "Дата в формате дд.мм.гггг")
+        return parse_date(text)
+    except ValueError as exc:  # a wrong shape or a day that does not exist, each with its message
+        errors.add(name, str(exc))
         return None
 
 

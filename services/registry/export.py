@@ -6,7 +6,6 @@ import io
 from typing import Any
 
 import msgspec
-import xlsxwriter
 
 from services.registry.bases import PersonFilter, list_persons
 from services.registry.people import CATEGORY_LABELS, PARTICIPATION_ROLE_LABELS
@@ -15,6 +14,7 @@ from services.registry.validation import age_on, format_snils
 from shared import clock
 from shared.actor import Actor
 from shared.audit import audit
+from shared.spreadsheets import workbook as new_workbook
 
 COLUMNS: list[tuple[str, int]] = [
     ("Фамилия", 18),
@@ -46,12 +46,12 @@ async def people_xlsx(actor: Actor, filters: PersonFilter) -> tuple[bytes, int]:
             break
         filters.page += 1
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = new_workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet("База")
     header = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True})
     day = workbook.add_format({"num_format": "dd.mm.yyyy"})
     for column, (title, width) in enumerate(COLUMNS):
-        sheet.write(0, column, title, header)
+        sheet.write_string(0, column, title, header)
         sheet.set_column(column, column, width)
     today = clock.today()
     for n, row in enumerate(rows, start=1):
@@ -73,8 +73,10 @@ async def people_xlsx(actor: Actor, filters: PersonFilter) -> tuple[bytes, int]:
             row["phone"],
         ]
         for column, value in enumerate(values):
-            if value is not None:
-                sheet.write(n, column, value)
+            if isinstance(value, str):  # as typed, never a formula
+                sheet.write_string(n, column, value)
+            elif value is not None:
+                sheet.write_number(n, column, value)
         if row["birth_date"]:
             sheet.write_datetime(n, 3, row["birth_date"], day)
     sheet.freeze_panes(1, 0)

@@ -6,14 +6,11 @@ A preview checks every row and names each problem by row and column; a commit wr
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-
-import openpyxl
 
 from services.registry.people import (
     LINKED_HERE,
@@ -23,6 +20,7 @@ from services.registry.people import (
     clean_person,
     snils_holders,
 )
+from services.registry.reading import ImportLimits, Table, UnreadableFile, read_table
 from services.registry.tables import Category, ParticipationRole
 from shared.actor import Actor
 from shared.audit import audit, audit_many
@@ -111,44 +109,6 @@ def _word(text: str) -> str:
     return " ".join(str(text).lower().replace("ё", "е").split())
 
 
-class UnreadableFile(ValueError):
-    pass
-
-
-def read_table(content: bytes, filename: str) -> list[list[Any]]:
-    """Rows of cells, the header first. XLSX by its zip signature, otherwise CSV in UTF-8 (BOM or not) or 1251."""
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:
-            raise UnreadableFile("Файл XLSX повреждён или защищён паролем") from exc
-        sheet = workbook.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1251", errors="strict") if _is_1251(content) else ""
-            if not text:
-                raise UnreadableFile("Не удалось прочитать файл: сохраните его как CSV (UTF-8) или XLSX") from None
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    rows = [r for r in rows if any(c not in (None, "") and str(c).strip() for c in r)]
-    if not rows:
-        raise UnreadableFile("Файл пуст")
-    return rows
-
-
-def _is_1251(content: bytes) -> bool:
-    try:
-        content.decode("cp1251")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 @dataclass
 class RowError:
     row: int  # as the spreadsheet numbers it, the header being row 1
@@ -184,7 +144,7 @@ class ImportReport:
 @dataclass
 class Prepared:
     report: ImportReport
-    people: list[tuple[int, dict[str, Any], list[ParticipationRole]]]
+    people: list[tuple[int, PersonValues, list[ParticipationRole]]]
 
 
 def _cell(value: Any) -> str:
@@ -197,27 +157,36 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def prepare(rows: list[list[Any]], progress: Any = None) -> Prepared:
-    """Checks every row without touching the database."""
-    report = ImportReport(total=len(rows) - 1)
-    header = [normalise_header(h) for h in rows[0]]
+def prepare(rows: Iterable[Sequence[Any]], progress: Callable[[int, int], None] | None = None) -> Prepared:
+    """Checks every row without touching the database, reading the rows as they come (a file's rows are never
+    all in memory) and keeping of each valid row only what the commit writes."""
+    stream: Iterator[Sequence[Any]] = iter(rows)
+    expected = rows.expected if isinstance(rows, Table) else len(rows) - 1 if isinstance(rows, Sized) else 0
+    report = ImportReport()
+    first = next(stream, None)
+    if first is None:
+        raise UnreadableFile("Файл пуст")
+    header = [normalise_header(h) for h in first]
     mapping: dict[int, str] = {}
     for index, title in enumerate(header):
         if title in HEADERS and HEADERS[title] not in mapping.values():
             mapping[index] = HEADERS[title]
         elif title:
-            report.ignored_columns.append(str(rows[0][index]))
+            report.ignored_columns.append(str(first[index]))
     report.columns = [FIELD_TITLES[f] for f in mapping.values()]
     missing = [FIELD_TITLES[f] for f in REQUIRED if f not in mapping.values()]
     if missing:
         report.errors.append(RowError(1, ", ".join(missing), "Нет обязательного столбца"))
+        report.total = max(expected, 0)
         return Prepared(report, [])
-    people: list[tuple[int, dict[str, Any], list[ParticipationRole]]] = []
+    people: list[tuple[int, PersonValues, list[ParticipationRole]]] = []
     seen_snils: dict[str, int] = {}
     seen_people: dict[tuple[str, str, Any], int] = {}
-    for number, raw in enumerate(rows[1:], start=2):
+    shared: dict[Any, Any] = {}  # one object for the values rows repeat (names, classes, role lists)
+    number = 1
+    for number, raw in enumerate(stream, start=2):
         if progress and number % 1000 == 0:
-            progress(number - 1, report.total)
+            progress(number - 1, max(expected, number - 1))
         cells = {name: _cell(raw[i]) if i < len(raw) else "" for i, name in mapping.items()}
         row_errors: list[RowError] = []
         category_text = _word(cells.get("category", ""))
@@ -262,7 +231,8 @@ def prepare(rows: list[list[Any]], progress: Any = None) -> Prepared:
             if len(report.errors) < MAX_ERRORS:
                 report.errors += row_errors
         else:
-            people.append((number, values, roles))
+            people.append((number, PersonValues(values, shared), shared.setdefault(tuple(roles), roles)))
+    report.total = number - 1
     report.valid = len(people)
     return Prepared(report, people)
 
@@ -286,6 +256,34 @@ PERSON_COLUMNS = (
     "sort_key",
 )
 ARRAY_TYPES = {"birth_date": "date", "teaching_experience": "int", "graduation_year": "int", "sort_key": "bytea"}
+# Values many rows share, kept once (a school's file repeats its names, classes and positions).
+SHARED_VALUES = ("name", "patronymic", "sex", "category", "class_or_course", "position", "subject", "company")
+
+
+class PersonValues(Mapping[str, Any]):
+    """One valid row as the commit writes it, read like the dict `clean_person` returns: slots instead of a dict
+    per row, so that a file at the row limit stays in tens of megabytes."""
+
+    __slots__ = PERSON_COLUMNS
+
+    def __init__(self, values: Mapping[str, Any], shared: dict[Any, Any] | None = None) -> None:
+        for name in PERSON_COLUMNS:
+            value = values[name]
+            if shared is not None and name in SHARED_VALUES:
+                value = shared.setdefault(value, value)
+            setattr(self, name, value)
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PERSON_COLUMNS)
+
+    def __len__(self) -> int:
+        return len(PERSON_COLUMNS)
 
 
 async def check_against_base(actor: Actor, scope: Scope, prepared: Prepared) -> None:
@@ -363,15 +361,25 @@ async def commit(actor: Actor, scope: Scope, prepared: Prepared) -> int:
 
 
 async def import_file(
-    actor: Actor, scope: Scope, content: bytes, filename: str, *, dry_run: bool, progress: Any = None
+    actor: Actor,
+    scope: Scope,
+    content: bytes,
+    filename: str,
+    *,
+    dry_run: bool,
+    limits: ImportLimits,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Read, check, and (unless a dry run) commit, in the open tenant transaction. Parsing runs in a thread so
-    that progress can be published meanwhile."""
+    """Read, check, and (unless a dry run) commit, in the open tenant transaction. Reading and checking run in a
+    thread, row by row, so that progress can be published meanwhile; a file over a limit ends as one error."""
+
+    def check() -> Prepared:
+        return prepare(read_table(content, limits), progress)
+
     try:
-        rows = await asyncio.to_thread(read_table, content, filename)
+        prepared = await asyncio.to_thread(check)
     except UnreadableFile as exc:
         return ImportReport(errors=[RowError(0, "", str(exc))])
-    prepared = await asyncio.to_thread(prepare, rows, progress)
     if prepared.report.errors:
         return prepared.report
     await check_against_base(actor, scope, prepared)

@@ -128,7 +128,13 @@ async def run_import(run: Run) -> dict[str, Any] | None:
     run.stage(COMMITTING if commit else CHECKING)
     async with tenant_transaction(job.scope):
         report = await importer.import_file(
-            job.actor, job.scope, content, job.file_name, dry_run=not commit, progress=run.progress
+            job.actor,
+            job.scope,
+            content,
+            job.file_name,
+            dry_run=not commit,
+            limits=importer.ImportLimits.of(run.settings),
+            progress=run.progress,
         )
         # A checked file waits for the commit; an invalid or imported one is gone with the job's end.
         await run.finish({"report": report.as_dict()}, keep_file=not commit and report.ok)

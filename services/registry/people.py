@@ -8,6 +8,7 @@ out of exports.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -233,11 +234,11 @@ class SnilsHolder(msgspec.Struct, frozen=True):
     name: str
     birth_date: date | None
 
-    def is_person(self, values: dict[str, Any]) -> bool:
+    def is_person(self, values: Mapping[str, Any]) -> bool:
         """The same surname, name and birth date (case and ё/е aside): only then does a new record join this one.
         A birth date is required on both sides: a name alone is easy to learn, and would open the whole record."""
         return (
-            values.get("birth_date") is not None
+            values["birth_date"] is not None
             and self.birth_date == values["birth_date"]
             and _plain(self.surname) == _plain(values["surname"])
             and _plain(self.name) == _plain(values["name"])

@@ -382,7 +382,7 @@ class PersonIn:
     name: str
     category: str
     patronymic: str = ""
-    birth_date: date | None = None
+    birth_date: str | None = None  # ISO or дд.мм.гггг: read by the kernel's parser, so 31.02 is named as such
     sex: str = ""
     email: str = ""
     phone: str = ""
@@ -407,7 +407,7 @@ class PersonIn:
 @dataclass
 class ConsentIn:
     kind: str
-    given_on: date
+    given_on: str  # ISO or дд.мм.гггг, as the person's birth date
     given_by: str = "self"
     representative_name: str = ""
     representative_relation: str = ""
@@ -416,7 +416,7 @@ class ConsentIn:
 
 @dataclass
 class WithdrawIn:
-    withdrawn_on: date | None = None
+    withdrawn_on: str | None = None
 
 
 def record_json(record: msgspec.Struct, only: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -499,7 +499,7 @@ class PeopleApi(Controller):
         person_id: FromPath[UUID],
         data: JSONBody[ConsentIn],
     ) -> dict[str, Any]:
-        form = ConsentForm(**{**asdict(data), "given_on": data.given_on.isoformat()})
+        form = ConsentForm(**asdict(data))
         consent_id = await consents.give_consent(actor, person_id, form)
         return {"id": str(consent_id)}
 
@@ -511,8 +511,7 @@ class PeopleApi(Controller):
         consent_id: FromPath[UUID],
         data: JSONBody[WithdrawIn],
     ) -> dict[str, str]:
-        on = data.withdrawn_on.isoformat() if data.withdrawn_on else ""
-        await consents.withdraw_consent(actor, person_id, consent_id, on)
+        await consents.withdraw_consent(actor, person_id, consent_id, data.withdrawn_on or "")
         return {"status": "withdrawn"}
 
 

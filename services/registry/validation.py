@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from shared.i18n import age_on
+from shared.i18n import DATE_FORMAT, age_on, parse_date
 
 __all__ = ["age_on", "format_snils", "normalise_snils", "parse_any_date", "snils_problem"]
 
+SERIAL_RE = re.compile(r"[0-9]{4,5}(\.0+)?")  # a date cell that a spreadsheet saved as its day number
 SNILS_UNCHECKED_BELOW = 1001998  # numbers up to 001-001-998 were issued before the checksum existed
 
 
@@ -47,7 +48,7 @@ def format_snils(digits: str | None) -> str:
 
 
 def parse_any_date(value: str | date | datetime | float | None) -> date | None:
-    """дд.мм.гггг as typed, ISO as the API sends, or an Excel serial day number as spreadsheets store."""
+    """A date as typed or sent (the kernel's parser), or an Excel serial day number as spreadsheets store it."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -57,17 +58,12 @@ def parse_any_date(value: str | date | datetime | float | None) -> date | None:
     if isinstance(value, int | float):
         return _excel_date(float(value))
     text = str(value).strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    if re.fullmatch(r"\d{4,5}(\.0+)?", text):
+    if SERIAL_RE.fullmatch(text):
         return _excel_date(float(text))
-    raise ValueError("Дата в формате дд.мм.гггг")
+    return parse_date(text)
 
 
 def _excel_date(serial: float) -> date:
     if not 1 <= serial <= 2958465:
-        raise ValueError("Дата в формате дд.мм.гггг")
+        raise ValueError(DATE_FORMAT)
     return date.fromordinal(date(1899, 12, 30).toordinal() + int(serial))

@@ -6,7 +6,6 @@ people with an active consent are exported, and the viewer's scope (RLS) bounds 
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -15,12 +14,11 @@ from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
-import xlsxwriter
-
 from services.registry import CONSENTED
 from services.reports.indicators import COUNTERS
 from shared.clock import ZONE
 from shared.db import current_connection
+from shared.spreadsheets import CsvWriter, workbook
 
 FORMATS = ("xlsx", "csv", "json")
 CONTENT_TYPES = {
@@ -243,13 +241,13 @@ async def write(
             progress(done)
 
     if fmt == "xlsx":
-        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "dd.mm.yyyy"})
-        sheet = workbook.add_worksheet(title[:31])
-        header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
-        dated = workbook.add_format({"num_format": "dd.mm.yyyy"})
+        book = workbook(str(path), {"constant_memory": True, "default_date_format": "dd.mm.yyyy"})
+        sheet = book.add_worksheet(title[:31])
+        header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
+        dated = book.add_format({"num_format": "dd.mm.yyyy"})
         for n, column in enumerate(columns):
             sheet.set_column(n, n, column.width)
-            sheet.write(0, n, column.title, header)
+            sheet.write_string(0, n, column.title, header)
         sheet.freeze_panes(1, 0)
         async for row in rows(kind, filters):
             written += 1
@@ -263,11 +261,11 @@ async def write(
                     sheet.write_string(written, n, _text(value))
             tick(written)
         sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
-        workbook.close()
+        book.close()
         return written
     with path.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
         if fmt == "csv":
-            writer = csv.writer(handle, delimiter=";")
+            writer = CsvWriter(handle, delimiter=";")
             writer.writerow([c.title for c in columns])
             async for row in rows(kind, filters):
                 writer.writerow([_text(row[c.key]) for c in columns])

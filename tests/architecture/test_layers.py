@@ -121,3 +121,27 @@ def test_no_import_circle_spans_two_domains() -> None:
 def test_every_domain_declares_its_public_face() -> None:
     faces = [m for m in modules() if m.startswith("services.") and m.count(".") == 1] + ["tenants"]
     assert all(hasattr(importlib.import_module(face), "__all__") for face in faces)
+
+
+def test_spreadsheets_are_written_only_through_the_kernel() -> None:
+    """shared.spreadsheets neutralises formulas; a module writing XLSX (xlsxwriter, openpyxl) or CSV on its own
+    would bypass it."""
+    writer = ROOT / "shared" / "spreadsheets.py"
+    found = []
+    for name, path in modules().items():
+        if path == writer:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                imported = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                imported = [node.module or ""]
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                if (node.value.id, node.attr) in (("csv", "writer"), ("csv", "DictWriter")):
+                    found.append(f"{name}:{node.lineno} writes CSV with csv.{node.attr}")
+                continue
+            else:
+                continue
+            if any(module.split(".")[0] in ("xlsxwriter", "openpyxl") for module in imported):
+                found.append(f"{name}:{node.lineno} imports a spreadsheet writer")
+    assert found == []

@@ -14,7 +14,7 @@ import pytest
 from arq.worker import Worker
 
 from app.worker import worker_settings
-from services.registry.importer import prepare, read_table
+from services.registry.importer import ImportLimits, prepare, read_table
 from shared.db import Scope, current_connection, tenant_transaction
 from shared.settings import ROOT
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, upload_headers
@@ -26,6 +26,9 @@ ROWS = [
 ]
 
 
+LIMITS = ImportLimits(max_rows=100_000, max_unpacked_bytes=200 * 1024 * 1024)
+
+
 def csv_bytes(rows: list[list[str]], separator: str, encoding: str) -> bytes:
     return "\r\n".join(separator.join(r) for r in rows).encode(encoding)
 
@@ -34,7 +37,7 @@ def csv_bytes(rows: list[list[str]], separator: str, encoding: str) -> bytes:
     ("separator", "encoding"), [(";", "utf-8"), (",", "utf-8-sig"), (";", "cp1251"), (",", "cp1251")]
 )
 def test_csv_encodings_and_separators(separator: str, encoding: str) -> None:
-    rows = read_table(csv_bytes(ROWS, separator, encoding), "people.csv")
+    rows = read_table(csv_bytes(ROWS, separator, encoding), LIMITS)
     prepared = prepare(rows)
     assert prepared.report.errors == []
     assert [values["surname"] for _, values, _ in prepared.people] == ["Ёжикова", "Петров"]
@@ -52,7 +55,7 @@ def test_xlsx_with_excel_dates() -> None:
     sheet.append(["Настоящая", "Дата", datetime(2011, 4, 12), "обучающийся"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    prepared = prepare(read_table(buffer.getvalue(), "people.xlsx"))
+    prepared = prepare(read_table(buffer.getvalue(), LIMITS))
     assert prepared.report.errors == []
     assert {values["birth_date"].isoformat() for _, values, _ in prepared.people} == {"2011-04-12"}
 

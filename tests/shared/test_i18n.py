@@ -33,8 +33,28 @@ def test_dates_are_dd_mm_yyyy() -> None:
     assert format_date(date(2026, 9, 1)) == "01.09.2026"
     assert format_datetime(datetime(2026, 3, 30, 21, 30, tzinfo=UTC)) == "31.03.2026 00:30"  # Moscow time
     assert parse_date(" 30.09.2026 ") == date(2026, 9, 30)
-    with pytest.raises(ValueError, match=r"дд\.мм\.гггг"):
-        parse_date("2026-09-30")
+    assert parse_date("2026-09-30") == date(2026, 9, 30)  # as the API sends it
+    assert parse_date("1.9.26") == parse_date("01/09/2026") == date(2026, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("31.02.2011", "Такой даты нет: 31.02.2011"),
+        ("29.02.2023", "Такой даты нет: 29.02.2023"),
+        ("2011-02-31", "Такой даты нет: 2011-02-31"),
+        ("00.01.2011", "Такой даты нет: 00.01.2011"),
+        ("12.13.2011", "Такой даты нет: 12.13.2011"),
+        ("31 февраля", "Дата в формате дд.мм.гггг"),
+        ("2011.02.28", "Дата в формате дд.мм.гггг"),
+        ("١٢.٠٤.٢٠١١", "Дата в формате дд.мм.гггг"),  # digits of another script
+    ],
+)
+def test_an_impossible_date_is_told_apart_from_a_wrong_format(typed: str, message: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        parse_date(typed)
+    assert str(refused.value) == message
+    assert parse_date("29.02.2024") == date(2024, 2, 29)
 
 
 def test_cyrillic_collation() -> None:
