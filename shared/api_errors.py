@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from litestar import Request
-from litestar.types import Empty
-from litestar.utils.scope.state import ScopeState
 
 TYPES = {
     "str": "строка",
@@ -44,7 +41,6 @@ FIXED = {
     "Number out of range": "Число вне допустимого диапазона",
 }
 UNKNOWN = "Недопустимое значение"
-ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def _type(name: str) -> str:
@@ -89,34 +85,6 @@ def translate(message: str) -> tuple[str | None, str]:
     return None, UNKNOWN
 
 
-def _sent_value(request: Request[Any, Any, Any], key: str) -> Any:
-    """The value the client sent at `key` (a.b.0), when the body was JSON: to tell a wrong date from a missing day."""
-    body = ScopeState.from_scope(request.scope).json
-    if body is Empty:
-        return None
-    value: Any = body
-    for part in key.split("."):
-        if isinstance(value, dict):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
-
-
-def _impossible_day(value: Any) -> str | None:
-    """2011-02-31 is written right but names no day: «Такой даты нет», as the forms say."""
-    if not isinstance(value, str) or not (found := ISO_DAY.match(value)):
-        return None
-    year, month, day = (int(part) for part in found.groups())
-    try:
-        date(year, month, day)
-    except ValueError:
-        return f"Такой даты нет: {day:02d}.{month:02d}.{year:04d}"
-    return None
-
-
 def _aliases(request: Request[Any, Any, Any]) -> dict[str, str]:
     """Handler arguments named differently in the query (`page_number` is `?page=`)."""
     aliases = {}
@@ -140,7 +108,5 @@ def field_errors(request: Request[Any, Any, Any], items: Iterable[Any], detail: 
         if named:
             key = f"{key}.{named}" if key else named
         key = aliases.get(key, key) or "body"
-        if text == FIXED["Invalid RFC3339 encoded date"]:
-            text = _impossible_day(_sent_value(request, key)) or text
         errors.setdefault(key, text)
     return errors or {"body": UNKNOWN}
