@@ -88,6 +88,9 @@ def tenant_middleware(load_principal: PrincipalLoader) -> Callable[[ASGIApp], AS
                     if _content_type(scope) not in (b"", b"application/json") and not csrf.header_matches(scope):
                         raise HTTPException(status_code=403, detail=CSRF_MISSING, extra={"errors": CSRF_ERRORS})
                 await _in_transaction(app, load_principal, scope, receive, send_logged)
+            except HTTPException as exc:  # answered by the exception handlers outside: log what the user gets
+                status = exc.status_code
+                raise
             finally:
                 path = getattr(scope.get("route_handler"), "paths", {scope["path"]})
                 log.info("%s %s %s %.0fms", method, min(path), status, (time.perf_counter() - started) * 1000)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+import pytest
 
 from tests.helpers import PASSWORD, Tenant, csrf_token, login_api, login_page, make_client
 
@@ -114,3 +117,10 @@ async def test_login_next_is_not_an_open_redirect(client: Any, tenant_a: Tenant)
         },
     )
     assert response.headers["location"] == "/"
+
+
+async def test_a_stale_form_is_logged_as_the_403_it_answers(client: Any, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="nastavnik.web"):
+        assert (await client.post("/login", data={"email": "a@b.c", "password": "x"})).status_code == 403
+    lines = [r.getMessage() for r in caplog.records if r.name == "nastavnik.web" and "/login" in r.getMessage()]
+    assert lines and all(" 403 " in line for line in lines), lines
