@@ -3,7 +3,6 @@ REDIS_URL point at servers already set up (then MIGRATION_DATABASE_URL is the ow
 
 from __future__ import annotations
 
-import asyncio
 import email
 import os
 import secrets
@@ -20,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from infra.embedded import free_port
-from tests.helpers import Tenant, make_client, make_tenant
+from tests.helpers import Tenant, make_client, make_tenant, running_app
 
 ROOT = Path(__file__).resolve().parent.parent
 _servers: Any = None
@@ -45,22 +44,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 async def app() -> AsyncIterator[Any]:
-    from app.web import create_app
-
-    application = create_app()
-    started, stop = asyncio.Event(), asyncio.Event()
-
-    async def run() -> None:
-        # The lifespan's task group must be entered and left by one task.
-        async with application.lifespan():
-            started.set()
-            await stop.wait()
-
-    task = asyncio.create_task(run())
-    await started.wait()
-    yield application
-    stop.set()
-    await task
+    async with running_app() as application:
+        yield application
 
 
 @pytest.fixture(autouse=True)

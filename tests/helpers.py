@@ -274,8 +274,8 @@ async def run_worker(app: Any, smtp_port: int) -> Worker:
 
 
 @contextlib.asynccontextmanager
-async def running_app(settings: Any) -> AsyncIterator[Any]:
-    """A second app with other settings (trusted proxies, secure cookies), sharing the suite's pool and servers."""
+async def running_app(settings: Any = None) -> AsyncIterator[Any]:
+    """The app, running its lifespan; a second one with other settings shares the first one's pool and servers."""
     from app.web import create_app
 
     second = create_app(settings)
@@ -293,3 +293,12 @@ async def running_app(settings: Any) -> AsyncIterator[Any]:
     finally:
         stop.set()
         await task
+
+
+def small_upload_limits() -> Any:
+    """Settings with small upload limits, so that «just over» is a byte over and the tests stay fast."""
+    from dataclasses import replace
+
+    from shared.settings import get_settings
+
+    return replace(get_settings(), import_max_bytes=3 * 1024, scan_max_bytes=2 * 1024, document_max_bytes=4 * 1024)

@@ -24,7 +24,16 @@ from arq.constants import default_queue_name, in_progress_key_prefix
 
 from infra.embedded import free_port
 from shared.db import Scope, current_connection, tenant_transaction
-from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant, run_worker, upload_headers
+from tests.helpers import (
+    PASSWORD,
+    Tenant,
+    login_api,
+    make_client,
+    make_tenant,
+    run_worker,
+    running_app,
+    upload_headers,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = {"JOB_STALE_SECONDS": "3", "JOB_SWEEP_SECONDS": "2"}
@@ -258,22 +267,10 @@ async def own_redis(tmp_path: Path) -> AsyncIterator[Valkey]:
 @pytest.fixture
 async def second_app(own_redis: Valkey) -> AsyncIterator[Any]:
     """The web app on that Redis, running all along: it is never restarted."""
-    from app.web import create_app
     from shared.settings import get_settings
 
-    application = create_app(replace(get_settings(), redis_url=own_redis.url))
-    started, stop = asyncio.Event(), asyncio.Event()
-
-    async def run() -> None:
-        async with application.lifespan():
-            started.set()
-            await stop.wait()
-
-    task = asyncio.create_task(run())
-    await started.wait()
-    yield application
-    stop.set()
-    await task
+    async with running_app(replace(get_settings(), redis_url=own_redis.url)) as application:
+        yield application
 
 
 async def test_redis_stopped_and_started_again_the_worker_and_the_web_app_recover(

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 
 from shared import clock
-from shared.settings import get_settings
 from tests.factories import roadmap_order
-from tests.helpers import CSRF_RE, PASSWORD, Tenant, login_api, make_client, running_app
+from tests.helpers import CSRF_RE, PASSWORD, Tenant, login_api, make_client, running_app, small_upload_limits
 
 KB = 1024
 PDF = b"%PDF-1.4\n"
@@ -22,9 +20,7 @@ PDF = b"%PDF-1.4\n"
 
 @pytest.fixture(scope="module")
 async def small(app: Any) -> AsyncIterator[Any]:
-    async with running_app(
-        replace(get_settings(), import_max_bytes=3 * KB, scan_max_bytes=2 * KB, document_max_bytes=4 * KB)
-    ) as application:
+    async with running_app(small_upload_limits()) as application:
         yield application
 
 

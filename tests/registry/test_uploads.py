@@ -4,13 +4,11 @@ the request; the API's CSRF header for uploads; the app's own limit for everythi
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 
-from shared.settings import get_settings
 from tests.helpers import (
     CSRF_RE,
     PASSWORD,
@@ -20,6 +18,7 @@ from tests.helpers import (
     login_page,
     make_client,
     running_app,
+    small_upload_limits,
     upload_headers,
 )
 
@@ -29,10 +28,7 @@ PDF = b"%PDF-1.4\n"
 
 @pytest.fixture(scope="module")
 async def small(app: Any) -> AsyncIterator[Any]:
-    """The app under small limits, so that «just over» is a byte over and the tests stay fast."""
-    async with running_app(
-        replace(get_settings(), import_max_bytes=3 * KB, scan_max_bytes=2 * KB, document_max_bytes=4 * KB)
-    ) as application:
+    async with running_app(small_upload_limits()) as application:
         yield application
 
 
