@@ -15,3 +15,9 @@ def now() -> datetime:
 
 def today() -> date:
     return now().date()
+
+
+def school_year(day: date) -> tuple[date, date]:
+    """A school year runs from 1 September to 31 August; it is named by the year it starts in."""
+    start = date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+    return start, date(start.year + 1, 8, 31)

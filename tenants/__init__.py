@@ -4,6 +4,7 @@ Other domains use only the names below; the routes are composed by app/, the res
 """
 
 from tenants.access import Principal
+from tenants.contingent import ContingentRecord, contingents, save_contingent
 from tenants.demo import MUNICIPALITIES
 from tenants.demo_accounts import ACCOUNTS
 from tenants.guards import allow
@@ -31,6 +32,7 @@ __all__ = [
     "MUNICIPALITIES",
     "ORGANIZATION_ROLES",
     "AccountRole",
+    "ContingentRecord",
     "InvitationRecord",
     "MunicipalityRecord",
     "MunicipalitySummary",
@@ -40,6 +42,7 @@ __all__ = [
     "Principal",
     "Role",
     "allow",
+    "contingents",
     "curator_emails",
     "get_municipality",
     "get_organization",
@@ -47,4 +50,5 @@ __all__ = [
     "list_organizations",
     "list_people",
     "region_ids",
+    "save_contingent",
 ]

@@ -2,12 +2,30 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from tenants.tables import Invitation, Membership, Municipality, Organization, Region, SecondFactor, User
+from tenants.tables import (
+    Invitation,
+    Membership,
+    Municipality,
+    Organization,
+    OrganizationContingent,
+    Region,
+    SecondFactor,
+    User,
+)
 
 APP_CONFIG = AppConfig(
     app_name="tenants",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Region, Municipality, Organization, User, SecondFactor, Membership, Invitation],
+    table_classes=[
+        Region,
+        Municipality,
+        Organization,
+        OrganizationContingent,
+        User,
+        SecondFactor,
+        Membership,
+        Invitation,
+    ],
     migration_dependencies=[],
     commands=[],
 )

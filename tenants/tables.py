@@ -6,7 +6,7 @@ these classes are the query side.
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, Array, BigInt, Boolean, Bytea, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, UUID, Array, BigInt, Boolean, Bytea, Integer, SmallInt, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from shared.engine import DB
@@ -45,6 +45,21 @@ class Organization(Table, tablename="organization", db=DB):
     email = Varchar(length=200)
     website = Varchar(length=200)
     created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class OrganizationContingent(Table, tablename="organization_contingent", db=DB):
+    """How many learners and pedagogical workers an organization has in a school year (named by its first year)."""
+
+    region_id = UUID()
+    organization_id = UUID(primary_key=True)  # with region_id and school_year: Piccolo knows one-column keys only
+    school_year = SmallInt()
+    learners_total = Integer()
+    learners_10_18 = Integer(null=True, default=None)
+    learners_by_grade = JSONB()
+    teachers = Integer()
+    young_specialists = Integer(null=True, default=None)
+    updated_by = UUID(null=True, default=None)
     updated_at = Timestamptz()
 
 

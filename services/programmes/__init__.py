@@ -17,7 +17,7 @@ from services.programmes.orders import (
     register,
 )
 from services.programmes.overview import WorkspaceSummary, workspace_summary
-from services.programmes.programme import current_programme, get_programme, school_year
+from services.programmes.programme import current_programme, get_programme
 from services.programmes.records import (
     EventRecord,
     FormRecord,
@@ -56,6 +56,5 @@ __all__ = [
     "on_registered",
     "read_date",
     "register",
-    "school_year",
     "workspace_summary",
 ]

@@ -11,13 +11,13 @@ from dateutil.relativedelta import relativedelta
 
 from services.programmes import constructor, orders, roadmap, selection
 from services.programmes.constructor import FormsForm, GoalForm, ResultRow
-from services.programmes.programme import ProgrammeForm, create_programme, get_programme, school_year
+from services.programmes.programme import ProgrammeForm, create_programme, get_programme
 from services.programmes.records import Owner, ProgrammeRecord
 from services.programmes.regional_catalogue import catalogue_choices
 from services.programmes.roadmap import EventForm, ProgressForm
 from services.programmes.tables import EventStatus
 from shared.actor import Actor
-from shared.clock import today
+from shared.clock import school_year, today
 from shared.db import Level, Scope, current_connection, rescope
 from tenants import MUNICIPALITIES, OrganizationKind, Role
 

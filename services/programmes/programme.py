@@ -24,11 +24,6 @@ DEFAULT_REGULATIONS = (
 )
 
 
-def school_year(day: date) -> tuple[date, date]:
-    start = date(day.year if day.month >= 9 else day.year - 1, 9, 1)
-    return start, date(start.year + 1, 8, 31)
-
-
 @dataclass
 class ProgrammeForm:
     title: str = ""

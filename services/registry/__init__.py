@@ -11,7 +11,7 @@ from services.registry.bases import (
     people_brief,
     unknown_person,
 )
-from services.registry.consents import ConsentForm, give_consent, scan_type
+from services.registry.consents import ConsentForm, WorkConsents, give_consent, scan_type, work_consents
 from services.registry.demo import person_name
 from services.registry.jobs import enqueue_questionnaire_mail
 from services.registry.people import (
@@ -67,6 +67,7 @@ __all__ = [
     "Scrubber",
     "SentQuestionnaire",
     "TemplateBody",
+    "WorkConsents",
     "add_roles",
     "base_members",
     "check_answers",
@@ -90,4 +91,5 @@ __all__ = [
     "submit_questionnaire",
     "templates",
     "unknown_person",
+    "work_consents",
 ]

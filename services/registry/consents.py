@@ -22,6 +22,7 @@ from shared.i18n import plural
 CONSENT_LABELS: dict[ConsentKind, str] = {
     ConsentKind.personal_data: "На обработку персональных данных",
     ConsentKind.participation: "На участие в программе наставничества",
+    ConsentKind.staff_duties: "На выполнение обязанностей наставника (ст. 351.8 ТК РФ)",
 }
 
 
@@ -40,6 +41,8 @@ class ConsentRecord(msgspec.Struct, kw_only=True):
     has_scan: bool
     created_by: UUID | None
     created_at: datetime
+    agreement_number: str = ""
+    agreement_date: date | None = None
 
 
 class ScanFile(msgspec.Struct, kw_only=True):
@@ -193,3 +196,47 @@ async def consent_scan(actor: Actor, person_id: UUID, consent_id: UUID) -> ScanF
         raise NotFound()
     await audit(actor, "view", person_id, "скан согласия")
     return msgspec.convert(row, ScanFile)
+
+
+class WorkConsents(msgspec.Struct, frozen=True, kw_only=True):
+    """What a person's active consents allow in one organization: to be put in a pair (participation) and, for
+    staff, to be named in the pairs order (the agreement on the additional duties)."""
+
+    person_id: UUID
+    participation: bool
+    is_staff: bool
+    agreement_number: str = ""
+    agreement_date: date | None = None
+
+    @property
+    def has_agreement(self) -> bool:
+        return bool(self.agreement_number) and self.agreement_date is not None
+
+
+async def work_consents(organization_id: UUID, person_ids: list[UUID]) -> dict[UUID, WorkConsents]:
+    rows = await current_connection().fetch(
+        """SELECT p.id, p.category = $3 AS is_staff,
+                  EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id AND c.organization_id = $1
+                          AND c.kind = 'participation' AND c.withdrawn_on IS NULL) AS participation,
+                  a.agreement_number, a.agreement_date
+           FROM person p
+           LEFT JOIN LATERAL (
+               SELECT c.agreement_number, c.agreement_date FROM consent c
+               WHERE c.person_id = p.id AND c.organization_id = $1 AND c.kind = 'staff_duties'
+                 AND c.withdrawn_on IS NULL
+               ORDER BY c.given_on DESC LIMIT 1) a ON true
+           WHERE p.id = ANY($2::uuid[])""",
+        organization_id,
+        person_ids,
+        Category.staff.value,
+    )
+    return {
+        row["id"]: WorkConsents(
+            person_id=row["id"],
+            participation=row["participation"],
+            is_staff=row["is_staff"],
+            agreement_number=row["agreement_number"] or "",
+            agreement_date=row["agreement_date"],
+        )
+        for row in rows
+    }

@@ -44,6 +44,7 @@ class ParticipationRole(enum.StrEnum):
 class ConsentKind(enum.StrEnum):
     personal_data = "personal_data"
     participation = "participation"
+    staff_duties = "staff_duties"  # ст. 351.8 ТК РФ: an employee's written consent to mentoring duties
 
 
 class Person(Table, tablename="person", db=DB):
@@ -101,6 +102,8 @@ class Consent(Table, tablename="consent", db=DB):
     has_scan = Boolean()
     created_by = UUID(null=True, default=None)
     created_at = Timestamptz()
+    agreement_number = Varchar(length=100)
+    agreement_date = Date(null=True, default=None)
 
 
 class ConsentScan(Table, tablename="consent_scan", db=DB):

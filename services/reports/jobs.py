@@ -15,14 +15,13 @@ from arq import ArqRedis
 from arq.constants import result_key_prefix
 from arq.jobs import Job, JobStatus
 
-from services.programmes import school_year
 from services.reports import exports, indicators
 from services.reports.exports import Filters
 from services.reports.indicators import Period, Reach
 from shared import tracked
 from shared.actor import Actor
 from shared.audit import audit
-from shared.clock import ZONE, today
+from shared.clock import ZONE, school_year, today
 from shared.db import Level, Scope, tenant_transaction
 from shared.errors import ValidationFailed
 from shared.jobs import LONG_JOB_SECONDS, enqueue_after_commit

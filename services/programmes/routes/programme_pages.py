@@ -18,13 +18,14 @@ from services.programmes.access import COORDINATORS, READERS, Access, programme_
 from services.programmes.constructor import STEPS, ResultRow
 from services.programmes.indicators import IndicatorCounter
 from services.programmes.overview import programmes_overview
-from services.programmes.programme import ProgrammeForm, create_programme, list_programmes, school_year
+from services.programmes.programme import ProgrammeForm, create_programme, list_programmes
 from services.programmes.regional_catalogue import catalogue_choices, models_of_form
 from services.programmes.roadmap import roadmap
 from services.programmes.routes.common import labels, programme_context, result_rows, save_step
 from services.programmes.values import plain_number
 from shared import clock
 from shared.actor import Actor
+from shared.clock import school_year
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import form_into, page, see_other
 from tenants import allow
