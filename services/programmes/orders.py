@@ -53,6 +53,7 @@ class ReplacementOrder(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
     starts_on: str
     ends_on: str
+    new_mentor_agreement: str = ""  # a staff mentor's agreement on the duties, as printed: «№ 12 от 01.09.2026»
     refs: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
