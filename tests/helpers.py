@@ -180,6 +180,7 @@ async def make_records(
         "export_id": str(export_id),
         "period_id": str(period_id),
         "import_id": str(import_id),
+        "school_year": str(date.today().year),
         "organization_id": str(organization_id),
         "municipality_id": str(municipality_id),
         "person_id": str(first),
