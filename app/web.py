@@ -35,7 +35,7 @@ from shared.settings import ROOT, Settings, get_settings
 from shared.templating import template_config
 from shared.uploads import UploadKind, UploadLimit, apply_upload_limits, upload_limit
 from shared.web import EXCEPTION_HANDLERS, healthz, provide_redis, provide_settings, readyz, tenant_middleware
-from tenants import contingent_routes, region_settings, second_factor
+from tenants import contingent_routes, import_routes, region_settings, second_factor
 from tenants.access import load_principal
 from tenants.guards import provide_actor, provide_principal
 from tenants.roles import role_label
@@ -69,6 +69,8 @@ def route_handlers() -> list[Any]:
         region_settings.api_router,
         contingent_routes.page_router,
         contingent_routes.api_router,
+        import_routes.page_router,
+        import_routes.api_router,
         workspace_router,
         admin_router,
         registry.page_router,

@@ -20,12 +20,12 @@ from services.registry.people import (
     clean_person,
     snils_holders,
 )
-from services.registry.reading import ImportLimits, Table, UnreadableFile, read_table
 from services.registry.tables import Category, ParticipationRole
 from shared.actor import Actor
 from shared.audit import audit, audit_many
 from shared.db import Scope, current_connection
 from shared.errors import ValidationFailed
+from shared.tabular import ImportLimits, Table, UnreadableFile, read_table
 
 # Normalised header -> PersonForm field. Headers are matched ignoring case, ё/е, spaces and punctuation.
 HEADERS: dict[str, str] = {
