@@ -16,7 +16,7 @@ from shared.jobs import failed_jobs
 from shared.pages import page
 from tenants import Role, allow
 
-KIND_LABELS = {"import": "Импорт участников", "export": "Выгрузка"}
+KIND_LABELS = {"import": "Импорт участников", "organization_import": "Импорт организаций", "export": "Выгрузка"}
 
 
 @dataclass
