@@ -183,7 +183,13 @@ def clean_contingent(
         if not text.strip():
             continue
         if key not in keys:
-            errors.add("learners_by_grade", "Разбивка по классам или курсам — только для школы или колледжа")
+            unit = "Курсы" if kind == "college" else "Классы"
+            errors.add(
+                "learners_by_grade",
+                f"{unit} — от 1 до {len(keys)}"
+                if keys
+                else "Разбивка по классам или курсам — только для школы или колледжа",
+            )
             continue
         value = _count(errors, f"grade_{key}", text, required=False)
         if value is not None:

@@ -3,10 +3,15 @@ the coordinators whose scope holds the organization, hidden from everyone else, 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
+
+import pytest
 
 from shared.clock import school_year, today
 from shared.db import Scope, current_connection, tenant_transaction
+from shared.errors import ValidationFailed
+from tenants.contingent import ContingentForm, clean_contingent
 from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, post_form
 
 YEAR = school_year(today())[0].year
@@ -138,3 +143,21 @@ async def test_who_sees_and_changes_whose_contingent(app: Any, fresh: Tenant) ->
         changed = await regional.put(neighbour, json={**GOOD, "teachers": 50})
         assert changed.status_code == 200 and changed.json()["teachers"] == 50
         assert (await regional.get(url(fresh))).json()["learners_total"] == 540
+
+
+def test_a_college_counts_by_course_and_a_centre_needs_no_10_18() -> None:
+    org = uuid.uuid4()
+    courses = {"1": "200", "2": "180", "3": "150", "4": "120"}
+    record = clean_contingent("college", org, ContingentForm(str(YEAR), "650", "", "60", "", courses), [YEAR, YEAR - 1])
+    assert record.learners_by_grade == {"1": 200, "2": 180, "3": 150, "4": 120} and record.learners_10_18 is None
+    with pytest.raises(ValidationFailed) as wrong:
+        clean_contingent("college", org, ContingentForm(str(YEAR), "700", "", "60", "", courses), [YEAR])
+    assert wrong.value.errors["learners_by_grade"] == "Сумма по курсам (650) не равна числу обучающихся всего (700)"
+    with pytest.raises(ValidationFailed) as fifth:
+        clean_contingent("college", org, ContingentForm(str(YEAR), "650", "", "60", "", {**courses, "5": "1"}), [YEAR])
+    assert fifth.value.errors["learners_by_grade"] == "Курсы — от 1 до 4"
+    with pytest.raises(ValidationFailed) as school:
+        clean_contingent("school", org, ContingentForm(str(YEAR), "650", "", "60", "abc"), [YEAR])
+    assert school.value.errors == {"learners_10_18": "Укажите число", "young_specialists": "Укажите целое число"}
+    centre = clean_contingent("additional", org, ContingentForm(str(YEAR), "1200", "", "40", "3"), [YEAR])
+    assert centre.learners_by_grade == {} and centre.young_specialists == 3
