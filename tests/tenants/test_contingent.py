@@ -121,6 +121,10 @@ async def test_the_api_checks_the_same_rules_and_names_the_field(app: Any, fresh
         )
     assert len(details) == 1  # the refused ones wrote nothing
     assert "обучающихся всего: — → 540" in details[0]["details"]
+    async with make_client(app) as regional:
+        await login_page(regional, fresh.regional, PASSWORD)
+        log = await regional.get("/audit", params={"action": "contingent"})
+        assert "контингент организации" in log.text and "— → 540" in log.text
 
 
 async def test_who_sees_and_changes_whose_contingent(app: Any, fresh: Tenant) -> None:
