@@ -121,6 +121,7 @@ async def test_csv_through_the_api_all_or_none_then_invitations_after_the_commit
             learners_total="900",
             teachers="70",
             young_specialists="",
+            curator_email=f"college-{tag}@test.local",
         ),
     ]
     async with make_client(app) as client:
@@ -152,7 +153,7 @@ async def test_csv_through_the_api_all_or_none_then_invitations_after_the_commit
         checked = (await client.get(f"/api/v1/organizations/imports/{import_id}")).json()
         assert checked["status"] == "checked", checked
         assert checked["report"]["new_municipalities"] == ["Заречный округ"]
-        assert checked["report"]["invitations"] == 2
+        assert checked["report"]["invitations"] == 3
         assert await count_organizations(fresh, inns) == 0 and inbox.to(head) == []  # a preview writes nothing
         assert (await client.post(f"/api/v1/organizations/imports/{import_id}/commit")).status_code == 202
         await run_worker(app, port)
@@ -165,7 +166,9 @@ async def test_csv_through_the_api_all_or_none_then_invitations_after_the_commit
         assert any(m["name"] == "Заречный округ" for m in (await client.get("/api/v1/municipalities")).json())
     assert len(inbox.to(head)) == 1 and len(inbox.to(curator)) == 1
     letter = inbox.to(curator)[0].get_payload(decode=True).decode()
-    assert "Анна Сергеевна" in letter and "/invite/" in letter
+    assert "Здравствуйте, Анна Сергеевна!" in letter and "/invite/" in letter
+    unnamed = inbox.to(f"college-{tag}@test.local")[0].get_payload(decode=True).decode()
+    assert unnamed.startswith("Здравствуйте!") and "Колледж связи" in unnamed
     async with tenant_transaction(Scope.for_region(fresh.region_id)):
         roles = await current_connection().fetch(
             "SELECT role, surname FROM invitation WHERE organization_id = $1 ORDER BY role", uuid.UUID(school["id"])
