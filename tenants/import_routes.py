@@ -20,6 +20,7 @@ from shared.pages import flash_problem, fragment, page, see_other
 from shared.spreadsheets import CsvWriter, workbook
 from shared.uploads import UploadKind, UploadTooLarge, read_upload, upload
 from tenants import organization_import as importer
+from tenants.contingent import school_year_choices, school_year_label
 from tenants.guards import allow
 from tenants.roles import Role
 
@@ -49,6 +50,7 @@ def _form(status: int = 200, errors: dict[str, str] | None = None, create: bool 
         required=[importer.FIELD_TITLES[f] for f in importer.REQUIRED],
         kinds=importer.KINDS_HINT,
         create=create,
+        year=school_year_label(school_year_choices()[0]),
     )
 
 
@@ -153,7 +155,7 @@ class OrganizationImportApi(Controller):
         return {"id": str(import_id), "status": "checking"}
 
     @get("/{import_id:uuid}")
-    async def status(self, import_id: FromPath[UUID]) -> dict[str, Any]:
+    async def status(self, import_id: FromPath[UUID]) -> importer.ImportOut:
         meta = await importer.import_status(import_id)
         if meta is None:
             raise NotFound()

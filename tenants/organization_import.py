@@ -495,16 +495,45 @@ class ImportState:
     error: str
     retryable: bool
 
-    def as_api(self) -> dict[str, Any]:
-        return {
-            "filename": self.filename,
-            "status": self.status,
-            "done": self.done,
-            "total": self.total,
-            "create_municipalities": self.create_missing,
-            "report": self.report,
-            "error": self.error,
-        }
+    def as_api(self) -> ImportOut:
+        return ImportOut(
+            filename=self.filename,
+            status=self.status,
+            done=self.done,
+            total=self.total,
+            create_municipalities=self.create_missing,
+            report=msgspec.convert(self.report, ReportOut) if self.report is not None else None,
+            error=self.error,
+        )
+
+
+class RowErrorOut(msgspec.Struct, kw_only=True):
+    row: int  # 1 is the header row; 0 is the file as a whole
+    column: str
+    message: str
+
+
+class ReportOut(msgspec.Struct, kw_only=True):
+    total: int
+    valid: int
+    invitations: int  # to be sent (a checked file) or sent (an imported one)
+    new_municipalities: list[str]
+    ok: bool
+    columns: list[str]
+    ignored_columns: list[str]
+    errors: list[RowErrorOut]
+
+
+class ImportOut(msgspec.Struct, kw_only=True):
+    """An import in the API: `status` is checking, checked, invalid, importing, done or failed."""
+
+    filename: str
+    status: str
+    done: int
+    total: int
+    create_municipalities: bool
+    report: ReportOut | None
+    error: str
 
 
 def _state(job: tracked.TrackedJob) -> ImportState:

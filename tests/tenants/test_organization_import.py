@@ -210,6 +210,8 @@ async def test_xlsx_through_the_page_one_bad_row_writes_nothing(app: Any, fresh:
         await login_page(client, fresh.regional, PASSWORD)
         listing = await client.get("/organizations")
         assert 'href="/organizations/import"' in listing.text
+        form = await client.get("/organizations/import")
+        assert f"Контингент — на {YEAR}/{(YEAR + 1) % 100:02d} учебный год" in form.text
         token = await csrf_token(client, "/organizations/import")
         uploaded = await client.post(
             "/organizations/import",
