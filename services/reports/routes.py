@@ -231,6 +231,7 @@ async def indicators_api(
                     "name": line.name,
                     "learners_share": line.learners_share,
                     "teachers_share": line.teachers_share,
+                    "base_learners_share": line.base_learners_share,
                     "without_contingent": line.without_contingent,
                     "contingent": msgspec.to_builtins(line.contingent),
                 }
