@@ -582,13 +582,13 @@ def _average(total: dict[str, Any], name: str) -> float | None:
 # The people and records behind a number --------------------------------------------------------------------
 
 DRILLS: dict[str, tuple[str, str]] = {
-    "learners": ("Обучающиеся 10–18 лет с согласием", LEARNERS_10_18),
+    "learners": ("Обучающиеся 10–18 лет в базе, с согласием", LEARNERS_10_18),
     "learners_involved": ("Обучающиеся 10–18 лет в наставничестве", f"{LEARNERS_10_18} AND x.id IN ({INVOLVED})"),
     "learners_not_involved": (
         "Обучающиеся 10–18 лет вне наставничества",
         f"{LEARNERS_10_18} AND x.id NOT IN ({INVOLVED})",
     ),
-    "teachers": ("Педагоги с согласием", TEACHERS),
+    "teachers": ("Педагоги в базе, с согласием", TEACHERS),
     "teachers_involved": ("Педагоги в наставничестве", f"{TEACHERS} AND x.id IN ({INVOLVED})"),
     "teachers_not_involved": ("Педагоги вне наставничества", f"{TEACHERS} AND x.id NOT IN ({INVOLVED})"),
 }
