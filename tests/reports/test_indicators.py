@@ -398,6 +398,8 @@ async def test_the_synthetic_region_has_the_documented_shape(app: Any) -> None:
         )
     assert values.pairs == 2000 and values.teachers == 1000
     assert values.teachers_involved == 1000 and values.learners_involved <= 2000
+    assert counts["organization_contingent"] == counts["organization"] and values.without_contingent == 0
+    assert values.teachers_share == 80.0  # every teacher mentors, and the base holds four in five of them
 
 
 async def test_the_hourly_job_counts_the_default_dashboards_and_drops_old_counts(
