@@ -616,6 +616,9 @@ async def test_an_organization_recounted_after_its_region_makes_the_region_recou
 async def test_a_municipality_sums_only_the_organizations_with_a_contingent(
     app: Any, region: dict[str, Any], smtp: Any
 ) -> None:
+    import csv
+    import io
+
     tenant: Tenant = region["tenant"]
     async with make_client(app) as client:
         await login_api(client, tenant.municipal, PASSWORD)
@@ -637,6 +640,18 @@ async def test_a_municipality_sums_only_the_organizations_with_a_contingent(
         assert "<b>нет данных о контингенте</b>обучающихся 10–18 лет" in page
         assert "<b>нет данных о контингенте</b>педагогов" in page
         assert "по контингенту" not in page
+
+        # And in the export: the school without a contingent has no share, and says why.
+        started = (
+            await client.post("/api/v1/exports", json={"kind": "indicators", "format": "csv", **region["period"]})
+        ).json()
+        await run_worker(app, smtp[1])
+        text = (await client.get(started["download"])).content.decode("utf-8-sig")
+        rows = {row[1]: row for row in csv.reader(io.StringIO(text), delimiter=";")}
+        header = rows["Организация"]
+        share = header.index("Доля обучающихся от контингента, %")
+        assert rows["Школа без контингента"][share] == "нет данных о контингенте"
+        assert next(v for k, v in rows.items() if k.startswith("Школа 1"))[share] == "12,5"
 
 
 async def test_the_drill_down_leads_back_up_by_its_breadcrumbs(app: Any, region: dict[str, Any]) -> None:
