@@ -93,6 +93,7 @@ async def dashboard(
             state=state,
             errors=errors,
             query=query_of(reach, asked),
+            crumbs=await crumbs(principal, reach, asked),
         )
     period = snapshot.period
     values = snapshot.values
