@@ -162,3 +162,29 @@ async def turn_on_second_factor(client: Any) -> tuple[Authenticator, list[str]]:
     codes = RECOVERY_CODE.findall(confirmed.text)
     assert len(codes) == 10
     return app, codes
+
+
+async def contingent(
+    region_id: uuid.UUID,
+    organization_id: uuid.UUID,
+    *,
+    learners_total: int,
+    teachers: int,
+    learners_10_18: int | None = None,
+    school_year: int | None = None,
+) -> None:
+    """An organization's contingent for a school year (by default the one today falls in), as its region enters it."""
+    from shared.actor import Actor
+    from shared.db import tenant_transaction
+    from tenants import ContingentRecord, save_contingent
+
+    year = school_year if school_year is not None else clock.school_year(TODAY)[0].year
+    record = ContingentRecord(
+        organization_id=organization_id,
+        school_year=year,
+        learners_total=learners_total,
+        learners_10_18=learners_10_18,
+        teachers=teachers,
+    )
+    async with tenant_transaction(Scope(Level.region, None, region_id)):
+        await save_contingent(Actor(None, region_id, None), record)
