@@ -143,6 +143,7 @@ class PeoplePages(Controller):
             "registry/person.html",
             card=card,
             answers=answers,
+            missing=await consents.missing_consents(actor.organization_id, person_id),
             templates=await questionnaire_requests.templates(),
             can_edit=principal.role == Role.curator,
             **_labels(),
@@ -224,8 +225,9 @@ class PeoplePages(Controller):
     ) -> Redirect:
         on = str((await request.form()).get("withdrawn_on", ""))
         try:
-            await consents.withdraw_consent(actor, person_id, consent_id, on)
-            flash(request, "Согласие отозвано: обработка данных прекращена", category="success")
+            kind = await consents.withdraw_consent(actor, person_id, consent_id, on)
+            done = "Обязанности наставника отменены досрочно" if kind == "staff_duties" else "Согласие отозвано"
+            flash(request, f"{done}: обработка данных прекращена" if kind == "personal_data" else done, "success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
         return see_other(f"/people/{person_id}")
@@ -412,6 +414,8 @@ class ConsentIn:
     representative_name: str = ""
     representative_relation: str = ""
     representative_document: str = ""
+    agreement_number: str = ""  # for `staff_duties`: the employment contract or additional agreement
+    agreement_date: str = ""
 
 
 @dataclass
