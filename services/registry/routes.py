@@ -144,6 +144,7 @@ class PeoplePages(Controller):
             card=card,
             answers=answers,
             missing=await consents.missing_consents(actor.organization_id, person_id),
+            links=await questionnaire_requests.person_links(person_id) if card.consented else [],
             templates=await questionnaire_requests.templates(),
             can_edit=principal.role == Role.curator,
             **_labels(),
@@ -182,6 +183,26 @@ class PeoplePages(Controller):
             mailed = f"Письмо отправлено на {sent.email}. " if sent.email else ""
             link = f"{settings.base_url}/q/{sent.token}"
             flash(request, f"{mailed}Личная ссылка на анкету (действует 14 дней): {link}", category="success")
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+        return see_other(f"/people/{person_id}")
+
+    @post("/{person_id:uuid}/questionnaires/{request_id:uuid}/resend", guards=[allow(Role.curator)])
+    async def resend_questionnaire(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        settings: NamedDependency[Settings],
+        person_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+    ) -> Redirect:
+        try:
+            sent = await questionnaire_requests.resend_questionnaire(actor, person_id, request_id, settings.secret_key)
+            if sent.email:
+                await jobs.enqueue_questionnaire_mail(actor.region_id, sent.request_id)
+            mailed = f"Письмо отправлено на {sent.email}. " if sent.email else ""
+            link = f"{settings.base_url}/q/{sent.token}"
+            flash(request, f"{mailed}Новая ссылка (прежняя больше не действует): {link}", category="success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
         return see_other(f"/people/{person_id}")
@@ -638,6 +659,37 @@ class QuestionnaireApi(Controller):
         data: JSONBody[QuestionnaireIn],
     ) -> dict[str, str]:
         sent = await _send_questionnaire(actor, settings, person_id, data.template)
+        return {"link": f"{settings.base_url}/q/{sent.token}", "mailed_to": sent.email}
+
+    @get("/links", guards=[allow(*READERS)])
+    async def links(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> list[dict[str, Any]]:
+        """The personal links sent to the person, newest first, with their state."""
+        card = await bases.person_card(actor, person_id)
+        if not card.consented:
+            return []
+        return [
+            {
+                "id": str(link.id),
+                "title": link.title,
+                "state": link.state.value,
+                "sent_at": link.sent_at.isoformat(),
+                "expires_at": link.expires_at.isoformat(),
+            }
+            for link in await questionnaire_requests.person_links(person_id)
+        ]
+
+    @post("/{request_id:uuid}/resend", guards=[allow(Role.curator)])
+    async def resend(
+        self,
+        actor: NamedDependency[Actor],
+        settings: NamedDependency[Settings],
+        person_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+    ) -> dict[str, str]:
+        """A new link to the same questionnaire; the old one stops working."""
+        sent = await questionnaire_requests.resend_questionnaire(actor, person_id, request_id, settings.secret_key)
+        if sent.email:
+            await jobs.enqueue_questionnaire_mail(actor.region_id, sent.request_id)
         return {"link": f"{settings.base_url}/q/{sent.token}", "mailed_to": sent.email}
 
 
