@@ -144,7 +144,8 @@ async def person_links(person_id: UUID) -> list[PersonalLink]:
 async def resend_questionnaire(actor: Actor, person_id: UUID, request_id: UUID, secret_key: str) -> SentQuestionnaire:
     """A new link to the same questionnaire (its newest version); the old one stops working at once."""
     row = await current_connection().fetchrow(
-        """SELECT t.code, r.answered_at, r.revoked_at FROM questionnaire_request r JOIN questionnaire_template t ON t.id = r.template_id
+        """SELECT t.code, r.answered_at, r.revoked_at
+           FROM questionnaire_request r JOIN questionnaire_template t ON t.id = r.template_id
            WHERE r.id = $1 AND r.person_id = $2 AND r.organization_id = $3 FOR UPDATE OF r""",
         request_id,
         person_id,
