@@ -19,6 +19,7 @@ from services.registry import (
     audit_log,
     bases,
     consents,
+    curators,
     export,
     importer,
     jobs,
@@ -32,6 +33,7 @@ from services.registry.bases import ROW_PUBLIC_FIELDS, PersonFilter
 from services.registry.consents import CONSENT_LABELS, ConsentForm
 from services.registry.people import (
     CATEGORY_LABELS,
+    CURATOR_ROLES,
     MENTEE_BASE,
     MENTOR_BASE,
     PARTICIPATION_ROLE_LABELS,
@@ -47,6 +49,7 @@ from services.registry.validation import format_snils
 from shared import clock
 from shared.actor import Actor
 from shared.auth import public
+from shared.db import current_connection
 from shared.errors import NotFound, ValidationFailed
 from shared.links import LinkUnusable
 from shared.pages import flash_problem, form_into, fragment, page, see_other
@@ -57,7 +60,7 @@ from tenants import Principal, Role, allow
 SCAN_UPLOAD = upload(UploadKind.scan, "scan", "Скан подписанного согласия")
 READERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
 COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
-BASES = {"mentees": MENTEE_BASE, "mentors": MENTOR_BASE, "all": ()}
+BASES = {"mentees": MENTEE_BASE, "mentors": MENTOR_BASE, "curators": CURATOR_ROLES, "all": ()}
 
 
 def _filters(
@@ -94,6 +97,7 @@ class PeoplePages(Controller):
     async def index(
         self,
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         base: FromQuery[str] = "mentees",
         q: FromQuery[str] = "",
         category: FromQuery[str] = "",
@@ -101,6 +105,12 @@ class PeoplePages(Controller):
         tag: FromQuery[str] = "",
         page_number: Annotated[int, QueryParameter(name="page")] = 1,
     ) -> Template:
+        if principal.role == Role.curator:
+            user = await current_connection().fetchrow(
+                "SELECT surname, name, patronymic FROM app_user WHERE id = $1", principal.user_id
+            )
+            if user is not None:
+                await curators.ensure_curator_person(actor, user["surname"], user["name"], user["patronymic"])
         result = await bases.list_persons(_filters(principal, base, q, category, consent, page_number, tag))
         return page(
             "registry/people.html",
@@ -116,7 +126,9 @@ class PeoplePages(Controller):
 
     @get("/new", guards=[allow(Role.curator)])
     async def new(self, base: FromQuery[str] = "mentees") -> Template:
-        role = ParticipationRole.mentee_candidate if base == "mentees" else ParticipationRole.mentor_candidate
+        role = {"mentees": ParticipationRole.mentee_candidate, "curators": ParticipationRole.curator}.get(
+            base, ParticipationRole.mentor_candidate
+        )
         form = PersonForm(roles=[role.value], category="learner" if base == "mentees" else "staff")
         return page("registry/person_form.html", form=form, errors={}, person=None, **_labels())
 
@@ -303,9 +315,7 @@ class RegionalBasePages(Controller):
 
     @get("/")
     async def overview(self) -> Template:
-        rows = await regional_base.counts_by_organization()
-        totals = {k: sum(getattr(r, k) for r in rows) for k in ("mentees", "mentors", "registry")}
-        return page("registry/regional_base.html", rows=rows, totals=totals)
+        return page("registry/regional_base.html", base=await regional_base.aggregated_base())
 
     @get("/duplicates")
     async def duplicates(self) -> Template:

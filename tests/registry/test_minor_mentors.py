@@ -8,7 +8,7 @@ from typing import Any
 
 from services.registry.people import MINOR_MENTOR_NEEDS
 from shared import clock
-from tests.helpers import PASSWORD, Tenant, login_api, make_client
+from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant
 from tests.registry.test_people_rules import add_person
 
 
@@ -53,9 +53,10 @@ async def test_a_sixteen_year_old_mentors_with_a_representatives_consent(app: An
         assert {r["role"] for r in roles if not r["archived_at"]} == {"mentor"}
 
 
-async def test_a_minor_is_refused_as_a_mentor_when_created_without_consents(app: Any, tenant_a: Tenant) -> None:
+async def test_a_minor_is_refused_as_a_mentor_when_created_without_consents(app: Any) -> None:
+    tenant = await make_tenant("Юные")
     async with make_client(app) as client:
-        await login_api(client, tenant_a.curator, PASSWORD)
+        await login_api(client, tenant.curator, PASSWORD)
         refused = await client.post(
             "/api/v1/people",
             json={
@@ -67,12 +68,13 @@ async def test_a_minor_is_refused_as_a_mentor_when_created_without_consents(app:
             },
         )
         assert refused.status_code == 400 and refused.json()["errors"] == {"roles": MINOR_MENTOR_NEEDS}
-        listed = (await client.get("/api/v1/people", params={"q": "Юнова"})).json()
+        listed = (await client.get("/api/v1/people", params={"base": "all"})).json()
         assert listed["total"] == 0  # nothing half-written
         candidate = await add_person(
             client, surname="Юнова", category="learner", birth_date=sixteen_years_ago(), roles=["mentor_candidate"]
         )
-        assert candidate
+        roles = (await client.get(f"/api/v1/people/{candidate}")).json()["participations"]
+        assert [r["role"] for r in roles] == ["mentor_candidate"]
 
 
 async def test_a_minor_is_never_a_curator(app: Any, tenant_a: Tenant) -> None:
