@@ -327,6 +327,8 @@ async def _answer_questionnaires(rng: random.Random, actor: Actor, organization_
                 "frequency": [rng.choice(questionnaires.FREQUENCY)],
                 "hours": [str(rng.randint(4, 12))],
                 "mentee_age": [rng.choice(["13–15 лет", "16–18 лет", "молодые педагоги"])],
+                "time": rng.sample(questionnaires.TIMES, 2),
+                "training": rng.sample(questionnaires.TRAINING, 2),
             }
         template = templates[code]
         answers, found_tags, errors = questionnaires.check_answers(template.body, data)
