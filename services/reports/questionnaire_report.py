@@ -195,13 +195,10 @@ def report_xlsx(report: QuestionnaireReport) -> bytes:
         [[row.value, row.mentees, row.mentors] for row in report.times],
         [32, 18, 18],
     )
-    sheet(
-        "Обучение наставников",
-        ["Потребность в обучении", "Наставников"],
-        [[row.value, row.count] for row in report.training]
-        + ([["Другое (своими словами)", report.training_other]] if report.training_other else []),
-        [44, 14],
-    )
+    training: list[list[str | int]] = [[row.value, row.count] for row in report.training]
+    if report.training_other:
+        training.append(["Другое (своими словами)", report.training_other])
+    sheet("Обучение наставников", ["Потребность в обучении", "Наставников"], training, [44, 14])
     book.close()
     return buffer.getvalue()
 
