@@ -508,10 +508,13 @@ class PeopleApi(Controller):
     @get("/{person_id:uuid}", guards=[allow(*READERS)])
     async def show(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> dict[str, Any]:
         card = await bases.person_card(actor, person_id)
+        missing = await consents.missing_consents(actor.organization_id, person_id)
         return {
             **card_json(card),
             "consented": card.consented,
             "participations": [record_json(p) for p in card.participations],
+            "missing_before_pair": missing.before_pair,  # consents missing before a pair
+            "missing_before_order": missing.before_order,  # a staff mentor's agreement before the pairs order
         }
 
     @patch("/{person_id:uuid}", guards=[allow(Role.curator)])

@@ -60,6 +60,8 @@ async def test_the_card_says_what_is_missing_and_the_duties_end_early_by_notice(
         teacher = await person(client, "Пробелова", "mentor_candidate")
         card = (await client.get(f"/people/{teacher}")).text
         assert NO_PARTICIPATION in card and NO_AGREEMENT in card
+        shown = (await client.get(f"/api/v1/people/{teacher}")).json()
+        assert shown["missing_before_pair"] == [NO_PARTICIPATION] and shown["missing_before_order"] == [NO_AGREEMENT]
         form = f"/people/{teacher}/consents/new"
         refused = await post_form(client, form, {"kind": "staff_duties", "given_by": "self", "given_on": iso(-2)})
         assert refused.status_code == 422 and "Укажите номер трудового договора" in refused.text
@@ -70,6 +72,8 @@ async def test_the_card_says_what_is_missing_and_the_duties_end_early_by_notice(
         assert NO_PARTICIPATION not in card and NO_AGREEMENT not in card
         assert "соглашение № 17-НС" in card and "Отменить досрочно" in card
         assert (await consents_of(tenant_a, teacher)).participation
+        shown = (await client.get(f"/api/v1/people/{teacher}")).json()
+        assert shown["missing_before_pair"] == [] and shown["missing_before_order"] == []
         consent_id = next(
             c["id"]
             for c in (await client.get(f"/api/v1/people/{teacher}/consents")).json()
