@@ -54,3 +54,15 @@ async def test_curators_and_candidates_are_counted_once(app: Any) -> None:
         await login_api(coordinator, tenant.regional, PASSWORD)
         page = (await coordinator.get("/regional-base")).text
         assert "Желают стать куратором" in page and "<b>3</b>участника (каждый один раз)" in page
+
+
+async def test_the_bases_link_to_the_import(app: Any, tenant_a: Tenant) -> None:
+    async with make_client(app) as client:
+        await login_api(client, tenant_a.curator, PASSWORD)
+        for base in ("mentees", "mentors"):
+            listed = (await client.get(f"/people?base={base}")).text
+            assert 'href="/people/import"' in listed, base
+        assert (await client.get("/people/import")).status_code == 200
+    async with make_client(app) as client:
+        await login_api(client, tenant_a.municipal, PASSWORD)  # reads the bases, imports nothing
+        assert 'href="/people/import"' not in (await client.get("/people?base=mentees")).text
