@@ -22,7 +22,7 @@ from services.monitoring import routes as monitoring
 from services.programmes import IndicatorCounter
 from services.programmes import routes as programmes
 from services.registry import routes as registry
-from services.reports import indicator_values
+from services.reports import indicator_values, questionnaire_report
 from services.reports import routes as reports
 from services.workspace.routes import workspace_router
 from shared.auth import SessionConfig, public, unguarded_routes
@@ -82,6 +82,7 @@ def route_handlers() -> list[Any]:
         matching.page_router,
         matching.api_router,
         reports.page_router,
+        questionnaire_report.page_router,
         reports.api_router,
         monitoring.page_router,
         monitoring.api_router,

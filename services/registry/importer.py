@@ -77,6 +77,9 @@ ROLE_WORDS = {
     "наставляемый": ParticipationRole.mentee_candidate,
     "наставник": ParticipationRole.mentor_candidate,
     "кандидат в наставники": ParticipationRole.mentor_candidate,
+    "куратор": ParticipationRole.curator,
+    "желает стать куратором": ParticipationRole.curator_candidate,
+    "кандидат в кураторы": ParticipationRole.curator_candidate,
 }
 SEX_WORDS = {"м": "male", "муж": "male", "мужской": "male", "ж": "female", "жен": "female", "женский": "female"}
 FIELD_TITLES = {
