@@ -10,6 +10,7 @@ from uuid import UUID
 from dateutil.relativedelta import relativedelta
 
 from services.programmes import constructor, orders, roadmap, selection
+from services.programmes.access import Access
 from services.programmes.constructor import FormsForm, GoalForm, ResultRow
 from services.programmes.programme import ProgrammeForm, create_programme, get_programme
 from services.programmes.records import Owner, ProgrammeRecord
@@ -300,7 +301,10 @@ async def _selection(
         order_id = await orders.create_order(actor, programme, "approve_registry")
         signed = min(applied + timedelta(days=10), day).strftime("%d.%m.%Y")
         await orders.register(actor, order_id, orders.RegisterForm("31-о", signed))
-        await orders.create_order(actor, programme, "approve_roadmap")  # the head has an order to sign
+        # The curator prepared the roadmap's order and sent it: the head has it on the home page to sign.
+        roadmap_order = await orders.create_order(actor, programme, "approve_roadmap")
+        curator_actor = Actor(curator.user_id, actor.region_id, actor.organization_id, actor.ip)
+        await orders.submit(curator_actor, roadmap_order, Access(Role.curator, Owner.of(programme)))
     elif candidates:
         await orders.create_order(actor, programme, "approve_registry")  # a draft waiting for the head
 

@@ -339,19 +339,12 @@ async def test_a_registry_is_approved_only_by_its_registered_order(app: Any, ten
         assert order["registered"] is False
         assert "Не утверждён: нужен приказ" in (await client.get(f"/programmes/{pid}/selection")).text
 
-        future = await client.post(
-            f"/api/v1/orders/{order['id']}/register",
-            json={"number": "17-о", "signed_on": (clock.today() + timedelta(days=3)).isoformat()},
-        )
+        future = await head_registers(app, tenant_a, order["id"], "17-о", clock.today() + timedelta(days=3))
         assert "signed_on" in future.json()["errors"]
-        registered = await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "17-о", "signed_on": clock.today().isoformat()}
-        )
+        registered = await head_registers(app, tenant_a, order["id"], "17-о")
         assert registered.status_code == 201, registered.text
         assert "Утверждён приказом" in (await client.get(f"/programmes/{pid}/selection")).text
-        again = await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "18-о", "signed_on": clock.today().isoformat()}
-        )
+        again = await head_registers(app, tenant_a, order["id"], "18-о")
         assert again.status_code == 400
 
         card = (await client.get(f"/api/v1/people/{first}")).json()
@@ -359,9 +352,7 @@ async def test_a_registry_is_approved_only_by_its_registered_order(app: Any, ten
 
         # The same number in the same year is taken in this organization's register.
         other = (await client.post(f"/api/v1/programmes/{pid}/orders", json={"kind": "approve_registry"})).json()
-        taken = await client.post(
-            f"/api/v1/orders/{other['id']}/register", json={"number": "17-О", "signed_on": clock.today().isoformat()}
-        )
+        taken = await head_registers(app, tenant_a, other["id"], "17-О")
         assert "number" in taken.json()["errors"]
 
         # A decision changed after the order: the registry needs a new order.
@@ -385,6 +376,14 @@ async def test_a_registry_is_approved_only_by_its_registered_order(app: Any, ten
 # Orders -------------------------------------------------------------------------------------------------------
 
 
+async def head_registers(app: Any, tenant: Tenant, order_id: str, number: str, on: date | None = None) -> Any:
+    """The head signs what the curator prepared: only the head registers an organization's order."""
+    async with make_client(app) as head:
+        await login_api(head, tenant.head, PASSWORD)
+        body = {"number": number, "signed_on": (on or clock.today()).isoformat()}
+        return await head.post(f"/api/v1/orders/{order_id}/register", json=body)
+
+
 async def registered_registry_order(app: Any, tenant: Tenant, names: list[str]) -> tuple[bytes, str]:
     async with make_client(app) as client:
         await login_page(client, tenant.curator, PASSWORD)
@@ -395,9 +394,7 @@ async def registered_registry_order(app: Any, tenant: Tenant, names: list[str]) 
             await client.post(f"/api/v1/programmes/{programme['id']}/orders", json={"kind": "approve_registry"})
         ).json()
         number = f"{len(names)}{clock.today():%j}-о"
-        await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": number, "signed_on": clock.today().isoformat()}
-        )
+        assert (await head_registers(app, tenant, order["id"], number)).status_code == 201
         response = await client.get(f"/orders/{order['id']}/document")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith(
@@ -498,9 +495,7 @@ async def test_a_programme_is_approved_only_when_complete_and_its_order_is_regis
         assert (await client.get(f"/api/v1/programmes/{pid}")).json()["approved_order_id"] is None
         draft = docx_text((await client.get(f"/api/v1/orders/{order['id']}/document")).content)
         assert "Об утверждении Положения о наставничестве" in draft and "____" in draft
-        await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "5", "signed_on": clock.today().isoformat()}
-        )
+        assert (await head_registers(app, tenant_a, order["id"], "5")).status_code == 201
         assert (await client.get(f"/api/v1/programmes/{pid}")).json()["approved_order_id"] == order["id"]
         assert "учитель – учитель" in docx_text((await client.get(f"/api/v1/orders/{order['id']}/document")).content)
 

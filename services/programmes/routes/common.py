@@ -10,9 +10,10 @@ from uuid import UUID
 
 from litestar import Request, Response
 from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
 
 from services.programmes import constructor, roadmap_templates
-from services.programmes.access import Access
+from services.programmes.access import Access, NotSigner
 from services.programmes.constructor import SMART, STEPS, FormsForm, GoalForm, ResultRow
 from services.programmes.indicators import INDICATORS
 from services.programmes.order_documents import TITLES, signed
@@ -32,6 +33,14 @@ def provide_access(principal: NamedDependency[Principal]) -> Access:
     return Access.of(principal.role, principal.scope)
 
 
+ORDER_STATES = {"draft": "проект", "awaiting": "на подписи", "registered": "зарегистрирован"}
+
+
+def refused(exc: NotSigner) -> PermissionDeniedException:
+    """403 with the Russian reason: the page shows it, the API names it under `signer`."""
+    return PermissionDeniedException(detail=exc.message, extra={"errors": {"signer": exc.message}})
+
+
 def labels() -> dict[str, Any]:
     return {
         "stage_titles": STAGES,
@@ -43,6 +52,7 @@ def labels() -> dict[str, Any]:
         "decision_labels": DECISION_LABELS,
         "commission_roles": COMMISSION_ROLE_LABELS,
         "order_titles": TITLES,
+        "order_states": ORDER_STATES,
         "templates": roadmap_templates.TEMPLATES,
         "categories": CATEGORY_LABELS,
         "signed": signed,
