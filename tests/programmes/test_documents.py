@@ -109,7 +109,8 @@ async def test_the_pairs_order_gives_each_pair_its_period_and_agreement(app: Any
         text, table = document_text((await head.get(f"/api/v1/orders/{order_id}/document")).content)
     assert "на периоды, указанные в приложении для каждой пары (группы)" in text
     assert "на условиях дополнительных соглашений" in text
-    assert table[0] == ["№", "Наставник", "Наставляемые", "Форма, ролевая модель", "Период", "Дополнительное соглашение"]
+    header = ["№", "Наставник", "Наставляемые", "Форма, ролевая модель", "Период", "Дополнительное соглашение"]
+    assert table[0] == header
     assert table[1] == ["1", *rows[0]]
     assert table[2] == ["2", *rows[1]]
 

@@ -19,7 +19,7 @@ from services.programmes.indicators import INDICATORS
 from services.programmes.order_documents import TITLES, signed
 from services.programmes.programme import get_programme
 from services.programmes.records import Owner, ProgrammeRecord
-from services.programmes.roadmap import STAGES, STATUS_LABELS
+from services.programmes.roadmap import STAGES, STATUS_LABELS, stage_titles, templates_for
 from services.programmes.selection import COMMISSION_ROLE_LABELS, DECISION_LABELS, PRINCIPLES
 from services.registry import CATEGORY_LABELS
 from shared import clock
@@ -62,7 +62,15 @@ def labels() -> dict[str, Any]:
 async def programme_context(access: Access, programme_id: UUID) -> dict[str, Any]:
     programme = await get_programme(programme_id)
     editable = access.may_edit(Owner.of(programme))
-    return {"programme": programme, "editable": editable, "today": clock.today(), **labels()}
+    owner = Owner.of(programme)
+    return {
+        "programme": programme,
+        "editable": editable,
+        "today": clock.today(),
+        **labels(),
+        "stage_titles": stage_titles(programme),
+        "templates": await templates_for(owner) if editable else [],
+    }
 
 
 def result_rows(data: Any) -> list[ResultRow]:
