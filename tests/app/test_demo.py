@@ -82,7 +82,7 @@ async def demo(app: Any) -> dict[str, Any]:
                       (SELECT count(*) FROM roadmap_event e JOIN organization o ON o.id = e.organization_id
                          WHERE e.region_id = $1 AND o.kind = 'school'
                          AND ((e.title || e.expected_result || e.responsible) ~* 'техникум|http'
-                           OR e.responsible ~ '\mУПР\M')) AS college_words""",
+                           OR e.responsible ~ '\\mУПР\\M')) AS college_words""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
