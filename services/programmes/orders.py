@@ -340,12 +340,12 @@ async def register(actor: Actor, order_id: UUID, form: RegisterForm, signer: Acc
     signed_on = read_date(errors, "signed_on", form.signed_on)
     if signed_on and signed_on > today():
         errors.add("signed_on", "Приказ не может быть датирован будущим числом")
-    first_day = _first_day(order)
-    if signed_on and first_day and signed_on > first_day:
+    starts = first_day(order)
+    if signed_on and starts and signed_on > starts:
         what = "начала работы нового наставника" if order.kind == OrderKind.replace_mentor else "начала работы пар"
         errors.add(
             "signed_on",
-            f"Дата приказа позже {what} ({format_date(first_day)}): работа не может начаться раньше приказа",
+            f"Дата приказа позже {what} ({format_date(starts)}): работа не может начаться раньше приказа",
         )
     errors.raise_if_any()
     assert signed_on is not None
@@ -378,7 +378,7 @@ async def register(actor: Actor, order_id: UUID, form: RegisterForm, signer: Acc
     await _take_effect(actor, order)
 
 
-def _first_day(order: OrderRecord) -> date | None:
+def first_day(order: OrderRecord) -> date | None:
     """The first day the order puts anyone to work: the earliest pair's start, or the day the new mentor takes
     over (the replaced pair keeps its own earlier period); the order may not be dated after it."""
     if order.kind == OrderKind.approve_pairs:

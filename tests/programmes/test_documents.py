@@ -20,7 +20,7 @@ from shared import clock
 from shared.actor import Actor
 from shared.db import Scope, tenant_transaction
 from tests import factories
-from tests.helpers import PASSWORD, Tenant, login_api, make_client
+from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client
 
 
 @pytest.mark.parametrize(
@@ -93,6 +93,10 @@ async def test_the_pairs_order_gives_each_pair_its_period_and_agreement(app: Any
     extra = PairsOrder(rows=rows, starts_on=f"{first:{fmt}}", ends_on=f"{second + timedelta(days=120):{fmt}}")
     order_id = await _order(tenant_a, programme["id"], "approve_pairs", extra)
 
+    async with make_client(app) as head:
+        await login_page(head, tenant_a.head, PASSWORD)
+        card = (await head.get(f"/orders/{order_id}")).text
+        assert f'name="signed_on" type="text" value="{first:{fmt}}"' in card  # the form offers the first day
     async with make_client(app) as head:
         await login_api(head, tenant_a.head, PASSWORD)
         late = await head.post(

@@ -85,7 +85,8 @@ class OrderPages(Controller):
         row = await orders.get_order(order_id)
         can_register = access.may_register(Owner.of(row))
         suggestion = await orders.suggest_number(Owner.of(row), clock.today().year) if can_register else ""
-        form = RegisterForm(number=suggestion, signed_on=clock.today().strftime("%d.%m.%Y"))
+        day = min(clock.today(), orders.first_day(row) or clock.today())  # not after the work it starts
+        form = RegisterForm(number=suggestion, signed_on=day.strftime("%d.%m.%Y"))
         return _order_page(access, row, form, {})
 
     @get("/orders/{order_id:uuid}/document")
