@@ -112,6 +112,13 @@ class Pair(msgspec.Struct, kw_only=True):
     last_meeting: date | None
     mentor: Member
     mentees: list[Member]
+    group_agreed_on: date | None = None
+    approved_on: date | None = None
+
+    @property
+    def rhythm_since(self) -> date:
+        """The rhythm counts from the latest meeting, else from the start of work (and never before the order)."""
+        return max(d for d in (self.last_meeting, self.starts_on, self.approved_on) if d is not None)
 
     @property
     def end(self) -> date:

@@ -125,6 +125,8 @@ class PairPages(Controller):
             role_model_id=str(data.get("role_model_id", "")),
             starts_on=str(data.get("starts_on", "")),
             ends_on=str(data.get("ends_on", "")),
+            group_agreed=_yes(data.get("group_agreed")),
+            group_agreed_on=str(data.get("group_agreed_on", "")),
         )
         programme = await programmes.current_programme(
             programmes.Owner(organization_id=principal.scope.organization_id)
@@ -325,6 +327,7 @@ def pair_json(pair: Pair) -> dict[str, Any]:
         "meetings": pair.meetings,
         "last_meeting": pair.last_meeting.isoformat() if pair.last_meeting else None,
         "score": pair.score,
+        "group_agreed_on": pair.group_agreed_on.isoformat() if pair.group_agreed_on else None,
     }
 
 
@@ -359,7 +362,8 @@ class PairApi(Controller):
     async def create(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], data: JSONBody[dict[str, Any]]
     ) -> dict[str, Any]:
-        """`programme_id`, `mentor_id`, `mentee_ids`, `form_id`, optional `role_model_id`, `starts_on`, `ends_on`."""
+        """`programme_id`, `mentor_id`, `mentee_ids`, `form_id`, optional `role_model_id`, `starts_on`, `ends_on`;
+        more than two mentees need `group_agreed` and `group_agreed_on`."""
         try:
             programme_id = UUID(str(data.get("programme_id", "")))
         except ValueError:
@@ -374,6 +378,8 @@ class PairApi(Controller):
             role_model_id=str(data.get("role_model_id") or ""),
             starts_on=str(data.get("starts_on", "")),
             ends_on=str(data.get("ends_on") or ""),
+            group_agreed=_yes(data.get("group_agreed")),
+            group_agreed_on=str(data.get("group_agreed_on") or ""),
         )
         pair_id = await pairs.create_pair(actor, programme, form)
         return pair_json(await pairs.get_pair(pair_id))

@@ -57,6 +57,8 @@ class Mentorship(Table, tablename="mentorship", db=DB):
     created_by = UUID(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    group_agreed_on = Date(null=True, default=None)  # more than two mentees: the mentor's and mentees' agreement
+    approved_on = Date(null=True, default=None)  # the day the pairs order put it to work
 
 
 class MentorshipMentee(Table, tablename="mentorship_mentee", db=DB):

@@ -59,6 +59,8 @@ class ConsentForm:
     representative_relation: str = ""
     representative_document: str = ""
     given_on: str = ""
+    agreement_number: str = ""  # staff duties: the employment contract or additional agreement
+    agreement_date: str = ""
 
 
 DUPLICATE = "Такое согласие от этого же лица уже действует: второй раз его записывать не нужно"
@@ -109,6 +111,16 @@ async def give_consent(
             errors.add("representative_relation", "Укажите, кем приходится представитель")
         if not form.representative_document.strip():
             errors.add("representative_document", "Укажите документ, подтверждающий полномочия")
+    agreement_date = None
+    if kind == ConsentKind.staff_duties:
+        if not form.agreement_number.strip():
+            errors.add("agreement_number", "Укажите номер трудового договора или дополнительного соглашения")
+        try:
+            agreement_date = parse_any_date(form.agreement_date)
+        except ValueError as exc:
+            errors.add("agreement_date", str(exc))
+        if agreement_date is None and "agreement_date" not in errors.errors:
+            errors.add("agreement_date", "Укажите дату соглашения")
     content_type = None
     if scan and (content_type := scan_type(scan)) is None:  # its size is the upload's (scan_max_bytes)
         errors.add("scan", "Скан согласия — PDF, JPEG или PNG")
@@ -129,6 +141,8 @@ async def give_consent(
                 representative_relation=form.representative_relation.strip() if representative else "",
                 representative_document=form.representative_document.strip() if representative else "",
                 given_on=given_on,
+                agreement_number=form.agreement_number.strip() if agreement_date else "",
+                agreement_date=agreement_date,
                 has_scan=bool(scan),
                 created_by=actor.user_id,
                 created_at=now(),

@@ -412,6 +412,8 @@ class ConsentIn:
     representative_name: str = ""
     representative_relation: str = ""
     representative_document: str = ""
+    agreement_number: str = ""
+    agreement_date: str = ""
 
 
 @dataclass
