@@ -232,6 +232,7 @@ async def _pair_records(actor: Any, scope: Any, programme: Any) -> dict[str, str
     """A draft pair, a matching run and a choice in the programme."""
     from services import matching, mentoring, registry
     from services.programmes import catalogue_choices, constructor, get_programme
+    from shared import clock
 
     forms, _ = await catalogue_choices()
     teacher = next(f for f in forms if f.code == "teacher_teacher")
@@ -242,9 +243,10 @@ async def _pair_records(actor: Any, scope: Any, programme: Any) -> dict[str, str
         form = registry.PersonForm(surname="Парная", name=role, category="staff", roles=[role])
         person_id, _ = await registry.create_person(actor, scope, form)
         await registry.give_consent(actor, person_id, registry.ConsentForm(given_on="01.09.2025"))
+        await registry.give_consent(actor, person_id, registry.ConsentForm(kind="participation", given_on="01.09.2025"))
         people.append(str(person_id))
     pair_form = mentoring.PairForm(
-        mentor_id=people[0], mentee_ids=[people[1]], form_id=str(teacher.id), starts_on="01.10.2026"
+        mentor_id=people[0], mentee_ids=[people[1]], form_id=str(teacher.id), starts_on=clock.today().isoformat()
     )
     pair_id = await mentoring.create_pair(actor, programme, pair_form)
     run_id = await matching.run(actor, programme, "score", matching.default_weights())

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, Router, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from services import programmes
-from services.mentoring import access, lifecycle, meetings, overview, pairs
+from services.mentoring import access, accounts, lifecycle, meetings, overview, pairs, requests
 from services.mentoring.access import CABINET
 from services.mentoring.lifecycle import StatusChange
 from services.mentoring.meetings import FORMAT_LABELS, MEETINGS, PLAN_COLUMNS, MeetingForm
@@ -140,6 +141,26 @@ class PairPages(Controller):
         flash(request, "Пара создана как проект: её закрепит приказ", category="success")
         return see_other(f"/pairs/{pair_id}")
 
+    @get("/accounts-office.xlsx", guards=[allow(*STAFF)])
+    async def accounts_office(
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor]
+    ) -> Response[bytes]:
+        """Staff mentors with their pairs, periods and agreements, for the accounts office's additional pay."""
+        organization_id = principal.scope.organization_id
+        if organization_id is None:
+            raise NotFound()
+        content, _ = await accounts.accounts_office_xlsx(actor, organization_id)
+        name = f"Наставники для бухгалтерии {clock.today():%d.%m.%Y}.xlsx"
+        return Response(
+            content,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "Content-Disposition": f'attachment; filename="accounts-office-{clock.today():%Y-%m-%d}.xlsx"; '
+                f"filename*=UTF-8''{quote(name)}",
+                "Cache-Control": "no-store",
+            },
+        )
+
     @get("/overview", guards=[allow(*COORDINATORS)])
     async def overview(self, principal: NamedDependency[Principal]) -> Template:
         return page("mentoring/overview.html", rows=await overview.counts(principal.scope.municipality_id), **_labels())
@@ -157,6 +178,7 @@ class PairPages(Controller):
             mentors=mentors,
             can_edit=principal.role == Role.curator and card.pair.organization_id == principal.scope.organization_id,
             base="/pairs",
+            requests=await requests.requests_of(pair_id=pair_id),
             errors={},
             **_labels(),
         )
@@ -211,6 +233,43 @@ class PairPages(Controller):
             flash(request, "Сохранено", category="success")
         return see_other(f"/pairs/{pair_id}")
 
+    @post("/{pair_id:uuid}/requests/{request_id:uuid}/decline", guards=[allow(Role.curator)])
+    async def decline_request(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+    ) -> Redirect:
+        """The curator declines a mentee's or mentor's request, with a comment the requester reads."""
+        await access.curator_pair(principal, pair_id)
+        with flashed(request, "Ответ отправлен: просьба отклонена"):
+            await requests.decline(actor, pair_id, request_id, str((await request.form()).get("answer", "")))
+        return see_other(f"/pairs/{pair_id}#requests")
+
+    @post("/{pair_id:uuid}/requests/{request_id:uuid}/accept", guards=[allow(Role.curator)])
+    async def accept_request(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+    ) -> Redirect:
+        """Accepting a request prepares the replacement order with the reason «по просьбе»."""
+        await access.curator_pair(principal, pair_id)
+        data = await request.form()
+        try:
+            order_id = await requests.accept(
+                actor, pair_id, request_id, str(data.get("new_mentor_id", "")), str(data.get("since", ""))
+            )
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+            return see_other(f"/pairs/{pair_id}#requests")
+        flash(request, "Просьба принята: подготовлен приказ о замене наставника", category="success")
+        return see_other(f"/orders/{order_id}")
+
 
 async def _pair_form_context(principal: Principal, form: PairForm, errors: dict[str, str]) -> dict[str, Any]:
     programme = await programmes.current_programme(programmes.Owner(organization_id=principal.scope.organization_id))
@@ -262,7 +321,8 @@ class CabinetPages(Controller):
     async def pair(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> Template:
-        card = await pairs.read_card(actor, pair_id, await access.reader(principal))
+        person_id = await access.reader(principal)
+        card = await pairs.read_card(actor, pair_id, person_id)
         return page(
             "mentoring/pair.html",
             card=card,
@@ -270,6 +330,8 @@ class CabinetPages(Controller):
             mentors=[],
             can_edit=False,
             cabinet=True,
+            requests=[r for r in await requests.requests_of(pair_id=pair_id) if r.person_id == person_id],
+            asks_to_step_down=person_id == card.pair.mentor_id,
             base="/cabinet/pairs",
             errors={},
             **_labels(),
@@ -287,6 +349,21 @@ class CabinetPages(Controller):
         with flashed(request, "Встреча записана. Спасибо!"):
             await meetings.record_meeting(actor, pair_id, meeting_form(await request.form()), person_id)
         return see_other(f"/cabinet/pairs/{pair_id}")
+
+    @post("/pairs/{pair_id:uuid}/requests")
+    async def ask(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+    ) -> Redirect:
+        """The mentee asks the curator for another mentor; the mentor asks to give up the duties."""
+        person_id = await access.reader(principal)
+        assert person_id is not None
+        with flashed(request, "Просьба отправлена куратору: ответ появится здесь"):
+            await requests.ask(actor, pair_id, person_id, str((await request.form()).get("reason", "")))
+        return see_other(f"/cabinet/pairs/{pair_id}#requests")
 
     @post("/pairs/{pair_id:uuid}/plan/{kind:str}")
     async def plan(

@@ -267,7 +267,7 @@ async def seed_people(region_id: UUID) -> None:
                 )
             else:
                 form = ConsentForm(given_on=given_on)
-            for kind in ConsentKind:
+            for kind in (ConsentKind.personal_data, ConsentKind.participation):  # staff duties: with the pairs
                 form.kind = kind.value
                 await give_consent(actor, person["id"], form)
         await _answer_questionnaires(rng, actor, organization["id"])
