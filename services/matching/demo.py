@@ -180,6 +180,12 @@ async def _pairs(actor: Actor, programme: ProgrammeRecord, rng: random.Random, d
         await _meetings(actor, pair_id, start, day, rng, lapsing=n % 4 == 3, short=n == 2)
         await mentoring.save_plan(actor, pair_id, "wish", [WISHES[n % 2]])
         await mentoring.save_plan(actor, pair_id, "goal", [GOALS[n % 2]])
+    if finish and len(approved) >= 3 and programme.organization_id is not None:
+        # A mentee of the demo curator's school asks for another mentor: the request waits on the curator's home.
+        pair = (await mentoring.pair_card(approved[2])).pair
+        if str(pair.mentee_ids[0]) != str(demo_mentee):
+            reason = "Мы не совпадаем по времени: наставник занят после уроков, когда я свободна"
+            await mentoring.requests.ask(actor, pair.id, pair.mentee_ids[0], reason)
     if finish and len(approved) >= 2:
         # A short-term pair completed, another ended early by agreement.
         await _finish(actor, approved[0], day, rng)

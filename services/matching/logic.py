@@ -201,6 +201,10 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
         for j, mentor in enumerate(mentors):
             if (mentor.id, mentee.id) in marked or mentor.id == mentee.id:
                 continue
+            if mentor.category == "learner" and not (
+                mentor.birth_date and mentee.birth_date and mentor.birth_date < mentee.birth_date
+            ):
+                continue  # a learner mentor is older than the mentee (by class only when a pair is formed by hand)
             couple = score_couple(mentor, mentee, forms, weights, choices, same_subject, day)
             if couple is not None:
                 couples[(i, j)] = couple

@@ -3,7 +3,7 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
-from services.mentoring import pulse
+from services.mentoring import pulse, requests
 from services.mentoring.access import cabinet_person, person_of
 from services.mentoring.attention import at_risk
 from services.mentoring.forgetting import forget_people
@@ -61,5 +61,6 @@ __all__ = [
     "pulse",
     "record_meeting",
     "request_approval",
+    "requests",
     "save_plan",
 ]

@@ -233,6 +233,8 @@ async def replace_mentor(actor: Actor, pair_id: UUID, new_mentor_id: str, reason
                 "Нет согласия на выполнение обязанностей наставника с номером и датой соглашения (ст. 351.8 ТК РФ): "
                 + new_mentor.full_name,
             )
+    if new_mentor is not None and await rules.not_older(new_mentor, pair.mentees) != []:
+        errors.add("new_mentor_id", "Наставник-обучающийся должен быть старше наставляемого")
     forms, _ = await programmes.catalogue_choices()
     form_row = next(rule for rule in (view(f, FormRule) for f in forms) if rule.id == pair.form_id)
     if new_mentor is not None and new_mentor.category not in form_row.mentor_categories:
