@@ -71,9 +71,9 @@ async def test_a_mentee_asks_for_another_mentor_and_a_mentor_to_step_down_from_t
 
     async with make_client(app) as curator:
         await login_api(curator, fresh.curator, PASSWORD)
-        home = (await curator.get("/workspace")).text
-        assert f"Просьба наставляемого о другом наставнике: Просящая{tag}" in home
-        assert f"Просьба наставника освободить от обязанностей: Усталый{tag}" in home
+        curator_home = (await curator.get("/workspace")).text
+        assert f"Просьба наставляемого о другом наставнике: Просящая{tag}" in curator_home
+        assert f"Просьба наставника освободить от обязанностей: Усталый{tag}" in curator_home
         card = (await curator.get(f"/pairs/{pair}")).text
         ids = [chunk.split("/")[0] for chunk in card.split(f"/pairs/{pair}/requests/")[1:]]
         token = await csrf_token(curator, f"/pairs/{pair}")
