@@ -19,6 +19,7 @@ from services.mentoring.lifecycle import StatusChange
 from services.mentoring.meetings import FORMAT_LABELS, MEETINGS, PLAN_COLUMNS, MeetingForm
 from services.mentoring.pairs import STATUS_LABELS, PairForm
 from services.mentoring.records import Meeting, Pair
+from services.mentoring.records import Request as PairRequestRecord
 from services.programmes import REPLACEMENT_REASONS
 from shared import clock
 from shared.actor import Actor
@@ -519,6 +520,73 @@ class PairApi(Controller):
         order_id = await lifecycle.change_status(actor, pair_id, status_change(data))
         result = {"order_id": str(order_id)} if order_id else {}
         return {**pair_json(await pairs.get_pair(pair_id)), **result}
+
+    @get("/{pair_id:uuid}/requests", guards=[allow(*STAFF, *CABINET)])
+    async def list_requests(
+        self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+    ) -> list[dict[str, Any]]:
+        """The pair's requests; a mentor or mentee reads only their own."""
+        person_id = await access.reader(principal)
+        await pairs.get_pair(pair_id, person_id)
+        found = await requests.requests_of(pair_id=pair_id)
+        return [request_json(r) for r in found if person_id is None or r.person_id == person_id]
+
+    @post("/{pair_id:uuid}/requests", guards=[allow(*CABINET)])
+    async def ask(
+        self,
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        data: JSONBody[dict[str, str]],
+    ) -> dict[str, Any]:
+        """`reason`: the mentee asks for another mentor, the mentor to give up the duties."""
+        person_id = await access.reader(principal)
+        assert person_id is not None
+        request_id = await requests.ask(actor, pair_id, person_id, str(data.get("reason", "")))
+        return request_json(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
+
+    @post("/{pair_id:uuid}/requests/{request_id:uuid}/decline", guards=[allow(Role.curator)])
+    async def decline(
+        self,
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+        data: JSONBody[dict[str, str]],
+    ) -> dict[str, Any]:
+        """`answer`: why the request is declined; the requester reads it."""
+        await access.curator_pair(principal, pair_id)
+        await requests.decline(actor, pair_id, request_id, str(data.get("answer", "")))
+        return request_json(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
+
+    @post("/{pair_id:uuid}/requests/{request_id:uuid}/accept", guards=[allow(Role.curator)])
+    async def accept(
+        self,
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+        data: JSONBody[dict[str, str]],
+    ) -> dict[str, Any]:
+        """`new_mentor_id`, optional `since`: the replacement order with the reason «request»."""
+        await access.curator_pair(principal, pair_id)
+        await requests.accept(
+            actor, pair_id, request_id, str(data.get("new_mentor_id", "")), str(data.get("since", ""))
+        )
+        return request_json(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
+
+
+def request_json(request: PairRequestRecord) -> dict[str, Any]:
+    return {
+        "id": str(request.id),
+        "kind": request.kind.value,
+        "person_id": str(request.person_id),
+        "reason": request.reason,
+        "status": request.status.value,
+        "answer": request.answer,
+        "order_id": str(request.order_id) if request.order_id else None,
+        "created_at": request.created_at.isoformat(),
+    }
 
 
 @post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(Role.curator)])

@@ -160,3 +160,37 @@ async def test_the_accounts_office_list_names_staff_mentors_pairs_periods_and_ag
     assert rows[1][5] == f"с {starts[2]}.{starts[1]}.{starts[0]} по {ends[2]}.{ends[1]}.{ends[0]}"
     assert rows[1][7] == f"ДС-{mentor[:4]}" and rows[1][8] == (TODAY - timedelta(days=90)).strftime("%d.%m.%Y")
     assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.orientation == "landscape"
+
+
+async def test_the_requests_through_the_api_name_the_field_of_each_problem(app: Any, fresh: Tenant) -> None:
+    tag = uuid.uuid4().hex[:6]
+    mentee_email = f"ra-{tag}@test.local"
+    await cabinet_account(fresh, mentee_email, "mentee")
+    async with make_client(app) as curator:
+        await login_api(curator, fresh.curator, PASSWORD)
+        prog = await programme(curator)
+        mentor = await person(curator, f"Апишный{tag}", "mentor")
+        successor = await person(curator, f"Преемник{tag}", "mentor")
+        mentee = await person(curator, f"Апишная{tag}", "mentee_candidate", email=mentee_email)
+        pair = await active_pair(curator, prog, mentor, [mentee])
+    async with make_client(app) as cabinet:
+        await login_api(cabinet, mentee_email, PASSWORD)
+        empty = await cabinet.post(f"/api/v1/pairs/{pair}/requests", json={"reason": ""})
+        assert empty.status_code == 400 and set(empty.json()["errors"]) == {"reason"}
+        asked = await cabinet.post(f"/api/v1/pairs/{pair}/requests", json={"reason": "Хочу другого наставника"})
+        assert asked.status_code == 201 and asked.json()["kind"] == "new_mentor" and asked.json()["status"] == "pending"
+        again = await cabinet.post(f"/api/v1/pairs/{pair}/requests", json={"reason": "Ещё раз"})
+        assert again.status_code == 400 and "уже у куратора" in again.json()["errors"]["reason"]
+    request_id = asked.json()["id"]
+    async with make_client(app) as curator:
+        await login_api(curator, fresh.curator, PASSWORD)
+        url = f"/api/v1/pairs/{pair}/requests/{request_id}"
+        no_answer = await curator.post(f"{url}/decline", json={"answer": " "})
+        assert no_answer.status_code == 400 and set(no_answer.json()["errors"]) == {"answer"}
+        no_mentor = await curator.post(f"{url}/accept", json={})
+        assert no_mentor.status_code == 400 and set(no_mentor.json()["errors"]) == {"new_mentor_id"}
+        accepted = await curator.post(f"{url}/accept", json={"new_mentor_id": successor})
+        assert accepted.status_code == 201, accepted.text
+        assert accepted.json()["status"] == "accepted" and accepted.json()["order_id"]
+        listed = (await curator.get(f"/api/v1/pairs/{pair}/requests")).json()
+        assert [r["status"] for r in listed] == ["accepted"]
