@@ -15,6 +15,16 @@ from tests.helpers import PASSWORD, Tenant, login_api, make_client, post_form
 AGREEMENT = {"kind": "staff_duties", "agreement_number": "17-НС", "agreement_date": iso(-30), "given_on": iso(-30)}
 
 
+async def person_without_participation(client: Any, surname: str, role: str, **extra: Any) -> str:
+    """A person consenting to the processing of their data only (the factory's people take part already)."""
+    person_id = await person(client, surname, role, consent=False, **extra)
+    given = await client.post(
+        f"/api/v1/people/{person_id}/consents", json={"kind": "personal_data", "given_on": iso(-90)}
+    )
+    assert given.status_code == 201, given.text
+    return person_id
+
+
 async def consents_of(tenant: Tenant, person_id: str) -> Any:
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         return (await work_consents(tenant.organization_id, [UUID(person_id)]))[UUID(person_id)]
@@ -25,7 +35,7 @@ async def test_the_staff_duties_consent_needs_its_agreement_and_the_employee_him
 ) -> None:
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
-        teacher = await person(client, "Договорова", "mentor_candidate")
+        teacher = await person_without_participation(client, "Договорова", "mentor_candidate")
         url = f"/api/v1/people/{teacher}/consents"
         bare = await client.post(url, json={"kind": "staff_duties", "given_on": iso(-1)})
         assert bare.status_code == 400
@@ -43,7 +53,7 @@ async def test_the_staff_duties_consent_needs_its_agreement_and_the_employee_him
         assert by_other.status_code == 400 and by_other.json()["errors"] == {"given_by": SELF_ONLY}
         future = await client.post(url, json={**AGREEMENT, "agreement_date": iso(5)})
         assert future.status_code == 400 and set(future.json()["errors"]) == {"agreement_date"}
-        student = await person(client, "Студентова", "mentor_candidate", category="graduate")
+        student = await person_without_participation(client, "Студентова", "mentor_candidate", category="graduate")
         not_staff = await client.post(f"/api/v1/people/{student}/consents", json=AGREEMENT)
         assert not_staff.status_code == 400 and not_staff.json()["errors"] == {"kind": STAFF_ONLY}
         assert not (await consents_of(tenant_a, teacher)).has_agreement
@@ -57,7 +67,7 @@ async def test_the_staff_duties_consent_needs_its_agreement_and_the_employee_him
 async def test_the_card_says_what_is_missing_and_the_duties_end_early_by_notice(app: Any, tenant_a: Tenant) -> None:
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
-        teacher = await person(client, "Пробелова", "mentor_candidate")
+        teacher = await person_without_participation(client, "Пробелова", "mentor_candidate")
         card = (await client.get(f"/people/{teacher}")).text
         assert NO_PARTICIPATION in card and NO_AGREEMENT in card
         shown = (await client.get(f"/api/v1/people/{teacher}")).json()
@@ -92,7 +102,7 @@ async def test_the_card_says_what_is_missing_and_the_duties_end_early_by_notice(
 async def test_a_mentee_without_a_personal_data_consent_may_not_take_part(app: Any, tenant_a: Tenant) -> None:
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
-        mentee = await person(client, "Отозванова", "mentee_candidate")
+        mentee = await person_without_participation(client, "Отозванова", "mentee_candidate")
         given = await client.post(
             f"/api/v1/people/{mentee}/consents", json={"kind": "participation", "given_on": iso(-1)}
         )
