@@ -23,6 +23,7 @@ from shared.jobs import JOB_MAX_TRIES, KEEP_RESULT_SECONDS, LONG_JOB_SECONDS, pr
 from shared.settings import get_settings
 from shared.tracked import sweep_jobs, worker_function
 from tenants.jobs import send_invitation
+from tenants.password_reset import send_password_reset
 
 log = logging.getLogger("nastavnik.worker")
 
@@ -34,6 +35,7 @@ POOL_SIZE = 2 * MAX_JOBS + 2
 def job_functions() -> list[Any]:
     return [
         send_invitation,
+        send_password_reset,
         send_questionnaire_link,
         check_rhythm,
         check_monitoring,

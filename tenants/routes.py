@@ -29,6 +29,7 @@ from tenants.access import Principal, load_principal
 from tenants.guards import BEFORE_SECOND_FACTOR, allow, principal_of, signed_in
 from tenants.jobs import enqueue_invitation
 from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, OrganizationForm
+from tenants.password_reset import PasswordResetPages
 from tenants.profile import ProfilePages
 from tenants.roles import ROLE_LABELS, OrganizationKind, Role
 
@@ -390,6 +391,7 @@ page_router = Router(
         InvitationPages,
         InvitationAcceptPages,
         ProfilePages,
+        PasswordResetPages,
     ],
     include_in_schema=False,
 )
