@@ -21,7 +21,7 @@ from litestar.response import Redirect, Template
 from shared.auth import LoginLimiter, public
 from shared.clock import now
 from shared.db import Scope, current_connection, rescope, tenant_transaction
-from shared.errors import Errors, ValidationFailed
+from shared.errors import Errors, NotFound, ValidationFailed
 from shared.i18n import format_datetime, plural
 from shared.jobs import JOB_MAX_TRIES, enqueue_after_commit
 from shared.links import LinkUnusable, link_token, token_hash
@@ -37,7 +37,6 @@ from tenants.logic import EMAIL_RE, normalise_email
 PURPOSE = "password-reset"
 SPENT = "Эта ссылка уже использована. Если нужно, запросите новую."
 EXPIRED = "Срок действия ссылки истёк. Запросите новую."
-UNKNOWN = "Ссылка недействительна. Запросите новую."
 AFTER_RESET = "пароль учётной записи изменён. Войдите с новым паролем."
 
 
@@ -99,7 +98,7 @@ async def open_reset(token: str) -> ResetLink:
         "SELECT id, user_id, expires_at, used_at FROM password_reset WHERE token_hash = $1", hashed
     )
     if row is None:
-        raise LinkUnusable(UNKNOWN)
+        raise NotFound()  # like an unknown invitation: a guessed token learns nothing more
     link = msgspec.convert(dict(row), ResetLink)
     if link.used_at is not None:
         raise LinkUnusable(SPENT)
