@@ -38,6 +38,7 @@ INVITERS = tuple(INVITABLE)
 
 
 def home_for(principal: NamedDependency[Principal]) -> str:
+    """Where signing in, «/» and switching role land: mentors and mentees work in their own cabinet."""
     match principal.role:
         case Role.platform_admin:
             return "/admin/jobs"
@@ -45,6 +46,8 @@ def home_for(principal: NamedDependency[Principal]) -> str:
             return "/region"
         case Role.municipal_coordinator:
             return "/organizations"
+        case Role.mentor | Role.mentee:
+            return "/cabinet"
         case None:
             return "/no-role"
         case _:
