@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +13,7 @@ from shared import clock
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from tenants import logic
 from tenants.roles import Role
-from tests.helpers import PASSWORD, Tenant, login_api, make_client, post_form, run_worker
+from tests.helpers import PASSWORD, Tenant, csrf_token, login_api, make_client, post_form, run_worker
 
 LINK = re.compile(r"http://testserver\.local(/password/reset/[\w-]+)")
 
@@ -167,3 +169,25 @@ async def test_a_reset_link_is_seen_by_its_own_account_only(app: Any, smtp: Any,
             assert spent == "UPDATE 0", scope
     async with tenant_transaction(Scope(user_id=owner)):
         assert await current_connection().fetchval("SELECT count(*) FROM password_reset") == 1
+
+
+async def test_one_link_submitted_at_once_sets_one_password(app: Any, smtp: Any, tenant_a: Tenant) -> None:
+    email = await account(tenant_a)
+    path = await ask_for_link(app, smtp, email, "10.0.8.30")
+    passwords = [f"Racer{n}2345" for n in range(4)]
+    async with AsyncExitStack() as stack:
+        browsers = [await stack.enter_async_context(make_client(app, f"10.0.8.{31 + n}")) for n in range(4)]
+        tokens = [await csrf_token(browser, path) for browser in browsers]
+        answers = await asyncio.gather(
+            *(
+                browser.post(path, data={"_csrf_token": token, "password": p, "password_again": p})
+                for browser, token, p in zip(browsers, tokens, passwords, strict=True)
+            )
+        )
+    codes = [a.status_code for a in answers]
+    assert sorted(codes) == [303, 410, 410, 410], codes
+    winner = passwords[codes.index(303)]
+    async with make_client(app, "10.0.8.40") as client:
+        for password in passwords:
+            expected = 200 if password == winner else 401
+            assert (await login_api(client, email, password)).status_code == expected
