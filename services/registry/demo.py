@@ -268,6 +268,8 @@ async def seed_people(region_id: UUID) -> None:
             else:
                 form = ConsentForm(given_on=given_on)
             for kind in ConsentKind:
+                if kind is ConsentKind.staff_duties:
+                    continue  # needs an agreement's number and date
                 form.kind = kind.value
                 await give_consent(actor, person["id"], form)
         await _answer_questionnaires(rng, actor, organization["id"])
