@@ -148,7 +148,8 @@ class Crawl:
         if errors:
             self.problems.append(f"{self.label}: {path} logs errors: {'; '.join(errors[:3])}")
         links: list[str] = await page.eval_on_selector_all(
-            "main a[href]:not([download])", "links => links.map((a) => a.href.split('#')[0])"
+            "main a[href]:not([download])",
+            "links => links.map((a) => new URL(a.getAttribute('href'), location.href).href.split('#')[0])",
         )
         return links
 
