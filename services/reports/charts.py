@@ -100,10 +100,10 @@ def trend(points: list[tuple[str, float | None]], *, unit: str = "", target: flo
 def _trend(
     points: list[tuple[str, float | None]], unit: str, target: float | None, aria: str, across: int, kind: str
 ) -> str:
-    height, left, bottom = (220, 40, 30) if across == WIDTH else (200, 22, 30)
+    height, left, right, bottom = (220, 40, 20, 30) if across == WIDTH else (200, 24, 32, 30)
     values = [v for _, v in points if v is not None]
     top = max([*values, target or 0, 1])
-    step = (across - left - 20) / max(len(points) - 1, 1)
+    step = (across - left - right) / max(len(points) - 1, 1)
     every = math.ceil(46 / step)  # where month names would overlap (a phone), every other one is written
 
     def y(value: float) -> float:

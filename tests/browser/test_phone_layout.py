@@ -208,6 +208,8 @@ async def test_every_page_of_a_demo_role_fits_a_phone(site: Site, email: str) ->
         async with page.expect_navigation():
             await page.click("main button[type=submit]")
         assert "/login" not in page.url, f"{email} did not sign in"
+        await page.click(".menu-toggle")  # on a phone the menu folds behind its button
+        assert await page.is_visible("#nav a[href='/profile']"), "the phone's menu does not open"
         roles: list[str] = await page.eval_on_selector_all("#role-select option", "os => os.map((o) => o.value)")
         problems, visited = [], []
         for index, role in enumerate(roles or [""]):
@@ -215,7 +217,7 @@ async def test_every_page_of_a_demo_role_fits_a_phone(site: Site, email: str) ->
                 await page.goto(f"{site.origin}/")
                 async with page.expect_navigation():
                     await page.select_option("#role-select", role)
-            crawl = Crawl(site.origin, f"{email.split('@')[0]}{index or ''}")
+            crawl = Crawl(site.origin, email.split("@")[0] + (f"-role{index + 1}" if index else ""))
             await crawl.crawl(page)
             problems += crawl.problems
             visited += crawl.visited
