@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import uvicorn
-from playwright.async_api import Browser, Error, Page, async_playwright
+from playwright.async_api import Browser, Error, Page, ViewportSize, async_playwright
 
 from app.cli import seed_demo_region
 from infra.ports import free_port
@@ -32,8 +32,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1280, height=800)
 MIN_CHART_TEXT_PX = 11
 DEPTH = 2  # the menu's pages, the records they list, and the tabs of those records
 MAX_PAGES = 45  # per role, menu pages included
