@@ -24,6 +24,7 @@ from services.programmes import routes as programmes
 from services.registry import routes as registry
 from services.reports import indicator_values, questionnaire_report
 from services.reports import routes as reports
+from services.reports.my_exports import my_exports_page
 from services.workspace.routes import workspace_router
 from shared.auth import SessionConfig, public, unguarded_routes
 from shared.db import DB, close_pool
@@ -81,6 +82,7 @@ def route_handlers() -> list[Any]:
         mentoring.api_router,
         matching.page_router,
         matching.api_router,
+        my_exports_page,
         reports.page_router,
         questionnaire_report.page_router,
         reports.api_router,

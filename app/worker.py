@@ -24,6 +24,7 @@ from shared.settings import get_settings
 from shared.tracked import sweep_jobs, worker_function
 from tenants.jobs import send_invitation
 from tenants.organization_import import run_organization_import
+from tenants.password_reset import send_password_reset
 
 log = logging.getLogger("nastavnik.worker")
 
@@ -35,6 +36,7 @@ POOL_SIZE = 2 * MAX_JOBS + 2
 def job_functions() -> list[Any]:
     return [
         send_invitation,
+        send_password_reset,
         send_questionnaire_link,
         check_rhythm,
         check_monitoring,

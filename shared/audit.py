@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from uuid import UUID
 
 from shared.actor import Actor
 from shared.db import current_connection
+
+NO_ADDRESS = "—"  # what the log shows for an act with no client address: a job, the demo seeding, a command
+
+
+def client_address(ip: str) -> str:
+    """Only a real IP address is written: a job or the seeding has none, and a label in its place would read as
+    one."""
+    try:
+        return str(ipaddress.ip_address(ip.strip()))
+    except ValueError:
+        return ""
+
+
+def shown_address(ip: str | None) -> str:
+    """The log's address column: the address, or «—» where there is none (older entries may hold a label)."""
+    return client_address(ip or "") or NO_ADDRESS
 
 
 async def audit(
@@ -26,7 +43,7 @@ async def audit(
         action,
         person_id,
         details,
-        actor.ip,
+        client_address(actor.ip),
     )
 
 
@@ -42,7 +59,7 @@ async def audit_many(actor: Actor, action: str, entries: Sequence[tuple[UUID | N
         actor.region_id,
         actor.user_id,
         action,
-        actor.ip,
+        client_address(actor.ip),
         [organization for organization, _, _ in entries],
         [person for _, person, _ in entries],
         [details for _, _, details in entries],

@@ -128,16 +128,20 @@ def _is_automatic_options(handler: Any) -> bool:
 
 
 class LoginLimiter:
-    """Counts failed logins per account and per IP in Redis; a locked key refuses even a correct password."""
+    """Counts failed logins per account and per IP in Redis; a locked key refuses even a correct password.
+    Another `prefix` counts other attempts the same way (password reset requests)."""
 
-    def __init__(self, redis: Redis, per_account: int, per_ip: int, window_seconds: int) -> None:
+    def __init__(
+        self, redis: Redis, per_account: int, per_ip: int, window_seconds: int, prefix: str = "login-fail"
+    ) -> None:
         self.redis = redis
         self.per_account = per_account
         self.per_ip = per_ip
         self.window = window_seconds
+        self.prefix = prefix
 
     def _keys(self, email: str, ip: str) -> tuple[str, str]:
-        return f"login-fail:account:{email.strip().lower()}", f"login-fail:ip:{ip}"
+        return f"{self.prefix}:account:{email.strip().lower()}", f"{self.prefix}:ip:{ip}"
 
     async def retry_after(self, email: str, ip: str) -> int:
         """Seconds until another attempt is allowed, or 0."""

@@ -34,6 +34,10 @@ class Settings:
     login_fail_limit_account: int = 5
     login_fail_limit_ip: int = 20
     login_fail_window_seconds: int = 15 * 60
+    # «Забыли пароль?»: how long a reset link lives, and how many links an address and an IP may ask for per window.
+    password_reset_ttl_minutes: int = 60
+    password_reset_limit_account: int = 3
+    password_reset_limit_ip: int = 20
     debug: bool = False
     db_pool_max: int = field(default=10)
     export_dir: str = str(ROOT / ".data" / "exports")  # shared by web and worker (a volume in docker-compose)
@@ -83,6 +87,9 @@ def get_settings() -> Settings:
         smtp_starttls=_bool(env.get("SMTP_STARTTLS")),
         mail_from=env.get("MAIL_FROM", "Наставник <noreply@nastavnik.local>"),
         secure_cookies=_bool(env.get("SECURE_COOKIES")),
+        password_reset_ttl_minutes=int(env.get("PASSWORD_RESET_TTL_MINUTES", "60")),
+        password_reset_limit_account=int(env.get("PASSWORD_RESET_LIMIT_ACCOUNT", "3")),
+        password_reset_limit_ip=int(env.get("PASSWORD_RESET_LIMIT_IP", "20")),
         debug=_bool(env.get("DEBUG")),
         db_pool_max=int(env.get("DB_POOL_MAX", "10")),
         export_dir=env.get("EXPORT_DIR", str(ROOT / ".data" / "exports")),

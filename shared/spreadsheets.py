@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 # What a spreadsheet reads as the start of a formula (tab and CR too: some programs strip them first).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,8 +32,32 @@ class CsvWriter:
         self._writer.writerow([csv_cell(cell) if isinstance(cell, str) else cell for cell in row])
 
 
-def workbook(target: str | IO[bytes], options: dict[str, Any] | None = None) -> xlsxwriter.Workbook:
+A4 = 9  # xlsxwriter's paper code
+
+
+def print_setup(sheet: Worksheet, header_rows: int = 1) -> None:
+    """Prints as a table, not a narrow column of cut-off text: A4 landscape, every column on one page's width
+    (as many pages down as it takes), the header rows repeated on each page."""
+    sheet.set_paper(A4)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if header_rows:
+        sheet.repeat_rows(0, header_rows - 1)
+
+
+class SafeWorkbook(xlsxwriter.Workbook):
+    """Every sheet is set up to print with its first row as the header; a sheet whose header takes more rows
+    calls `print_setup(sheet, rows)` again."""
+
+    def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Worksheet:
+        sheet: Worksheet = super().add_worksheet(name, worksheet_class)
+        print_setup(sheet)
+        return sheet
+
+
+def workbook(target: str | IO[bytes], options: dict[str, Any] | None = None) -> SafeWorkbook:
     """An XLSX writer that takes every string as a string: no formulas, links or numbers guessed from text,
-    whether a cell is written with `write` or `write_string`."""
+    whether a cell is written with `write` or `write_string`; its sheets print on A4 landscape."""
     safe = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    return xlsxwriter.Workbook(target, {**(options or {}), **safe})
+    return SafeWorkbook(target, {**(options or {}), **safe})

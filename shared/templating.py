@@ -13,6 +13,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from shared import i18n
+from shared.audit import shown_address
 from shared.settings import ROOT
 
 Dirs = Sequence[Path | PathLike[Any] | str]
@@ -29,6 +30,7 @@ def configure(engine: JinjaTemplateEngine, dirs: Dirs, filters: Mapping[str, Cal
     env.filters["datetime"] = i18n.format_datetime
     env.filters["number"] = i18n.format_number
     env.filters["age"] = i18n.format_age
+    env.filters["address"] = shown_address
     env.globals["plural"] = i18n.plural
     env.filters.update(filters)
 

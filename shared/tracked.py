@@ -200,6 +200,19 @@ async def get(job_id: UUID, kind: str) -> TrackedJob | None:
     return _job(row) if row else None
 
 
+async def of_user(user_id: UUID, kind: str, since: datetime, limit: int = 100) -> list[TrackedJob]:
+    """The jobs of this kind one person asked for since then, newest first, as the scope sees them (RLS)."""
+    rows = await current_connection().fetch(
+        f"""SELECT {COLUMNS} FROM tracked_job WHERE user_id = $1 AND kind = $2 AND created_at > $3
+            ORDER BY created_at DESC LIMIT $4""",
+        user_id,
+        kind,
+        since,
+        limit,
+    )
+    return [_job(row) for row in rows]
+
+
 async def failures(limit: int = 200) -> list[TrackedJob]:
     """Failed jobs, newest first, as the scope sees them (the platform admin sees all)."""
     rows = await current_connection().fetch(

@@ -30,6 +30,7 @@ from tenants.contingent import contingents, school_year_choices, school_year_lab
 from tenants.guards import BEFORE_SECOND_FACTOR, allow, principal_of, signed_in
 from tenants.jobs import enqueue_invitation
 from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, OrganizationForm
+from tenants.password_reset import PasswordResetPages
 from tenants.profile import ProfilePages
 from tenants.roles import ROLE_LABELS, OrganizationKind, Role
 
@@ -38,6 +39,7 @@ INVITERS = tuple(INVITABLE)
 
 
 def home_for(principal: NamedDependency[Principal]) -> str:
+    """Where signing in, «/» and switching role land: mentors and mentees work in their own cabinet."""
     match principal.role:
         case Role.platform_admin:
             return "/admin/jobs"
@@ -45,6 +47,8 @@ def home_for(principal: NamedDependency[Principal]) -> str:
             return "/region"
         case Role.municipal_coordinator:
             return "/organizations"
+        case Role.mentor | Role.mentee:
+            return "/cabinet"
         case None:
             return "/no-role"
         case _:
@@ -394,6 +398,7 @@ page_router = Router(
         InvitationPages,
         InvitationAcceptPages,
         ProfilePages,
+        PasswordResetPages,
     ],
     include_in_schema=False,
 )

@@ -88,6 +88,18 @@ class SecondFactor(Table, tablename="second_factor", db=DB):
     created_at = Timestamptz()
 
 
+class PasswordReset(Table, tablename="password_reset", db=DB):
+    """A «Забыли пароль?» link: single-use, expiring; only its token's hash is kept (tenants.password_reset)."""
+
+    user_id = UUID()
+    id = UUID(primary_key=True)  # with user_id: Piccolo knows one-column keys only
+    token_hash = Varchar(length=64)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    sent_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
 class Membership(Table, tablename="membership", db=DB):
     id = UUID(primary_key=True)
     region_id = UUID()

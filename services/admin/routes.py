@@ -17,6 +17,21 @@ from shared.pages import page
 from tenants import Role, allow
 
 KIND_LABELS = {"import": "Импорт участников", "organization_import": "Импорт организаций", "export": "Выгрузка"}
+# What each background job does, in the admin's words; the function's name stays beside it for the logs.
+FUNCTION_LABELS = {
+    "send_invitation": "Письмо с приглашением",
+    "send_password_reset": "Письмо со ссылкой для смены пароля",
+    "send_questionnaire_link": "Письмо со ссылкой на анкету",
+    "check_rhythm": "Проверка ритма встреч пар",
+    "check_monitoring": "Мониторинг: открытие периода и напоминания",
+    "destroy_personal_data": "Уничтожение персональных данных",
+    "count_indicators": "Подсчёт показателей",
+    "refresh_indicators": "Ежечасный пересчёт показателей",
+    "sweep_jobs": "Присмотр за фоновыми задачами",
+    "run_import": "Импорт участников",
+    "run_organization_import": "Импорт организаций",
+    "run_export": "Выгрузка",
+}
 
 
 @dataclass
@@ -28,6 +43,7 @@ class FailedJobOut:
     finished_at: datetime
     error: str
     source: str = "queue"  # "tracked": a job the user watches, kept in PostgreSQL; "queue": arq's result in Redis
+    title: str = ""  # what the job does, in Russian
 
 
 @dataclass
@@ -47,6 +63,7 @@ async def _failures(redis: ArqRedis) -> Failures:
             finished_at=job.finished_at or job.created_at,
             error=job.error,
             source="tracked",
+            title=KIND_LABELS.get(job.kind, job.kind),
         )
         for job in await tracked.failures()
     ]
@@ -62,6 +79,7 @@ async def _failures(redis: ArqRedis) -> Failures:
             enqueued_at=r.enqueue_time,
             finished_at=r.finish_time,
             error=f"{type(r.result).__name__}: {str(r.result)[:300]}",
+            title=FUNCTION_LABELS.get(r.function, r.function),
         )
         for r in results
         if not (r.job_id or "").startswith("tracked:")  # listed above, with the user's message

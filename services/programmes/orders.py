@@ -29,6 +29,7 @@ from services.registry import ParticipationRole, add_roles, scan_type
 from shared.actor import Actor
 from shared.clock import now, today
 from shared.db import current_connection
+from shared.downloads import download_name
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import format_date, parse_date
 from tenants import Role, list_people
@@ -301,8 +302,12 @@ async def document(order_id: UUID, owner: Owner | None = None) -> tuple[bytes, s
     order = await get_order(order_id, owner)
     stored = await current_connection().fetchval("SELECT document FROM programme_order WHERE id = $1", order_id)
     data = stored or render(order, await issuer(Owner.of(order)))
-    number = re.sub(r"[^\w-]+", "_", order.number or "проект")
-    return data, f"Приказ_{number}.docx"
+    number = (
+        f"№ {order.number}" + (f" от {order.signed_on:%d.%m.%Y}" if order.signed_on else "")
+        if order.number
+        else "(проект)"
+    )
+    return data, download_name("Приказ", number, order.title, extension="docx")
 
 
 async def suggest_number(owner: Owner, year: int) -> str:

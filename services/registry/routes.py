@@ -50,6 +50,7 @@ from shared import clock
 from shared.actor import Actor
 from shared.auth import public
 from shared.db import current_connection
+from shared.downloads import download_headers, download_name
 from shared.errors import NotFound, ValidationFailed
 from shared.links import LinkUnusable
 from shared.pages import flash_problem, form_into, fragment, page, see_other
@@ -278,8 +279,7 @@ class PeoplePages(Controller):
             row.data,
             media_type=row.content_type,
             headers={
-                "Content-Disposition": f'inline; filename="consent-{consent_id}.{extension}"',
-                "Cache-Control": "no-store",
+                **download_headers(download_name("Согласие", extension=extension), "inline"),
                 "X-Content-Type-Options": "nosniff",
             },
         )
@@ -296,10 +296,14 @@ class PeoplePages(Controller):
         return Response(
             content,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={
-                "Content-Disposition": f'attachment; filename="base-{base}-{clock.today():%Y-%m-%d}.xlsx"',
-                "Cache-Control": "no-store",
-            },
+            headers=download_headers(
+                download_name(
+                    "База наставников" if base == "mentors" else "База наставляемых",
+                    principal.active.place if principal.active else "",
+                    clock.today(),
+                    extension="xlsx",
+                )
+            ),
         )
 
 

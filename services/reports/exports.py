@@ -18,6 +18,7 @@ from services.registry import CONSENTED
 from services.reports.indicators import COUNTERS
 from shared.clock import ZONE
 from shared.db import current_connection
+from shared.downloads import download_name
 from shared.spreadsheets import CsvWriter, workbook
 
 FORMATS = ("xlsx", "csv", "json")
@@ -231,7 +232,7 @@ KINDS: dict[str, tuple[str, list[Column], str]] = {
 
 
 def filename(kind: str, fmt: str, day: date) -> str:
-    return f"{kind}_{day:%Y-%m-%d}.{fmt}"
+    return download_name(KINDS[kind][0], day, extension=fmt)
 
 
 async def rows(kind: str, filters: Filters, batch: int = 2000) -> AsyncIterator[dict[str, Any]]:

@@ -24,6 +24,7 @@ from services.reports.reach import place, reach_of, trail
 from services.reports.records import Line
 from shared.actor import Actor
 from shared.clock import today
+from shared.downloads import download_headers
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, fragment, page, see_other
 from shared.settings import Settings
@@ -325,7 +326,12 @@ async def _export_file(principal: Principal, settings: Settings, export_id: UUID
     path = jobs.path_of(settings, export_id, meta.format) if meta else None
     if meta is None or meta.status != "done" or path is None or not path.is_file():
         raise NotFound()
-    return File(path=path, filename=meta.filename, media_type=exports.CONTENT_TYPES[meta.format])
+    return File(
+        path=path,
+        filename=meta.filename,
+        media_type=exports.CONTENT_TYPES[meta.format],
+        headers=download_headers(meta.filename),
+    )
 
 
 @post("/api/v1/exports", guards=[allow(*EXPORTERS)], tags=["Выгрузки"], status_code=202)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import fields
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Request, Response
@@ -23,6 +22,7 @@ from services.programmes.roadmap import STAGES, STATUS_LABELS, stage_titles, tem
 from services.programmes.selection import COMMISSION_ROLE_LABELS, DECISION_LABELS, PRINCIPLES
 from services.registry import CATEGORY_LABELS
 from shared import clock
+from shared.downloads import download_headers
 from shared.errors import NotFound
 from shared.uploads import UploadKind, read_upload
 from shared.uploads import upload as upload_opt
@@ -127,5 +127,5 @@ def download(data: bytes, content_type: str, filename: str) -> Response[bytes]:
     return Response(
         data,
         media_type=content_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}", "Cache-Control": "no-store"},
+        headers=download_headers(filename),
     )
