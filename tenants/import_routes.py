@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, Response, Router, get, post
@@ -15,6 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from shared.actor import Actor
+from shared.downloads import content_disposition
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, fragment, page, see_other
 from shared.spreadsheets import CsvWriter, workbook
@@ -58,7 +58,7 @@ def _download(content: bytes, filename: str, media_type: str) -> Response[bytes]
     return Response(
         content,
         media_type=media_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 
