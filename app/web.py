@@ -22,7 +22,7 @@ from services.monitoring import routes as monitoring
 from services.programmes import IndicatorCounter
 from services.programmes import routes as programmes
 from services.registry import routes as registry
-from services.reports import indicator_values
+from services.reports import indicator_values, questionnaire_report
 from services.reports import routes as reports
 from services.reports.my_exports import my_exports_page
 from services.workspace.routes import workspace_router
@@ -36,7 +36,7 @@ from shared.settings import ROOT, Settings, get_settings
 from shared.templating import template_config
 from shared.uploads import UploadKind, UploadLimit, apply_upload_limits, upload_limit
 from shared.web import EXCEPTION_HANDLERS, healthz, provide_redis, provide_settings, readyz, tenant_middleware
-from tenants import region_settings, second_factor
+from tenants import contingent_routes, import_routes, region_settings, second_factor
 from tenants.access import load_principal
 from tenants.guards import provide_actor, provide_principal
 from tenants.roles import role_label
@@ -68,6 +68,10 @@ def route_handlers() -> list[Any]:
         second_factor.page_router,
         region_settings.page_router,
         region_settings.api_router,
+        contingent_routes.page_router,
+        contingent_routes.api_router,
+        import_routes.page_router,
+        import_routes.api_router,
         workspace_router,
         admin_router,
         registry.page_router,
@@ -80,6 +84,7 @@ def route_handlers() -> list[Any]:
         matching.api_router,
         my_exports_page,
         reports.page_router,
+        questionnaire_report.page_router,
         reports.api_router,
         monitoring.page_router,
         monitoring.api_router,

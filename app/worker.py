@@ -23,6 +23,7 @@ from shared.jobs import JOB_MAX_TRIES, KEEP_RESULT_SECONDS, LONG_JOB_SECONDS, pr
 from shared.settings import get_settings
 from shared.tracked import sweep_jobs, worker_function
 from tenants.jobs import send_invitation
+from tenants.organization_import import run_organization_import
 from tenants.password_reset import send_password_reset
 
 log = logging.getLogger("nastavnik.worker")
@@ -42,6 +43,7 @@ def job_functions() -> list[Any]:
         sweep_jobs,
         func(destroy_personal_data, timeout=LONG_JOB_SECONDS),
         worker_function(run_import),
+        worker_function(run_organization_import),
         # A whole region's export or count takes minutes at a million participants.
         worker_function(run_export),
         # Its result tells the dashboards that a count failed; a new request clears it.

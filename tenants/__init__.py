@@ -4,7 +4,7 @@ Other domains use only the names below; the routes are composed by app/, the res
 """
 
 from tenants.access import Principal
-from tenants.contingent import ContingentRecord, contingents, save_contingent
+from tenants.contingent import ContingentRecord, contingents, save_contingent, school_year_label
 from tenants.demo import MUNICIPALITIES
 from tenants.demo_accounts import ACCOUNTS
 from tenants.guards import allow
@@ -51,4 +51,5 @@ __all__ = [
     "list_people",
     "region_ids",
     "save_contingent",
+    "school_year_label",
 ]

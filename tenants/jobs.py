@@ -52,8 +52,8 @@ async def send_invitation(ctx: dict[str, Any], region_id: str, invitation_id: st
     name = full_name(invitation["name"], invitation["patronymic"]) or invitation["surname"]
     role = ROLE_LABELS[Role(invitation["role"])].lower()
     text = (
-        f"Здравствуйте, {name}!\n\n"
-        f"Вас пригласили в платформу «Наставник» в роли «{role}»"
+        (f"Здравствуйте, {name}!\n\n" if name else "Здравствуйте!\n\n")
+        + f"Вас пригласили в платформу «Наставник» в роли «{role}»"
         + (f" ({place})" if place else "")
         + ".\n\nЧтобы создать учётную запись, откройте ссылку:\n"
         f"{link}\n\n"

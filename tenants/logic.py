@@ -384,7 +384,24 @@ async def create_invitation(
     )
     if pending:
         raise ValidationFailed({"email": "Этому адресу уже отправлено действующее приглашение на эту роль"})
+    names = (surname, name, patronymic)
+    where = (region_id, municipality_id, organization_id)
+    return await insert_invitation(email, role, names, where, principal.user_id, secret_key, ttl_hours)
 
+
+async def insert_invitation(
+    email: str,
+    role: Role,
+    names: tuple[str, str, str],
+    where: tuple[UUID, UUID | None, UUID | None],
+    created_by: UUID,
+    secret_key: str,
+    ttl_hours: int,
+) -> tuple[UUID, str]:
+    """An invitation already checked by its caller (the inviter's form, the organizations' import): its id and
+    the link's token; mailing it is the caller's, after the commit."""
+    region_id, municipality_id, organization_id = where
+    surname, name, patronymic = names
     invitation = Invitation(
         region_id=region_id,
         email=email,
@@ -395,7 +412,7 @@ async def create_invitation(
         name=name,
         patronymic=patronymic,
         expires_at=now() + timedelta(hours=ttl_hours),
-        created_by=principal.user_id,
+        created_by=created_by,
         created_at=now(),
         send_attempts=0,
         send_error="",

@@ -26,6 +26,7 @@ from shared.proxies import client_address
 from shared.settings import Settings
 from tenants import logic, second_factor
 from tenants.access import Principal, load_principal
+from tenants.contingent import contingents, school_year_choices, school_year_label
 from tenants.guards import BEFORE_SECOND_FACTOR, allow, principal_of, signed_in
 from tenants.jobs import enqueue_invitation
 from tenants.logic import INVITABLE, KIND_LABELS, InvitationForm, OrganizationForm
@@ -274,12 +275,15 @@ class OrganizationPages(Controller):
         organization = await logic.get_organization(organization_id)
         municipality = await logic.get_municipality(organization.municipality_id)
         people = await logic.list_people(organization_id)
+        year = school_year_choices()[0]
         return page(
             "tenants/organization.html",
             organization=organization,
             municipality=municipality,
             kinds=KIND_LABELS,
             people=people,
+            contingent=(await contingents(year, [organization_id])).get(organization_id),
+            contingent_year=school_year_label(year),
         )
 
     @get("/{organization_id:uuid}/edit")

@@ -160,6 +160,7 @@ async def make_records(
         first, _ = await registry.create_person(actor, scope, person)
         second, _ = await registry.create_person(actor, scope, person)
         consent_id = await registry.give_consent(actor, first, registry.ConsentForm(given_on="01.09.2025"))
+        sent = await registry.send_questionnaire(actor, first, "mentor_offer", "isolation-test-secret")
         third, _ = await registry.create_person(actor, scope, person)
         merge_id = await merge(actor, second, third)
     async with tenant_transaction(scope):
@@ -180,10 +181,12 @@ async def make_records(
         "export_id": str(export_id),
         "period_id": str(period_id),
         "import_id": str(import_id),
+        "school_year": str(date.today().year),
         "organization_id": str(organization_id),
         "municipality_id": str(municipality_id),
         "person_id": str(first),
         "consent_id": str(consent_id),
+        "request_id": str(sent.request_id),
         "merge_id": str(merge_id),
         "token": uuid.uuid4().hex,
     }

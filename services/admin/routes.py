@@ -16,7 +16,7 @@ from shared.jobs import failed_jobs
 from shared.pages import page
 from tenants import Role, allow
 
-KIND_LABELS = {"import": "Импорт участников", "export": "Выгрузка"}
+KIND_LABELS = {"import": "Импорт участников", "organization_import": "Импорт организаций", "export": "Выгрузка"}
 # What each background job does, in the admin's words; the function's name stays beside it for the logs.
 FUNCTION_LABELS = {
     "send_invitation": "Письмо с приглашением",
@@ -29,6 +29,7 @@ FUNCTION_LABELS = {
     "refresh_indicators": "Ежечасный пересчёт показателей",
     "sweep_jobs": "Присмотр за фоновыми задачами",
     "run_import": "Импорт участников",
+    "run_organization_import": "Импорт организаций",
     "run_export": "Выгрузка",
 }
 

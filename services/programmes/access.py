@@ -17,10 +17,32 @@ from tenants import Role
 
 READERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
 EDITORS = (Role.curator, Role.municipal_coordinator, Role.regional_coordinator)
-SIGNERS = (Role.head, *EDITORS)
 COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
+ORDER_ROLES = (Role.head, *EDITORS)  # see the orders of their level: the head signs, the others prepare
+SIGNERS = (Role.head, *COORDINATORS)  # an organization's orders are its head's, a level's its coordinator's
 SELECTORS = (Role.curator,)  # mentor selection is the organization curator's work
 CATALOGUE_EDITORS = (Role.regional_coordinator,)
+
+
+class NotSigner(Forbidden):
+    """The order is signed by someone else at this level: the message says whom."""
+
+    def __init__(self, owner: Owner) -> None:
+        super().__init__(f"Приказ подписывает и регистрирует {signer_title(owner)}")
+        self.message = str(self)
+
+
+def signer_title(owner: Owner) -> str:
+    """Who signs the orders of a level (004 §2.8, §2.13): the head, or the level's coordinator."""
+    if owner.organization_id:
+        return "руководитель организации"
+    return "муниципальный координатор" if owner.municipality_id else "региональный координатор"
+
+
+def signer_role(owner: Owner) -> Role:
+    if owner.organization_id:
+        return Role.head
+    return Role.municipal_coordinator if owner.municipality_id else Role.regional_coordinator
 
 
 @dataclass(frozen=True)
@@ -60,7 +82,12 @@ class Access:
         return self.role in SELECTORS and owner == self.owner and owner.organization_id is not None
 
     def may_register(self, owner: Owner) -> bool:
-        return self.role in SIGNERS and owner == self.owner
+        """Only the signer of the order's own level registers it, and so makes it take effect."""
+        return owner == self.owner and self.role == signer_role(owner)
+
+    def may_submit(self, owner: Owner) -> bool:
+        """Whoever prepares orders at this level sends them for signature."""
+        return self.may_edit(owner)
 
     def editing(self) -> Owner:
         """The level the asker edits at; refused to a role that edits nothing."""
@@ -68,9 +95,9 @@ class Access:
             raise Forbidden()
         return self.owner
 
-    def signing(self) -> Owner:
-        """The register the asker signs orders in; refused to a role that signs nothing."""
-        if self.role not in SIGNERS:
+    def ordering(self) -> Owner:
+        """The register of orders the asker works in; refused to a role that has no orders."""
+        if self.role not in ORDER_ROLES:
             raise Forbidden()
         return self.owner
 

@@ -10,6 +10,7 @@ from uuid import UUID
 from dateutil.relativedelta import relativedelta
 
 from services.programmes import constructor, orders, roadmap, selection
+from services.programmes.access import Access
 from services.programmes.constructor import FormsForm, GoalForm, ResultRow
 from services.programmes.programme import ProgrammeForm, create_programme, get_programme
 from services.programmes.records import Owner, ProgrammeRecord
@@ -117,9 +118,10 @@ async def _organization_programme(
     if rural_teachers:  # seed 001: the «учитель – учитель» roadmap runs from April to December
         start = date(day.year if day.month >= 4 else day.year - 1, 4, 1)
         end, template, title = date(start.year, 12, 31), "school_teacher_teacher", "Программа «Учитель – учитель»"
-    else:
+    else:  # each kind of organization starts from a roadmap in its own wording
         start, end = school_year(day)
-        template, title = "college_2020", f"Программа наставничества на {start.year}/{end.year} учебный год"
+        template = {"school": "school_004", "additional": "school_004", "college": "college_2020"}.get(kind, "")
+        title = f"Программа наставничества на {start.year}/{end.year} учебный год"
     programme_id = await create_programme(
         actor, owner, ProgrammeForm(title, start.strftime("%d.%m.%Y"), end.strftime("%d.%m.%Y"), template)
     )
@@ -300,7 +302,10 @@ async def _selection(
         order_id = await orders.create_order(actor, programme, "approve_registry")
         signed = min(applied + timedelta(days=10), day).strftime("%d.%m.%Y")
         await orders.register(actor, order_id, orders.RegisterForm("31-о", signed))
-        await orders.create_order(actor, programme, "approve_roadmap")  # the head has an order to sign
+        # The curator prepared the roadmap's order and sent it: the head has it on the home page to sign.
+        roadmap_order = await orders.create_order(actor, programme, "approve_roadmap")
+        curator_actor = Actor(curator.user_id, actor.region_id, actor.organization_id, actor.ip)
+        await orders.submit(curator_actor, roadmap_order, Access(Role.curator, Owner.of(programme)))
     elif candidates:
         await orders.create_order(actor, programme, "approve_registry")  # a draft waiting for the head
 
@@ -316,6 +321,7 @@ async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -
             f"Муниципальная программа наставничества «Учитель остаётся» на {start.year}–{end.year + 1} годы",
             start.strftime("%d.%m.%Y"),
             (end + relativedelta(years=1)).strftime("%d.%m.%Y"),
+            "level_003",  # the municipality's own seven stages
         ),
     )
     programme = await get_programme(programme_id)
@@ -371,15 +377,4 @@ async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -
             role_model_ids=[str(m.id) for m in models if m.code == "experienced_teacher_young_specialist"],
         ),
     )
-    events = [
-        (1, "Создать муниципальный наставнический центр", "Сентябрь", "Начальник управления образования"),
-        (1, "Утвердить муниципальную программу наставничества", "Октябрь", "Начальник управления образования"),
-        (3, "Создать цифровую базу наставников округа", "Октябрь–ноябрь", "Муниципальный координатор"),
-        (2, "Создать агрегированную базу кураторов, наставников и наставляемых", "Ноябрь–декабрь", "Координатор"),
-        (4, "Обучить наставников и кураторов технологиям общения и мотивации", "Январь–март", "Методист центра"),
-        (6, "Мониторинг результатов программы; сертификация кураторов", "Март–апрель", "Координатор"),
-        (7, "Празднование результатов: награждение наставников, библиотека кейсов", "Май", "Начальник управления"),
-    ]
-    for stage, title, months, responsible in events:
-        await roadmap.add_event(programme, EventForm(str(stage), title, months, "", "", responsible, ""))
-    await _progress_roadmap(programme_id, day, {"Утвердить муниципальную программу наставничества"})
+    await _progress_roadmap(programme_id, day, {"Создать цифровую базу наставников школы/ муниципалитета"})

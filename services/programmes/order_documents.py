@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import msgspec
 from docxtpl import DocxTemplate
 
+from services.programmes.declension import decline_list
 from services.programmes.records import OrderRecord, Owner
 from services.programmes.tables import OrderKind
 from shared.db import current_connection
@@ -44,6 +45,13 @@ REPLACEMENT_REASONS: dict[str, str] = {
 CONTROL = "Контроль за исполнением настоящего приказа оставляю за собой."
 
 
+PAIRS_COLUMNS = ["Наставник", "Наставляемые", "Форма, ролевая модель", "Период", "Дополнительное соглашение"]
+
+
+def _cells(row: Any) -> list[str]:
+    return list(row["cells"] if isinstance(row, dict) else row)
+
+
 def _period(payload: dict[str, Any]) -> str:
     return f"с {payload['starts_on']} по {payload['ends_on']}"
 
@@ -66,7 +74,7 @@ def wording(kind: OrderKind, payload: dict[str, Any]) -> Wording:
                 f"Утвердить Положение о наставничестве в {owner}.",
                 f"Утвердить программу наставничества «{payload['programme']}» на период {_period(payload)} "
                 "(приложение).",
-                f"Назначить куратором наставнической деятельности {payload['curator']}."
+                f"Назначить куратором наставнической деятельности {decline_list(payload['curator'], 'accs')}."
                 if payload.get("curator")
                 else "Куратору наставнической деятельности обеспечить реализацию программы.",
                 CONTROL,
@@ -98,23 +106,45 @@ def wording(kind: OrderKind, payload: dict[str, Any]) -> Wording:
             ["ФИО наставника", "Должность, статус", "Решение комиссии"],
         )
     if kind == OrderKind.approve_pairs:
+        per_pair = any(len(_cells(row)) >= 5 for row in payload.get("rows", []))
+        if not per_pair:  # an order stored before each pair had its own period
+            return Wording(
+                f"{BASIS}, по итогам формирования наставнических пар (групп)",
+                [
+                    f"Закрепить наставнические пары (группы) на период {_period(payload)} (приложение).",
+                    "Наставникам совместно с наставляемыми разработать индивидуальные планы развития.",
+                    CONTROL,
+                ],
+                "Наставнические пары (группы)",
+                PAIRS_COLUMNS[:3],
+            )
+        agreements = any(_cells(row)[4] not in ("", "—") for row in payload["rows"] if len(_cells(row)) >= 5)
+        points = [
+            "Закрепить наставнические пары (группы) согласно приложению на периоды, указанные в приложении "
+            "для каждой пары (группы).",
+            "Наставникам совместно с наставляемыми разработать индивидуальные планы развития.",
+        ]
+        if agreements:
+            points.append(
+                "Наставникам из числа работников выполнять обязанности наставника на условиях дополнительных "
+                "соглашений к трудовым договорам, указанных в приложении."
+            )
         return Wording(
             f"{BASIS}, по итогам формирования наставнических пар (групп)",
-            [
-                f"Закрепить наставнические пары (группы) на период {_period(payload)} (приложение).",
-                "Наставникам совместно с наставляемыми разработать индивидуальные планы развития.",
-                CONTROL,
-            ],
+            [*points, CONTROL],
             "Наставнические пары (группы)",
-            ["Наставник", "Наставляемые", "Форма, ролевая модель"],
+            PAIRS_COLUMNS,
         )
     if kind == OrderKind.replace_mentor:
+        mentee = decline_list(payload["mentee"], "gent")
+        agreement = payload.get("new_mentor_agreement") or ""
+        terms = f" на условиях дополнительного соглашения к трудовому договору {agreement}" if agreement else ""
         return Wording(
             f"{BASIS}, в связи с {REPLACEMENT_REASONS[payload['reason']]}",
             [
-                f"Освободить {payload['old_mentor']} от обязанностей наставника {payload['mentee']}.",
-                f"Назначить наставником {payload['mentee']} {payload['new_mentor']}. Период наставничества "
-                f"не изменяется: {_period(payload)}.",
+                f"Освободить {decline_list(payload['old_mentor'], 'accs')} от обязанностей наставника {mentee}.",
+                f"Назначить наставником {mentee} {decline_list(payload['new_mentor'], 'accs')}{terms}. "
+                f"Период наставничества не изменяется: {_period(payload)}.",
                 CONTROL,
             ],
             "",
@@ -187,7 +217,8 @@ def _requisites(organization: OrganizationRecord, place: str) -> Issuer:
 
 def render(order: OrderRecord, who: Issuer) -> bytes:
     words = wording(order.kind, order.payload)
-    rows = [row["cells"] if isinstance(row, dict) else row for row in order.payload.get("rows", [])]
+    width = len(words.columns)
+    rows = [(_cells(row) + [""] * width)[:width] for row in order.payload.get("rows", [])]
     document = DocxTemplate(TEMPLATE)
     document.render(
         {

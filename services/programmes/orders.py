@@ -1,7 +1,8 @@
-"""Orders the head signs: drafted from a snapshot of live data, registered with a number and date, taking effect.
+"""Orders the head signs: drafted from a snapshot of live data, sent for signature, registered, taking effect.
 
-A draft holds a snapshot of the data it lists; registering it in the document register (number and date)
-freezes the document and makes it take effect: a programme or a registry is approved only then.
+A draft holds a snapshot of the data it lists; the curator sends it to the signer (the head, or the level's
+coordinator), who returns it with a comment or registers it (number and date): that freezes the document and makes
+it take effect, so a programme or a registry is approved only then.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 import msgspec
 
 from services.programmes import selection
+from services.programmes.access import Access, NotSigner, signer_role
 from services.programmes.constructor import STEPS, missing_steps, results_of
 from services.programmes.order_documents import REPLACEMENT_REASONS, TITLES, issuer, render
 from services.programmes.records import OrderRecord, Owner, ProgrammeRecord, record, records
@@ -27,9 +30,9 @@ from shared.actor import Actor
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.downloads import download_name
-from shared.errors import Errors, NotFound, ValidationFailed
-from shared.i18n import format_date
-from tenants import Role
+from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
+from shared.i18n import format_date, parse_date
+from tenants import Role, list_people
 
 Handler = Callable[[Actor, OrderRecord], Awaitable[None]]
 _ON_REGISTERED: dict[OrderKind, list[Handler]] = {}
@@ -221,7 +224,7 @@ async def create_order(actor: Actor, programme: ProgrammeRecord, kind: str, extr
 
 
 _COLUMNS = """id, region_id, organization_id, municipality_id, programme_id, kind, title, payload, number,
-              signed_on, created_at, scan IS NOT NULL AS has_scan"""
+              signed_on, created_at, scan IS NOT NULL AS has_scan, submitted_at, return_comment"""
 
 
 async def get_order(order_id: UUID, owner: Owner | None = None) -> OrderRecord:
@@ -241,12 +244,57 @@ async def list_orders(owner: Owner, programme_id: UUID | None = None) -> list[Or
            FROM programme_order
            WHERE organization_id IS NOT DISTINCT FROM $1 AND municipality_id IS NOT DISTINCT FROM $2
              AND ($3::uuid IS NULL OR programme_id = $3)
-           ORDER BY number IS NOT NULL, signed_on DESC NULLS FIRST, created_at DESC""",
+           ORDER BY number IS NOT NULL, submitted_at IS NULL, signed_on DESC NULLS FIRST, created_at DESC""",
         owner.organization_id,
         owner.municipality_id,
         programme_id,
     )
     return records(rows, OrderRecord)
+
+
+async def awaiting_signature(owner: Owner) -> list[OrderRecord]:
+    """The orders sent to the level's signer and not yet registered: the head's list on the home page."""
+    rows = await current_connection().fetch(
+        f"""SELECT {_COLUMNS}
+           FROM programme_order
+           WHERE organization_id IS NOT DISTINCT FROM $1 AND municipality_id IS NOT DISTINCT FROM $2
+             AND number IS NULL AND submitted_at IS NOT NULL
+           ORDER BY submitted_at""",
+        owner.organization_id,
+        owner.municipality_id,
+    )
+    return records(rows, OrderRecord)
+
+
+async def submit(actor: Actor, order_id: UUID, access: Access) -> None:
+    """«Отправить на подпись»: the draft goes to the signer; a returned draft is sent again the same way."""
+    order = await get_order(order_id, access.owner)
+    if not access.may_submit(Owner.of(order)):
+        raise Forbidden()
+    if order.state != "draft":
+        raise ValidationFailed({"order": "Приказ уже отправлен на подпись или зарегистрирован"})
+    await (
+        Order.update({Order.submitted_at: now(), Order.submitted_by: actor.user_id, Order.return_comment: ""})
+        .where(Order.id == order_id)
+        .run()
+    )
+
+
+async def return_for_revision(actor: Actor, order_id: UUID, access: Access, comment: str) -> None:
+    """The signer sends a draft back with what to change; it is a draft again until sent anew."""
+    order = await get_order(order_id, access.owner)
+    if not access.may_register(Owner.of(order)):
+        raise NotSigner(Owner.of(order))
+    if order.state != "awaiting":
+        raise ValidationFailed({"comment": "Вернуть можно только приказ, отправленный на подпись"})
+    text = " ".join(comment.split())
+    if not text or len(text) > 2000:
+        raise ValidationFailed({"comment": "Напишите, что исправить (до 2000 знаков)"})
+    await (
+        Order.update({Order.submitted_at: None, Order.submitted_by: None, Order.return_comment: text})
+        .where(Order.id == order_id)
+        .run()
+    )
 
 
 async def document(order_id: UUID, owner: Owner | None = None) -> tuple[bytes, str]:
@@ -280,9 +328,14 @@ class RegisterForm:
     signed_on: str = ""
 
 
-async def register(actor: Actor, order_id: UUID, form: RegisterForm, owner: Owner | None = None) -> None:
-    """Number and date in the register; the document is frozen and the order takes effect."""
-    order = await get_order(order_id, owner)
+async def register(actor: Actor, order_id: UUID, form: RegisterForm, signer: Access | None = None) -> None:
+    """Number and date in the register by the level's signer; the document is frozen and the order takes effect.
+
+    `signer` is the asker of a page or the API; without it (the demo seeding, a job) the level's signer is recorded.
+    """
+    order = await get_order(order_id, signer.owner if signer else None)
+    if signer is not None and not signer.may_register(Owner.of(order)):
+        raise NotSigner(Owner.of(order))
     errors = Errors()
     if order.number:
         errors.add("number", "Приказ уже зарегистрирован")
@@ -292,6 +345,13 @@ async def register(actor: Actor, order_id: UUID, form: RegisterForm, owner: Owne
     signed_on = read_date(errors, "signed_on", form.signed_on)
     if signed_on and signed_on > today():
         errors.add("signed_on", "Приказ не может быть датирован будущим числом")
+    starts = first_day(order)
+    if signed_on and starts and signed_on > starts:
+        what = "начала работы нового наставника" if order.kind == OrderKind.replace_mentor else "начала работы пар"
+        errors.add(
+            "signed_on",
+            f"Дата приказа позже {what} ({format_date(starts)}): работа не может начаться раньше приказа",
+        )
     errors.raise_if_any()
     assert signed_on is not None
     owner_of = Owner.of(order)
@@ -313,7 +373,7 @@ async def register(actor: Actor, order_id: UUID, form: RegisterForm, owner: Owne
                 Order.number: number,
                 Order.signed_on: signed_on,
                 Order.document: data,
-                Order.registered_by: actor.user_id,
+                Order.registered_by: actor.user_id or await _level_signer(owner_of),
                 Order.registered_at: now(),
             }
         )
@@ -321,6 +381,32 @@ async def register(actor: Actor, order_id: UUID, form: RegisterForm, owner: Owne
         .run()
     )
     await _take_effect(actor, order)
+
+
+def first_day(order: OrderRecord) -> date | None:
+    """The first day the order puts anyone to work: the earliest pair's start, or the day the new mentor takes
+    over (the replaced pair keeps its own earlier period); the order may not be dated after it."""
+    if order.kind == OrderKind.approve_pairs:
+        text = str(order.payload.get("starts_on", ""))
+    elif order.kind == OrderKind.replace_mentor:
+        text = str((order.payload.get("refs") or {}).get("since", ""))
+    else:
+        return None
+    try:
+        return parse_date(text) if text else None
+    except ValueError:
+        return None
+
+
+async def _level_signer(owner: Owner) -> UUID | None:
+    """The account that signs at the order's level, recorded when the demo or a job registers an order."""
+    role = signer_role(owner)
+    for account in await list_people(owner.organization_id):
+        if account.role == role and (
+            role != Role.municipal_coordinator or account.municipality_id == owner.municipality_id
+        ):
+            return account.id
+    return None
 
 
 async def _take_effect(actor: Actor, order: OrderRecord) -> None:

@@ -65,6 +65,7 @@ async def programmes_overview(access: Access, on: date | None = None) -> list[Ov
 class DraftOrder(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
     title: str
+    awaiting: bool = False  # sent for signature
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class WorkspaceSummary:
     total: int
     overdue: list[EventRecord]
     current: list[EventRecord]
-    drafts: list[DraftOrder]  # orders waiting to be signed and registered
+    drafts: list[DraftOrder]  # orders not yet registered: prepared, or sent to the head for signature
     missing: list[str]  # the constructor's steps not filled in
 
 
@@ -87,7 +88,8 @@ async def workspace_summary(owner: Owner, on: date | None = None) -> WorkspaceSu
     stages = await roadmap(programme.id, day)
     events = [e for s in stages for e in s.events]
     drafts = await current_connection().fetch(
-        "SELECT id, title FROM programme_order WHERE programme_id = $1 AND number IS NULL ORDER BY created_at",
+        """SELECT id, title, submitted_at IS NOT NULL AS awaiting FROM programme_order
+           WHERE programme_id = $1 AND number IS NULL ORDER BY submitted_at, created_at""",
         programme.id,
     )
     return WorkspaceSummary(

@@ -14,7 +14,7 @@ from services.programmes.tables import Programme
 from services.programmes.values import read_date, read_text
 from shared.actor import Actor
 from shared.clock import now, today
-from shared.errors import Errors, NotFound
+from shared.errors import Errors, NotFound, ValidationFailed
 
 DEFAULT_REGULATIONS = (
     "Распоряжение Министерства просвещения Российской Федерации от 25.12.2019 № Р-145 «Об утверждении методологии "
@@ -61,6 +61,8 @@ def clean_programme(form: ProgrammeForm, owner: Owner) -> ProgrammeValues:
 
 async def create_programme(actor: Actor, owner: Owner, form: ProgrammeForm) -> UUID:
     values = clean_programme(form, owner)
+    if form.template and form.template not in {t.code for t in await roadmap.templates_for(owner)}:
+        raise ValidationFailed({"template": "Этот шаблон написан для другого вида организации: выберите из списка"})
     rows = (
         await Programme.insert(
             Programme(

@@ -189,7 +189,16 @@ class OrderRecord(msgspec.Struct, frozen=True, kw_only=True):
     signed_on: date | None
     created_at: datetime
     has_scan: bool = False
+    submitted_at: datetime | None = None
+    return_comment: str = ""
 
     @property
     def registered(self) -> bool:
         return self.number is not None
+
+    @property
+    def state(self) -> str:
+        """draft (prepared or returned), awaiting (sent to the signer) or registered (signed and in effect)."""
+        if self.number is not None:
+            return "registered"
+        return "awaiting" if self.submitted_at is not None else "draft"

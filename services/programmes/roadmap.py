@@ -27,6 +27,7 @@ from services.registry import scan_type
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
+from tenants import get_organization
 
 STAGES: dict[int, str] = {
     1: "Подготовка условий для запуска программы наставничества",
@@ -37,6 +38,35 @@ STAGES: dict[int, str] = {
     6: "Организация работы наставнических пар / групп",
     7: "Завершение наставничества",
 }
+# A municipality's or the region's own programme has the seven stages of seed 003.
+LEVEL_STAGES: dict[int, str] = {
+    1: "Структура и программа наставничества",
+    2: "Цифровая база наставников",
+    3: "Наставнические инициативы в регионе",
+    4: "Агрегированная база кураторов, наставников и наставляемых",
+    5: "Обучение наставников и кураторов",
+    6: "Мониторинг результатов и сертификация кураторов",
+    7: "Празднование результатов и библиотека кейсов",
+}
+
+
+def stage_titles(owned: Owner | ProgrammeRecord) -> dict[int, str]:
+    """An organization's roadmap has the seven stages of the target model; a level's own, those of seed 003."""
+    return STAGES if owned.organization_id else LEVEL_STAGES
+
+
+async def owner_kind(owner: Owner) -> str:
+    """The organization's kind, or LEVEL for a municipality's or the region's own programme."""
+    if owner.organization_id is None:
+        return roadmap_templates.LEVEL
+    return str((await get_organization(owner.organization_id)).kind)
+
+
+async def templates_for(owner: Owner) -> list[roadmap_templates.RoadmapTemplate]:
+    """The templates in the owner's own wording: a school's for a school, a college's for a college."""
+    return roadmap_templates.templates_for(await owner_kind(owner))
+
+
 STATUS_LABELS: dict[EventStatus, str] = {
     EventStatus.planned: "Запланировано",
     EventStatus.in_progress: "Выполняется",
@@ -57,6 +87,10 @@ def month_dates(programme: ProgrammeRecord, first: int, last: int, anchor: int) 
 async def apply_template(programme: ProgrammeRecord, code: str) -> int:
     """Add a template's events to the roadmap; refused when the programme's period cannot hold them."""
     spec = roadmap_templates.template(code)
+    owner = Owner.of(programme)
+    if await owner_kind(owner) not in spec.kinds:
+        raise ValidationFailed({"template": "Этот шаблон написан для другого вида организации: выберите из списка"})
+    name = (await get_organization(owner.organization_id)).short_name if owner.organization_id else ""
     events = []
     for stage in spec.stages:
         for position, event in enumerate(stage.events):
@@ -68,22 +102,22 @@ async def apply_template(programme: ProgrammeRecord, code: str) -> int:
         raise ValidationFailed(
             {"template": "Период программы не вмещает эту дорожную карту: выберите другой период или шаблон"}
         )
-    owner = Owner.of(programme).columns()
+    columns = owner.columns()
     offset = await _last_position(programme.id)
     for stage_number, position, event, begin, end in events:
         await RoadmapEvent.insert(
             RoadmapEvent(
                 region_id=programme.region_id,
-                **owner,
+                **columns,
                 programme_id=programme.id,
                 stage=stage_number,
                 position=offset + position + 1,
-                title=event.title,
+                title=roadmap_templates.worded(event.title, name),
                 period_label=event.months,
                 starts_on=begin,
                 ends_on=end,
-                responsible=event.responsible,
-                expected_result=event.result,
+                responsible=roadmap_templates.worded(event.responsible, name),
+                expected_result=roadmap_templates.worded(event.result, name),
                 status=EventStatus.planned,
                 evidence_link="",
                 evidence_note="",
@@ -276,8 +310,9 @@ async def roadmap(programme_id: UUID, on: date | None = None) -> list[Stage]:
         .run()
     )
     evidence = await evidence_by_event([r["id"] for r in rows])
+    level = await current_connection().fetchval("SELECT organization_id FROM programme WHERE id = $1", programme_id)
     stages = []
-    for number, title in STAGES.items():
+    for number, title in (STAGES if level else LEVEL_STAGES).items():
         events = [
             msgspec.structs.replace(_event(r, day), files=evidence.get(r["id"], []))
             for r in rows

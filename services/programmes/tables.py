@@ -224,3 +224,6 @@ class Order(Table, tablename="programme_order", db=DB):
     created_at = Timestamptz()
     registered_by = UUID(null=True, default=None)
     registered_at = Timestamptz(null=True, default=None)
+    submitted_by = UUID(null=True, default=None)
+    submitted_at = Timestamptz(null=True, default=None)
+    return_comment = Text()

@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "unmerge": "отмена объединения",
     "questionnaire": "анкета",
     "settings": "настройки региона",
+    "contingent": "контингент организации",
+    "organization_import": "импорт организаций",
     "second_factor": "второй фактор",
     "destroy": "уничтожение данных",
 }

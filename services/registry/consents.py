@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 
-from services.registry.people import ADULT_AGE, person_row
+from services.registry.people import ADULT_AGE, CONSENTED, person_row
 from services.registry.tables import Category, Consent, ConsentKind, ConsentScan
 from services.registry.validation import age_on, parse_any_date
 from shared.actor import Actor
@@ -59,6 +59,8 @@ class ConsentForm:
     representative_relation: str = ""
     representative_document: str = ""
     given_on: str = ""
+    agreement_number: str = ""  # the staff-duties consent: the employment contract or additional agreement
+    agreement_date: str = ""
 
 
 DUPLICATE = "Такое согласие от этого же лица уже действует: второй раз его записывать не нужно"
@@ -109,6 +111,9 @@ async def give_consent(
             errors.add("representative_relation", "Укажите, кем приходится представитель")
         if not form.representative_document.strip():
             errors.add("representative_document", "Укажите документ, подтверждающий полномочия")
+    agreement_number, agreement_date = form.agreement_number.strip()[:100], None
+    if kind == ConsentKind.staff_duties:
+        agreement_date = _staff_duties_problems(errors, person.category, form)
     content_type = None
     if scan and (content_type := scan_type(scan)) is None:  # its size is the upload's (scan_max_bytes)
         errors.add("scan", "Скан согласия — PDF, JPEG или PNG")
@@ -132,6 +137,8 @@ async def give_consent(
                 has_scan=bool(scan),
                 created_by=actor.user_id,
                 created_at=now(),
+                agreement_number=agreement_number if kind == ConsentKind.staff_duties else "",
+                agreement_date=agreement_date,
             )
         )
         .on_conflict(action="DO NOTHING")  # consent_active_once_idx: a concurrent twin got in first
@@ -156,6 +163,31 @@ async def give_consent(
     return consent_id
 
 
+STAFF_ONLY = "Согласие на обязанности наставника даёт работник организации: у человека другая категория"
+SELF_ONLY = "Согласие на обязанности наставника работник даёт сам, письменно"
+
+
+def _staff_duties_problems(errors: Errors, category: str | None, form: ConsentForm) -> date | None:
+    """ст. 351.8 ТК РФ: an employee's own written consent, its terms and pay in the employment contract or an
+    additional agreement; returns the agreement's date."""
+    if category != Category.staff:
+        errors.add("kind", STAFF_ONLY)
+    if form.given_by != "self":
+        errors.add("given_by", SELF_ONLY)
+    if not form.agreement_number.strip():
+        errors.add("agreement_number", "Укажите номер трудового договора или дополнительного соглашения")
+    agreement_date = None
+    try:
+        agreement_date = parse_any_date(form.agreement_date)
+    except ValueError as exc:
+        errors.add("agreement_date", str(exc))
+    if agreement_date is None and "agreement_date" not in errors.errors:
+        errors.add("agreement_date", "Укажите дату дополнительного соглашения")
+    if agreement_date and agreement_date > today():
+        errors.add("agreement_date", "Дата соглашения не может быть в будущем")
+    return agreement_date
+
+
 async def _active_same(person_id: UUID, organization_id: UUID, kind: ConsentKind, given_by: str, giver: str) -> bool:
     """An active consent of this kind from the same giver (the person, or this representative) is already kept."""
     found = await current_connection().fetchval(
@@ -171,7 +203,7 @@ async def _active_same(person_id: UUID, organization_id: UUID, kind: ConsentKind
     return bool(found)
 
 
-async def withdraw_consent(actor: Actor, person_id: UUID, consent_id: UUID, on: str = "") -> None:
+async def withdraw_consent(actor: Actor, person_id: UUID, consent_id: UUID, on: str = "") -> ConsentKind:
     consent = await Consent.select().where((Consent.id == consent_id) & (Consent.person_id == person_id)).first().run()
     if consent is None:
         raise NotFound()
@@ -183,10 +215,14 @@ async def withdraw_consent(actor: Actor, person_id: UUID, consent_id: UUID, on: 
         raise ValidationFailed({"withdrawn_on": str(exc)}) from exc
     if day < consent["given_on"]:
         raise ValidationFailed({"withdrawn_on": "Дата отзыва раньше даты согласия"})
+    if day > today():
+        raise ValidationFailed({"withdrawn_on": "Дата отзыва не может быть в будущем"})
     await Consent.update({Consent.withdrawn_on: day}).where(Consent.id == consent_id).run()
-    await audit(
-        actor, "consent", consent["person_id"], f"отозвано: {CONSENT_LABELS[ConsentKind(consent['kind'])].lower()}"
-    )
+    kind = ConsentKind(consent["kind"])
+    # ст. 351.8 ТК РФ lets the employee end the duties early, with notice: the notice's date is the withdrawal's
+    what = f"отменено досрочно с {day:%d.%m.%Y}" if kind == ConsentKind.staff_duties else "отозвано"
+    await audit(actor, "consent", consent["person_id"], f"{what}: {CONSENT_LABELS[kind].lower()}")
+    return kind
 
 
 async def consent_scan(actor: Actor, person_id: UUID, consent_id: UUID) -> ScanFile:
@@ -214,18 +250,20 @@ class WorkConsents(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def work_consents(organization_id: UUID, person_ids: list[UUID]) -> dict[UUID, WorkConsents]:
+    """Participation needs its own consent and an active consent to the processing of personal data (nothing is
+    done with a person without it); a staff mentor's agreement is the employee's own, still active, consent."""
     rows = await current_connection().fetch(
-        """SELECT p.id, p.category = $3 AS is_staff,
-                  EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id AND c.organization_id = $1
+        f"""SELECT p.id, p.category = $3 AS is_staff,
+                  {CONSENTED} AND EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id AND c.organization_id = $1
                           AND c.kind = 'participation' AND c.withdrawn_on IS NULL) AS participation,
                   a.agreement_number, a.agreement_date
            FROM person p
            LEFT JOIN LATERAL (
                SELECT c.agreement_number, c.agreement_date FROM consent c
                WHERE c.person_id = p.id AND c.organization_id = $1 AND c.kind = 'staff_duties'
-                 AND c.withdrawn_on IS NULL
-               ORDER BY c.given_on DESC LIMIT 1) a ON true
-           WHERE p.id = ANY($2::uuid[])""",
+                 AND c.given_by = 'self' AND c.withdrawn_on IS NULL
+               ORDER BY c.given_on DESC, c.created_at DESC LIMIT 1) a ON p.category = $3
+           WHERE p.id = ANY($2::uuid[]) AND p.merged_into IS NULL AND p.destroyed_at IS NULL""",
         organization_id,
         person_ids,
         Category.staff.value,
@@ -240,3 +278,37 @@ async def work_consents(organization_id: UUID, person_ids: list[UUID]) -> dict[U
         )
         for row in rows
     }
+
+
+NO_PARTICIPATION = "нет согласия на участие в программе"
+NO_AGREEMENT = "нет согласия на выполнение обязанностей наставника с реквизитами допсоглашения"
+
+
+class MissingConsents(msgspec.Struct, frozen=True, kw_only=True):
+    """What the card says is missing: before a pair, and before the pairs order for a staff mentor."""
+
+    before_pair: list[str]
+    before_order: list[str]
+
+
+async def missing_consents(organization_id: UUID | None, person_id: UUID) -> MissingConsents:
+    if organization_id is None:
+        return MissingConsents(before_pair=[], before_order=[])
+    roles = set(
+        await current_connection().fetchval(
+            """SELECT coalesce(array_agg(role), '{}') FROM participation
+               WHERE person_id = $1 AND organization_id = $2 AND archived_at IS NULL""",
+            person_id,
+            organization_id,
+        )
+    )
+    if not roles & {"mentee_candidate", "mentor_candidate", "mentor"}:
+        return MissingConsents(before_pair=[], before_order=[])
+    found = (await work_consents(organization_id, [person_id])).get(person_id)
+    if found is None:
+        return MissingConsents(before_pair=[], before_order=[])
+    mentor = bool(roles & {"mentor_candidate", "mentor"})
+    return MissingConsents(
+        before_pair=[] if found.participation else [NO_PARTICIPATION],
+        before_order=[NO_AGREEMENT] if mentor and found.is_staff and not found.has_agreement else [],
+    )

@@ -8,14 +8,16 @@ from uuid import UUID
 
 from services.registry import importer, questionnaires
 from services.registry.consents import ConsentForm, give_consent, withdraw_consent
-from services.registry.people import ADULT_AGE, CONSENTED, archive_person
+from services.registry.curators import ensure_curator_person
+from services.registry.people import ADULT_AGE, CONSENTED, add_roles, archive_person
 from services.registry.questionnaire_answers import save_answers
 from services.registry.questionnaire_requests import templates as template_versions
-from services.registry.tables import ConsentKind
+from services.registry.tables import Category, ConsentKind, ParticipationRole
 from services.registry.validation import age_on
 from shared import clock
 from shared.actor import Actor
 from shared.db import Level, Scope, current_connection, rescope
+from tenants import Role, list_people
 
 SURNAMES_M = [
     "Иванов",
@@ -204,6 +206,29 @@ def _rows(rng: random.Random, kind: str, today: date) -> list[list[str]]:
                     "",
                 ]
             )
+    if kind in ("school", "college"):  # a senior pupil or a student mentors a younger one (ученик – ученик)
+        sex = rng.choice(["male", "female"])
+        surname, name, patronymic = person_name(rng, sex)
+        age = rng.randint(16, 17)
+        born = today - timedelta(days=365 * age + rng.randint(0, 300))
+        grade = f"{rng.randint(2, 3)} курс" if kind == "college" else f"{age - 6}А"
+        rows.append(
+            [
+                surname,
+                name,
+                patronymic,
+                born.strftime("%d.%m.%Y"),
+                "м" if sex == "male" else "ж",
+                "обучающийся",
+                grade,
+                "",
+                "",
+                "",
+                "",
+                "наставник",
+                "",
+            ]
+        )
     for _ in range(mentors):
         sex = rng.choice(["male", "female"])
         surname, name, patronymic = person_name(rng, sex)
@@ -246,9 +271,13 @@ async def seed_people(region_id: UUID) -> None:
         prepared = importer.prepare(_rows(rng, organization["kind"], today))
         await importer.commit(actor, scope, prepared)
         people = await current_connection().fetch(
-            "SELECT id, birth_date, sex, category FROM person WHERE organization_id = $1", organization["id"]
+            """SELECT p.id, p.birth_date, p.sex, p.category, EXISTS (
+                      SELECT 1 FROM participation pa WHERE pa.person_id = p.id AND pa.organization_id = $1
+                      AND pa.role IN ('mentor_candidate', 'mentor')) AS mentor
+               FROM person p WHERE p.organization_id = $1 ORDER BY p.sort_key""",
+            organization["id"],
         )
-        for person in people:
+        for number, person in enumerate(people, start=1):
             if rng.random() < 0.15:
                 continue  # a few have not returned the signed consent yet
             day = today - timedelta(days=rng.randint(20, 80))
@@ -267,20 +296,40 @@ async def seed_people(region_id: UUID) -> None:
                 )
             else:
                 form = ConsentForm(given_on=given_on)
-            for kind in ConsentKind:
-                if kind == ConsentKind.staff_duties:  # needs its agreement's number and date: not every person
-                    continue
+            for kind in (ConsentKind.personal_data, ConsentKind.participation):
                 form.kind = kind.value
                 await give_consent(actor, person["id"], form)
+            if person["mentor"] and person["category"] == Category.staff:  # ст. 351.8 ТК РФ: with its agreement
+                agreement = ConsentForm(
+                    kind=ConsentKind.staff_duties.value,
+                    given_on=given_on,
+                    agreement_number=f"{number}-Н",
+                    agreement_date=given_on,
+                )
+                await give_consent(actor, person["id"], agreement)
         await _answer_questionnaires(rng, actor, organization["id"])
         if organization["kind"] in ("school", "college"):
             # Mentors who passed selection are in the registry.
             await current_connection().execute(
                 """UPDATE participation SET role = 'mentor' WHERE id IN (
-                   SELECT id FROM participation WHERE organization_id = $1 AND role = 'mentor_candidate'
-                   ORDER BY id LIMIT 3)""",
+                   SELECT pa.id FROM participation pa
+                   JOIN person p ON p.region_id = pa.region_id AND p.id = pa.person_id
+                   WHERE pa.organization_id = $1 AND pa.role = 'mentor_candidate' AND p.category <> 'learner'
+                   ORDER BY pa.id LIMIT 3)""",
                 organization["id"],
             )
+        wishing = await current_connection().fetchval(
+            """SELECT pa.person_id FROM participation pa JOIN person p ON p.region_id = pa.region_id
+                      AND p.id = pa.person_id
+               WHERE pa.organization_id = $1 AND pa.role = 'mentor_candidate' AND p.category = 'staff'
+               ORDER BY p.sort_key LIMIT 1""",
+            organization["id"],
+        )
+        if wishing is not None and organization["kind"] in ("school", "college"):  # wishes to become a curator
+            await add_roles(actor, organization["id"], wishing, [ParticipationRole.curator_candidate])
+        for account in await list_people(organization["id"]):  # the curators with accounts: in the aggregated base
+            if account.role == Role.curator:
+                await ensure_curator_person(actor, account.surname, account.name, account.patronymic)
     await rescope(Scope(Level.platform))
 
 
@@ -329,6 +378,8 @@ async def _answer_questionnaires(rng: random.Random, actor: Actor, organization_
                 "frequency": [rng.choice(questionnaires.FREQUENCY)],
                 "hours": [str(rng.randint(4, 12))],
                 "mentee_age": [rng.choice(["13–15 лет", "16–18 лет", "молодые педагоги"])],
+                "time": rng.sample(questionnaires.TIMES, 2),
+                "training": rng.sample(questionnaires.TRAINING, 2),
             }
         template = templates[code]
         answers, found_tags, errors = questionnaires.check_answers(template.body, data)

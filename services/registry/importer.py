@@ -20,12 +20,12 @@ from services.registry.people import (
     clean_person,
     snils_holders,
 )
-from services.registry.reading import ImportLimits, Table, UnreadableFile, read_table
 from services.registry.tables import Category, ParticipationRole
 from shared.actor import Actor
 from shared.audit import audit, audit_many
 from shared.db import Scope, current_connection
 from shared.errors import ValidationFailed
+from shared.tabular import ImportLimits, Table, UnreadableFile, read_table
 
 # Normalised header -> PersonForm field. Headers are matched ignoring case, ё/е, spaces and punctuation.
 HEADERS: dict[str, str] = {
@@ -77,6 +77,9 @@ ROLE_WORDS = {
     "наставляемый": ParticipationRole.mentee_candidate,
     "наставник": ParticipationRole.mentor_candidate,
     "кандидат в наставники": ParticipationRole.mentor_candidate,
+    "куратор": ParticipationRole.curator,
+    "желает стать куратором": ParticipationRole.curator_candidate,
+    "кандидат в кураторы": ParticipationRole.curator_candidate,
 }
 SEX_WORDS = {"м": "male", "муж": "male", "мужской": "male", "ж": "female", "жен": "female", "женский": "female"}
 FIELD_TITLES = {

@@ -158,8 +158,8 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
     settings = ctx["settings"]
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
         row = await current_connection().fetchrow(
-            f"""SELECT r.id, r.answered_at, r.expires_at, r.mailed_at, r.reminder_mailed_at, p.email, p.name,
-                       t.title, {CONSENTED} AS consented
+            f"""SELECT r.id, r.answered_at, r.revoked_at, r.expires_at, r.mailed_at, r.reminder_mailed_at,
+                       p.email, p.name, t.title, {CONSENTED} AS consented
                FROM questionnaire_request r
                JOIN person p ON p.region_id = r.region_id AND p.id = r.person_id
                JOIN questionnaire_template t ON t.id = r.template_id
@@ -170,7 +170,9 @@ async def send_questionnaire_link(ctx: dict[str, Any], region_id: str, request_i
         return "not found"  # queued after its commit: the link is gone, not late
     if row["reminder_mailed_at" if reminder else "mailed_at"] is not None:
         return "already sent"
-    if row["answered_at"] is not None or row["expires_at"] <= now() or not row["consented"]:
+    if row["answered_at"] is not None or row["revoked_at"] is not None or row["expires_at"] <= now():
+        return "no longer valid"
+    if not row["consented"]:
         return "no longer valid"
     if not row["email"]:
         return "no e-mail"

@@ -37,10 +37,12 @@ PARTICIPATION_ROLE_LABELS: dict[ParticipationRole, str] = {
     ParticipationRole.mentor_candidate: "Кандидат в наставники",
     ParticipationRole.mentor: "Наставник (в реестре)",
     ParticipationRole.curator: "Куратор",
+    ParticipationRole.curator_candidate: "Желает стать куратором",
 }
 SEX_LABELS = {"male": "мужской", "female": "женский"}
 MENTEE_BASE = (ParticipationRole.mentee_candidate,)
 MENTOR_BASE = (ParticipationRole.mentor_candidate, ParticipationRole.mentor)
+CURATOR_ROLES = (ParticipationRole.curator, ParticipationRole.curator_candidate)
 MIN_MENTEE_AGE = 10
 ADULT_AGE = 18
 YOUNG_SPECIALIST_YEARS = 3  # a teacher's first years of work: «опытный педагог – молодой специалист»
@@ -196,8 +198,8 @@ def clean_person(form: PersonForm, on: date | None = None) -> tuple[dict[str, An
     learner = category == Category.learner
     if learner and ParticipationRole.mentee_candidate in roles and age is not None and age < MIN_MENTEE_AGE:
         errors.add("roles", f"Наставляемым может быть обучающийся с {MIN_MENTEE_AGE} лет")
-    if learner and minor and any(r != ParticipationRole.mentee_candidate for r in roles):
-        errors.add("roles", "Несовершеннолетний обучающийся может быть только наставляемым")
+    if minor and any(r in CURATOR_ROLES for r in roles):
+        errors.add("roles", "Куратором может быть только совершеннолетний")
     errors.raise_if_any()
     values = {
         "surname": surname,
@@ -277,7 +279,31 @@ async def audit_link(actor: Actor, holder: SnilsHolder) -> None:
         await audit(actor, "link", holder.id, LINKED_THERE, organization_id=holder.organization_id)
 
 
+MINOR_MENTOR_NEEDS = (
+    "Несовершеннолетний становится наставником только с согласием законного представителя на участие "
+    "в программе наставничества: запишите это согласие на карточке"
+)
+
+
+async def minor_mentor_problem(organization_id: UUID, person_id: UUID) -> str | None:
+    """A senior pupil or student under 18 mentors (ученик – ученик, студент – студент) only once a legal
+    representative has agreed to their taking part in the programme."""
+    row = await current_connection().fetchrow(
+        """SELECT p.birth_date, EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id AND c.organization_id = $2
+                  AND c.kind = 'participation' AND c.given_by = 'representative' AND c.withdrawn_on IS NULL) AS agreed
+           FROM person p WHERE p.id = $1""",
+        person_id,
+        organization_id,
+    )
+    if row is None:
+        return None
+    age = age_on(row["birth_date"], today())
+    return MINOR_MENTOR_NEEDS if age is not None and age < ADULT_AGE and not row["agreed"] else None
+
+
 async def add_roles(actor: Actor, organization_id: UUID, person_id: UUID, roles: list[ParticipationRole]) -> None:
+    """Gives roles in an organization (again, if archived); the role «наставник» of a minor needs the consent of
+    a legal representative to their participation."""
     for role in roles:
         await current_connection().execute(
             """INSERT INTO participation (region_id, organization_id, person_id, role, since)
@@ -288,6 +314,9 @@ async def add_roles(actor: Actor, organization_id: UUID, person_id: UUID, roles:
             person_id,
             role.value,
         )
+    # checked once the role is in (a record of another organization is visible through it); refused, all is undone
+    if ParticipationRole.mentor in roles and (problem := await minor_mentor_problem(organization_id, person_id)):
+        raise ValidationFailed({"roles": problem})
 
 
 async def create_person(actor: Actor, scope: Scope, form: PersonForm) -> tuple[UUID, bool]:

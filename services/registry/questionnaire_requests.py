@@ -3,6 +3,7 @@ and what bulk sends and reminders ask about earlier links."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
@@ -23,6 +24,7 @@ from shared.links import LinkUnusable, link_token, token_hash
 
 LINK_DAYS = 14
 ANSWERED = "Спасибо! Эта анкета уже заполнена."
+REPLACED = "Эта ссылка больше не действует: куратор отправил новую. Откройте ссылку из последнего письма."
 
 
 class QuestionnaireVersion(msgspec.Struct, kw_only=True):
@@ -81,6 +83,86 @@ async def send_questionnaire(actor: Actor, person_id: UUID, code: str, secret_ke
     return SentQuestionnaire(request_id, token, card.person.email)
 
 
+class LinkState(enum.StrEnum):
+    sent = "sent"
+    opened = "opened"
+    answered = "answered"
+    expired = "expired"
+    replaced = "replaced"
+
+
+LINK_STATE_LABELS = {
+    LinkState.sent: "отправлена",
+    LinkState.opened: "открыта",
+    LinkState.answered: "заполнена",
+    LinkState.expired: "истекла",
+    LinkState.replaced: "заменена новой",
+}
+
+
+class PersonalLink(msgspec.Struct, frozen=True, kw_only=True):
+    """A questionnaire link sent to a person, as the card lists it."""
+
+    id: UUID
+    title: str
+    sent_at: datetime
+    expires_at: datetime
+    opened_at: datetime | None
+    answered_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def state(self) -> LinkState:
+        if self.answered_at is not None:
+            return LinkState.answered
+        if self.revoked_at is not None:
+            return LinkState.replaced
+        if self.expires_at <= now():
+            return LinkState.expired
+        return LinkState.opened if self.opened_at is not None else LinkState.sent
+
+    @property
+    def state_label(self) -> str:
+        return LINK_STATE_LABELS[self.state]
+
+    @property
+    def can_resend(self) -> bool:
+        return self.state in (LinkState.sent, LinkState.opened, LinkState.expired)
+
+
+async def person_links(person_id: UUID) -> list[PersonalLink]:
+    """The links sent to the person from the organizations of the caller's scope, newest first."""
+    rows = await current_connection().fetch(
+        """SELECT r.id, t.title, r.created_at AS sent_at, r.expires_at, r.opened_at, r.answered_at, r.revoked_at
+           FROM questionnaire_request r JOIN questionnaire_template t ON t.id = r.template_id
+           WHERE r.person_id = $1 ORDER BY r.created_at DESC LIMIT 100""",
+        person_id,
+    )
+    return msgspec.convert([dict(r) for r in rows], list[PersonalLink])
+
+
+async def resend_questionnaire(actor: Actor, person_id: UUID, request_id: UUID, secret_key: str) -> SentQuestionnaire:
+    """A new link to the same questionnaire (its newest version); the old one stops working at once."""
+    row = await current_connection().fetchrow(
+        """SELECT t.code, r.answered_at, r.revoked_at
+           FROM questionnaire_request r JOIN questionnaire_template t ON t.id = r.template_id
+           WHERE r.id = $1 AND r.person_id = $2 AND r.organization_id = $3 FOR UPDATE OF r""",
+        request_id,
+        person_id,
+        actor.organization_id,
+    )
+    if row is None:
+        raise NotFound()
+    if row["answered_at"] is not None:
+        raise ValidationFailed({"template": "Анкета по этой ссылке уже заполнена"})
+    if row["revoked_at"] is not None:
+        raise ValidationFailed({"template": "Эта ссылка уже заменена новой: отправьте ещё раз последнюю"})
+    await current_connection().execute(
+        "UPDATE questionnaire_request SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", request_id
+    )
+    return await send_questionnaire(actor, person_id, row["code"], secret_key)
+
+
 def questionnaire_token(secret_key: str, request_id: UUID) -> str:
     return link_token(secret_key, "questionnaire", request_id)
 
@@ -113,6 +195,8 @@ async def open_questionnaire(token: str) -> OpenQuestionnaire:
         raise NotFound()
     if request["answered_at"] is not None:
         raise LinkUnusable(ANSWERED)
+    if request["revoked_at"] is not None:
+        raise LinkUnusable(REPLACED)
     if request["expires_at"] <= now():
         raise LinkUnusable("Срок действия ссылки истёк. Попросите куратора прислать новую.")
     await rescope(
@@ -120,6 +204,10 @@ async def open_questionnaire(token: str) -> OpenQuestionnaire:
             link_token_hash=hashed
         )
     )
+    if request["opened_at"] is None:
+        await current_connection().execute(
+            "UPDATE questionnaire_request SET opened_at = now() WHERE id = $1 AND opened_at IS NULL", request["id"]
+        )
     template = (
         await QuestionnaireTemplate.select().where(QuestionnaireTemplate.id == request["template_id"]).first().run()
     )
@@ -134,8 +222,10 @@ async def submit_questionnaire(token: str, data: dict[str, list[str]]) -> None:
     request = opened.request
     # Concurrent submissions by one link wait here for the first; it marked the link answered, so they stop.
     answered = await current_connection().fetchrow(
-        "SELECT answered_at FROM questionnaire_request WHERE id = $1 FOR UPDATE", request.id
+        "SELECT answered_at, revoked_at FROM questionnaire_request WHERE id = $1 FOR UPDATE", request.id
     )
+    if answered is not None and answered["revoked_at"] is not None:
+        raise LinkUnusable(REPLACED)
     if answered is None or answered["answered_at"] is not None:
         raise LinkUnusable(ANSWERED)
     answers, tags, errors = questionnaires.check_answers(opened.template.body, data)
@@ -181,7 +271,7 @@ async def due_questionnaire_reminders(codes: list[str], older_than: datetime) ->
         """UPDATE questionnaire_request r SET reminded_at = now()
            FROM questionnaire_template t
            WHERE t.id = r.template_id AND t.code = ANY($1::text[]) AND r.answered_at IS NULL
-             AND r.reminded_at IS NULL AND r.expires_at > now() AND r.created_at < $2
+             AND r.reminded_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > now() AND r.created_at < $2
              AND EXISTS (SELECT 1 FROM consent c WHERE c.region_id = r.region_id AND c.person_id = r.person_id
                          AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL)
            RETURNING r.id, r.region_id""",

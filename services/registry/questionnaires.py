@@ -223,6 +223,148 @@ BUILTIN: list[dict[str, Any]] = [
 ]
 
 
+_MENTOR_OFFER = next(t for t in BUILTIN if t["code"] == "mentor_offer")
+TRAINING = [
+    "цели и принципы наставничества",
+    "психология возраста наставляемых",
+    "индивидуальный план развития",
+    "проведение встреч и обратная связь",
+    "разрешение конфликтов",
+    "цифровые инструменты",
+    "профориентация",
+]
+
+# One register (a new version of each template that mixed them): adults are addressed with «вы»; the templates a
+# learner may get speak in the first person, as the seeds' own questions do (002 §8.6: «Над какими вопросами я
+# хотел бы поработать?», «Что мне важно увидеть в наставнике?»). Question codes stay, so answers compare across
+# versions.
+REWORDED: list[dict[str, Any]] = [
+    {
+        **_MENTOR_OFFER,
+        "version": 2,
+        "sections": [
+            *_MENTOR_OFFER["sections"],
+            {
+                "title": "Обучение",  # 000 §4.2: the analysis of the mentors' training needs
+                "questions": [
+                    q("training", "Какое обучение вам нужно, чтобы работать наставником?", "multiple", TRAINING),
+                    q("training_other", "Что ещё вы хотели бы изучить?", "text"),
+                ],
+            },
+        ],
+    },
+    {
+        "code": "mentee_needs",
+        "version": 2,
+        "audience": "mentee",
+        "title": "Анкета наставляемого: запрос и потребности",
+        "sections": [
+            {
+                "title": "О себе",
+                "questions": [
+                    q("why", "Почему мне хочется принять участие в программе?", "long_text"),
+                    q("strengths", "Мои сильные стороны", "long_text"),
+                    q("results", "Как я оцениваю свои учебные или рабочие результаты?", "scale", required=True),
+                    q("hard_subjects", "Что мне даётся труднее всего?", "text"),
+                ],
+            },
+            {
+                "title": "Мой запрос",
+                "questions": [
+                    q(
+                        "traits",
+                        "Что мешает мне добиваться целей?",
+                        "multiple",
+                        ["неуверенность", "нехватка времени", "трудно начать", "не понимаю, зачем", "другое"],
+                    ),
+                    q(
+                        "wishes",
+                        "Над какими вопросами или проблемами я хотел(а) бы поработать с наставником?",
+                        "long_text",
+                        required=True,
+                    ),
+                    q("mentor_wish", "Что мне важно увидеть в наставнике?", "long_text"),
+                    q("tags", "Темы, которые мне интересны", "tags", COMPETENCIES),
+                    q("time", "Когда мне удобно встречаться?", "multiple", TIMES),
+                ],
+            },
+        ],
+    },
+    {
+        "code": "group_preference",
+        "version": 2,
+        "audience": "mentee",
+        "title": "После групповой встречи: с кем я хочу продолжить",
+        "sections": [
+            {
+                "title": "Выбор",
+                "questions": [
+                    q("first_choice", "С кем из наставников я хотел(а) бы работать? (ФИО)", "text", required=True),
+                    q("second_choice", "Второй вариант (ФИО)", "text"),
+                    q("why", "Почему?", "long_text"),
+                ],
+            }
+        ],
+    },
+    {
+        "code": "meeting_feedback",
+        "version": 2,
+        "audience": "any",
+        "title": "Обратная связь по встрече",
+        "sections": [
+            {
+                "title": "Встреча",
+                "questions": [
+                    q("date", "Дата встречи", "date", required=True),
+                    q("useful", "Насколько полезной была встреча?", "scale", required=True),
+                    q("comfortable", "Насколько комфортно мне было?", "scale", required=True),
+                    q("next", "Что я хочу обсудить на следующей встрече?", "long_text"),
+                ],
+            }
+        ],
+    },
+    {
+        "code": "satisfaction_mentee",
+        "version": 2,
+        "audience": "mentee",
+        "title": "Удовлетворённость программой: наставляемый",
+        "sections": [
+            {
+                "title": "Оценки",
+                "questions": [
+                    q("mentor", "Работа с наставником", "scale", required=True),
+                    q("goals", "Насколько мне удалось достичь поставленных целей?", "scale", required=True),
+                    q("meetings", "Регулярность и польза встреч", "scale", required=True),
+                    q(
+                        "recommend",
+                        "Посоветую ли я программу другим?",
+                        "single",
+                        ["да", "нет", "пока не знаю"],
+                        required=True,
+                    ),
+                    q("suggestions", "Что изменить в программе?", "long_text"),
+                ],
+            }
+        ],
+    },
+    {
+        "code": "pair_pulse",
+        "version": 2,
+        "audience": "any",
+        "title": "Как идёт работа в паре",
+        "sections": [
+            {
+                "title": "Два вопроса",
+                "questions": [
+                    q("useful", "Насколько полезны встречи?", "scale", required=True),
+                    q("continue", "Хочу ли я продолжать?", "single", ["да", "нет", "пока не знаю"], required=True),
+                ],
+            }
+        ],
+    },
+]
+
+
 class Question(msgspec.Struct):
     code: str
     text: str

@@ -177,26 +177,98 @@ async def merges(limit: int = 100) -> list[MergeRecord]:
     return msgspec.convert([dict(r) for r in rows], list[MergeRecord])
 
 
+class BaseCounts(msgspec.Struct, kw_only=True):
+    """One line of the aggregated base of curators, mentors and mentees (003 stage 4): each person once in a line,
+    whatever their roles and organizations; `people` counts a person with several roles once."""
+
+    curators: int = 0
+    curator_candidates: int = 0
+    mentors: int = 0  # the mentor base: candidates and the registry
+    registry: int = 0
+    mentees: int = 0
+    people: int = 0
+
+
 class OrganizationCounts(msgspec.Struct, kw_only=True):
     id: UUID
     organization: str
+    counts: BaseCounts
+
+
+class MunicipalityCounts(msgspec.Struct, kw_only=True):
+    id: UUID
     municipality: str
-    mentees: int
-    mentors: int
-    registry: int
+    counts: BaseCounts
+    organizations: list[OrganizationCounts]
 
 
-async def counts_by_organization() -> list[OrganizationCounts]:
-    """The regional base at a glance: mentees and mentors per organization, one person counted once each."""
+class AggregatedBase(msgspec.Struct, kw_only=True):
+    region: BaseCounts
+    municipalities: list[MunicipalityCounts]
+
+
+_COUNTS = """count(DISTINCT person_id) FILTER (WHERE curator) AS curators,
+             count(DISTINCT person_id) FILTER (WHERE curator_candidate) AS curator_candidates,
+             count(DISTINCT person_id) FILTER (WHERE mentor) AS mentors,
+             count(DISTINCT person_id) FILTER (WHERE registry) AS registry,
+             count(DISTINCT person_id) FILTER (WHERE mentee) AS mentees,
+             count(DISTINCT person_id) AS people"""
+
+
+async def aggregated_base() -> AggregatedBase:
+    """Counts per organization, municipality and the region of the scope; a person in two organizations of one
+    municipality is one person of the municipality."""
     rows = await current_connection().fetch(
-        """SELECT o.id, coalesce(nullif(o.short_name, ''), o.name) AS organization, m.name AS municipality,
-                  count(DISTINCT pa.person_id) FILTER (WHERE pa.role = 'mentee_candidate') AS mentees,
-                  count(DISTINCT pa.person_id) FILTER (WHERE pa.role IN ('mentor_candidate', 'mentor')) AS mentors,
-                  count(DISTINCT pa.person_id) FILTER (WHERE pa.role = 'mentor') AS registry
-           FROM organization o
-           JOIN municipality m ON m.region_id = o.region_id AND m.id = o.municipality_id
-           LEFT JOIN participation pa ON pa.region_id = o.region_id AND pa.organization_id = o.id
-                AND pa.archived_at IS NULL
-           GROUP BY o.region_id, o.id, m.name, m.sort_key ORDER BY m.sort_key, o.sort_key"""
+        f"""WITH held AS (
+                SELECT o.id AS organization_id, o.municipality_id, pa.person_id,
+                       bool_or(pa.role = 'curator') AS curator,
+                       bool_or(pa.role = 'curator_candidate') AS curator_candidate,
+                       bool_or(pa.role IN ('mentor_candidate', 'mentor')) AS mentor,
+                       bool_or(pa.role = 'mentor') AS registry,
+                       bool_or(pa.role = 'mentee_candidate') AS mentee
+                FROM organization o
+                LEFT JOIN participation pa ON pa.region_id = o.region_id AND pa.organization_id = o.id
+                     AND pa.archived_at IS NULL
+                     AND EXISTS (SELECT 1 FROM person p WHERE p.region_id = pa.region_id AND p.id = pa.person_id
+                                 AND p.merged_into IS NULL)
+                GROUP BY o.id, o.municipality_id, pa.person_id)
+            SELECT h.municipality_id, h.organization_id, grouping(h.municipality_id) AS whole_region,
+                   grouping(h.organization_id) AS whole_municipality, {_COUNTS}
+            FROM held h
+            GROUP BY GROUPING SETS ((h.municipality_id, h.organization_id), (h.municipality_id), ())"""
     )
-    return msgspec.convert([dict(r) for r in rows], list[OrganizationCounts])
+    names = await current_connection().fetch(
+        """SELECT o.id, coalesce(nullif(o.short_name, ''), o.name) AS organization, o.sort_key AS o_key,
+                  m.id AS municipality_id, m.name AS municipality, m.sort_key AS m_key
+           FROM organization o JOIN municipality m ON m.region_id = o.region_id AND m.id = o.municipality_id
+           ORDER BY m.sort_key, o.sort_key"""
+    )
+    counts: dict[tuple[UUID | None, UUID | None], BaseCounts] = {}
+    region = BaseCounts()
+    for row in rows:
+        values = msgspec.convert({k: row[k] for k in BaseCounts.__struct_fields__}, BaseCounts)
+        if row["whole_region"]:
+            region = values
+        elif row["whole_municipality"]:
+            counts[(row["municipality_id"], None)] = values
+        else:
+            counts[(row["municipality_id"], row["organization_id"])] = values
+    municipalities: dict[UUID, MunicipalityCounts] = {}
+    for name in names:
+        municipality = municipalities.setdefault(
+            name["municipality_id"],
+            MunicipalityCounts(
+                id=name["municipality_id"],
+                municipality=name["municipality"],
+                counts=counts.get((name["municipality_id"], None), BaseCounts()),
+                organizations=[],
+            ),
+        )
+        municipality.organizations.append(
+            OrganizationCounts(
+                id=name["id"],
+                organization=name["organization"],
+                counts=counts.get((name["municipality_id"], name["id"]), BaseCounts()),
+            )
+        )
+    return AggregatedBase(region=region, municipalities=list(municipalities.values()))

@@ -19,6 +19,7 @@ from services.registry import (
     audit_log,
     bases,
     consents,
+    curators,
     export,
     importer,
     jobs,
@@ -32,6 +33,7 @@ from services.registry.bases import ROW_PUBLIC_FIELDS, PersonFilter
 from services.registry.consents import CONSENT_LABELS, ConsentForm
 from services.registry.people import (
     CATEGORY_LABELS,
+    CURATOR_ROLES,
     MENTEE_BASE,
     MENTOR_BASE,
     PARTICIPATION_ROLE_LABELS,
@@ -47,6 +49,7 @@ from services.registry.validation import format_snils
 from shared import clock
 from shared.actor import Actor
 from shared.auth import public
+from shared.db import current_connection
 from shared.downloads import download_headers, download_name
 from shared.errors import NotFound, ValidationFailed
 from shared.links import LinkUnusable
@@ -58,7 +61,7 @@ from tenants import Principal, Role, allow
 SCAN_UPLOAD = upload(UploadKind.scan, "scan", "Скан подписанного согласия")
 READERS = (Role.curator, Role.head, Role.municipal_coordinator, Role.regional_coordinator)
 COORDINATORS = (Role.municipal_coordinator, Role.regional_coordinator)
-BASES = {"mentees": MENTEE_BASE, "mentors": MENTOR_BASE, "all": ()}
+BASES = {"mentees": MENTEE_BASE, "mentors": MENTOR_BASE, "curators": CURATOR_ROLES, "all": ()}
 
 
 def _filters(
@@ -95,6 +98,7 @@ class PeoplePages(Controller):
     async def index(
         self,
         principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
         base: FromQuery[str] = "mentees",
         q: FromQuery[str] = "",
         category: FromQuery[str] = "",
@@ -102,6 +106,12 @@ class PeoplePages(Controller):
         tag: FromQuery[str] = "",
         page_number: Annotated[int, QueryParameter(name="page")] = 1,
     ) -> Template:
+        if principal.role == Role.curator:
+            user = await current_connection().fetchrow(
+                "SELECT surname, name, patronymic FROM app_user WHERE id = $1", principal.user_id
+            )
+            if user is not None:
+                await curators.ensure_curator_person(actor, user["surname"], user["name"], user["patronymic"])
         result = await bases.list_persons(_filters(principal, base, q, category, consent, page_number, tag))
         return page(
             "registry/people.html",
@@ -117,7 +127,9 @@ class PeoplePages(Controller):
 
     @get("/new", guards=[allow(Role.curator)])
     async def new(self, base: FromQuery[str] = "mentees") -> Template:
-        role = ParticipationRole.mentee_candidate if base == "mentees" else ParticipationRole.mentor_candidate
+        role = {"mentees": ParticipationRole.mentee_candidate, "curators": ParticipationRole.curator}.get(
+            base, ParticipationRole.mentor_candidate
+        )
         form = PersonForm(roles=[role.value], category="learner" if base == "mentees" else "staff")
         return page("registry/person_form.html", form=form, errors={}, person=None, **_labels())
 
@@ -144,6 +156,8 @@ class PeoplePages(Controller):
             "registry/person.html",
             card=card,
             answers=answers,
+            missing=await consents.missing_consents(actor.organization_id, person_id),
+            links=await questionnaire_requests.person_links(person_id) if card.consented else [],
             templates=await questionnaire_requests.templates(),
             can_edit=principal.role == Role.curator,
             **_labels(),
@@ -182,6 +196,26 @@ class PeoplePages(Controller):
             mailed = f"Письмо отправлено на {sent.email}. " if sent.email else ""
             link = f"{settings.base_url}/q/{sent.token}"
             flash(request, f"{mailed}Личная ссылка на анкету (действует 14 дней): {link}", category="success")
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+        return see_other(f"/people/{person_id}")
+
+    @post("/{person_id:uuid}/questionnaires/{request_id:uuid}/resend", guards=[allow(Role.curator)])
+    async def resend_questionnaire(
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        settings: NamedDependency[Settings],
+        person_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+    ) -> Redirect:
+        try:
+            sent = await questionnaire_requests.resend_questionnaire(actor, person_id, request_id, settings.secret_key)
+            if sent.email:
+                await jobs.enqueue_questionnaire_mail(actor.region_id, sent.request_id)
+            mailed = f"Письмо отправлено на {sent.email}. " if sent.email else ""
+            link = f"{settings.base_url}/q/{sent.token}"
+            flash(request, f"{mailed}Новая ссылка (прежняя больше не действует): {link}", category="success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
         return see_other(f"/people/{person_id}")
@@ -225,8 +259,9 @@ class PeoplePages(Controller):
     ) -> Redirect:
         on = str((await request.form()).get("withdrawn_on", ""))
         try:
-            await consents.withdraw_consent(actor, person_id, consent_id, on)
-            flash(request, "Согласие отозвано: обработка данных прекращена", category="success")
+            kind = await consents.withdraw_consent(actor, person_id, consent_id, on)
+            done = "Обязанности наставника отменены досрочно" if kind == "staff_duties" else "Согласие отозвано"
+            flash(request, f"{done}: обработка данных прекращена" if kind == "personal_data" else done, "success")
         except ValidationFailed as exc:
             flash_problem(request, exc)
         return see_other(f"/people/{person_id}")
@@ -284,9 +319,7 @@ class RegionalBasePages(Controller):
 
     @get("/")
     async def overview(self) -> Template:
-        rows = await regional_base.counts_by_organization()
-        totals = {k: sum(getattr(r, k) for r in rows) for k in ("mentees", "mentors", "registry")}
-        return page("registry/regional_base.html", rows=rows, totals=totals)
+        return page("registry/regional_base.html", base=await regional_base.aggregated_base())
 
     @get("/duplicates")
     async def duplicates(self) -> Template:
@@ -416,6 +449,8 @@ class ConsentIn:
     representative_name: str = ""
     representative_relation: str = ""
     representative_document: str = ""
+    agreement_number: str = ""  # for `staff_duties`: the employment contract or additional agreement
+    agreement_date: str = ""
 
 
 @dataclass
@@ -477,10 +512,13 @@ class PeopleApi(Controller):
     @get("/{person_id:uuid}", guards=[allow(*READERS)])
     async def show(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> dict[str, Any]:
         card = await bases.person_card(actor, person_id)
+        missing = await consents.missing_consents(actor.organization_id, person_id)
         return {
             **card_json(card),
             "consented": card.consented,
             "participations": [record_json(p) for p in card.participations],
+            "missing_before_pair": missing.before_pair,  # consents missing before a pair
+            "missing_before_order": missing.before_order,  # a staff mentor's agreement before the pairs order
         }
 
     @patch("/{person_id:uuid}", guards=[allow(Role.curator)])
@@ -638,6 +676,37 @@ class QuestionnaireApi(Controller):
         data: JSONBody[QuestionnaireIn],
     ) -> dict[str, str]:
         sent = await _send_questionnaire(actor, settings, person_id, data.template)
+        return {"link": f"{settings.base_url}/q/{sent.token}", "mailed_to": sent.email}
+
+    @get("/links", guards=[allow(*READERS)])
+    async def links(self, actor: NamedDependency[Actor], person_id: FromPath[UUID]) -> list[dict[str, Any]]:
+        """The personal links sent to the person, newest first, with their state."""
+        card = await bases.person_card(actor, person_id)
+        if not card.consented:
+            return []
+        return [
+            {
+                "id": str(link.id),
+                "title": link.title,
+                "state": link.state.value,
+                "sent_at": link.sent_at.isoformat(),
+                "expires_at": link.expires_at.isoformat(),
+            }
+            for link in await questionnaire_requests.person_links(person_id)
+        ]
+
+    @post("/{request_id:uuid}/resend", guards=[allow(Role.curator)])
+    async def resend(
+        self,
+        actor: NamedDependency[Actor],
+        settings: NamedDependency[Settings],
+        person_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+    ) -> dict[str, str]:
+        """A new link to the same questionnaire; the old one stops working."""
+        sent = await questionnaire_requests.resend_questionnaire(actor, person_id, request_id, settings.secret_key)
+        if sent.email:
+            await jobs.enqueue_questionnaire_mail(actor.region_id, sent.request_id)
         return {"link": f"{settings.base_url}/q/{sent.token}", "mailed_to": sent.email}
 
 

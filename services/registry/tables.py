@@ -39,6 +39,7 @@ class ParticipationRole(enum.StrEnum):
     mentor_candidate = "mentor_candidate"
     mentor = "mentor"
     curator = "curator"
+    curator_candidate = "curator_candidate"  # wishes to become a curator (003 §4): counted in the aggregated base
 
 
 class ConsentKind(enum.StrEnum):
@@ -166,6 +167,8 @@ class QuestionnaireRequest(Table, tablename="questionnaire_request", db=DB):
     reminder_mailed_at = Timestamptz(null=True, default=None)
     sent_by = UUID(null=True, default=None)
     created_at = Timestamptz()
+    opened_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
 
 
 class QuestionnaireAnswer(Table, tablename="questionnaire_answer", db=DB):

@@ -41,6 +41,7 @@ class Column:
     title: str
     width: int
     kind: str = "text"  # text, date, number
+    missing: str = ""  # what a spreadsheet shows for no value
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,25 @@ PAIRS_FILTER = f"""{IN_REACH} AND ($3::uuid IS NULL OR m.form_id = $3)
     AND ($5::date IS NULL OR m.starts_on <= $5)
     AND ($4::date IS NULL OR coalesce(m.finished_on, m.extended_to, m.ends_on) >= $4)"""
 
+NO_CONTINGENT = "нет данных о контингенте"
 INDICATOR_COLUMNS = [
     Column("municipality", "Муниципалитет", 30),
     Column("organization", "Организация", 40),
-    Column("learners", "Обучающихся 10–18 лет с согласием", 14, "number"),
+    Column("kind", "Вид организации", 24),
+    Column("target", "Цель 70 % (общеобразовательные)", 12),
+    Column("school_year", "Учебный год контингента", 12),
+    Column("learners_contingent", "Обучающихся по контингенту (школы: 10–18 лет)", 16, "number", NO_CONTINGENT),
+    Column("contingent_learners_involved", "Из них в наставничестве", 14, "number"),
+    Column("learners_share", "Доля обучающихся от контингента, %", 14, "number", NO_CONTINGENT),
+    Column("teachers_contingent", "Педагогов по контингенту", 14, "number", NO_CONTINGENT),
+    Column("contingent_teachers_involved", "Из них в наставничестве", 14, "number"),
+    Column("teachers_share", "Доля педагогов от контингента, %", 14, "number", NO_CONTINGENT),
+    Column("learners", "Обучающихся 10–18 лет в базе с согласием", 14, "number"),
     Column("learners_involved", "Из них в наставничестве", 14, "number"),
-    Column("learners_share", "Доля обучающихся, %", 12, "number"),
-    Column("teachers", "Педагогов с согласием", 14, "number"),
+    Column("base_learners_share", "Доля базы обучающихся в наставничестве, %", 14, "number"),
+    Column("teachers", "Педагогов в базе с согласием", 14, "number"),
     Column("teachers_involved", "Из них в наставничестве", 14, "number"),
-    Column("teachers_share", "Доля педагогов, %", 12, "number"),
+    Column("base_teachers_share", "Доля базы педагогов в наставничестве, %", 14, "number"),
     Column("pairs", "Пар и групп в работе", 12, "number"),
     Column("groups", "Из них групп", 10, "number"),
     Column("meetings", "Встреч", 10, "number"),
@@ -178,11 +189,24 @@ KINDS: dict[str, tuple[str, list[Column], str]] = {
         "Показатели по организациям",
         INDICATOR_COLUMNS,
         f"""SELECT mu.name AS municipality, coalesce(nullif(o.short_name, ''), o.name) AS organization,
+                   CASE o.kind WHEN 'school' THEN 'общеобразовательная' WHEN 'college' THEN 'профессиональная'
+                        WHEN 'additional' THEN 'дополнительного образования' ELSE 'другая' END AS kind,
+                   CASE WHEN o.kind = 'school' THEN 'да' ELSE 'нет' END AS target,
+                   CASE WHEN c.organization_id IS NOT NULL
+                        THEN c.school_year || '/' || lpad(((c.school_year + 1) % 100)::text, 2, '0') END AS school_year,
                    {", ".join(f"(f.counts->>'{c.key}')::integer AS {c.key}" for c in COUNTED)},
-                   round(100.0 * (f.counts->>'learners_involved')::integer
-                         / nullif((f.counts->>'learners')::integer, 0), 1)::float8 AS learners_share,
+                   x.learners_contingent, x.teachers_contingent,
+                   CASE WHEN x.learners_contingent IS NOT NULL THEN x.learners_numerator END
+                       AS contingent_learners_involved,
+                   CASE WHEN x.learners_contingent IS NOT NULL THEN (f.counts->>'teachers_involved')::integer END
+                       AS contingent_teachers_involved,
+                   round(100.0 * x.learners_numerator / nullif(x.learners_contingent, 0), 1)::float8 AS learners_share,
                    round(100.0 * (f.counts->>'teachers_involved')::integer
-                         / nullif((f.counts->>'teachers')::integer, 0), 1)::float8 AS teachers_share,
+                         / nullif(x.teachers_contingent, 0), 1)::float8 AS teachers_share,
+                   round(100.0 * (f.counts->>'learners_involved')::integer
+                         / nullif((f.counts->>'learners')::integer, 0), 1)::float8 AS base_learners_share,
+                   round(100.0 * (f.counts->>'teachers_involved')::integer
+                         / nullif((f.counts->>'teachers')::integer, 0), 1)::float8 AS base_teachers_share,
                    round((f.counts->>'meetings')::numeric
                          / nullif((f.counts->>'pair_days')::numeric / 30.44, 0), 2)::float8 AS meetings_per_pair_month,
                    round(100.0 * (f.counts->>'rhythm_ok')::integer
@@ -193,6 +217,14 @@ KINDS: dict[str, tuple[str, list[Column], str]] = {
             FROM indicator_fact f
             JOIN organization o ON o.region_id = f.region_id AND o.id = f.organization_id
             JOIN municipality mu ON mu.region_id = o.region_id AND mu.id = o.municipality_id
+            LEFT JOIN organization_contingent c ON c.region_id = o.region_id AND c.organization_id = o.id
+                AND c.school_year = extract(year FROM f.ends_on - interval '8 months')::smallint
+            CROSS JOIN LATERAL (SELECT
+                CASE WHEN o.kind = 'school' THEN c.learners_10_18 ELSE c.learners_total END AS learners_contingent,
+                CASE WHEN (CASE WHEN o.kind = 'school' THEN c.learners_10_18 ELSE c.learners_total END) IS NOT NULL
+                     THEN c.teachers END AS teachers_contingent,
+                CASE WHEN o.kind = 'school' THEN (f.counts->>'learners_involved')::integer
+                     ELSE coalesce((f.counts->>'learners_any_involved')::integer, 0) END AS learners_numerator) x
             WHERE {IN_REACH} AND $3::uuid IS NULL AND f.starts_on = $4 AND f.ends_on = $5
             ORDER BY mu.sort_key, o.sort_key""",
     ),
@@ -259,7 +291,7 @@ async def write(
                 elif column.kind == "number" and value is not None:
                     sheet.write_number(written, n, value)
                 else:
-                    sheet.write_string(written, n, _text(value))
+                    sheet.write_string(written, n, _text(value) or column.missing)
             tick(written)
         sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
         book.close()
@@ -269,7 +301,7 @@ async def write(
             writer = CsvWriter(handle, delimiter=";")
             writer.writerow([c.title for c in columns])
             async for row in rows(kind, filters):
-                writer.writerow([_text(row[c.key]) for c in columns])
+                writer.writerow([_text(row[c.key]) or c.missing for c in columns])
                 written += 1
                 tick(written)
         else:

@@ -2,12 +2,14 @@
 
 Only people with an active consent are counted (processing needs it); a learner is counted in the 10–18 window
 by age on the last day of the period. The queries run under the viewer's scope, so RLS bounds every number.
+The 70 % target divides general-education organizations' involved learners and teachers by their contingent for
+the period's school year; the other kinds get their own shares beside it, and the share of the bases stays apart.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,9 +21,10 @@ import msgspec
 from asyncpg import Record
 from dateutil.relativedelta import relativedelta
 
-from services.reports.records import DrilledPerson, FormLine, Indicators, Line, Satisfaction, view
+from services.reports.records import DrilledPerson, FormLine, Indicators, KindShare, Line, Satisfaction, view
 from shared import clock
 from shared.db import Scope, current_connection, widened
+from tenants import ContingentRecord, contingents
 
 TARGET_SHARE = 70  # % of learners and teachers involved in mentoring (the national target of the seeds)
 WORKING = ("approved", "active", "completed", "ended_early")
@@ -82,6 +85,7 @@ COUNTERS = (
     "learners_involved",
     "teachers",
     "teachers_involved",
+    "learners_any_involved",
     "pairs",
     "groups",
     "meetings",
@@ -135,7 +139,8 @@ WITH orgs AS MATERIALIZED (
         count(*) FILTER (WHERE x.aged_10_18) AS learners,
         count(*) FILTER (WHERE x.aged_10_18 AND i.person_id IS NOT NULL) AS learners_involved,
         count(*) FILTER (WHERE x.category = 'staff') AS teachers,
-        count(*) FILTER (WHERE x.category = 'staff' AND i.person_id IS NOT NULL) AS teachers_involved
+        count(*) FILTER (WHERE x.category = 'staff' AND i.person_id IS NOT NULL) AS teachers_involved,
+        count(*) FILTER (WHERE x.category = 'learner' AND i.person_id IS NOT NULL) AS learners_any_involved
     FROM people x LEFT JOIN involved i
         ON i.region_id = x.region_id AND i.organization_id = x.organization_id AND i.person_id = x.id
     GROUP BY x.organization_id
@@ -263,6 +268,7 @@ INSERT INTO indicator_fact (region_id, organization_id, starts_on, ends_on, coun
 SELECT o.region_id, o.id, $1, $2, jsonb_build_object(
         'learners', coalesce(pc.learners, 0), 'learners_involved', coalesce(pc.learners_involved, 0),
         'teachers', coalesce(pc.teachers, 0), 'teachers_involved', coalesce(pc.teachers_involved, 0),
+        'learners_any_involved', coalesce(pc.learners_any_involved, 0),
         'pairs', coalesce(wc.pairs, 0), 'groups', coalesce(wc.groups, 0), 'meetings', coalesce(mc.meetings, 0),
         'pair_days', coalesce(wc.pair_days, 0), 'rhythm_pairs', coalesce(rh.rhythm_pairs, 0),
         'rhythm_ok', coalesce(rh.rhythm_ok, 0), 'completed', coalesce(pr.completed, 0),
@@ -367,7 +373,7 @@ class Snapshot:
 
 async def _facts(reach: Reach, starts_on: date, ends: list[date]) -> list[Record]:
     return await current_connection().fetch(
-        f"""SELECT f.ends_on, f.organization_id, o.municipality_id, f.counts, f.by_form, f.computed_at
+        f"""SELECT f.ends_on, f.organization_id, o.municipality_id, o.kind, f.counts, f.by_form, f.computed_at
             FROM indicator_fact f JOIN organization o ON o.region_id = f.region_id AND o.id = f.organization_id
             WHERE f.organization_id IN ({ORGANIZATIONS}) AND f.starts_on = $3 AND f.ends_on = ANY($4::date[])""",
         *_ids(reach),
@@ -407,7 +413,7 @@ async def snapshot(reach: Reach, period: Period, *, latest: bool = False) -> Sna
     (yesterday's, until the job counts today): the page then says which day the numbers are for."""
     expected = await _organizations(reach)
     if not expected:  # nothing to count: a municipality without organizations yet
-        return Snapshot(period, clock.now(), summarise([]))
+        return Snapshot(period, clock.now(), summarise([], contingent={}, school_year=school_year_of(period.ends_on)))
     ends = [period.ends_on]
     if latest:
         ends = await current_connection().fetchval(
@@ -428,7 +434,9 @@ async def snapshot(reach: Reach, period: Period, *, latest: bool = False) -> Sna
         people = units[0]["counts"] if units else None
         counted_at = min(r["computed_at"] for r in [*rows, *units])
         stale = bool(units) and max(r["computed_at"] for r in rows) > units[0]["computed_at"]
-        return Snapshot(Period(period.starts_on, end), counted_at, summarise(rows, people), stale)
+        year = school_year_of(end)
+        found = summarise(rows, people, contingent=await contingent_of(rows, year), school_year=year)
+        return Snapshot(Period(period.starts_on, end), counted_at, found, stale)
     return None
 
 
@@ -447,21 +455,108 @@ async def current(region_id: UUID, reach: Reach, period: Period) -> Indicators:
     return found.values
 
 
-def summarise(rows: list[Record], people: dict[str, int] | None = None) -> Indicators:
+def school_year_of(day: date) -> int:
+    """The school year a period's contingent is taken from: the one its last day falls in, by its start year."""
+    return clock.school_year(day)[0].year
+
+
+async def contingent_of(rows: list[Record], year: int) -> dict[UUID, ContingentRecord]:
+    """The contingents of the school year of the organizations counted in `rows`, as the viewer's scope sees them."""
+    ids = sorted({r["organization_id"] for r in rows})
+    return await contingents(year, ids) if ids else {}
+
+
+# The kinds of organization, each with its own shares; only general education carries the 70 % target.
+KIND_TITLES = {
+    "school": "Общеобразовательные организации",
+    "college": "Профессиональные образовательные организации",
+    "additional": "Организации дополнительного образования",
+    "other": "Другие организации",
+}
+
+
+def kind_group(kind: str) -> str:
+    return kind if kind in KIND_TITLES else "other"
+
+
+def contingent_learners(kind: str, record: ContingentRecord | None) -> int | None:
+    """A school's learners aged 10–18 (the target's window), any other kind's learners in all."""
+    if record is None:
+        return None
+    return record.learners_10_18 if kind_group(kind) == "school" else record.learners_total
+
+
+def kind_shares(rows: list[Record], contingent: Mapping[UUID, ContingentRecord]) -> list[KindShare]:
+    """The shares of each kind of organization in `rows` against the contingents: an organization without one
+    is left out of both sides and counted as without data."""
+    sums: dict[str, dict[str, int]] = {}
+    for row in rows:
+        group = kind_group(row["kind"])
+        kept = sums.setdefault(group, dict.fromkeys(("organizations", "with", "li", "lc", "ti", "tc"), 0))
+        kept["organizations"] += 1
+        record = contingent.get(row["organization_id"])
+        learners = contingent_learners(group, record)
+        if record is None or learners is None:
+            continue
+        counts = row["counts"]
+        kept["with"] += 1
+        kept["li"] += counts.get("learners_involved" if group == "school" else "learners_any_involved", 0)
+        kept["lc"] += learners
+        kept["ti"] += counts.get("teachers_involved", 0)
+        kept["tc"] += record.teachers
+    shares = []
+    for group, title in KIND_TITLES.items():
+        if group not in sums:
+            continue
+        kept = sums[group]
+        known = kept["with"] > 0
+        shares.append(
+            KindShare(
+                kind=group,
+                title=title,
+                target=group == "school",
+                organizations=kept["organizations"],
+                without_contingent=kept["organizations"] - kept["with"],
+                learners_involved=kept["li"],
+                learners_contingent=kept["lc"] if known else None,
+                learners_share=share(kept["li"], kept["lc"]) if known else None,
+                teachers_involved=kept["ti"],
+                teachers_contingent=kept["tc"] if known else None,
+                teachers_share=share(kept["ti"], kept["tc"]) if known else None,
+            )
+        )
+    return shares
+
+
+def summarise(
+    rows: list[Record],
+    people: dict[str, int] | None = None,
+    *,
+    contingent: Mapping[UUID, ContingentRecord],
+    school_year: int,
+) -> Indicators:
     """The indicators of a set of organizations from their counters: sums, then shares and averages. `people`:
-    the counts of people of a whole municipality or region, where a person of two organizations is one."""
+    the counts of people of a whole municipality or region, where a person of two organizations is one;
+    `contingent`: the organizations' contingents of `school_year`, which the target shares divide by."""
     total = dict.fromkeys(COUNTERS, 0)
     forms: dict[tuple[Any, ...], int] = {}
     for row in rows:
         for key in COUNTERS:
-            total[key] += row["counts"][key]
+            total[key] += row["counts"].get(key, 0)
         for line in row["by_form"]:
             form = (line["position"], line["form"], line["role_model"] or "", line["status"])
             forms[form] = forms.get(form, 0) + line["pairs"]
     total.update(people or {})
     values: dict[str, Any] = {key: total[key] for key in COUNTERS if "_sum" not in key and "_count" not in key}
-    values["learners_share"] = share(values["learners_involved"], values["learners"])
-    values["teachers_share"] = share(values["teachers_involved"], values["teachers"])
+    values["base_learners_share"] = share(values["learners_involved"], values["learners"])
+    values["base_teachers_share"] = share(values["teachers_involved"], values["teachers"])
+    by_kind = kind_shares(rows, contingent)
+    school = next((k for k in by_kind if k.target), None)
+    values["learners_share"] = school.learners_share if school else None
+    values["teachers_share"] = school.teachers_share if school else None
+    values["school_year"] = school_year
+    values["without_contingent"] = sum(k.without_contingent for k in by_kind)
+    values["contingent"] = by_kind
     months = values["pair_days"] / 30.44
     values["meetings_per_pair_month"] = round(values["meetings"] / months, 2) if months else None
     values["rhythm_share"] = share(values["rhythm_ok"], values["rhythm_pairs"])
@@ -487,13 +582,13 @@ def _average(total: dict[str, Any], name: str) -> float | None:
 # The people and records behind a number --------------------------------------------------------------------
 
 DRILLS: dict[str, tuple[str, str]] = {
-    "learners": ("Обучающиеся 10–18 лет с согласием", LEARNERS_10_18),
+    "learners": ("Обучающиеся 10–18 лет в базе, с согласием", LEARNERS_10_18),
     "learners_involved": ("Обучающиеся 10–18 лет в наставничестве", f"{LEARNERS_10_18} AND x.id IN ({INVOLVED})"),
     "learners_not_involved": (
         "Обучающиеся 10–18 лет вне наставничества",
         f"{LEARNERS_10_18} AND x.id NOT IN ({INVOLVED})",
     ),
-    "teachers": ("Педагоги с согласием", TEACHERS),
+    "teachers": ("Педагоги в базе, с согласием", TEACHERS),
     "teachers_involved": ("Педагоги в наставничестве", f"{TEACHERS} AND x.id IN ({INVOLVED})"),
     "teachers_not_involved": ("Педагоги вне наставничества", f"{TEACHERS} AND x.id NOT IN ({INVOLVED})"),
 }
@@ -538,9 +633,12 @@ async def breakdown(reach: Reach, period: Period) -> list[Line]:
             reach.municipality_id,
         )
         unit_of = "organization_id"
+    year = school_year_of(period.ends_on)
+    contingent = await contingent_of(rows, year)
     lines = []
     for unit in units:
-        values = summarise([r for r in rows if r[unit_of] == unit["id"]], people.get(unit["id"]))
+        own = [r for r in rows if r[unit_of] == unit["id"]]
+        values = summarise(own, people.get(unit["id"]), contingent=contingent, school_year=year)
         lines.append(Line(**msgspec.structs.asdict(values), id=unit["id"], name=unit["name"]))
     return lines
 
@@ -556,21 +654,29 @@ def trend_points(period: Period) -> list[Period]:
 
 
 async def trend(reach: Reach, period: Period) -> tuple[list[tuple[Period, float | None]], list[Period]]:
-    """The share of learners involved at each point, and the points not counted yet (their share is None too,
-    as is that of a point without learners)."""
+    """The share of general-education learners aged 10–18 involved, against their contingent, at each point, and
+    the points not counted yet (their share is None too, as is that of a point without a contingent)."""
     points = trend_points(period)
-    if not await _organizations(reach):  # nothing to count, nothing to wait for
+    expected = await _organizations(reach)
+    if not expected:  # nothing to count, nothing to wait for
         return [(point, None) for point in points], []
     ends = [p.ends_on for p in points]
+    rows = await _facts(reach, period.starts_on, ends)
+    by_end: dict[date, list[Record]] = {}
+    for row in rows:
+        by_end.setdefault(row["ends_on"], []).append(row)
     if reach.organization_id:
-        rows = await _facts(reach, period.starts_on, ends)
+        found = set(by_end)
     else:
-        rows = await _units(period.starts_on, ends, reach.municipality_id)
-    found = {r["ends_on"]: r["counts"] for r in rows}
-    shares = [
-        (point, share(found[point.ends_on]["learners_involved"], found[point.ends_on]["learners"]))
-        if point.ends_on in found
-        else (point, None)
-        for point in points
-    ]
+        found = {r["ends_on"] for r in await _units(period.starts_on, ends, reach.municipality_id)}
+    found = {end for end in found if len(by_end.get(end, [])) == expected}
+    years = {school_year_of(end) for end in found}
+    contingent = {year: await contingent_of(rows, year) for year in years}
+    shares: list[tuple[Period, float | None]] = []
+    for point in points:
+        if point.ends_on not in found:
+            shares.append((point, None))
+            continue
+        by_kind = kind_shares(by_end[point.ends_on], contingent[school_year_of(point.ends_on)])
+        shares.append((point, next((k.learners_share for k in by_kind if k.target), None)))
     return shares, [point for point in points if point.ends_on not in found]

@@ -36,6 +36,24 @@ async def reach_of(principal: Principal, municipality_id: str, organization_id: 
     return Reach()
 
 
+async def trail(principal: Principal, reach: Reach) -> list[tuple[str, Reach]]:
+    """The levels from the viewer's own down to the reach (регион → муниципалитет → организация), each a place
+    the viewer may open: a coordinator's way back up the drill-down."""
+    organization = (
+        view(await get_organization(reach.organization_id), OrganizationRef) if reach.organization_id else None
+    )
+    municipality_id = organization.municipality_id if organization else reach.municipality_id
+    levels: list[tuple[str, Reach]] = []
+    if principal.role == Role.regional_coordinator:
+        levels.append(("Регион", Reach()))
+    if municipality_id and principal.role in (Role.regional_coordinator, Role.municipal_coordinator):
+        name = view(await get_municipality(municipality_id), MunicipalityRef).name
+        levels.append((name, Reach(municipality_id=municipality_id)))
+    if organization:
+        levels.append((organization.short_name or organization.name, Reach(organization_id=organization.id)))
+    return levels
+
+
 async def place(reach: Reach) -> str:
     """The reach's name for a page's title: the organization, the municipality or the region."""
     if reach.organization_id:

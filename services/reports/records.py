@@ -58,6 +58,25 @@ class FormLine(msgspec.Struct, frozen=True):
     pairs: int
 
 
+class KindShare(msgspec.Struct, frozen=True, kw_only=True):
+    """The shares of one kind of organization against its contingent: only organizations with a contingent for
+    the school year count, in the numerator and the denominator alike; the others are counted as without data.
+    Schools divide their involved learners aged 10–18 by their learners aged 10–18 (the 70 % target is theirs);
+    the other kinds divide all their involved learners by all their learners."""
+
+    kind: str  # school, college, additional, other
+    title: str
+    target: bool  # the 70 % target applies (general education only)
+    organizations: int
+    without_contingent: int
+    learners_involved: int
+    learners_contingent: int | None  # None: no organization of the kind has a contingent
+    learners_share: float | None
+    teachers_involved: int
+    teachers_contingent: int | None
+    teachers_share: float | None
+
+
 class Indicators(msgspec.Struct, kw_only=True):
     """The indicators of a set of organizations for a period: counts, then the shares and averages made of them."""
 
@@ -78,8 +97,16 @@ class Indicators(msgspec.Struct, kw_only=True):
     events_held: int
     mentor_candidates: int
     mentors: int
+    learners_any_involved: int = 0  # learners of any age in working pairs (the other kinds' numerator)
+    # The 70 % target: general-education organizations' involved learners and teachers over their contingent
+    # (None without any contingent); the shares of the people entered in the bases are separate numbers.
     learners_share: float | None
     teachers_share: float | None
+    base_learners_share: float | None
+    base_teachers_share: float | None
+    school_year: int  # the contingent's school year, by the year it starts in
+    without_contingent: int  # organizations of the reach without a contingent for that year
+    contingent: list[KindShare]  # per kind of organization, schools first; only kinds the reach has
     meetings_per_pair_month: float | None
     rhythm_share: float | None
     completion_rate: float | None

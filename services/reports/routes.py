@@ -20,7 +20,7 @@ from services.programmes import catalogue_choices
 from services.reports import charts, exports, indicators, jobs
 from services.reports.filters import ExportForm, clean_filters, period_of
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
-from services.reports.reach import place, reach_of
+from services.reports.reach import place, reach_of, trail
 from services.reports.records import Line
 from shared.actor import Actor
 from shared.clock import today
@@ -32,6 +32,15 @@ from tenants import Principal, Role, allow, list_municipalities, list_organizati
 
 VIEWERS = (Role.regional_coordinator, Role.municipal_coordinator, Role.curator, Role.head)
 MONTHS = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"]
+
+
+def school_year_title(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+async def crumbs(principal: Principal, reach: Reach, period: Period) -> list[tuple[str, str]]:
+    """The drill-down's way back up: each level above and at the reach, with its dashboard's address."""
+    return [(name, f"/dashboard?{query_of(level, period)}") for name, level in await trail(principal, reach)]
 
 
 def query_of(reach: Reach, period: Period) -> str:
@@ -85,6 +94,7 @@ async def dashboard(
             state=state,
             errors=errors,
             query=query_of(reach, asked),
+            crumbs=await crumbs(principal, reach, asked),
         )
     period = snapshot.period
     values = snapshot.values
@@ -136,6 +146,8 @@ async def dashboard(
         drills=DRILLS,
         link=link,
         status_labels=STATUS_LABELS,
+        crumbs=await crumbs(principal, reach, asked),
+        school_year=school_year_title(values.school_year),
     )
 
 
@@ -175,7 +187,7 @@ async def drill_down(
         people=people,
         place=await place(reach),
         period=period,
-        back=f"/dashboard?{query_of(reach, period)}",  # a real link: the CSP refuses javascript: URLs
+        crumbs=await crumbs(principal, reach, period),  # real links: the CSP refuses javascript: URLs
     )
 
 
@@ -191,7 +203,10 @@ async def indicators_api(
     """The indicators of the viewer's scope, or of one municipality or organization in it, for a period
     (`starts`, `ends`: ISO dates; by default the current school year up to today). A municipality or the region
     is counted by the worker: until then the answer is 202 with `"status": "counting"`; ask again. A period ending
-    today may be answered by the latest count (`ends` says its day) while today's is made (`recounting`)."""
+    today may be answered by the latest count (`ends` says its day) while today's is made (`recounting`).
+    `learners_share` and `teachers_share` are the 70 % target's: general-education organizations' involved
+    learners aged 10–18 and teachers over their contingent of `contingent_school_year` (null without one);
+    `contingent` gives every kind of organization's own shares, and `base_*_share` the share of the bases."""
     reach = await reach_of(principal, municipality_id, organization_id)
     asked = period_of(starts, ends)
     snapshot, state = await counted(redis, principal, reach, asked)
@@ -211,8 +226,17 @@ async def indicators_api(
             "counted_at": snapshot.computed_at.isoformat(),
             "target_share": TARGET_SHARE,
             **msgspec.to_builtins(snapshot.values),
+            "contingent_school_year": school_year_title(snapshot.values.school_year),
             "breakdown": [
-                {"id": str(line.id), "name": line.name, "learners_share": line.learners_share}
+                {
+                    "id": str(line.id),
+                    "name": line.name,
+                    "learners_share": line.learners_share,
+                    "teachers_share": line.teachers_share,
+                    "base_learners_share": line.base_learners_share,
+                    "without_contingent": line.without_contingent,
+                    "contingent": msgspec.to_builtins(line.contingent),
+                }
                 for line in await indicators.breakdown(reach, period)
             ],
         }

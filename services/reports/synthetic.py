@@ -237,6 +237,26 @@ async def seed_bench(dsn: str, participants: int, seed: int = 1) -> dict[str, An
             ["region_id", "organization_id", "mentorship_id", "kind", "held_on", "minutes", "format"],
             meeting_rows(),
         )
+        # Each school's contingent: the base holds four in five of its learners and of its teachers.
+        learners_of, teachers_of = [0] * organizations, [0] * organizations
+        for _, org, teacher in people:
+            (teachers_of if teacher else learners_of)[org] += 1
+        counts["organization_contingent"] = await _copy(
+            connection,
+            "organization_contingent",
+            ["region_id", "organization_id", "school_year", "learners_total", "learners_10_18", "teachers"],
+            (
+                (
+                    region_id,
+                    o,
+                    start_of_year.year,
+                    learners_of[n] * 5 // 4 * 3 // 2,
+                    learners_of[n] * 5 // 4,
+                    teachers_of[n] * 5 // 4,
+                )
+                for n, o in enumerate(organization_ids)
+            ),
+        )
         await connection.execute("ANALYZE")
     finally:
         await connection.close()

@@ -30,6 +30,7 @@ async def workspace_home(principal: NamedDependency[Principal]) -> Template:
         kinds=tenants.KIND_LABELS,
         people=people,
         programme=await programmes.workspace_summary(owner) if staff else None,
+        to_sign=await programmes.awaiting_signature(owner) if principal.role == Role.head else [],
         risk=await mentoring.at_risk(organization_id) if staff else None,
     )
 

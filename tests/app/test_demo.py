@@ -66,7 +66,23 @@ async def demo(app: Any) -> dict[str, Any]:
                       (SELECT count(DISTINCT organization_id) FROM indicator_fact WHERE region_id = $1
                          AND ends_on = current_date) AS organizations_counted,
                       (SELECT count(*) FROM organization WHERE region_id = $1 AND kind <> 'municipal_body')
-                         AS organizations_to_count""",
+                         AS organizations_to_count,
+                      (SELECT count(*) FROM programme_order WHERE region_id = $1 AND number IS NULL
+                         AND submitted_at IS NOT NULL AND kind = 'approve_roadmap') AS roadmaps_sent_for_signature,
+                      (SELECT count(*) FROM programme_order po WHERE po.region_id = $1 AND po.number IS NOT NULL
+                         AND (po.registered_by IS NOT NULL OR EXISTS (SELECT 1 FROM membership h
+                           WHERE h.organization_id = po.organization_id AND h.role = 'head'))
+                         AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.user_id = po.registered_by
+                           AND m.region_id = po.region_id AND (
+                             (po.organization_id IS NOT NULL AND m.role = 'head'
+                                AND m.organization_id = po.organization_id)
+                             OR (po.municipality_id IS NOT NULL AND m.role = 'municipal_coordinator')
+                             OR (po.organization_id IS NULL AND po.municipality_id IS NULL
+                                AND m.role = 'regional_coordinator')))) AS registered_by_another,
+                      (SELECT count(*) FROM roadmap_event e JOIN organization o ON o.id = e.organization_id
+                         WHERE e.region_id = $1 AND o.kind = 'school'
+                         AND ((e.title || e.expected_result || e.responsible) ~* 'техникум|http'
+                           OR e.responsible ~ '\\mУПР\\M')) AS college_words""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -96,6 +112,9 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     # The pulse goes out 30 days after a pair starts: early in the school year there is none yet.
     assert (demo["pulses_answered"] > 0) == (demo["pairs_due_a_pulse"] > 0)
     assert demo["organizations_counted"] == demo["organizations_to_count"]  # dashboards open counted, no waiting
+    assert demo["roadmaps_sent_for_signature"] == 1  # СОШ № 1's head has it on the home page
+    assert demo["registered_by_another"] == 0  # every order in effect was signed by its level's signer (if any)
+    assert demo["college_words"] == 0  # a school's roadmap is in a school's words
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])

@@ -9,6 +9,7 @@ from typing import Any
 from services.monitoring import quality
 from services.monitoring.jobs import check_monitoring
 from shared.settings import get_settings
+from tests.factories import contingent
 from tests.helpers import PASSWORD, login_api, make_client, make_tenant, run_worker
 
 
@@ -66,6 +67,30 @@ async def test_a_period_opens_reminds_once_and_closes(app: Any, smtp: Any) -> No
         )
         assert sent.status_code == 201, sent.text
         assert {"learners_share", "pairs", "meetings"} <= set(sent.json()["indicators"])
+        # No contingent yet: the report says so instead of a share.
+        assert sent.json()["indicators"]["learners_share"] is None
+        page = (await client.get(f"/monitoring/{period_id}")).text
+        assert "нет данных о контингенте" in page
+        # With the school's contingent, the half-year's shares divide by it: nobody of its 300 learners aged 10–18
+        # is in a pair yet.
+        await contingent(
+            tenant.region_id,
+            tenant.organization_id,
+            learners_total=400,
+            learners_10_18=300,
+            teachers=30,
+            school_year=2026,
+        )
+        sent = await client.post(
+            f"/api/v1/monitoring/{period_id}/report",
+            json={"achievements": "Сформированы пары, проведены встречи", "quality": questionnaire},
+        )
+        assert sent.status_code == 201, sent.text
+        shares = sent.json()["indicators"]
+        assert (shares["learners_share"], shares["teachers_share"], shares["school_year"]) == (0.0, 0.0, 2026)
+        assert shares["contingent"][0]["learners_contingent"] == 300
+        page = (await client.get(f"/monitoring/{period_id}")).text
+        assert "от контингента 2026/27 уч. г." in page and "0,0 %" in page
 
     await check_monitoring(ctx, "2027-03-29")  # a day before: only the organization that has not reported
     assert len(mails_to(inbox, tenant.curator)) == 2

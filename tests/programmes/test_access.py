@@ -140,12 +140,12 @@ async def test_an_order_is_registered_only_in_its_own_register(app: Any, tenant_
     today = clock.today().isoformat()
 
     with pytest.raises(Forbidden):
-        access(tenant_a, "mentor").signing()
+        access(tenant_a, "mentor").ordering()
     async with tenant_transaction(role_scope(tenant_a, "municipal")):
         actor = Actor(None, tenant_a.region_id, None)
         with pytest.raises(NotFound):
             form = orders.RegisterForm(number="1", signed_on=today)
-            await orders.register(actor, UUID(order["id"]), form, access(tenant_a, "municipal").signing())
+            await orders.register(actor, UUID(order["id"]), form, access(tenant_a, "municipal"))
 
     register = {"number": uuid.uuid4().hex[:8], "signed_on": clock.today().strftime("%d.%m.%Y")}
     async with make_client(app) as client:

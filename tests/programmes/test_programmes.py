@@ -157,23 +157,48 @@ def test_the_catalogue_has_the_four_forms_with_their_role_models() -> None:
 # The roadmap ------------------------------------------------------------------------------------------------
 
 
+async def as_college(tenant: Tenant) -> None:
+    """The test tenants' organizations are schools; a college's roadmap needs a college."""
+    from shared.db import Level, Scope, current_connection, tenant_transaction
+
+    async with tenant_transaction(Scope(Level.platform)):
+        await current_connection().execute(
+            "UPDATE organization SET kind = 'college', short_name = 'ГБПОУ «Колледж»' WHERE id = $1",
+            tenant.organization_id,
+        )
+
+
 @pytest.mark.parametrize(
-    ("code", "starts_on", "ends_on"),
-    [("college_2020", "2026-09-01", "2027-08-31"), ("school_teacher_teacher", "2026-04-01", "2026-12-31")],
+    ("code", "who", "starts_on", "ends_on"),
+    [
+        ("college_2020", "college", "2026-09-01", "2027-08-31"),
+        ("school_teacher_teacher", "curator", "2026-04-01", "2026-12-31"),
+        ("school_004", "curator", "2026-09-01", "2027-08-31"),
+        ("teachers_004", "curator", "2026-09-01", "2027-08-31"),
+        ("level_003", "municipal", "2026-09-01", "2027-08-31"),
+    ],
 )
-async def test_both_seed_roadmaps_load_with_every_stage_and_event(
-    app: Any, tenant_a: Tenant, code: str, starts_on: str, ends_on: str
+async def test_every_seed_roadmap_loads_with_every_stage_and_event(
+    app: Any, code: str, who: str, starts_on: str, ends_on: str
 ) -> None:
+    tenant = await make_tenant("Шаблон")
+    if who == "college":
+        await as_college(tenant)
     spec = roadmap_templates.template(code)
     async with make_client(app) as client:
-        await login_api(client, tenant_a.curator, PASSWORD)
+        await login_api(client, tenant.municipal if who == "municipal" else tenant.curator, PASSWORD)
         programme = await new_programme(client, template=code, starts_on=starts_on, ends_on=ends_on)
         events = (await client.get(f"/api/v1/programmes/{programme['id']}/events")).json()
     assert sorted({e["stage"] for e in events}) == list(range(1, 8))
+    name = "ГБПОУ «Колледж»" if who == "college" else ""
     for stage in spec.stages:
         loaded = [e for e in events if e["stage"] == stage.number]
-        assert [e["title"] for e in loaded] == [e.title for e in stage.events]
-        assert [e["expected_result"] for e in loaded] == [e.result for e in stage.events]
+        assert [e["title"] for e in loaded] == [roadmap_templates.worded(e.title, name) for e in stage.events]
+        results = [roadmap_templates.worded(e.result, name) for e in stage.events]
+        assert [e["expected_result"] for e in loaded] == results
+    assert all("{org}" not in e["expected_result"] + e["title"] for e in events)
+    if who == "college":
+        assert any(e["expected_result"].endswith("на сайте ГБПОУ «Колледж» – страницы проекта") for e in events)
     # Months stay the source's months, placed in order through the programme's period.
     assert all(starts_on <= e["starts_on"] <= e["ends_on"] <= ends_on for e in events)
     first = next(e for e in events if e["stage"] == 1)
@@ -185,10 +210,31 @@ async def test_a_template_that_does_not_fit_the_period_is_refused(app: Any, tena
         await login_api(client, tenant_a.curator, PASSWORD)
         response = await client.post(
             "/api/v1/programmes",
-            json={"title": "Короткая", "starts_on": "2026-09-01", "ends_on": "2026-12-31", "template": "college_2020"},
+            json={"title": "Короткая", "starts_on": "2026-09-01", "ends_on": "2026-12-31", "template": "school_004"},
         )
         assert response.status_code == 400
-        assert "template" in response.json()["errors"]
+        assert "не вмещает" in response.json()["errors"]["template"]
+
+
+async def test_a_school_is_offered_a_schools_roadmap_and_refused_a_colleges(app: Any, tenant_a: Tenant) -> None:
+    async with make_client(app) as client:
+        await login_page(client, tenant_a.curator, PASSWORD)
+        page = (await client.get("/programmes")).text
+        assert 'value="school_004"' in page and 'value="college_2020"' not in page and 'value="level_003"' not in page
+    async with make_client(app) as client:
+        await login_api(client, tenant_a.curator, PASSWORD)
+        before = len((await client.get("/api/v1/programmes")).json())
+        refused = await client.post(
+            "/api/v1/programmes",
+            json={"title": "Чужая", "starts_on": "2026-09-01", "ends_on": "2027-08-31", "template": "college_2020"},
+        )
+        assert refused.status_code == 400
+        assert "другого вида организации" in refused.json()["errors"]["template"]
+        assert len((await client.get("/api/v1/programmes")).json()) == before  # nothing half-written
+    async with make_client(app) as client:
+        await login_page(client, tenant_a.municipal, PASSWORD)
+        page = (await client.get("/programmes")).text
+        assert 'value="level_003"' in page and 'value="school_004"' not in page
 
 
 def test_overdue_means_unfinished_after_its_period() -> None:
@@ -339,19 +385,12 @@ async def test_a_registry_is_approved_only_by_its_registered_order(app: Any, ten
         assert order["registered"] is False
         assert "Не утверждён: нужен приказ" in (await client.get(f"/programmes/{pid}/selection")).text
 
-        future = await client.post(
-            f"/api/v1/orders/{order['id']}/register",
-            json={"number": "17-о", "signed_on": (clock.today() + timedelta(days=3)).isoformat()},
-        )
+        future = await head_registers(app, tenant_a, order["id"], "17-о", clock.today() + timedelta(days=3))
         assert "signed_on" in future.json()["errors"]
-        registered = await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "17-о", "signed_on": clock.today().isoformat()}
-        )
+        registered = await head_registers(app, tenant_a, order["id"], "17-о")
         assert registered.status_code == 201, registered.text
         assert "Утверждён приказом" in (await client.get(f"/programmes/{pid}/selection")).text
-        again = await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "18-о", "signed_on": clock.today().isoformat()}
-        )
+        again = await head_registers(app, tenant_a, order["id"], "18-о")
         assert again.status_code == 400
 
         card = (await client.get(f"/api/v1/people/{first}")).json()
@@ -359,9 +398,7 @@ async def test_a_registry_is_approved_only_by_its_registered_order(app: Any, ten
 
         # The same number in the same year is taken in this organization's register.
         other = (await client.post(f"/api/v1/programmes/{pid}/orders", json={"kind": "approve_registry"})).json()
-        taken = await client.post(
-            f"/api/v1/orders/{other['id']}/register", json={"number": "17-О", "signed_on": clock.today().isoformat()}
-        )
+        taken = await head_registers(app, tenant_a, other["id"], "17-О")
         assert "number" in taken.json()["errors"]
 
         # A decision changed after the order: the registry needs a new order.
@@ -385,6 +422,14 @@ async def test_a_registry_is_approved_only_by_its_registered_order(app: Any, ten
 # Orders -------------------------------------------------------------------------------------------------------
 
 
+async def head_registers(app: Any, tenant: Tenant, order_id: str, number: str, on: date | None = None) -> Any:
+    """The head signs what the curator prepared: only the head registers an organization's order."""
+    async with make_client(app) as head:
+        await login_api(head, tenant.head, PASSWORD)
+        body = {"number": number, "signed_on": (on or clock.today()).isoformat()}
+        return await head.post(f"/api/v1/orders/{order_id}/register", json=body)
+
+
 async def registered_registry_order(app: Any, tenant: Tenant, names: list[str]) -> tuple[bytes, str]:
     async with make_client(app) as client:
         await login_page(client, tenant.curator, PASSWORD)
@@ -395,9 +440,7 @@ async def registered_registry_order(app: Any, tenant: Tenant, names: list[str]) 
             await client.post(f"/api/v1/programmes/{programme['id']}/orders", json={"kind": "approve_registry"})
         ).json()
         number = f"{len(names)}{clock.today():%j}-о"
-        await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": number, "signed_on": clock.today().isoformat()}
-        )
+        assert (await head_registers(app, tenant, order["id"], number)).status_code == 201
         response = await client.get(f"/orders/{order['id']}/document")
         assert response.status_code == 200
         assert response.headers["content-type"].startswith(
@@ -498,9 +541,7 @@ async def test_a_programme_is_approved_only_when_complete_and_its_order_is_regis
         assert (await client.get(f"/api/v1/programmes/{pid}")).json()["approved_order_id"] is None
         draft = docx_text((await client.get(f"/api/v1/orders/{order['id']}/document")).content)
         assert "Об утверждении Положения о наставничестве" in draft and "____" in draft
-        await client.post(
-            f"/api/v1/orders/{order['id']}/register", json={"number": "5", "signed_on": clock.today().isoformat()}
-        )
+        assert (await head_registers(app, tenant_a, order["id"], "5")).status_code == 201
         assert (await client.get(f"/api/v1/programmes/{pid}")).json()["approved_order_id"] == order["id"]
         assert "учитель – учитель" in docx_text((await client.get(f"/api/v1/orders/{order['id']}/document")).content)
 
@@ -508,7 +549,7 @@ async def test_a_programme_is_approved_only_when_complete_and_its_order_is_regis
 async def test_a_head_reads_and_registers_but_does_not_edit(app: Any, tenant_a: Tenant) -> None:
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
-        programme = await new_programme(client, template="college_2020")
+        programme = await new_programme(client, template="school_004")
         order = (
             await client.post(f"/api/v1/programmes/{programme['id']}/orders", json={"kind": "approve_roadmap"})
         ).json()
@@ -522,7 +563,8 @@ async def test_a_head_reads_and_registers_but_does_not_edit(app: Any, tenant_a: 
         )
         assert registered.status_code == 201
         text = docx_text((await client.get(f"/api/v1/orders/{order['id']}/document")).content)
-        assert "№ 12/1" in text and "4.3" not in text and "Организация «Сетевой школы наставников»" in text
+        assert "№ 12/1" in text and "4.3" not in text
+        assert "Поиск экспертов и материалов для проведения обучения наставников" in text
 
 
 async def test_coordinators_see_the_organizations_programmes_but_edit_only_their_own(app: Any) -> None:
@@ -530,7 +572,7 @@ async def test_coordinators_see_the_organizations_programmes_but_edit_only_their
     async with make_client(app) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
         school = await new_programme(
-            client, template="college_2020", title="Программа для обзора", starts_on="2026-09-02"
+            client, template="school_004", title="Программа для обзора", starts_on="2026-09-02"
         )
     async with make_client(app) as client:
         await login_page(client, tenant_a.municipal, PASSWORD)

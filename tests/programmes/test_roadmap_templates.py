@@ -1,4 +1,6 @@
-"""Every stage and every event of the two source roadmaps (seeds 000 and 001) is in its template.
+"""Every stage and every event of the seeds' roadmaps is in its template: 000 and 001 cell by cell (after the
+template's declared rewordings of the source's own organization, site and year), 004's two roadmaps and 003's
+event by event in the source's words; and no template names an organization, a site or a year.
 
 The sources are read here with parsers of their own, not through the data module, from copies under
 tests/fixtures/seeds (the originals live outside the repository).
@@ -13,7 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from services.programmes.roadmap_templates import MONTHS, TEMPLATES, RoadmapTemplate, month_range, template
+from services.programmes.roadmap_templates import (
+    LEVEL,
+    MONTHS,
+    ORG,
+    TEMPLATES,
+    RoadmapTemplate,
+    month_range,
+    template,
+    templates_for,
+    worded,
+)
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
@@ -115,9 +127,24 @@ SOURCES: dict[str, tuple[str, Callable[[str], list[SourceStage]]]] = {
 CODES = list(SOURCES)
 
 
+def reworded(tmpl: RoadmapTemplate, text: str) -> str:
+    """The source's text as the template words it: its declared rewordings applied in order."""
+    text = normalise(text)
+    for source, ours in tmpl.rewordings:
+        text = text.replace(source, ours)
+    return text
+
+
 def load(code: str) -> tuple[RoadmapTemplate, list[SourceStage]]:
     name, parse = SOURCES[code]
-    return template(code), parse((SEEDS / name).read_text(encoding="utf-8"))
+    tmpl = template(code)
+    stages = parse((SEEDS / name).read_text(encoding="utf-8"))
+    for stage in stages:
+        stage.events = [
+            SourceEvent(reworded(tmpl, e.title), e.period, reworded(tmpl, e.responsible), reworded(tmpl, e.result))
+            for e in stage.events
+        ]
+    return tmpl, stages
 
 
 def source_months(period: str) -> tuple[int, int]:
@@ -128,9 +155,19 @@ def source_months(period: str) -> tuple[int, int]:
 
 
 def test_every_source_has_its_template() -> None:
-    assert [t.code for t in TEMPLATES] == CODES
+    assert [t.code for t in TEMPLATES] == [*CODES, *WORDED]
     with pytest.raises(KeyError):
         template("no_such_template")
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_rewording_is_used(code: str) -> None:
+    """A rewording the source no longer has would hide nothing: each one changes the source somewhere."""
+    tmpl = template(code)
+    name, _ = SOURCES[code]
+    text = normalise((SEEDS / name).read_text(encoding="utf-8"))
+    for source, _ours in tmpl.rewordings:
+        assert source in text, source
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -194,3 +231,150 @@ def test_month_range() -> None:
     assert [MONTHS[name] for name in MONTH_NAMES] == list(range(1, 13))
     with pytest.raises(ValueError):
         month_range("Весна")
+
+
+# No template carries another organization's name, site or year -------------------------------------------------
+
+URL = re.compile(r"https?://|www\.|\.ru\b", re.IGNORECASE)
+YEAR = re.compile(r"\b(19|20)\d\d\b")
+NAMED = re.compile(r"\b[МГ][А-Я]*ОУ\b|\bГБПОУ\b|\bРК «|\bУР «|«ЧАТ»|Карловск|Озоно|Чепецк|chapagroteh")
+
+
+def texts(tmpl: RoadmapTemplate) -> list[str]:
+    found = [tmpl.title, tmpl.source]
+    for stage in tmpl.stages:
+        found.append(stage.title)
+        found += [text for e in stage.events for text in (e.title, e.responsible, e.result)]
+    return found
+
+
+@pytest.mark.parametrize("code", [t.code for t in TEMPLATES])
+def test_no_template_carries_a_url_a_year_or_a_named_organization(code: str) -> None:
+    for text in texts(template(code)):
+        assert not URL.search(text), text
+        assert not YEAR.search(text), text
+        assert not NAMED.search(text), text
+        assert "техникум" not in worded(text, "").lower(), text  # the college's own word becomes the owner's
+
+
+def test_the_owner_is_named_in_its_own_roadmap() -> None:
+    college = template("college_2020")
+    first = college.stages[0].events[0].result
+    assert ORG in first
+    assert worded(first, "ГБПОУ «Колледж»").endswith(
+        "дорожной карты внедрения системы наставничества в ГБПОУ «Колледж»."
+    )
+    assert worded(first, "").endswith("в образовательной организации.")
+
+
+def test_templates_by_kind() -> None:
+    assert [t.code for t in templates_for("school")] == ["school_teacher_teacher", "school_004", "teachers_004"]
+    assert [t.code for t in templates_for("college")] == ["college_2020", "teachers_004"]
+    assert [t.code for t in templates_for(LEVEL)] == ["level_003"]
+    school_words = " ".join(text for t in templates_for("school") for text in texts(t))
+    assert "Зам по УПР" not in school_words and "студент – студент" not in school_words
+
+
+# 004's two roadmaps and 003's, event by event in the source's words --------------------------------------------
+
+WORD = re.compile(r"[а-яёa-z0-9]+")
+
+
+def tokens(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def position_in(words: list[str], source: list[str], start: int = 0, gap: int = 8) -> tuple[int, int] | None:
+    """Where the words run through the source in order, each within `gap` words of the one before: the source's
+    columns interleave and break words across lines («персонализирован / ных»), so a word may be two source words
+    joined. (first, after) positions, or None."""
+    for first in range(start, len(source)):
+        here, ok, begin = first, True, None
+        for n, word in enumerate(words):
+            limit = here + 1 if n == 0 else min(len(source), here + gap)
+            for j in range(here, limit):
+                if source[j] == word:
+                    step = 1
+                elif j + 1 < len(source) and source[j] + source[j + 1] == word:
+                    step = 2
+                else:
+                    continue
+                begin = j if begin is None else begin
+                here = j + step
+                break
+            else:
+                ok = False
+                break
+        if ok and begin is not None:
+            return begin, here
+    return None
+
+
+def section(name: str, first_line: str, last_line: str | None) -> list[str]:
+    lines = (SEEDS / name).read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith(first_line))
+    end = next(n for n, line in enumerate(lines) if n > start and line.startswith(last_line)) if last_line else None
+    return tokens("\n".join(lines[start + 1 : end]))
+
+
+WORDED: dict[str, tuple[str, str, str | None]] = {
+    "school_004": (
+        "004_8ace7c72b2e2baeb.txt",
+        "Дорожная карта внедрения целевой модели наставничества в",
+        None,
+    ),
+    "teachers_004": (
+        "004_8ace7c72b2e2baeb.txt",
+        "Дорожная карта (план мероприятий) по реализации Положения о системе наставничества педагогических",
+        "Дорожная карта внедрения целевой модели наставничества в",
+    ),
+    "level_003": ("003_ce55c4b65aa1fbb7.txt", "Распределите этапы реализации программы по наставничеству", None),
+}
+
+
+@pytest.mark.parametrize("code", list(WORDED))
+def test_each_event_is_the_sources_in_its_order(code: str) -> None:
+    tmpl = template(code)
+    source = section(*WORDED[code])
+    assert [stage.number for stage in tmpl.stages] == [1, 2, 3, 4, 5, 6, 7]
+    after = 0
+    for stage in tmpl.stages:
+        assert stage.events
+        for event in stage.events:
+            found = position_in(tokens(event.title), source, after)
+            assert found, f"not in the source, or out of its order: {event.title!r}"
+            after = found[1]
+            assert event.result == "", "these sources give no results"
+            first, last = month_range(event.months)
+            assert 1 <= first <= 12 and 1 <= last <= 12
+
+
+@pytest.mark.parametrize("code", ["school_004", "level_003"])
+def test_no_event_of_the_source_is_left_out(code: str) -> None:
+    """Every word of the source's events is in some event of the template (the headings aside)."""
+    tmpl = template(code)
+    source = section(*WORDED[code])
+    used = [False] * len(source)
+    after = 0
+    for event in (e for stage in tmpl.stages for e in stage.events):
+        found = position_in(tokens(event.title), source, after)
+        assert found
+        for n in range(found[0], found[1]):
+            used[n] = True
+        after = found[1]
+    headings = re.compile(r"\d*этап|\d+")  # «1этап», «2 этап»: the stages' own numbers
+    left = [w for w, u in zip(source, used, strict=True) if not u and not headings.fullmatch(w)]
+    assert len(left) <= len(source) // 10, left
+
+
+def test_a_level_programme_has_the_regional_stages() -> None:
+    titles = [stage.title for stage in template("level_003").stages]
+    assert titles == [
+        "Структура и программа наставничества",
+        "Цифровая база наставников",
+        "Наставнические инициативы в регионе",
+        "Агрегированная база кураторов, наставников и наставляемых",
+        "Обучение наставников и кураторов",
+        "Мониторинг результатов и сертификация кураторов",
+        "Празднование результатов и библиотека кейсов",
+    ]

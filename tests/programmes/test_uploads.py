@@ -3,15 +3,13 @@ enforced on the request."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from shared import clock
-from tests.factories import roadmap_order
+from tests.factories import roadmap_order, sign
 from tests.helpers import CSRF_RE, PASSWORD, Tenant, login_api, make_client, running_app, small_upload_limits
 
 KB = 1024
@@ -65,11 +63,7 @@ async def test_an_order_scan_follows_the_scan_limit(small: Any, tenant_a: Tenant
     async with make_client(small) as client:
         await login_api(client, tenant_a.curator, PASSWORD)
         order = await roadmap_order(client, await programme(client))
-        registered = await client.post(
-            f"/api/v1/orders/{order['id']}/register",
-            json={"number": uuid.uuid4().hex[:8], "signed_on": clock.today().isoformat()},
-        )
-        assert registered.status_code == 201, registered.text
+        await sign(order["id"])  # the head's; the curator attaches the signed scan
         page, action = f"/orders/{order['id']}", f"/orders/{order['id']}/scan"
         assert "PDF, JPEG или PNG до 2 КБ" in (await client.get(page)).text
         refused = await post_file(client, page, action, 2 * KB + 1)

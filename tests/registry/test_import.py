@@ -188,3 +188,18 @@ async def test_only_a_checked_import_is_committed_in_logic_by_page_and_by_api(ap
         assert "Импортировать можно только проверенный файл без ошибок" in shown.text
         await run_worker()
     assert await count_people(tenant_a, "Непроверенный") == 0
+
+
+def test_curators_and_senior_pupil_mentors_are_imported() -> None:
+    rows = [
+        ["Фамилия", "Имя", "Дата рождения", "Категория", "Роль"],
+        ["Кураторова", "Анна", "01.01.1980", "педагог", "куратор"],
+        ["Будущая", "Вера", "01.01.1985", "педагог", "желает стать куратором"],
+        ["Старшеклассник", "Иван", f"01.01.{datetime.now().year - 16}", "обучающийся", "наставник"],
+        ["Юный", "Пётр", f"01.01.{datetime.now().year - 16}", "обучающийся", "куратор"],
+    ]
+    prepared = prepare(rows)
+    roles = {values["surname"]: [r.value for r in found] for _, values, found in prepared.people}
+    assert roles["Кураторова"] == ["curator"] and roles["Будущая"] == ["curator_candidate"]
+    assert roles["Старшеклассник"] == ["mentor_candidate"]
+    assert [(e.row, e.column) for e in prepared.report.errors] == [(5, "Роль")]

@@ -5,7 +5,7 @@ from typing import Any
 
 import msgspec
 
-from services.registry.questionnaires import BUILTIN, TemplateBody, check_answers
+from services.registry.questionnaires import BUILTIN, REWORDED, TemplateBody, check_answers
 from services.registry.tables import QuestionnaireRequest
 from shared.clock import now
 from shared.db import Level, Scope, tenant_transaction
@@ -44,7 +44,8 @@ def test_every_builtin_template_is_well_formed() -> None:
         "satisfaction_mentee",
         "pair_pulse",
     }
-    for template in BUILTIN:
+    assert {t["code"] for t in REWORDED} <= codes
+    for template in [*BUILTIN, *REWORDED]:
         for section in template["sections"]:
             for question in section["questions"]:
                 assert question["type"] in (
@@ -100,7 +101,7 @@ async def test_a_questionnaire_by_personal_link(app: Any, tenant_a: Tenant) -> N
     async with make_client(app) as curator:
         await login_api(curator, tenant_a.curator, PASSWORD)
         [answer] = (await curator.get(f"/api/v1/people/{person_id}/questionnaires")).json()
-        assert answer["version"] == 1 and answer["tags"] == ["#методика"]
+        assert answer["version"] == 2 and answer["tags"] == ["#методика"]
         assert answer["answers"]["motivation"] == "Хочу помочь молодым коллегам"
         tagged = (await curator.get("/api/v1/people?base=mentors&tag=методика")).json()["items"]
         assert [p["id"] for p in tagged] == [person_id]

@@ -11,7 +11,7 @@ import pytest
 from services.reports import indicators
 from services.reports.indicators import Period, Reach
 from shared import clock
-from tests.factories import active_pair, iso, programme
+from tests.factories import active_pair, contingent, iso, programme
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant, post_form, run_worker
 
 TODAY = clock.today()
@@ -87,12 +87,58 @@ async def counted(app: Any, client: Any, port: int, params: dict[str, str]) -> d
     return result
 
 
+async def add_organization(tenant: Tenant, municipality_id: uuid.UUID, kind: str, name: str) -> uuid.UUID:
+    """One more organization of the tenant's region, with nobody in it."""
+    from shared.db import Level, Scope, tenant_transaction
+    from shared.i18n import sort_key
+    from tenants.tables import Organization
+
+    async with tenant_transaction(Scope(Level.platform)):
+        rows = (
+            await Organization.insert(
+                Organization(
+                    region_id=tenant.region_id,
+                    municipality_id=municipality_id,
+                    kind=kind,
+                    name=name,
+                    short_name="",
+                    sort_key=sort_key(name),
+                    inn="",
+                    address="",
+                    head_name="",
+                    phone="",
+                    email="",
+                    website="",
+                    created_at=clock.now(),
+                    updated_at=clock.now(),
+                )
+            )
+            .returning(Organization.id)
+            .run()
+        )
+    organization_id: uuid.UUID = rows[0]["id"]
+    return organization_id
+
+
+async def make_kind(tenant: Tenant, organization_id: uuid.UUID, kind: str) -> None:
+    from shared.db import Level, Scope, current_connection, tenant_transaction
+
+    async with tenant_transaction(Scope(Level.platform)):
+        await current_connection().execute("UPDATE organization SET kind = $2 WHERE id = $1", organization_id, kind)
+
+
 @pytest.fixture(scope="module")
 async def region(app: Any) -> dict[str, Any]:
-    """Organization 1: learners aged 12 (in an active pair), 17, 15 (only in a draft pair), 19 (outside the
-    window) and 14 (no consent); teachers: the active pair's mentor, the draft's mentor, one without consent.
-    Organization 2 (another municipality): one learner aged 13, not in mentoring."""
+    """Organization 1 (a school; contingent: 8 learners aged 10–18 of 10, 4 teachers): learners aged 12 (in an
+    active pair), 17, 15 (only in a draft pair), 19 (outside the window) and 14 (no consent); teachers: the active
+    pair's mentor, the draft's mentor, one without consent. Organization 3, a school of the same municipality, has
+    nobody and no contingent. Organization 2 (another municipality) is a college (contingent: 50 students,
+    10 teachers): one learner aged 13, not in mentoring."""
     tenant = await make_tenant("Показатели")
+    third = await add_organization(tenant, tenant.municipality_id, "school", "Школа без контингента")
+    await make_kind(tenant, tenant.other_organization_id, "college")
+    await contingent(tenant.region_id, tenant.organization_id, learners_total=10, learners_10_18=8, teachers=4)
+    await contingent(tenant.region_id, tenant.other_organization_id, learners_total=50, teachers=10)
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
         prog = await programme(client)
@@ -125,7 +171,7 @@ async def region(app: Any) -> dict[str, Any]:
     async with make_client(app) as client:
         await login_api(client, tenant.other_curator, PASSWORD)
         await add(client, "Соседний", "learner", "mentee_candidate", age=13)
-    return {"tenant": tenant, "period": {"starts": iso(-60), "ends": TODAY.isoformat()}}
+    return {"tenant": tenant, "third": third, "period": {"starts": iso(-60), "ends": TODAY.isoformat()}}
 
 
 async def test_each_indicator_against_a_hand_computed_region(
@@ -138,11 +184,18 @@ async def test_each_indicator_against_a_hand_computed_region(
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
         own = (await client.get("/api/v1/indicators", params=region["period"])).json()
-    # Learners 10–18 with consent: 12, 17, 15 (19 is outside the window, 14 has no consent); only 12 is in a pair
-    # approved by order (a draft does not count).
-    assert (own["learners"], own["learners_involved"], own["learners_share"]) == (3, 1, 33.3)
+    # The target's shares divide by the contingent: 1 involved learner of the 8 aged 10–18, 1 teacher of 4.
+    school_year = clock.school_year(TODAY)[0].year
+    assert (own["learners_share"], own["teachers_share"]) == (12.5, 25.0)
+    assert own["contingent_school_year"] == f"{school_year}/{(school_year + 1) % 100:02d}"
+    assert [(k["kind"], k["learners_contingent"], k["teachers_contingent"]) for k in own["contingent"]] == [
+        ("school", 8, 4)
+    ]
+    # The share of the base stays apart. Learners 10–18 with consent: 12, 17, 15 (19 is outside the window, 14 has
+    # no consent); only 12 is in a pair approved by order (a draft does not count).
+    assert (own["learners"], own["learners_involved"], own["base_learners_share"]) == (3, 1, 33.3)
     # Teachers with consent: the two mentors; only the active pair's mentor is involved.
-    assert (own["teachers"], own["teachers_involved"], own["teachers_share"]) == (2, 1, 50.0)
+    assert (own["teachers"], own["teachers_involved"], own["base_teachers_share"]) == (2, 1, 50.0)
     assert (own["pairs"], own["groups"], own["meetings"]) == (1, 0, 3)
     # The pair worked 51 days of the period (from its start 50 days ago up to today): 3 / (51 / 30.44) meetings a month.
     assert own["meetings_per_pair_month"] == round(3 / (51 / 30.44), 2)
@@ -159,8 +212,17 @@ async def test_each_indicator_against_a_hand_computed_region(
         page = await client.get("/dashboard", params=region["period"])
         assert page.status_code == 200 and "считаются" in page.text
         whole = await counted(app, client, port, region["period"])
-        assert (whole["learners"], whole["learners_involved"], whole["learners_share"]) == (4, 1, 25.0)
-        assert [line["learners_share"] for line in whole["breakdown"]] == [33.3, 0.0]
+        assert (whole["learners"], whole["learners_involved"], whole["base_learners_share"]) == (4, 1, 25.0)
+        # The college is counted beside the target, not in it: 1 of the school's 8, not 1 of 8 + 50; the school
+        # without a contingent is left out of both sides and said to have none.
+        assert (whole["learners_share"], whole["teachers_share"], whole["without_contingent"]) == (12.5, 25.0, 1)
+        kinds = {k["kind"]: k for k in whole["contingent"]}
+        assert (kinds["school"]["organizations"], kinds["school"]["without_contingent"]) == (2, 1)
+        assert (kinds["college"]["learners_contingent"], kinds["college"]["learners_share"]) == (50, 0.0)
+        assert kinds["college"]["target"] is False and kinds["school"]["target"] is True
+        lines = [(line["learners_share"], line["without_contingent"]) for line in whole["breakdown"]]
+        assert lines == [(12.5, 1), (None, 0)]  # the second municipality has no school: no target share
+        assert whole["breakdown"][1]["contingent"][0]["learners_share"] == 0.0
         other = await counted(
             app, client, port, {**region["period"], "municipality_id": str(tenant.other_municipality_id)}
         )
@@ -173,8 +235,14 @@ async def test_each_indicator_against_a_hand_computed_region(
         }
         earlier = await counted(app, client, port, year_ago)
         assert earlier["learners"] == 5  # 11, 16, 14 and 13→12 as before, and the 19-year-old was then 18
+        # A year ago is another school year, which has no contingent: no share, whatever the base holds.
+        assert earlier["learners_share"] is None and earlier["without_contingent"] == 3
         page = await client.get("/dashboard", params=region["period"])
-        assert page.status_code == 200 and "<svg" in page.text and "33,3" in page.text and "Данные на" in page.text
+        assert page.status_code == 200 and "<svg" in page.text and "Данные на" in page.text
+        assert "<b>12,5 %</b>обучающихся 10–18 лет общеобразовательных организаций" in page.text
+        assert "(1 из 8 по контингенту" in page.text and "без данных о контингенте — 1 организация из 2" in page.text
+        assert "<b>0,0 %</b>обучающихся в наставничестве — профессиональные образовательные организации" in page.text
+        assert "<b>25,0 %</b>доля базы в наставничестве" in page.text
         people = await client.get("/dashboard/people", params={**region["period"], "key": "learners_not_involved"})
         assert "Свободный Тест" in people.text and "Черновая Тест" in people.text
         assert "Скрытая" not in people.text and "Вовлечённая" not in people.text
@@ -189,7 +257,10 @@ async def test_a_municipal_coordinator_never_sees_another_municipality(
     async with make_client(app) as client:
         await login_api(client, tenant.municipal, PASSWORD)
         own = await counted(app, client, smtp[1], region["period"])
-        assert own["learners"] == 3 and [line["name"] for line in own["breakdown"]] == [own["breakdown"][0]["name"]]
+        assert own["learners"] == 3 and {line["id"] for line in own["breakdown"]} == {
+            str(tenant.organization_id),
+            str(region["third"]),
+        }
         for params in (
             {"municipality_id": str(tenant.other_municipality_id)},
             {"organization_id": str(tenant.other_organization_id)},
@@ -246,14 +317,31 @@ async def test_exports_open_with_the_right_rows_and_headers(app: Any, region: di
                 values_only=True
             )
         )
-        assert counted_rows[0][:5] == (
-            "Муниципалитет",
-            "Организация",
-            "Обучающихся 10–18 лет с согласием",
+        assert counted_rows[0][:2] == ("Муниципалитет", "Организация")
+        assert counted_rows[0][2:17] == (
+            "Вид организации",
+            "Цель 70 % (общеобразовательные)",
+            "Учебный год контингента",
+            "Обучающихся по контингенту (школы: 10–18 лет)",
             "Из них в наставничестве",
-            "Доля обучающихся, %",
+            "Доля обучающихся от контингента, %",
+            "Педагогов по контингенту",
+            "Из них в наставничестве",
+            "Доля педагогов от контингента, %",
+            "Обучающихся 10–18 лет в базе с согласием",
+            "Из них в наставничестве",
+            "Доля базы обучающихся в наставничестве, %",
+            "Педагогов в базе с согласием",
+            "Из них в наставничестве",
+            "Доля базы педагогов в наставничестве, %",
         )
-        assert [row[2:5] for row in counted_rows[1:]] == [(3, 1, 33.3)]  # the coordinator's one organization
+        # The coordinator's two schools: the one with a contingent, and the one without, which has no share.
+        year = clock.school_year(TODAY)[0].year
+        none = "нет данных о контингенте"
+        assert [row[2:14] for row in counted_rows[1:]] == [
+            ("общеобразовательная", "да", f"{year}/{(year + 1) % 100:02d}", 8, 1, 12.5, 4, 1, 25.0, 3, 1, 33.3),
+            ("общеобразовательная", "да", "", none, "", none, none, "", none, 0, 0, ""),
+        ]
         people = started["xlsx"]
         assert (await client.get(f"/api/v1/exports/{people['id']}")).json()["status"] == "done"
         xlsx = await client.get(people["download"])
@@ -310,6 +398,8 @@ async def test_the_synthetic_region_has_the_documented_shape(app: Any) -> None:
         )
     assert values.pairs == 2000 and values.teachers == 1000
     assert values.teachers_involved == 1000 and values.learners_involved <= 2000
+    assert counts["organization_contingent"] == counts["organization"] and values.without_contingent == 0
+    assert values.teachers_share == 80.0  # every teacher mentors, and the base holds four in five of them
 
 
 async def test_the_hourly_job_counts_the_default_dashboards_and_drops_old_counts(
@@ -452,8 +542,8 @@ async def test_a_person_of_two_organizations_is_one_person_in_the_region(app: An
         assert (whole["learners"], whole["learners_involved"], whole["teachers"]) == (1, 1, 1)
         lines = {line["id"]: line for line in whole["breakdown"]}
         assert (
-            lines[str(tenant.municipality_id)]["learners_share"],
-            lines[str(tenant.other_municipality_id)]["learners_share"],
+            lines[str(tenant.municipality_id)]["base_learners_share"],
+            lines[str(tenant.other_municipality_id)]["base_learners_share"],
         ) == (100.0, 0.0)
 
 
@@ -521,3 +611,76 @@ async def test_an_organization_recounted_after_its_region_makes_the_region_recou
         await run_worker(app, smtp[1])
         fresh = (await regional.get("/api/v1/indicators")).json()
         assert (fresh["recounting"], fresh["learners"]) == (False, 1)
+
+
+async def test_a_municipality_sums_only_the_organizations_with_a_contingent(
+    app: Any, region: dict[str, Any], smtp: Any
+) -> None:
+    import csv
+    import io
+
+    tenant: Tenant = region["tenant"]
+    async with make_client(app) as client:
+        await login_api(client, tenant.municipal, PASSWORD)
+        own = await counted(app, client, smtp[1], region["period"])
+        assert (own["learners_share"], own["without_contingent"]) == (12.5, 1)
+        lines = {line["id"]: line for line in own["breakdown"]}
+        assert lines[str(tenant.organization_id)]["learners_share"] == 12.5
+        assert lines[str(region["third"])]["learners_share"] is None
+        assert lines[str(region["third"])]["without_contingent"] == 1
+        page = (await client.get("/dashboard", params=region["period"])).text
+        assert "без данных о контингенте — 1 организация из 2" in page and "<b>12,5 %</b>" in page
+
+        # The school without a contingent: no share anywhere, on the page and in the API.
+        third = {**region["period"], "organization_id": str(region["third"])}
+        answer = (await client.get("/api/v1/indicators", params=third)).json()
+        assert (answer["learners_share"], answer["teachers_share"], answer["without_contingent"]) == (None, None, 1)
+        assert answer["contingent"][0]["learners_contingent"] is None
+        page = (await client.get("/dashboard", params=third)).text
+        assert "<b>нет данных о контингенте</b>обучающихся 10–18 лет" in page
+        assert "<b>нет данных о контингенте</b>педагогов" in page
+        assert "по контингенту" not in page
+
+        # And in the export: the school without a contingent has no share, and says why.
+        started = (
+            await client.post("/api/v1/exports", json={"kind": "indicators", "format": "csv", **region["period"]})
+        ).json()
+        await run_worker(app, smtp[1])
+        text = (await client.get(started["download"])).content.decode("utf-8-sig")
+        rows = {row[1]: row for row in csv.reader(io.StringIO(text), delimiter=";")}
+        header = rows["Организация"]
+        share = header.index("Доля обучающихся от контингента, %")
+        assert rows["Школа без контингента"][share] == "нет данных о контингенте"
+        assert next(v for k, v in rows.items() if k.startswith("Школа 1"))[share] == "12,5"
+
+
+async def test_the_drill_down_leads_back_up_by_its_breadcrumbs(app: Any, region: dict[str, Any]) -> None:
+    import re
+
+    tenant: Tenant = region["tenant"]
+    period = region["period"]
+    async with make_client(app) as client:
+        await login_api(client, tenant.regional, PASSWORD)
+        await client.get("/api/v1/indicators", params={**period, "organization_id": str(tenant.organization_id)})
+        page = await client.get("/dashboard", params={**period, "organization_id": str(tenant.organization_id)})
+        nav = re.search(r'<nav class="breadcrumbs".*?</nav>', page.text, re.S)
+        assert nav is not None
+        links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav.group(0))
+        assert links[0][1] == "Регион" and len(links) == 2
+        assert f"municipality_id={tenant.municipality_id}" in links[1][0].replace("&amp;", "&")
+        assert 'aria-current="page">Школа 1' in nav.group(0)
+        for href, _ in links:  # each level opens
+            assert (await client.get(href.replace("&amp;", "&"))).status_code == 200
+        people = await client.get(
+            "/dashboard/people", params={**period, "key": "learners", "organization_id": str(tenant.organization_id)}
+        )
+        nav = re.search(r'<nav class="breadcrumbs".*?</nav>', people.text, re.S)
+        assert nav is not None
+        names = [name for _, name in re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav.group(0))]
+        assert names[0] == "Регион" and names[2].startswith("Школа 1") and len(names) == 3
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        people = await client.get("/dashboard/people", params={**period, "key": "learners"})
+        nav = re.search(r'<nav class="breadcrumbs".*?</nav>', people.text, re.S)
+        assert nav is not None and "Регион" not in nav.group(0)  # a curator's way up ends at their organization
+        assert "/dashboard?" in nav.group(0)

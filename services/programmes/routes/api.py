@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.programmes import constructor, orders, roadmap
-from services.programmes.access import READERS, SIGNERS, Access, programme_to_edit
+from services.programmes.access import ORDER_ROLES, READERS, Access, NotSigner, programme_to_edit
 from services.programmes.indicators import IndicatorCounter
 from services.programmes.order_documents import DOCX
 from services.programmes.orders import CourseOrder, RegisterForm
@@ -20,7 +20,7 @@ from services.programmes.programme import ProgrammeForm, create_programme, get_p
 from services.programmes.records import EventRecord, OrderRecord, Owner, ProgrammeRecord, ResultRecord
 from services.programmes.regional_catalogue import catalogue_choices, models_of_form
 from services.programmes.roadmap import EventForm, ProgressForm
-from services.programmes.routes.common import JsonForm, download, save_step
+from services.programmes.routes.common import JsonForm, download, refused, save_step
 from services.programmes.values import moment
 from shared.actor import Actor
 from tenants import Role, allow
@@ -77,6 +77,8 @@ def _order_json(order: OrderRecord) -> dict[str, Any]:
         "number": order.number,
         "signed_on": moment(order.signed_on),
         "registered": order.registered,
+        "state": order.state,
+        "return_comment": order.return_comment,
         "has_scan": order.has_scan,
         "document": f"/api/v1/orders/{order.id}/document",
     }
@@ -158,7 +160,7 @@ class ProgrammeApi(Controller):
         await roadmap.set_progress(programme_id, event_id, form)
         return _event_json(await roadmap.get_event(programme_id, event_id))
 
-    @get("/{programme_id:uuid}/orders", guards=[allow(*SIGNERS)])
+    @get("/{programme_id:uuid}/orders", guards=[allow(*ORDER_ROLES)])
     async def orders(self, programme_id: FromPath[UUID]) -> list[dict[str, Any]]:
         programme = await get_programme(programme_id)
         return [_order_json(o) for o in await orders.list_orders(Owner.of(programme), programme_id)]
@@ -186,7 +188,7 @@ class ProgrammeApi(Controller):
 class OrderApi(Controller):
     path = "/orders"
     tags = ["Приказы"]
-    guards = [allow(*SIGNERS)]
+    guards = [allow(*ORDER_ROLES)]
 
     @get("/{order_id:uuid}")
     async def read(self, order_id: FromPath[UUID]) -> dict[str, Any]:
@@ -205,9 +207,36 @@ class OrderApi(Controller):
         order_id: FromPath[UUID],
         data: JSONBody[dict[str, str]],
     ) -> dict[str, Any]:
-        """Number and date (ISO) in the document register; the order then takes effect."""
+        """Number and date (ISO) in the document register by the head (or the level's coordinator); the order
+        then takes effect. Anyone else is refused with 403."""
         form = RegisterForm(number=data.get("number", ""), signed_on=data.get("signed_on", ""))
-        await orders.register(actor, order_id, form, access.signing())
+        try:
+            await orders.register(actor, order_id, form, access)
+        except NotSigner as exc:
+            raise refused(exc) from None
+        return _order_json(await orders.get_order(order_id))
+
+    @post("/{order_id:uuid}/submit")
+    async def submit(
+        self, access: NamedDependency[Access], actor: NamedDependency[Actor], order_id: FromPath[UUID]
+    ) -> dict[str, Any]:
+        """«Отправить на подпись»: the draft goes to the signer of its level."""
+        await orders.submit(actor, order_id, access)
+        return _order_json(await orders.get_order(order_id))
+
+    @post("/{order_id:uuid}/return")
+    async def send_back(
+        self,
+        access: NamedDependency[Access],
+        actor: NamedDependency[Actor],
+        order_id: FromPath[UUID],
+        data: JSONBody[dict[str, str]],
+    ) -> dict[str, Any]:
+        """The signer returns the draft with a `comment` on what to change."""
+        try:
+            await orders.return_for_revision(actor, order_id, access, str(data.get("comment", "")))
+        except NotSigner as exc:
+            raise refused(exc) from None
         return _order_json(await orders.get_order(order_id))
 
 

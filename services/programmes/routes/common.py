@@ -9,15 +9,16 @@ from uuid import UUID
 
 from litestar import Request, Response
 from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
 
 from services.programmes import constructor, roadmap_templates
-from services.programmes.access import Access
+from services.programmes.access import Access, NotSigner
 from services.programmes.constructor import SMART, STEPS, FormsForm, GoalForm, ResultRow
 from services.programmes.indicators import INDICATORS
 from services.programmes.order_documents import TITLES, signed
 from services.programmes.programme import get_programme
 from services.programmes.records import Owner, ProgrammeRecord
-from services.programmes.roadmap import STAGES, STATUS_LABELS
+from services.programmes.roadmap import STAGES, STATUS_LABELS, stage_titles, templates_for
 from services.programmes.selection import COMMISSION_ROLE_LABELS, DECISION_LABELS, PRINCIPLES
 from services.registry import CATEGORY_LABELS
 from shared import clock
@@ -32,6 +33,14 @@ def provide_access(principal: NamedDependency[Principal]) -> Access:
     return Access.of(principal.role, principal.scope)
 
 
+ORDER_STATES = {"draft": "проект", "awaiting": "на подписи", "registered": "зарегистрирован"}
+
+
+def refused(exc: NotSigner) -> PermissionDeniedException:
+    """403 with the Russian reason: the page shows it, the API names it under `signer`."""
+    return PermissionDeniedException(detail=exc.message, extra={"errors": {"signer": exc.message}})
+
+
 def labels() -> dict[str, Any]:
     return {
         "stage_titles": STAGES,
@@ -43,6 +52,7 @@ def labels() -> dict[str, Any]:
         "decision_labels": DECISION_LABELS,
         "commission_roles": COMMISSION_ROLE_LABELS,
         "order_titles": TITLES,
+        "order_states": ORDER_STATES,
         "templates": roadmap_templates.TEMPLATES,
         "categories": CATEGORY_LABELS,
         "signed": signed,
@@ -52,7 +62,15 @@ def labels() -> dict[str, Any]:
 async def programme_context(access: Access, programme_id: UUID) -> dict[str, Any]:
     programme = await get_programme(programme_id)
     editable = access.may_edit(Owner.of(programme))
-    return {"programme": programme, "editable": editable, "today": clock.today(), **labels()}
+    owner = Owner.of(programme)
+    return {
+        "programme": programme,
+        "editable": editable,
+        "today": clock.today(),
+        **labels(),
+        "stage_titles": stage_titles(programme),
+        "templates": await templates_for(owner) if editable else [],
+    }
 
 
 def result_rows(data: Any) -> list[ResultRow]:

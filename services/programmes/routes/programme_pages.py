@@ -20,7 +20,7 @@ from services.programmes.indicators import IndicatorCounter
 from services.programmes.overview import programmes_overview
 from services.programmes.programme import ProgrammeForm, create_programme, list_programmes
 from services.programmes.regional_catalogue import catalogue_choices, models_of_form
-from services.programmes.roadmap import roadmap
+from services.programmes.roadmap import roadmap, templates_for
 from services.programmes.routes.common import labels, programme_context, result_rows, save_step
 from services.programmes.values import plain_number
 from shared import clock
@@ -42,8 +42,10 @@ class ProgrammePages(Controller):
             title=f"Программа наставничества на {start.year}/{end.year} учебный год",
             starts_on=start.strftime("%d.%m.%Y"),
             ends_on=end.strftime("%d.%m.%Y"),
-            template="college_2020",
         )
+        fitting = await templates_for(access.owner)
+        if fitting:
+            form.template = fitting[0].code
         return page(
             "programmes/list.html",
             programmes=await list_programmes(access.owner),
@@ -51,7 +53,7 @@ class ProgrammePages(Controller):
             errors={},
             can_edit=access.may_create,
             is_coordinator=access.is_coordinator,
-            **labels(),
+            **{**labels(), "templates": fitting},
         )
 
     @post("/")
@@ -71,7 +73,7 @@ class ProgrammePages(Controller):
                 errors=exc.errors,
                 can_edit=True,
                 is_coordinator=access.is_coordinator,
-                **labels(),
+                **{**labels(), "templates": await templates_for(owner)},
             )
         flash(request, "Программа создана: пройдите шаги конструктора", category="success")
         return see_other(f"/programmes/{programme_id}")
