@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: run test bench bench-scale format install clean
+.PHONY: run test bench bench-scale format install browser clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -17,10 +17,20 @@ $(VENV)/.installed: $(UV) uv.lock pyproject.toml
 
 install: $(VENV)/.installed
 
+# The browser test drives Debian's own Chromium (Playwright's browser downloads are never used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
+
+browser: $(CHROMIUM)
+
 run: install
 	$(VENV)/bin/nastavnik run
 
-test: install
+test: install browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .

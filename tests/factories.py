@@ -53,10 +53,26 @@ async def person(client: Any, surname: str, role: str, *, consent: bool = True, 
             f"/api/v1/people/{person_id}/consents", json={"kind": "personal_data", "given_on": iso(-90)}
         )
         assert given.status_code == 201, given.text
+        taking_part = await client.post(
+            f"/api/v1/people/{person_id}/consents", json={"kind": "participation", "given_on": iso(-90)}
+        )
+        assert taking_part.status_code == 201, taking_part.text
+        if role == "mentor" and extra.get("category", "staff") == "staff":
+            duties = await client.post(
+                f"/api/v1/people/{person_id}/consents",
+                json={
+                    "kind": "staff_duties",
+                    "given_on": iso(-90),
+                    "agreement_number": f"ДС-{person_id[:4]}",
+                    "agreement_date": iso(-90),
+                },
+            )
+            assert duties.status_code == 201, duties.text
     return person_id
 
 
 async def active_pair(client: Any, prog: dict[str, Any], mentor: str, mentees: list[str], starts: int = -20) -> str:
+    """A pair put to work by its order today, then aged `starts` days back (a draft may not start in the past)."""
     created = await client.post(
         "/api/v1/pairs",
         json={
@@ -64,14 +80,16 @@ async def active_pair(client: Any, prog: dict[str, Any], mentor: str, mentees: l
             "mentor_id": mentor,
             "mentee_ids": mentees,
             "form_id": prog["form_id"],
-            "starts_on": iso(starts),
+            "starts_on": iso(max(starts, 0)),
         },
     )
     assert created.status_code == 201, created.text
     pair_id: str = created.json()["id"]
     order = await client.post(f"/api/v1/programmes/{prog['id']}/pairs/order", json={"pair_ids": [pair_id]})
     assert order.status_code == 201, order.text
-    await sign(order.json()["order_id"], on=min(TODAY, TODAY + timedelta(days=starts)))
+    await sign(order.json()["order_id"])
+    if starts < 0:
+        await age_pair(uuid.UUID(prog["region_id"]), uuid.UUID(pair_id), -starts)
     return pair_id
 
 
@@ -88,6 +106,22 @@ async def sign(order_id: str, *, on: date = TODAY) -> None:
         actor = Actor(None, order.region_id, order.organization_id)
         form = programmes.RegisterForm(number=uuid.uuid4().hex[:8], signed_on=on.isoformat())
         await programmes.register(actor, order.id, form)
+
+
+async def age_pair(region_id: uuid.UUID, pair_id: uuid.UUID, days: int) -> None:
+    """Time passes for a pair: its period, order day and mentors' history move `days` back."""
+    from shared.db import Scope, current_connection, tenant_transaction
+
+    async with tenant_transaction(Scope.for_region(region_id)):
+        await current_connection().execute(
+            """UPDATE mentorship SET starts_on = starts_on - $2::integer, ends_on = ends_on - $2::integer,
+                      approved_on = approved_on - $2::integer WHERE id = $1""",
+            pair_id,
+            days,
+        )
+        await current_connection().execute(
+            "UPDATE mentor_change SET since = since - $2::integer WHERE mentorship_id = $1", pair_id, days
+        )
 
 
 async def roadmap_order(client: Any, programme_id: str) -> dict[str, Any]:

@@ -235,6 +235,8 @@ async def _pair_records(actor: Any, scope: Any, programme: Any) -> dict[str, str
     """A draft pair, a matching run and a choice in the programme."""
     from services import matching, mentoring, registry
     from services.programmes import catalogue_choices, constructor, get_programme
+    from shared import clock
+    from shared.db import current_connection
 
     forms, _ = await catalogue_choices()
     teacher = next(f for f in forms if f.code == "teacher_teacher")
@@ -245,15 +247,30 @@ async def _pair_records(actor: Any, scope: Any, programme: Any) -> dict[str, str
         form = registry.PersonForm(surname="Парная", name=role, category="staff", roles=[role])
         person_id, _ = await registry.create_person(actor, scope, form)
         await registry.give_consent(actor, person_id, registry.ConsentForm(given_on="01.09.2025"))
+        await registry.give_consent(actor, person_id, registry.ConsentForm(kind="participation", given_on="01.09.2025"))
         people.append(str(person_id))
     pair_form = mentoring.PairForm(
-        mentor_id=people[0], mentee_ids=[people[1]], form_id=str(teacher.id), starts_on="01.10.2026"
+        mentor_id=people[0], mentee_ids=[people[1]], form_id=str(teacher.id), starts_on=clock.today().isoformat()
     )
     pair_id = await mentoring.create_pair(actor, programme, pair_form)
+    request_id = await current_connection().fetchval(
+        """INSERT INTO pair_request (region_id, organization_id, mentorship_id, person_id, kind, reason)
+           VALUES ($1, $2, $3, $4, 'new_mentor', 'Проверка') RETURNING id""",
+        actor.region_id,
+        actor.organization_id,
+        pair_id,
+        uuid.UUID(people[1]),
+    )
     run_id = await matching.run(actor, programme, "score", matching.default_weights())
     await matching.record_choices(actor, programme, people[1], [people[0]])
     choice_id = (await matching.rankings(programme.id))[0].id
-    return {"pair_id": str(pair_id), "kind": "goal", "run_id": str(run_id), "choice_id": str(choice_id)}
+    return {
+        "pair_id": str(pair_id),
+        "kind": "goal",
+        "run_id": str(run_id),
+        "choice_id": str(choice_id),
+        "request_id": str(request_id),
+    }
 
 
 async def run_worker(app: Any, smtp_port: int) -> Worker:

@@ -3,6 +3,7 @@ so the rhythm alerts and the curator's home show something real. The demo mentor
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import date, timedelta
 from uuid import UUID
@@ -14,6 +15,7 @@ from services.registry import check_answers
 from shared.actor import Actor
 from shared.clock import today
 from shared.db import Level, Scope, current_connection, rescope
+from shared.errors import ValidationFailed
 from shared.settings import get_settings
 from tenants import ACCOUNTS, Role
 
@@ -151,6 +153,7 @@ async def _pairs(actor: Actor, programme: ProgrammeRecord, rng: random.Random, d
     if demo_mentee and demo_mentor:  # they chose each other at the group meeting
         await matching.record_choices(actor, programme, str(demo_mentee), [str(demo_mentor)])
         await matching.record_choices(actor, programme, str(demo_mentor), [str(demo_mentee)])
+    await _consents(actor, programme, rng)
     run_id = await matching.run(actor, programme, "count", matching.default_weights())
     latest = await matching.latest_run(programme.id)
     proposals = latest.proposals if latest else []
@@ -158,30 +161,90 @@ async def _pairs(actor: Actor, programme: ProgrammeRecord, rng: random.Random, d
     proposals.sort(key=lambda p: p.mentee_id != str(demo_mentee))  # the demo mentee's pair comes first
     accepted = []
     for proposal in proposals[:7]:
-        accepted.append(await matching.accept(actor, programme, run_id, proposal.mentee_id, start))
+        accepted.append(await matching.accept(actor, programme, run_id, proposal.mentee_id, day))
     if not accepted:
         return
-    if programme.ends_on - programme.starts_on < timedelta(days=300):
-        # A short programme (seed 001): its pairs end with it, and their final meetings are due within weeks.
-        await current_connection().execute(
-            "UPDATE mentorship SET ends_on = $2 WHERE id = ANY($1::uuid[])",
-            accepted,
-            min(programme.ends_on, day + timedelta(days=25)),
-        )
     approved = accepted[:-1] if len(accepted) > 2 else accepted  # with enough pairs, the last one stays a draft
     order_id = await mentoring.request_approval(actor, programme, approved)
     signed = min(start, day).strftime("%d.%m.%Y")
     await programmes.register(actor, order_id, programmes.RegisterForm(f"{40 + rng.randint(1, 9)}-о", signed))
+    await _age(approved, (day - start).days)  # formed today by the rules, these pairs have worked since `start`
+    if programme.ends_on - programme.starts_on < timedelta(days=300):
+        # A short programme (seed 001): its pairs end with it, after the three months of joint work.
+        await current_connection().execute(
+            "UPDATE mentorship SET ends_on = $2 WHERE id = ANY($1::uuid[])",
+            approved,
+            max(mentoring.earliest_end(start), min(programme.ends_on, day + timedelta(days=25))),
+        )
     for n, pair_id in enumerate(approved):
         await _meetings(actor, pair_id, start, day, rng, lapsing=n % 4 == 3, short=n == 2)
         await mentoring.save_plan(actor, pair_id, "wish", [WISHES[n % 2]])
         await mentoring.save_plan(actor, pair_id, "goal", [GOALS[n % 2]])
+    if finish and len(approved) >= 3 and programme.organization_id is not None:
+        # A mentee of the demo curator's school asks for another mentor: the request waits on the curator's home.
+        pair = (await mentoring.pair_card(approved[2])).pair
+        if str(pair.mentee_ids[0]) != str(demo_mentee):
+            reason = "Мы не совпадаем по времени: наставник занят после уроков, когда я свободна"
+            await mentoring.requests.ask(actor, pair.id, pair.mentee_ids[0], reason)
     if finish and len(approved) >= 2:
         # A short-term pair completed, another ended early by agreement.
         await _finish(actor, approved[0], day, rng)
         await mentoring.end_early(
             approved[1], "Необходимые компетенции освоены досрочно", True, True, day - timedelta(days=7)
         )
+
+
+async def _consents(actor: Actor, programme: ProgrammeRecord, rng: random.Random) -> None:
+    """Before any pair, the people of the bases consent to take part (a minor's representative for them), and each
+    staff mentor signs the additional agreement on the duties of a mentor."""
+    mentors, mentees = await mentoring.eligible(programme)
+    given_on = (programme.starts_on - timedelta(days=5)).strftime("%d.%m.%Y")
+    assert programme.organization_id is not None
+    people = [*mentors, *mentees]
+    taking_part = await mentoring.participating(programme.organization_id, [p.id for p in people])
+    for person in people:
+        if not person.consented or person.id in taking_part:
+            continue
+        try:
+            await registry.give_consent(actor, person.id, registry.ConsentForm(kind="participation", given_on=given_on))
+        except ValidationFailed as exc:
+            if "given_by" not in exc.errors:
+                continue
+            representative = registry.ConsentForm(
+                kind="participation",
+                given_by="representative",
+                representative_name=f"{person.full_name.split()[0]} (родитель)",
+                representative_relation="мать",
+                representative_document="паспорт",
+                given_on=given_on,
+            )
+            with contextlib.suppress(ValidationFailed):
+                await registry.give_consent(actor, person.id, representative)
+    for person in mentors:
+        if person.consented and person.category == registry.Category.staff:
+            agreement = registry.ConsentForm(
+                kind="staff_duties",
+                given_on=given_on,
+                agreement_number=f"{rng.randint(10, 99)}-НС",
+                agreement_date=given_on,
+            )
+            with contextlib.suppress(ValidationFailed):
+                await registry.give_consent(actor, person.id, agreement)
+
+
+async def _age(pair_ids: list[UUID], days: int) -> None:
+    """The demo's history: pairs put to work today by the rules are moved `days` back, as if formed then."""
+    if days <= 0:
+        return
+    await current_connection().execute(
+        """UPDATE mentorship SET starts_on = starts_on - $2::integer, ends_on = ends_on - $2::integer,
+                  approved_on = approved_on - $2::integer WHERE id = ANY($1::uuid[])""",
+        pair_ids,
+        days,
+    )
+    await current_connection().execute(
+        "UPDATE mentor_change SET since = since - $2::integer WHERE mentorship_id = ANY($1::uuid[])", pair_ids, days
+    )
 
 
 async def _finish(actor: Actor, pair_id: UUID, day: date, rng: random.Random) -> None:

@@ -44,6 +44,8 @@ WEIGHTS: dict[str, tuple[str, int]] = {
 }
 FORM_POINTS, TAG_POINTS, MAX_TAGS, SUBJECT_POINTS, AGE_POINTS, TIME_POINTS = 10, 10, 3, 15, 10, 10
 MUTUAL, MENTOR_CHOSE = 40, 10
+NO_PARTICIPATION = "нет согласия на участие в программе наставничества"
+TOO_LATE = "до конца программы не набирается трёх месяцев совместной работы"
 NO_CONSENT = "нет согласия на обработку персональных данных"
 NO_MENTOR = "нет совместимого наставника: форма, категория, отметка «нельзя» или уже в паре этой формы"
 NO_PLACE = "все подходящие наставники заняты"
@@ -163,6 +165,14 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
     chosen_models = {m.code for m in (view(m, RoleModelCode) for m in models) if m.id in terms.role_model_ids}
     same_subject = bool(chosen_models & programmes.SAME_SUBJECT)
     marked = {(e.mentor_id, e.mentee_id) for e in await exclusions(terms.id)}
+    marked |= await mentoring.couples(terms.id)  # a couple who already had a pair is never proposed again
+    consenting = (
+        await mentoring.participating(terms.organization_id, [p.id for p in mentor_rows + mentee_rows])
+        if terms.organization_id is not None
+        else set()
+    )
+    start = max(day, terms.starts_on)
+    too_late = terms.max_pair_months < mentoring.MIN_MONTHS or mentoring.earliest_end(start) > terms.ends_on
     choices = {
         (r["chooser_id"], r["chosen_id"]): r["rank"]
         for r in await MatchingChoice.select().where(MatchingChoice.programme_id == terms.id).run()
@@ -171,13 +181,17 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
     mentors = []
     for row in mentor_rows:
         places = terms.max_mentees_per_mentor - load.get(row.id, 0)
-        if row.id in profiles and places > 0:
+        if row.id in profiles and row.id in consenting and places > 0:
             mentors.append(msgspec.structs.replace(profiles[row.id], full_name=row.full_name, places=places))
     excluded: list[Unmatched] = []
     mentees = []
     for row in mentee_rows:
         if row.id not in profiles:
             excluded.append(Unmatched(str(row.id), row.full_name, NO_CONSENT))
+        elif row.id not in consenting:
+            excluded.append(Unmatched(str(row.id), row.full_name, NO_PARTICIPATION))
+        elif too_late:
+            excluded.append(Unmatched(str(row.id), row.full_name, TOO_LATE))
         elif all(row.id in f.taken for f in forms):
             continue  # already paired in every form of the programme
         else:
@@ -187,6 +201,10 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
         for j, mentor in enumerate(mentors):
             if (mentor.id, mentee.id) in marked or mentor.id == mentee.id:
                 continue
+            if mentor.category == "learner" and not (
+                mentor.birth_date and mentee.birth_date and mentor.birth_date < mentee.birth_date
+            ):
+                continue  # a learner mentor is older than the mentee (by class only when a pair is formed by hand)
             couple = score_couple(mentor, mentee, forms, weights, choices, same_subject, day)
             if couple is not None:
                 couples[(i, j)] = couple

@@ -104,9 +104,11 @@ class Terms(msgspec.Struct, frozen=True):
     id: UUID
     organization_id: UUID | None
     starts_on: date
+    ends_on: date
     form_ids: list[UUID]
     role_model_ids: list[UUID]
     max_mentees_per_mentor: int
+    max_pair_months: int
 
 
 class RoleModelCode(msgspec.Struct, frozen=True):

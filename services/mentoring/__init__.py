@@ -3,7 +3,7 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
-from services.mentoring import pulse
+from services.mentoring import pulse, requests
 from services.mentoring.access import cabinet_person, person_of
 from services.mentoring.attention import at_risk
 from services.mentoring.forgetting import forget_people
@@ -22,10 +22,12 @@ from services.mentoring.pairs import (
 )
 from services.mentoring.records import Attention, FormCount, Lapse, Member, Pair, PairCard, Risk, ScoreDetails
 from services.mentoring.rhythm import find_lapses
+from services.mentoring.rules import MIN_MONTHS, couples, earliest_end, participating
 from services.mentoring.tables import MeetingFormat, MeetingKind
 
 __all__ = [
     "MEETINGS",
+    "MIN_MONTHS",
     "OPEN",
     "STATUS_LABELS",
     "Attention",
@@ -44,7 +46,9 @@ __all__ = [
     "cabinet_person",
     "complete",
     "count_pairs",
+    "couples",
     "create_pair",
+    "earliest_end",
     "eligible",
     "end_early",
     "find_lapses",
@@ -52,9 +56,11 @@ __all__ = [
     "list_pairs",
     "open_load",
     "pair_card",
+    "participating",
     "person_of",
     "pulse",
     "record_meeting",
     "request_approval",
+    "requests",
     "save_plan",
 ]

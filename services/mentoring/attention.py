@@ -1,5 +1,5 @@
 """The curator's home: pairs at risk (the rhythm, short meetings, the pulse), final meetings due, pairs near their
-one-year end."""
+one-year end, the mentees' and mentors' requests waiting for an answer."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from services.mentoring.pairs import list_pairs
 from services.mentoring.pulse import health
 from services.mentoring.records import Attention, Risk
+from services.mentoring.requests import requests_of
 from services.mentoring.tables import Status
 from shared.clock import today
 from shared.db import current_connection
@@ -32,4 +33,4 @@ async def at_risk(organization_id: UUID, day: date | None = None) -> Attention:
     with_final = {r["mentorship_id"] for r in finals}
     ending = [p for p in pairs if p.id not in with_final and (p.end - day).days <= 30]
     near_year = [p for p in pairs if p.starts_on + relativedelta(years=1) - day <= timedelta(days=45)]
-    return Attention(risky, ending, near_year)
+    return Attention(risky, ending, near_year, await requests_of(organization_id=organization_id, pending=True))

@@ -2,8 +2,9 @@
 
 A pair's free text may speak of anyone in it: in every pair or group the person took part in — as a mentor, a
 former mentor or a mentee — the reflections and participants of meetings, the development plan, the reasons for an
-early end or an extension, and the reasons matching gave go. What the indicators count stays: the pair itself, its
-form, status and dates, and each meeting's kind, day, length, format and final score.
+early end or an extension, the requests' reasons and answers, and the reasons matching gave go. What the indicators
+count stays: the pair itself, its form, status and dates, and each meeting's kind, day, length, format and final
+score.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ async def forget_people(people: list[Forgotten]) -> None:
         "UPDATE meeting SET participants = '', answers = '{}'::jsonb WHERE mentorship_id = ANY($1::uuid[])", pair_ids
     )
     await connection.execute("DELETE FROM plan_row WHERE mentorship_id = ANY($1::uuid[])", pair_ids)
+    await connection.execute(
+        "UPDATE pair_request SET reason = $2, answer = CASE WHEN answer = '' THEN '' ELSE $2 END "
+        "WHERE mentorship_id = ANY($1::uuid[])",
+        pair_ids,
+        DESTROYED,
+    )
     # An extension keeps a reason (the table requires one), but not the document about somebody's absence.
     await connection.execute(
         """UPDATE mentorship SET score_details = score_details - 'parts', updated_at = now(),

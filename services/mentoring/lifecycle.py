@@ -7,6 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from services import programmes
+from services.mentoring import rules
 from services.mentoring.pairs import (
     STATUS_LABELS,
     eligible,
@@ -33,11 +34,37 @@ async def request_approval(actor: Actor, programme: ProgrammeRecord, pair_ids: l
     drafts = [p for p in await list_pairs(view(programme, Terms).id, Status.draft) if p.id in set(pair_ids)]
     if not drafts:
         raise ValidationFailed({"pair_ids": "Выберите пары-проекты для приказа"})
+    errors = Errors()
+    stale = [p for p in drafts if p.starts_on < today()]
+    if stale:
+        errors.add(
+            "pair_ids",
+            "Начало работы пары не может быть раньше даты приказа: "
+            + ", ".join(f"{p.mentor.full_name} (с {format_date(p.starts_on)})" for p in stale),
+        )
+    organization_id = drafts[0].organization_id
+    consents = await rules.agreements(organization_id, list({p.mentor_id for p in drafts}))
+    missing = sorted(
+        {
+            p.mentor.full_name
+            for p in drafts
+            if (c := consents.get(p.mentor_id)) is None or (c.is_staff and not c.has_agreement)
+        }
+    )
+    if missing:
+        errors.add(
+            "pair_ids",
+            "Нет согласия на выполнение обязанностей наставника с номером и датой соглашения (ст. 351.8 ТК РФ): "
+            + ", ".join(missing),
+        )
+    errors.raise_if_any()
     rows = [
         [
             p.mentor.full_name,
             ", ".join(m.full_name for m in p.mentees),
             p.form_title + (f", «{p.role_model_title}»" if p.role_model_title else ""),
+            f"с {format_date(p.starts_on)} по {format_date(p.ends_on)}",
+            rules.agreement_text(consents.get(p.mentor_id)),
         ]
         for p in drafts
     ]
@@ -59,7 +86,7 @@ async def _pairs_approved(actor: Actor, record: object) -> None:
         return
     await current_connection().execute(
         """UPDATE mentorship SET status = CASE WHEN starts_on <= $2 THEN 'active' ELSE 'approved' END,
-                                 order_id = $3, updated_at = now()
+                                 order_id = $3, approved_on = $2, updated_at = now()
            WHERE id = ANY($1::uuid[]) AND status = 'draft'""",
         ids,
         today(),
@@ -195,6 +222,19 @@ async def replace_mentor(actor: Actor, pair_id: UUID, new_mentor_id: str, reason
         errors.add("new_mentor_id", "Выберите другого наставника из реестра")
     elif not new_mentor.consented:
         errors.add("new_mentor_id", "У наставника нет действующего согласия на обработку персональных данных")
+    elif await rules.without_participation(pair.organization_id, [new_mentor]):
+        errors.add("new_mentor_id", f"Нет согласия на участие в программе наставничества: {new_mentor.full_name}")
+    agreement = None
+    if new_mentor is not None:
+        agreement = (await rules.agreements(pair.organization_id, [new_mentor.id])).get(new_mentor.id)
+        if agreement is not None and agreement.is_staff and not agreement.has_agreement:
+            errors.add(
+                "new_mentor_id",
+                "Нет согласия на выполнение обязанностей наставника с номером и датой соглашения (ст. 351.8 ТК РФ): "
+                + new_mentor.full_name,
+            )
+    if new_mentor is not None and await rules.not_older(new_mentor, pair.mentees) != []:
+        errors.add("new_mentor_id", "Наставник-обучающийся должен быть старше наставляемого")
     forms, _ = await programmes.catalogue_choices()
     form_row = next(rule for rule in (view(f, FormRule) for f in forms) if rule.id == pair.form_id)
     if new_mentor is not None and new_mentor.category not in form_row.mentor_categories:
@@ -214,6 +254,7 @@ async def replace_mentor(actor: Actor, pair_id: UUID, new_mentor_id: str, reason
         reason=reason,
         starts_on=format_date(pair.starts_on),
         ends_on=format_date(pair.end),
+        new_mentor_agreement=rules.agreement_text(agreement).removeprefix("доп. соглашение ").replace("—", ""),
         refs={"mentorship_id": str(pair_id), "mentor_id": str(new_mentor.id), "since": day.isoformat()},
     )
     order_id = await programmes.create_order(actor, programme, OrderKind.replace_mentor, extra)

@@ -10,6 +10,7 @@ import msgspec
 from dateutil.relativedelta import relativedelta
 
 from services import programmes
+from services.mentoring import rules
 from services.mentoring.records import (
     Alert,
     FormRule,
@@ -25,12 +26,13 @@ from services.mentoring.records import (
     Terms,
     view,
 )
+from services.mentoring.rhythm import RHYTHM_DAYS
 from services.mentoring.tables import Meeting as MeetingRow
 from services.mentoring.tables import MentorChange, Mentorship, MentorshipMentee, PlanRow, Status
 from services.registry import ParticipationRole, base_members, people_brief
 from shared.actor import Actor
 from shared.audit import audit
-from shared.clock import now
+from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import format_date
@@ -61,6 +63,8 @@ class PairForm:
     role_model_id: str = ""
     starts_on: str = ""
     ends_on: str = ""
+    group_agreed: bool = False  # more than two mentees: the mentor and the mentees agreed to group work
+    group_agreed_on: str = ""
 
 
 async def open_load(programme_id: UUID) -> tuple[dict[UUID, int], dict[tuple[UUID, UUID], UUID]]:
@@ -121,6 +125,41 @@ async def create_pair(
         errors.add("mentee_ids", "Наставник не может быть своим наставляемым")
     if len(chosen) > 1 and not terms.group_work:
         errors.add("mentee_ids", "Групповая работа не разрешена программой: один наставляемый на пару")
+    group_agreed_on = None
+    if len(chosen) > rules.GROUP_LIMIT:
+        if not form.group_agreed:
+            errors.add(
+                "group_agreed",
+                "Больше двух наставляемых — только при групповой работе, согласованной наставником и наставляемыми",
+            )
+        group_agreed_on = programmes.read_date(errors, "group_agreed_on", form.group_agreed_on)
+        if group_agreed_on and group_agreed_on > today():
+            errors.add("group_agreed_on", "Дата согласия не может быть в будущем")
+    if mentor is not None and terms.organization_id is not None:
+        refused = await rules.without_participation(terms.organization_id, [mentor])
+        if refused:
+            errors.add("mentor_id", f"Нет согласия на участие в программе наставничества: {mentor.full_name}")
+    if chosen and terms.organization_id is not None:
+        refused = await rules.without_participation(terms.organization_id, chosen)
+        if refused:
+            errors.add(
+                "mentee_ids",
+                "Нет согласия на участие в программе наставничества (за несовершеннолетнего — от законного "
+                f"представителя): {', '.join(m.full_name for m in refused)}",
+            )
+    if mentor is not None and chosen and not any(m.id == mentor.id for m in chosen):
+        younger = await rules.not_older(mentor, chosen)
+        if younger is None:
+            errors.add("mentor_id", "Укажите дату рождения или класс (курс) наставника-обучающегося")
+        elif younger:
+            errors.add(
+                "mentor_id",
+                f"Наставник-обучающийся должен быть старше наставляемого: {', '.join(m.full_name for m in younger)}",
+            )
+        again = await rules.paired_before(terms.id, mentor.id, [m.id for m in chosen])
+        if again:
+            names = ", ".join(m.full_name for m in chosen if m.id in again)
+            errors.add("mentee_ids", f"Эта пара уже была в программе, второй раз её не составляют: {names}")
     forms, models = await programmes.catalogue_choices()
     offered = [(f, view(f, FormRule)) for f in forms]
     catalogue_form, form_row = next(
@@ -147,8 +186,16 @@ async def create_pair(
         ends_on = ends_on or longest
         if not terms.starts_on <= starts_on <= terms.ends_on:
             errors.add("starts_on", "Начало работы пары — в периоде программы")
+        elif starts_on < today():
+            errors.add("starts_on", "Пара начинает работу по приказу: начало — не раньше сегодняшнего дня")
         if ends_on <= starts_on:
             errors.add("ends_on", "Окончание позже начала")
+        elif ends_on < rules.earliest_end(starts_on):
+            errors.add(
+                "ends_on",
+                f"Совместная работа — не меньше {rules.MIN_MONTHS} месяцев: окончание не раньше "
+                f"{format_date(rules.earliest_end(starts_on))}",
+            )
         elif ends_on > longest:
             errors.add(
                 "ends_on",
@@ -181,6 +228,7 @@ async def create_pair(
                 end_reason="",
                 score=score,
                 score_details=msgspec.to_builtins(details or ScoreDetails()),
+                group_agreed_on=group_agreed_on,
                 created_by=actor.user_id,
                 created_at=now(),
                 updated_at=now(),
@@ -297,13 +345,15 @@ async def pair_card(pair_id: UUID, person_id: UUID | None = None) -> PairCard:
         "SELECT kind, lapse, details, found_at FROM rhythm_alert WHERE mentorship_id = $1 ORDER BY found_at DESC",
         pair_id,
     )
+    silent = pair.status == Status.active and (today() - pair.rhythm_since).days > RHYTHM_DAYS
+    current = [a for a in alerts if a["kind"] != "no_meeting" or (silent and a["lapse"] == str(pair.rhythm_since))]
     return PairCard(
         pair,
         plan,
         [view(m, Meeting) for m in meetings],
         history,
         pair_orders,
-        [view(dict(a), Alert) for a in alerts],
+        [view(dict(a), Alert) for a in current],
     )
 
 

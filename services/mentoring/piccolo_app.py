@@ -8,6 +8,7 @@ from services.mentoring.tables import (
     Mentorship,
     MentorshipMentee,
     PairPulse,
+    PairRequest,
     PlanRow,
     RhythmAlert,
 )
@@ -15,7 +16,7 @@ from services.mentoring.tables import (
 APP_CONFIG = AppConfig(
     app_name="mentoring",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Mentorship, MentorshipMentee, MentorChange, PlanRow, Meeting, RhythmAlert, PairPulse],
+    table_classes=[Mentorship, MentorshipMentee, MentorChange, PlanRow, Meeting, RhythmAlert, PairPulse, PairRequest],
     migration_dependencies=["services.programmes.piccolo_app"],
     commands=[],
 )

@@ -112,7 +112,7 @@ async def health(pairs: list[Pair], day: date) -> dict[UUID, Health]:
     for pair in pairs:
         reasons = []
         score = 100
-        last = pair.last_meeting or pair.starts_on
+        last = pair.rhythm_since
         if (day - last).days > RHYTHM_DAYS:
             score -= 40
             reasons.append(f"нет встреч {(day - last).days} дн.")

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import msgspec
 
-from services.mentoring.tables import MeetingFormat, MeetingKind, Status
+from services.mentoring.tables import MeetingFormat, MeetingKind, RequestKind, RequestStatus, Status
 from services.programmes import ProgrammeRecord as ProgrammeRecord  # passed through, read through `Terms`
 
 T = TypeVar("T")
@@ -112,6 +112,13 @@ class Pair(msgspec.Struct, kw_only=True):
     last_meeting: date | None
     mentor: Member
     mentees: list[Member]
+    group_agreed_on: date | None = None
+    approved_on: date | None = None
+
+    @property
+    def rhythm_since(self) -> date:
+        """The rhythm counts from the latest meeting, else from the start of work (and never before the order)."""
+        return max(d for d in (self.last_meeting, self.starts_on, self.approved_on) if d is not None)
 
     @property
     def end(self) -> date:
@@ -175,12 +182,46 @@ class Risk(msgspec.Struct, frozen=True):
     reasons: list[str]
 
 
+REQUEST_KIND_LABELS: dict[RequestKind, str] = {
+    RequestKind.new_mentor: "Просьба наставляемого о другом наставнике",
+    RequestKind.step_down: "Просьба наставника освободить от обязанностей",
+}
+REQUEST_STATUS_LABELS: dict[RequestStatus, str] = {
+    RequestStatus.pending: "На рассмотрении у куратора",
+    RequestStatus.declined: "Отклонена",
+    RequestStatus.accepted: "Принята: готовится приказ о замене наставника",
+}
+
+
+class Request(msgspec.Struct, kw_only=True):
+    id: UUID
+    mentorship_id: UUID
+    person_id: UUID
+    person: str
+    kind: RequestKind
+    reason: str
+    status: RequestStatus
+    answer: str
+    order_id: UUID | None
+    created_at: datetime
+    answered_at: datetime | None
+
+    @property
+    def kind_label(self) -> str:
+        return REQUEST_KIND_LABELS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return REQUEST_STATUS_LABELS[self.status]
+
+
 class Attention(msgspec.Struct, frozen=True):
-    """The curator's home: pairs at risk, final meetings due, pairs near their one-year end."""
+    """The curator's home: pairs at risk, final meetings due, pairs near their one-year end, requests to answer."""
 
     risky: list[Risk]
     finals: list[Pair]
     near_year: list[Pair]
+    requests: list[Request] = []
 
 
 class FormCount(msgspec.Struct, frozen=True):

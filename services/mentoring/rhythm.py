@@ -15,18 +15,19 @@ IN_PERSON_MINUTES = 60  # an in-person meeting lasts at least an hour
 async def find_lapses(day: date) -> list[Lapse]:
     """New alerts only: a pair with no meeting for more than 14 days, an in-person meeting under an hour.
 
-    Each lapse is keyed by the meeting (or start) it follows, so a pair is reported once per lapse, not every run.
+    Each lapse is keyed by the meeting (or start) it follows, so a pair is reported once per lapse, not every run;
+    a pair without meetings counts from its start or its order, whichever is later.
     """
     silent = await current_connection().fetch(
         """INSERT INTO rhythm_alert (region_id, organization_id, mentorship_id, kind, lapse, details)
            SELECT m.region_id, m.organization_id, m.id, 'no_meeting',
-                  coalesce(max(x.held_on), m.starts_on)::text,
-                  'нет встреч с ' || to_char(coalesce(max(x.held_on), m.starts_on), 'DD.MM.YYYY')
+                  greatest(max(x.held_on), m.starts_on, m.approved_on)::text,
+                  'нет встреч с ' || to_char(greatest(max(x.held_on), m.starts_on, m.approved_on), 'DD.MM.YYYY')
            FROM mentorship m
            LEFT JOIN meeting x ON x.region_id = m.region_id AND x.mentorship_id = m.id
            WHERE m.status = 'active' AND m.starts_on < $1
            GROUP BY m.region_id, m.id
-           HAVING coalesce(max(x.held_on), m.starts_on) < $1 - $2::integer
+           HAVING greatest(max(x.held_on), m.starts_on, m.approved_on) < $1 - $2::integer
            ON CONFLICT (region_id, mentorship_id, kind, lapse) DO NOTHING
            RETURNING region_id, organization_id, mentorship_id, kind, details""",
         day,

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, Router, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 
 from services import programmes
-from services.mentoring import access, lifecycle, meetings, overview, pairs
+from services.mentoring import access, accounts, lifecycle, meetings, overview, pairs, requests
 from services.mentoring.access import CABINET
 from services.mentoring.lifecycle import StatusChange
 from services.mentoring.meetings import FORMAT_LABELS, MEETINGS, PLAN_COLUMNS, MeetingForm
 from services.mentoring.pairs import STATUS_LABELS, PairForm
 from services.mentoring.records import Meeting, Pair
+from services.mentoring.records import Request as PairRequestRecord
 from services.programmes import REPLACEMENT_REASONS
 from shared import clock
 from shared.actor import Actor
@@ -125,6 +127,8 @@ class PairPages(Controller):
             role_model_id=str(data.get("role_model_id", "")),
             starts_on=str(data.get("starts_on", "")),
             ends_on=str(data.get("ends_on", "")),
+            group_agreed=_yes(data.get("group_agreed")),
+            group_agreed_on=str(data.get("group_agreed_on", "")),
         )
         programme = await programmes.current_programme(
             programmes.Owner(organization_id=principal.scope.organization_id)
@@ -137,6 +141,26 @@ class PairPages(Controller):
             return page("mentoring/pair_form.html", 422, **await _pair_form_context(principal, form, exc.errors))
         flash(request, "Пара создана как проект: её закрепит приказ", category="success")
         return see_other(f"/pairs/{pair_id}")
+
+    @get("/accounts-office.xlsx", guards=[allow(*STAFF)])
+    async def accounts_office(
+        self, principal: NamedDependency[Principal], actor: NamedDependency[Actor]
+    ) -> Response[bytes]:
+        """Staff mentors with their pairs, periods and agreements, for the accounts office's additional pay."""
+        organization_id = principal.scope.organization_id
+        if organization_id is None:
+            raise NotFound()
+        content, _ = await accounts.accounts_office_xlsx(actor, organization_id)
+        name = f"Наставники для бухгалтерии {clock.today():%d.%m.%Y}.xlsx"
+        return Response(
+            content,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "Content-Disposition": f'attachment; filename="accounts-office-{clock.today():%Y-%m-%d}.xlsx"; '
+                f"filename*=UTF-8''{quote(name)}",
+                "Cache-Control": "no-store",
+            },
+        )
 
     @get("/overview", guards=[allow(*COORDINATORS)])
     async def overview(self, principal: NamedDependency[Principal]) -> Template:
@@ -155,6 +179,7 @@ class PairPages(Controller):
             mentors=mentors,
             can_edit=principal.role == Role.curator and card.pair.organization_id == principal.scope.organization_id,
             base="/pairs",
+            requests=await requests.requests_of(pair_id=pair_id),
             errors={},
             **_labels(),
         )
@@ -209,6 +234,43 @@ class PairPages(Controller):
             flash(request, "Сохранено", category="success")
         return see_other(f"/pairs/{pair_id}")
 
+    @post("/{pair_id:uuid}/requests/{request_id:uuid}/decline", guards=[allow(Role.curator)])
+    async def decline_request(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+    ) -> Redirect:
+        """The curator declines a mentee's or mentor's request, with a comment the requester reads."""
+        await access.curator_pair(principal, pair_id)
+        with flashed(request, "Ответ отправлен: просьба отклонена"):
+            await requests.decline(actor, pair_id, request_id, str((await request.form()).get("answer", "")))
+        return see_other(f"/pairs/{pair_id}#requests")
+
+    @post("/{pair_id:uuid}/requests/{request_id:uuid}/accept", guards=[allow(Role.curator)])
+    async def accept_request(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+    ) -> Redirect:
+        """Accepting a request prepares the replacement order with the reason «по просьбе»."""
+        await access.curator_pair(principal, pair_id)
+        data = await request.form()
+        try:
+            order_id = await requests.accept(
+                actor, pair_id, request_id, str(data.get("new_mentor_id", "")), str(data.get("since", ""))
+            )
+        except ValidationFailed as exc:
+            flash_problem(request, exc)
+            return see_other(f"/pairs/{pair_id}#requests")
+        flash(request, "Просьба принята: подготовлен приказ о замене наставника", category="success")
+        return see_other(f"/orders/{order_id}")
+
 
 async def _pair_form_context(principal: Principal, form: PairForm, errors: dict[str, str]) -> dict[str, Any]:
     programme = await programmes.current_programme(programmes.Owner(organization_id=principal.scope.organization_id))
@@ -260,7 +322,8 @@ class CabinetPages(Controller):
     async def pair(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], pair_id: FromPath[UUID]
     ) -> Template:
-        card = await pairs.read_card(actor, pair_id, await access.reader(principal))
+        person_id = await access.reader(principal)
+        card = await pairs.read_card(actor, pair_id, person_id)
         return page(
             "mentoring/pair.html",
             card=card,
@@ -268,6 +331,8 @@ class CabinetPages(Controller):
             mentors=[],
             can_edit=False,
             cabinet=True,
+            requests=[r for r in await requests.requests_of(pair_id=pair_id) if r.person_id == person_id],
+            asks_to_step_down=person_id == card.pair.mentor_id,
             base="/cabinet/pairs",
             errors={},
             **_labels(),
@@ -285,6 +350,21 @@ class CabinetPages(Controller):
         with flashed(request, "Встреча записана. Спасибо!"):
             await meetings.record_meeting(actor, pair_id, meeting_form(await request.form()), person_id)
         return see_other(f"/cabinet/pairs/{pair_id}")
+
+    @post("/pairs/{pair_id:uuid}/requests")
+    async def ask(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+    ) -> Redirect:
+        """The mentee asks the curator for another mentor; the mentor asks to give up the duties."""
+        person_id = await access.reader(principal)
+        assert person_id is not None
+        with flashed(request, "Просьба отправлена куратору: ответ появится здесь"):
+            await requests.ask(actor, pair_id, person_id, str((await request.form()).get("reason", "")))
+        return see_other(f"/cabinet/pairs/{pair_id}#requests")
 
     @post("/pairs/{pair_id:uuid}/plan/{kind:str}")
     async def plan(
@@ -325,6 +405,7 @@ def pair_json(pair: Pair) -> dict[str, Any]:
         "meetings": pair.meetings,
         "last_meeting": pair.last_meeting.isoformat() if pair.last_meeting else None,
         "score": pair.score,
+        "group_agreed_on": pair.group_agreed_on.isoformat() if pair.group_agreed_on else None,
     }
 
 
@@ -359,7 +440,8 @@ class PairApi(Controller):
     async def create(
         self, principal: NamedDependency[Principal], actor: NamedDependency[Actor], data: JSONBody[dict[str, Any]]
     ) -> dict[str, Any]:
-        """`programme_id`, `mentor_id`, `mentee_ids`, `form_id`, optional `role_model_id`, `starts_on`, `ends_on`."""
+        """`programme_id`, `mentor_id`, `mentee_ids`, `form_id`, optional `role_model_id`, `starts_on`, `ends_on`;
+        more than two mentees need `group_agreed` and `group_agreed_on`."""
         try:
             programme_id = UUID(str(data.get("programme_id", "")))
         except ValueError:
@@ -374,6 +456,8 @@ class PairApi(Controller):
             role_model_id=str(data.get("role_model_id") or ""),
             starts_on=str(data.get("starts_on", "")),
             ends_on=str(data.get("ends_on") or ""),
+            group_agreed=_yes(data.get("group_agreed")),
+            group_agreed_on=str(data.get("group_agreed_on") or ""),
         )
         pair_id = await pairs.create_pair(actor, programme, form)
         return pair_json(await pairs.get_pair(pair_id))
@@ -436,6 +520,73 @@ class PairApi(Controller):
         order_id = await lifecycle.change_status(actor, pair_id, status_change(data))
         result = {"order_id": str(order_id)} if order_id else {}
         return {**pair_json(await pairs.get_pair(pair_id)), **result}
+
+    @get("/{pair_id:uuid}/requests", guards=[allow(*STAFF, *CABINET)])
+    async def list_requests(
+        self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]
+    ) -> list[dict[str, Any]]:
+        """The pair's requests; a mentor or mentee reads only their own."""
+        person_id = await access.reader(principal)
+        await pairs.get_pair(pair_id, person_id)
+        found = await requests.requests_of(pair_id=pair_id)
+        return [request_json(r) for r in found if person_id is None or r.person_id == person_id]
+
+    @post("/{pair_id:uuid}/requests", guards=[allow(*CABINET)])
+    async def ask(
+        self,
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        data: JSONBody[dict[str, str]],
+    ) -> dict[str, Any]:
+        """`reason`: the mentee asks for another mentor, the mentor to give up the duties."""
+        person_id = await access.reader(principal)
+        assert person_id is not None
+        request_id = await requests.ask(actor, pair_id, person_id, str(data.get("reason", "")))
+        return request_json(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
+
+    @post("/{pair_id:uuid}/requests/{request_id:uuid}/decline", guards=[allow(Role.curator)])
+    async def decline(
+        self,
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+        data: JSONBody[dict[str, str]],
+    ) -> dict[str, Any]:
+        """`answer`: why the request is declined; the requester reads it."""
+        await access.curator_pair(principal, pair_id)
+        await requests.decline(actor, pair_id, request_id, str(data.get("answer", "")))
+        return request_json(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
+
+    @post("/{pair_id:uuid}/requests/{request_id:uuid}/accept", guards=[allow(Role.curator)])
+    async def accept(
+        self,
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        pair_id: FromPath[UUID],
+        request_id: FromPath[UUID],
+        data: JSONBody[dict[str, str]],
+    ) -> dict[str, Any]:
+        """`new_mentor_id`, optional `since`: the replacement order with the reason «request»."""
+        await access.curator_pair(principal, pair_id)
+        await requests.accept(
+            actor, pair_id, request_id, str(data.get("new_mentor_id", "")), str(data.get("since", ""))
+        )
+        return request_json(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
+
+
+def request_json(request: PairRequestRecord) -> dict[str, Any]:
+    return {
+        "id": str(request.id),
+        "kind": request.kind.value,
+        "person_id": str(request.person_id),
+        "reason": request.reason,
+        "status": request.status.value,
+        "answer": request.answer,
+        "order_id": str(request.order_id) if request.order_id else None,
+        "created_at": request.created_at.isoformat(),
+    }
 
 
 @post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(Role.curator)])

@@ -57,6 +57,8 @@ class Mentorship(Table, tablename="mentorship", db=DB):
     created_by = UUID(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    group_agreed_on = Date(null=True, default=None)  # more than two mentees: the mentor's and mentees' agreement
+    approved_on = Date(null=True, default=None)  # the day the pairs order put it to work
 
 
 class MentorshipMentee(Table, tablename="mentorship_mentee", db=DB):
@@ -133,3 +135,32 @@ class PairPulse(Table, tablename="pair_pulse", db=DB):
     person_id = UUID()
     request_id = UUID()
     sent_at = Timestamptz()
+
+
+class RequestKind(enum.StrEnum):
+    new_mentor = "new_mentor"  # the mentee asks for another mentor (004 §6.2)
+    step_down = "step_down"  # the mentor asks to give up the duties (004 §5.2)
+
+
+class RequestStatus(enum.StrEnum):
+    pending = "pending"
+    declined = "declined"
+    accepted = "accepted"
+
+
+class PairRequest(Table, tablename="pair_request", db=DB):
+    """A mentee's or mentor's request about their pair, and the curator's answer."""
+
+    id = UUID(primary_key=True)
+    region_id = UUID()
+    organization_id = UUID()
+    mentorship_id = UUID()
+    person_id = UUID()
+    kind = Varchar(length=12, choices=RequestKind)
+    reason = Text()
+    status = Varchar(length=10, choices=RequestStatus)
+    answer = Text()
+    order_id = UUID(null=True, default=None)
+    created_at = Timestamptz()
+    answered_at = Timestamptz(null=True, default=None)
+    answered_by = UUID(null=True, default=None)

@@ -148,8 +148,12 @@ async def scene(app: Any) -> Scene:
         prog = await programme(client)
         mentor = await add(client, "Наставникова", roles=["mentor"])
         await consent(client, mentor)
+        await consent(client, mentor, kind="participation")
+        await consent(client, mentor, kind="staff_duties", agreement_number="7", agreement_date=iso(-500))
         spare_mentor = await add(client, "Запасная", roles=["mentor"])
         await consent(client, spare_mentor)
+        await consent(client, spare_mentor, kind="participation")
+        await consent(client, spare_mentor, kind="staff_duties", agreement_number="7", agreement_date=iso(-500))
         number = snils()
         people["gone"] = await add(
             client,

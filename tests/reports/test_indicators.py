@@ -55,6 +55,18 @@ async def add(
             }
         given = await client.post(f"/api/v1/people/{person_id}/consents", json=consent_body)
         assert given.status_code == 201, given.text
+        taking_part = await client.post(
+            f"/api/v1/people/{person_id}/consents", json={**consent_body, "kind": "participation"}
+        )
+        assert taking_part.status_code == 201, taking_part.text
+        if category == "staff" and role == "mentor":
+            duties = {
+                "kind": "staff_duties",
+                "given_on": iso(-500),
+                "agreement_number": "1",
+                "agreement_date": iso(-500),
+            }
+            assert (await client.post(f"/api/v1/people/{person_id}/consents", json=duties)).status_code == 201
     return person_id
 
 
@@ -164,7 +176,7 @@ async def region(app: Any) -> dict[str, Any]:
                 "mentor_id": other,
                 "mentee_ids": [drafted],
                 "form_id": prog["form_id"],
-                "starts_on": iso(-5),
+                "starts_on": iso(0),
             },
         )
         assert draft.status_code == 201
