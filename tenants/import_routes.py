@@ -14,7 +14,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from shared.actor import Actor
-from shared.downloads import content_disposition
+from shared.downloads import download_headers
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, fragment, page, see_other
 from shared.spreadsheets import CsvWriter, workbook
@@ -58,7 +58,7 @@ def _download(content: bytes, filename: str, media_type: str) -> Response[bytes]
     return Response(
         content,
         media_type=media_type,
-        headers={"Content-Disposition": content_disposition(filename)},
+        headers=download_headers(filename),
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Controller, Request, Router, get, post, put
@@ -23,6 +22,7 @@ from services.mentoring.records import Request as PairRequestRecord
 from services.programmes import REPLACEMENT_REASONS
 from shared import clock
 from shared.actor import Actor
+from shared.downloads import download_headers, download_name
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, flashed, page, see_other
 from tenants import Principal, Role, allow
@@ -151,15 +151,10 @@ class PairPages(Controller):
         if organization_id is None:
             raise NotFound()
         content, _ = await accounts.accounts_office_xlsx(actor, organization_id)
-        name = f"Наставники для бухгалтерии {clock.today():%d.%m.%Y}.xlsx"
         return Response(
             content,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={
-                "Content-Disposition": f'attachment; filename="accounts-office-{clock.today():%Y-%m-%d}.xlsx"; '
-                f"filename*=UTF-8''{quote(name)}",
-                "Cache-Control": "no-store",
-            },
+            headers=download_headers(download_name("Наставники для бухгалтерии", clock.today(), extension="xlsx")),
         )
 
     @get("/overview", guards=[allow(*COORDINATORS)])

@@ -12,7 +12,6 @@ import io
 from collections import Counter
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 import msgspec
@@ -25,6 +24,7 @@ from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import today
 from shared.db import current_connection
+from shared.downloads import download_headers, download_name
 from shared.errors import NotFound
 from shared.pages import page
 from shared.spreadsheets import workbook as new_workbook
@@ -214,15 +214,10 @@ async def report_page(actor: NamedDependency[Actor], programme_id: FromPath[UUID
 async def report_download(actor: NamedDependency[Actor], programme_id: FromPath[UUID]) -> Response[bytes]:
     report = await questionnaire_report(programme_id)
     await audit(actor, "export", None, "отчёт по результатам анкетирования, XLSX")
-    name = f"otchet-anketirovanie-{today():%Y-%m-%d}.xlsx"
-    russian = f"Отчёт по анкетированию {today():%d.%m.%Y}.xlsx"
     return Response(
         report_xlsx(report),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(russian)}",
-            "Cache-Control": "no-store",
-        },
+        headers=download_headers(download_name("Отчёт по анкетированию", today(), extension="xlsx")),
     )
 
 
