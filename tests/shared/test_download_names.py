@@ -37,7 +37,7 @@ async def test_the_bases_scans_documents_and_exports_have_russian_names(app: Any
         await login_api(client, tenant.curator, PASSWORD)
         me = (await client.get("/api/v1/me")).json()
         place = me["active_role"]["label"].split(" — ", 1)[1]
-        pid = await person(client, "Именова", "mentor")
+        pid = await person(client, "Именова", "mentor", consent=False)
         base = await client.get("/people/export.xlsx?base=mentors")
         disposition, fallback, name = names(base)
         assert (disposition, name) == ("attachment", f"База наставников {place} {today()}.xlsx")
@@ -46,12 +46,12 @@ async def test_the_bases_scans_documents_and_exports_have_russian_names(app: Any
         token = await csrf_token(client, f"/people/{pid}/consents/new")
         given = await client.post(
             f"/people/{pid}/consents/new",
-            data={"_csrf_token": token, "kind": "participation", "given_by": "self", "given_on": "01.09.2026"},
+            data={"_csrf_token": token, "kind": "personal_data", "given_by": "self", "given_on": "01.09.2026"},
             files={"scan": ("scan001.pdf", PDF, "application/pdf")},
         )
         assert given.status_code == 303, given.text
         consents = (await client.get(f"/api/v1/people/{pid}/consents")).json()
-        scanned = next(c for c in consents if c["kind"] == "participation")
+        scanned = next(c for c in consents if c["kind"] == "personal_data")
         scan = await client.get(f"/people/{pid}/consents/{scanned['id']}/scan")
         assert names(scan)[0::2] == ("inline", "Согласие.pdf")
 
