@@ -17,12 +17,13 @@ from uuid import UUID
 
 import msgspec
 
-from shared import tracked
+from shared import file_imports, tracked
 from shared.actor import Actor
 from shared.audit import audit, audit_many
 from shared.clock import now
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from shared.errors import ValidationFailed
+from shared.file_imports import RowError, plain_word
 from shared.i18n import sort_key
 from shared.tabular import ImportLimits, Table, UnreadableFile, read_table
 from tenants.contingent import ContingentForm, ContingentRecord, clean_contingent, save_contingent, school_year_choices
@@ -105,17 +106,6 @@ KIND_WORDS: dict[str, OrganizationKind] = {
 KINDS_HINT = "школа, колледж (СПО), дополнительное образование, муниципальный орган, работодатель"
 
 
-def municipality_key(name: str) -> str:
-    return " ".join(name.lower().replace("ё", "е").split())
-
-
-@dataclass
-class RowError:
-    row: int  # as the spreadsheet numbers it, the header being row 1
-    column: str
-    message: str
-
-
 @dataclass
 class ImportReport:
     total: int = 0
@@ -152,7 +142,7 @@ class OrganizationRow:
     short_name: str
     kind: OrganizationKind
     inn: str
-    municipality: str  # as typed; found by `municipality_key`
+    municipality: str  # as typed; found by `plain_word`
     head_name: str
     address: str
     email: str
@@ -316,11 +306,11 @@ def prepare(rows: Iterable[Sequence[Any]], year: int, progress: Callable[[int, i
 
 async def check_against_region(prepared: Prepared, create_missing: bool) -> dict[str, UUID]:
     """An ИНН already in the region is an error, and so is an unknown municipality unless the coordinator asked
-    for the missing ones to be created; returns the region's municipalities by `municipality_key`."""
+    for the missing ones to be created; returns the region's municipalities by `plain_word`."""
     report = prepared.report
     connection = current_connection()
     known = {
-        municipality_key(row["name"]): row["id"]
+        plain_word(row["name"]): row["id"]
         for row in await connection.fetch(
             "SELECT id, name FROM municipality WHERE region_id = app_uuid('app.region_id')"
         )
@@ -338,7 +328,7 @@ async def check_against_region(prepared: Prepared, create_missing: bool) -> dict
         problems = []
         if row.inn in taken:
             problems.append(RowError(row.number, "ИНН", "Организация с этим ИНН уже есть в регионе"))
-        key = municipality_key(row.municipality)
+        key = plain_word(row.municipality)
         if key not in known:
             if create_missing:
                 new.setdefault(key, row.municipality)
@@ -358,7 +348,7 @@ async def check_against_region(prepared: Prepared, create_missing: bool) -> dict
             kept.append(row)
     prepared.rows = kept
     report.valid = len(kept)
-    report.new_municipalities = sorted(new.values(), key=municipality_key)
+    report.new_municipalities = sorted(new.values(), key=plain_word)
     report.invitations = sum(bool(r.curator_email) + bool(r.head_email) for r in kept)
     return known
 
@@ -378,7 +368,7 @@ async def commit(actor: Actor, prepared: Prepared, known: dict[str, UUID], invit
     connection = current_connection()
     municipalities = dict(known)
     for name in prepared.report.new_municipalities:
-        municipalities[municipality_key(name)] = await connection.fetchval(
+        municipalities[plain_word(name)] = await connection.fetchval(
             """INSERT INTO municipality (region_id, name, sort_key, created_at) VALUES ($1, $2, $3, $4)
                RETURNING id""",
             actor.region_id,
@@ -400,7 +390,7 @@ async def commit(actor: Actor, prepared: Prepared, known: dict[str, UUID], invit
                RETURNING id, inn""",
             actor.region_id,
             stamp,
-            [municipalities[municipality_key(r.municipality)] for r in rows],
+            [municipalities[plain_word(r.municipality)] for r in rows],
             [r.kind.value for r in rows],
             [r.name for r in rows],
             [r.short_name for r in rows],
@@ -422,7 +412,7 @@ async def commit(actor: Actor, prepared: Prepared, known: dict[str, UUID], invit
     invitations: list[UUID] = []
     for row in rows:
         organization_id = by_inn[row.inn]
-        where = (actor.region_id, municipalities[municipality_key(row.municipality)], organization_id)
+        where = (actor.region_id, municipalities[plain_word(row.municipality)], organization_id)
         for email, role, names in (
             (row.head_email, Role.head, split_name(row.head_name)),
             (row.curator_email, Role.curator, row.curator_name),
@@ -537,16 +527,7 @@ class ImportOut(msgspec.Struct, kw_only=True):
 
 
 def _state(job: tracked.TrackedJob) -> ImportState:
-    committing = job.step == "commit"
-    report = (job.result or {}).get("report")
-    if job.status == tracked.Status.failed:
-        status = "failed"
-    elif job.active:
-        status = "importing" if committing else "checking"
-    elif report and report["ok"]:
-        status = "done" if committing else "checked"
-    else:
-        status = "invalid"
+    status = file_imports.phase(job)
     return ImportState(
         id=job.id,
         filename=job.file_name,
@@ -554,7 +535,7 @@ def _state(job: tracked.TrackedJob) -> ImportState:
         done=job.done,
         total=job.total,
         create_missing=bool(job.params.get("create_municipalities")),
-        report=report,
+        report=(job.result or {}).get("report"),
         error=job.error,
         retryable=status == "failed" and job.has_file,
     )
@@ -582,31 +563,15 @@ async def import_status(import_id: UUID) -> ImportState | None:
 
 
 async def request_commit(import_id: UUID) -> None:
-    """Only a checked file without errors is committed; a second click while it is queued changes nothing."""
     job = await tracked.get(import_id, KIND)
-    if job is None:
-        return
-    state = _state(job)
-    if state.status == "importing":
-        return
-    if state.status != "checked":
-        raise ValidationFailed({"status": "Импортировать можно только проверенный файл без ошибок"})
-    await tracked.again(job, step="commit", label=COMMITTING)
+    if job is not None:
+        await file_imports.commit_checked(job, COMMITTING)
 
 
 async def retry_import(import_id: UUID) -> None:
-    """A failed check or commit runs again on the same file while the file is kept."""
     job = await tracked.get(import_id, KIND)
-    if job is None:
-        return
-    state = _state(job)
-    if state.status in ("checking", "importing"):
-        return
-    if state.status != "failed":
-        raise ValidationFailed({"status": "Повторить можно только импорт, который не удался"})
-    if not state.retryable:
-        raise ValidationFailed({"file": "Файл уже удалён: загрузите его снова"})
-    await tracked.again(job)
+    if job is not None:
+        await file_imports.retry_failed(job)
 
 
 @tracked.job(KIND, timeout=IMPORT_SECONDS)

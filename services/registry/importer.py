@@ -25,6 +25,7 @@ from shared.actor import Actor
 from shared.audit import audit, audit_many
 from shared.db import Scope, current_connection
 from shared.errors import ValidationFailed
+from shared.file_imports import RowError, plain_word
 from shared.tabular import ImportLimits, Table, UnreadableFile, read_table
 
 # Normalised header -> PersonForm field. Headers are matched ignoring case, ё/е, spaces and punctuation.
@@ -108,17 +109,6 @@ def normalise_header(text: str) -> str:
     return " ".join(re.sub(r"[.:;_]+", " ", text).split())
 
 
-def _word(text: str) -> str:
-    return " ".join(str(text).lower().replace("ё", "е").split())
-
-
-@dataclass
-class RowError:
-    row: int  # as the spreadsheet numbers it, the header being row 1
-    column: str
-    message: str
-
-
 @dataclass
 class ImportReport:
     total: int = 0
@@ -192,12 +182,12 @@ def prepare(rows: Iterable[Sequence[Any]], progress: Callable[[int, int], None] 
             progress(number - 1, max(expected, number - 1))
         cells = {name: _cell(raw[i]) if i < len(raw) else "" for i, name in mapping.items()}
         row_errors: list[RowError] = []
-        category_text = _word(cells.get("category", ""))
+        category_text = plain_word(cells.get("category", ""))
         category = CATEGORY_WORDS.get(category_text) if category_text else Category.learner
         if category is None:
             row_errors.append(RowError(number, "Категория", f"Неизвестная категория «{cells['category']}»"))
             category = Category.learner
-        role_text = _word(cells.get("roles", ""))
+        role_text = plain_word(cells.get("roles", ""))
         default = (
             ParticipationRole.mentee_candidate if category == Category.learner else ParticipationRole.mentor_candidate
         )
@@ -205,7 +195,7 @@ def prepare(rows: Iterable[Sequence[Any]], progress: Callable[[int, int], None] 
         if role is None:
             row_errors.append(RowError(number, "Роль", f"Неизвестная роль «{cells['roles']}»"))
             role = default
-        sex = SEX_WORDS.get(_word(cells.get("sex", "")), "") if cells.get("sex") else ""
+        sex = SEX_WORDS.get(plain_word(cells.get("sex", "")), "") if cells.get("sex") else ""
         form = PersonForm(
             **{k: v for k, v in cells.items() if k not in ("category", "roles", "sex")},
             category=category.value,

@@ -12,15 +12,14 @@ from arq import Retry
 from services.registry import importer
 from services.registry.people import CONSENTED
 from services.registry.questionnaire_requests import questionnaire_token
-from shared import tracked
+from shared import file_imports, tracked
 from shared.actor import Actor
 from shared.clock import now
 from shared.db import Level, Scope, current_connection, tenant_transaction
-from shared.errors import ValidationFailed
 from shared.i18n import format_datetime
 from shared.jobs import JOB_MAX_TRIES, enqueue_after_commit
 from shared.mail import send_mail
-from shared.tracked import Run, Status, TrackedJob
+from shared.tracked import Run, TrackedJob
 
 IMPORT_SECONDS = 300  # a 20 MB file is checked or written in well under a minute
 
@@ -52,23 +51,14 @@ class ImportState:
 
 
 def _state(job: TrackedJob) -> ImportState:
-    commit = job.step == "commit"
-    report = (job.result or {}).get("report")
-    if job.status == Status.failed:
-        status = "failed"
-    elif job.active:
-        status = "importing" if commit else "checking"
-    elif report and report["ok"]:
-        status = "done" if commit else "checked"
-    else:
-        status = "invalid"
+    status = file_imports.phase(job)
     return ImportState(
         id=job.id,
         filename=job.file_name,
         status=status,
         done=job.done,
         total=job.total,
-        report=report,
+        report=(job.result or {}).get("report"),
         error=job.error,
         retryable=status == "failed" and job.has_file,
     )
@@ -91,31 +81,15 @@ async def import_status(import_id: UUID, organization_id: UUID | None) -> Import
 
 
 async def request_commit(import_id: UUID, organization_id: UUID | None) -> None:
-    """Only a checked file without errors is committed; a second click while it is queued changes nothing."""
     job = await tracked.get(import_id, "import")
-    if job is None or job.scope.organization_id != organization_id:
-        return
-    state = _state(job)
-    if state.status == "importing":
-        return
-    if state.status != "checked":
-        raise ValidationFailed({"status": "Импортировать можно только проверенный файл без ошибок"})
-    await tracked.again(job, step="commit", label=COMMITTING)
+    if job is not None and job.scope.organization_id == organization_id:
+        await file_imports.commit_checked(job, COMMITTING)
 
 
 async def retry_import(import_id: UUID, organization_id: UUID | None) -> None:
-    """A failed check or commit runs again on the same file while the file is kept."""
     job = await tracked.get(import_id, "import")
-    if job is None or job.scope.organization_id != organization_id:
-        return
-    state = _state(job)
-    if state.status in ("checking", "importing"):
-        return
-    if state.status != "failed":
-        raise ValidationFailed({"status": "Повторить можно только импорт, который не удался"})
-    if not state.retryable:
-        raise ValidationFailed({"file": "Файл уже удалён: загрузите его снова"})
-    await tracked.again(job)
+    if job is not None and job.scope.organization_id == organization_id:
+        await file_imports.retry_failed(job)
 
 
 @tracked.job("import", timeout=IMPORT_SECONDS)
