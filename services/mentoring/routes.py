@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, Router, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -517,14 +518,12 @@ class PairApi(Controller):
         return {**pair_json(await pairs.get_pair(pair_id)), **result}
 
     @get("/{pair_id:uuid}/requests", guards=[allow(*STAFF, *CABINET)])
-    async def list_requests(
-        self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]
-    ) -> list[dict[str, Any]]:
+    async def list_requests(self, principal: NamedDependency[Principal], pair_id: FromPath[UUID]) -> list[RequestOut]:
         """The pair's requests; a mentor or mentee reads only their own."""
         person_id = await access.reader(principal)
         await pairs.get_pair(pair_id, person_id)
         found = await requests.requests_of(pair_id=pair_id)
-        return [request_json(r) for r in found if person_id is None or r.person_id == person_id]
+        return [RequestOut.of(r) for r in found if person_id is None or r.person_id == person_id]
 
     @post("/{pair_id:uuid}/requests", guards=[allow(*CABINET)])
     async def ask(
@@ -532,13 +531,13 @@ class PairApi(Controller):
         principal: NamedDependency[Principal],
         actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
-        data: JSONBody[dict[str, str]],
-    ) -> dict[str, Any]:
-        """`reason`: the mentee asks for another mentor, the mentor to give up the duties."""
+        data: JSONBody[AskIn],
+    ) -> RequestOut:
+        """The mentee asks for another mentor, the mentor to give up the duties."""
         person_id = await access.reader(principal)
         assert person_id is not None
-        request_id = await requests.ask(actor, pair_id, person_id, str(data.get("reason", "")))
-        return request_json(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
+        request_id = await requests.ask(actor, pair_id, person_id, data.reason)
+        return await _request_out(pair_id, request_id)
 
     @post("/{pair_id:uuid}/requests/{request_id:uuid}/decline", guards=[allow(Role.curator)])
     async def decline(
@@ -547,12 +546,12 @@ class PairApi(Controller):
         actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
         request_id: FromPath[UUID],
-        data: JSONBody[dict[str, str]],
-    ) -> dict[str, Any]:
+        data: JSONBody[DeclineIn],
+    ) -> RequestOut:
         """`answer`: why the request is declined; the requester reads it."""
         await access.curator_pair(principal, pair_id)
-        await requests.decline(actor, pair_id, request_id, str(data.get("answer", "")))
-        return request_json(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
+        await requests.decline(actor, pair_id, request_id, data.answer)
+        return await _request_out(pair_id, request_id)
 
     @post("/{pair_id:uuid}/requests/{request_id:uuid}/accept", guards=[allow(Role.curator)])
     async def accept(
@@ -561,27 +560,53 @@ class PairApi(Controller):
         actor: NamedDependency[Actor],
         pair_id: FromPath[UUID],
         request_id: FromPath[UUID],
-        data: JSONBody[dict[str, str]],
-    ) -> dict[str, Any]:
+        data: JSONBody[AcceptIn],
+    ) -> RequestOut:
         """`new_mentor_id`, optional `since`: the replacement order with the reason «request»."""
         await access.curator_pair(principal, pair_id)
-        await requests.accept(
-            actor, pair_id, request_id, str(data.get("new_mentor_id", "")), str(data.get("since", ""))
+        await requests.accept(actor, pair_id, request_id, data.new_mentor_id, data.since)
+        return await _request_out(pair_id, request_id)
+
+
+class AskIn(msgspec.Struct, kw_only=True):
+    reason: str = ""
+
+
+class DeclineIn(msgspec.Struct, kw_only=True):
+    answer: str = ""
+
+
+class AcceptIn(msgspec.Struct, kw_only=True):
+    new_mentor_id: str = ""
+    since: str = ""
+
+
+class RequestOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    kind: str
+    person_id: UUID
+    reason: str
+    status: str
+    answer: str
+    order_id: UUID | None
+    created_at: str
+
+    @classmethod
+    def of(cls, request: PairRequestRecord) -> RequestOut:
+        return cls(
+            id=request.id,
+            kind=request.kind.value,
+            person_id=request.person_id,
+            reason=request.reason,
+            status=request.status.value,
+            answer=request.answer,
+            order_id=request.order_id,
+            created_at=request.created_at.isoformat(),
         )
-        return request_json(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
 
 
-def request_json(request: PairRequestRecord) -> dict[str, Any]:
-    return {
-        "id": str(request.id),
-        "kind": request.kind.value,
-        "person_id": str(request.person_id),
-        "reason": request.reason,
-        "status": request.status.value,
-        "answer": request.answer,
-        "order_id": str(request.order_id) if request.order_id else None,
-        "created_at": request.created_at.isoformat(),
-    }
+async def _request_out(pair_id: UUID, request_id: UUID) -> RequestOut:
+    return RequestOut.of(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
 
 
 @post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(Role.curator)])
