@@ -14,6 +14,9 @@ APP_REGISTRY = AppRegistry(
         "services.matching.piccolo_app",
         "services.monitoring.piccolo_app",
         "services.reports.piccolo_app",
+        "services.school.piccolo_app",
+        "services.certificates.piccolo_app",
+        "services.certification.piccolo_app",
     ]
 )
 

@@ -26,6 +26,10 @@ class Level(enum.StrEnum):
     """How far a scope reaches; mirrored by the RLS policies (see shared/rls.py)."""
 
     anonymous = "anonymous"
+    # A visitor reading one region's public pages (the mentor school's offer, a certificate's verification).
+    public = "public"
+    # A trainer of the network mentor school: sees the cohorts they teach, nothing of the organizations' bases.
+    trainer = "trainer"
     organization = "organization"
     municipality = "municipality"
     region = "region"
@@ -44,11 +48,17 @@ class Scope:
     login_email: str = ""
     link_token_hash: str = ""
     snils_lookup: str = ""
+    certificate_number: str = ""  # a certificate looked up by its number for public verification
 
     @classmethod
     def for_region(cls, region_id: UUID) -> Scope:
         """The scope of background jobs and the demo seeding: one whole region."""
         return cls(level=Level.region, region_id=region_id)
+
+    @classmethod
+    def public_region(cls, region_id: UUID | None, certificate_number: str = "") -> Scope:
+        """What an anonymous visitor may read of one region: its published pages, or one certificate by number."""
+        return cls(level=Level.public, region_id=region_id, certificate_number=certificate_number)
 
     def with_lookup(self, *, login_email: str = "", link_token_hash: str = "", snils: str = "") -> Scope:
         return replace(
@@ -71,6 +81,7 @@ class Scope:
             "app.login_email": self.login_email,
             "app.link_token_hash": self.link_token_hash,
             "app.snils_lookup": self.snils_lookup,
+            "app.certificate_number": self.certificate_number,
         }
 
 

@@ -49,3 +49,33 @@ def enable(table: str, using: str, *, check: str | None = None, name: str = "ten
 
 def tenant_table(table: str) -> str:
     return enable(table, organization_rows())
+
+
+SIGNED_IN = "app_text('app.scope') NOT IN ('', 'anonymous', 'public')"
+PUBLIC = "app_text('app.scope') = 'public'"
+
+
+def region_rows(*, public: str | None = None) -> str:
+    """A row every signed-in scope of the region reads (a region's catalogue: the mentor school's programmes, a
+    certification round); a public visitor reads it only where `public` holds."""
+    readers = f"({SIGNED_IN})" + (f" OR ({PUBLIC} AND ({public}))" if public else "")
+    return f"{PLATFORM} OR ({IN_REGION} AND ({readers}))"
+
+
+def runner_of(school_column: str = "school_id") -> str:
+    """The scope runs the mentor school of the row: its organization (a base of the network) or its municipality;
+    `within_region` adds the region's scope, which runs the regional school and oversees all."""
+    return (
+        f"{school_column} IN (SELECT s.id FROM mentor_school s WHERE "
+        "(app_text('app.scope') = 'organization' AND s.organization_id = app_uuid('app.organization_id')) OR "
+        "(app_text('app.scope') = 'municipality' AND s.organization_id IS NULL "
+        "AND s.municipality_id = app_uuid('app.municipality_id')))"
+    )
+
+
+def trainer_of(cohort_column: str = "cohort_id") -> str:
+    """The scope is a trainer of the row's cohort."""
+    return (
+        f"app_text('app.scope') = 'trainer' AND {cohort_column} IN "
+        "(SELECT t.cohort_id FROM school_cohort_trainer t WHERE t.user_id = app_uuid('app.user_id'))"
+    )

@@ -32,8 +32,9 @@ INVITABLE: dict[Role, tuple[Role, ...]] = {
         Role.municipal_coordinator,
         Role.head,
         Role.curator,
+        Role.trainer,
     ),
-    Role.municipal_coordinator: (Role.municipal_coordinator, Role.head, Role.curator),
+    Role.municipal_coordinator: (Role.municipal_coordinator, Role.head, Role.curator, Role.trainer),
     Role.curator: (Role.mentor, Role.mentee),
 }
 

@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
     curator = "curator"
     mentor = "mentor"
     mentee = "mentee"
+    trainer = "trainer"  # a trainer of the network mentor school, often an outside expert with no organization
 
 
 ORGANIZATION_ROLES = (Role.head, Role.curator, Role.mentor, Role.mentee)
@@ -32,6 +33,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.curator: "Куратор",
     Role.mentor: "Наставник",
     Role.mentee: "Наставляемый",
+    Role.trainer: "Преподаватель школы наставников",
 }
 
 KIND_LABELS: dict[OrganizationKind, str] = {

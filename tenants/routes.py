@@ -49,6 +49,8 @@ def home_for(principal: NamedDependency[Principal]) -> str:
             return "/organizations"
         case Role.mentor | Role.mentee:
             return "/cabinet"
+        case Role.trainer:
+            return "/school/teaching"
         case None:
             return "/no-role"
         case _:

@@ -20,6 +20,7 @@ class Region(Table, tablename="region", db=DB):
     created_at = Timestamptz()
     require_second_factor = Boolean()
     archive_retention_days = Integer(default=1095)
+    curator_certificate_years = SmallInt(default=3)
 
 
 class Municipality(Table, tablename="municipality", db=DB):

@@ -6,14 +6,17 @@ Other domains use only the names below; the routes are composed by app/, the res
 from services.programmes.catalogue import SAME_SUBJECT
 from services.programmes.forgetting import forget_people
 from services.programmes.indicators import INDICATORS, IndicatorCounter
-from services.programmes.order_documents import REPLACEMENT_REASONS
+from services.programmes.order_documents import BASIS, REPLACEMENT_REASONS
 from services.programmes.orders import (
+    LevelOrder,
     PairsOrder,
     RegisterForm,
     ReplacementOrder,
     awaiting_signature,
+    create_level_order,
     create_order,
     get_order,
+    list_orders,
     on_registered,
     register,
 )
@@ -32,12 +35,14 @@ from services.programmes.tables import OrderKind
 from services.programmes.values import read_date
 
 __all__ = [
+    "BASIS",
     "INDICATORS",
     "REPLACEMENT_REASONS",
     "SAME_SUBJECT",
     "EventRecord",
     "FormRecord",
     "IndicatorCounter",
+    "LevelOrder",
     "OrderKind",
     "OrderRecord",
     "Owner",
@@ -49,11 +54,13 @@ __all__ = [
     "WorkspaceSummary",
     "awaiting_signature",
     "catalogue_choices",
+    "create_level_order",
     "create_order",
     "current_programme",
     "forget_people",
     "get_order",
     "get_programme",
+    "list_orders",
     "models_of_form",
     "on_registered",
     "read_date",

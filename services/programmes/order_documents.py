@@ -13,7 +13,7 @@ from docxtpl import DocxTemplate
 
 from services.programmes.declension import decline_list
 from services.programmes.records import OrderRecord, Owner
-from services.programmes.tables import OrderKind
+from services.programmes.tables import LEVEL_KINDS, OrderKind
 from shared.db import current_connection
 from shared.i18n import format_date
 from tenants import OrganizationKind, OrganizationRecord, get_municipality, get_organization, list_organizations
@@ -33,6 +33,10 @@ TITLES: dict[OrderKind, str] = {
     OrderKind.approve_pairs: "О закреплении наставнических пар (групп)",
     OrderKind.replace_mentor: "О замене наставника",
     OrderKind.enrol_mentor_school: "О зачислении на обучение в сетевой школе наставников",
+    OrderKind.school_enrolment: "О зачислении на обучение в сетевой школе наставников",
+    OrderKind.school_completion: "Об итогах обучения в сетевой школе наставников",
+    OrderKind.certification_commission: "О составе комиссии по сертификации кураторов наставнической деятельности",
+    OrderKind.certification_decision: "Об итогах сертификации кураторов наставнической деятельности",
 }
 # The reasons of 004 §2.8; the pairs' domain passes one of them.
 REPLACEMENT_REASONS: dict[str, str] = {
@@ -66,6 +70,8 @@ class Wording:
 
 def wording(kind: OrderKind, payload: dict[str, Any]) -> Wording:
     """What each kind of order says, filled from its snapshot."""
+    if kind in LEVEL_KINDS:  # the composing domain wrote it all
+        return Wording(payload["preamble"], payload["points"], payload["appendix_title"], payload["columns"])
     owner = payload["owner_short"]
     if kind == OrderKind.approve_programme:
         return Wording(

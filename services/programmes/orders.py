@@ -23,7 +23,7 @@ from services.programmes.order_documents import REPLACEMENT_REASONS, TITLES, iss
 from services.programmes.records import OrderRecord, Owner, ProgrammeRecord, record, records
 from services.programmes.regional_catalogue import catalogue_choices
 from services.programmes.roadmap import roadmap
-from services.programmes.tables import Order, OrderKind, Programme
+from services.programmes.tables import LEVEL_KINDS, Order, OrderKind, Programme
 from services.programmes.values import plain_number, read_date
 from services.registry import ParticipationRole, add_roles, scan_type
 from shared.actor import Actor
@@ -68,6 +68,21 @@ class CourseOrder(msgspec.Struct, frozen=True, kw_only=True):
     course_starts_on: str = ""
     course_ends_on: str = ""
     person_ids: list[str] = msgspec.field(default_factory=list)
+
+
+class LevelOrder(msgspec.Struct, frozen=True, kw_only=True):
+    """An order another domain composes in full (the mentor school's enrolment and completion, the certification
+    commission and its decision): its wording, its appendix, and the records it concerns in `refs`, for that
+    domain's `on_registered` handler. `BASIS` is the usual opening of a preamble."""
+
+    preamble: str
+    points: list[str]
+    appendix_title: str = ""
+    columns: list[str] = msgspec.field(default_factory=list)
+    rows: list[list[str]] = msgspec.field(default_factory=list)
+    title: str = ""  # instead of the kind's usual title
+    starts_on: str = ""  # дд.мм.гггг: the first day it puts anyone to work; the order may not be dated after it
+    refs: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 OrderDetails = PairsOrder | ReplacementOrder | CourseOrder
@@ -223,6 +238,37 @@ async def create_order(actor: Actor, programme: ProgrammeRecord, kind: str, extr
     return order_id
 
 
+async def create_level_order(actor: Actor, region_id: UUID, owner: Owner, kind: OrderKind, details: LevelOrder) -> UUID:
+    """A draft of an order of a level (an organization, a municipality, the region) that no programme owns; it is
+    sent for signature and registered like any other, and `on_registered(kind, …)` makes it take effect."""
+    if kind not in LEVEL_KINDS:
+        raise ValueError(f"{kind} is composed by the programmes' own snapshot")
+    if not details.preamble.strip() or not details.points:
+        raise ValidationFailed({"kind": "В приказе нет распорядительной части"})
+    who = await issuer(owner)
+    payload = {"owner_name": who.name, "owner_short": who.short, **msgspec.structs.asdict(details)}
+    rows = (
+        await Order.insert(
+            Order(
+                region_id=region_id,
+                **owner.columns(),
+                programme_id=None,
+                kind=kind,
+                title=details.title or TITLES[kind],
+                payload=payload,
+                scan_content_type="",
+                scan_filename="",
+                created_by=actor.user_id,
+                created_at=now(),
+            )
+        )
+        .returning(Order.id)
+        .run()
+    )
+    order_id: UUID = rows[0]["id"]
+    return order_id
+
+
 _COLUMNS = """id, region_id, organization_id, municipality_id, programme_id, kind, title, payload, number,
               signed_on, created_at, scan IS NOT NULL AS has_scan, submitted_at, return_comment"""
 
@@ -347,7 +393,10 @@ async def register(actor: Actor, order_id: UUID, form: RegisterForm, signer: Acc
         errors.add("signed_on", "Приказ не может быть датирован будущим числом")
     starts = first_day(order)
     if signed_on and starts and signed_on > starts:
-        what = "начала работы нового наставника" if order.kind == OrderKind.replace_mentor else "начала работы пар"
+        what = {
+            OrderKind.replace_mentor: "начала работы нового наставника",
+            OrderKind.approve_pairs: "начала работы пар",
+        }.get(OrderKind(order.kind), "начала обучения или работы, которые он вводит")
         errors.add(
             "signed_on",
             f"Дата приказа позже {what} ({format_date(starts)}): работа не может начаться раньше приказа",
@@ -390,6 +439,8 @@ def first_day(order: OrderRecord) -> date | None:
         text = str(order.payload.get("starts_on", ""))
     elif order.kind == OrderKind.replace_mentor:
         text = str((order.payload.get("refs") or {}).get("since", ""))
+    elif order.kind in LEVEL_KINDS:
+        text = str(order.payload.get("starts_on", ""))
     else:
         return None
     try:

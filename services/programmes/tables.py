@@ -53,6 +53,19 @@ class OrderKind(enum.StrEnum):
     approve_pairs = "approve_pairs"
     replace_mentor = "replace_mentor"
     enrol_mentor_school = "enrol_mentor_school"
+    # Composed in full by other domains (LevelOrder): the mentor school's and the curator certification's orders.
+    school_enrolment = "school_enrolment"
+    school_completion = "school_completion"
+    certification_commission = "certification_commission"
+    certification_decision = "certification_decision"
+
+
+LEVEL_KINDS = (
+    OrderKind.school_enrolment,
+    OrderKind.school_completion,
+    OrderKind.certification_commission,
+    OrderKind.certification_decision,
+)
 
 
 class MentorshipForm(Table, tablename="mentorship_form", db=DB):

@@ -1,0 +1,26 @@
+"""Certificates: numbering, issuing, revoking, the PDF and the public verification of every certificate the region's
+services issue (the mentor school's and the curator certification's). Other domains use only the names below."""
+
+from services.certificates.issuing import (
+    STATUS_LABELS,
+    CertificateDraft,
+    CertificateRecord,
+    Status,
+    certificates_of,
+    get_certificate,
+    issue_certificate,
+    revoke_certificate,
+)
+from services.certificates.tables import CertificateKind
+
+__all__ = [
+    "STATUS_LABELS",
+    "CertificateDraft",
+    "CertificateKind",
+    "CertificateRecord",
+    "Status",
+    "certificates_of",
+    "get_certificate",
+    "issue_certificate",
+    "revoke_certificate",
+]
