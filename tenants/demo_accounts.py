@@ -20,6 +20,8 @@ ACCOUNTS: list[tuple[str, str, str, str, list[tuple[Role, int | None, str | None
     ("head1@demo.local", "Смирнова", "Елена", "Викторовна", [(Role.head, 0, "МБОУ «СОШ № 1»")]),
     # A pupil of Озёрская СШ in a pair with the mentor above: the mentee's cabinet.
     ("mentee1@demo.local", "Лебедева", "Алина", "Сергеевна", [(Role.mentee, 1, "МОУ «Озёрская СШ»")]),
+    # A trainer of the regional network mentor school: an outside expert, no organization of the region's schools.
+    ("trainer@demo.local", "Орлова", "Наталья", "Геннадьевна", [(Role.trainer, None, None)]),
 ]
 ADMIN = ("admin@demo.local", "Администратор", "Платформы", "")
 # A second regional coordinator with the second factor on, so the code step of signing in can be tried. Its key is

@@ -67,6 +67,7 @@ class Tenant:
     other_curator: str
     head: str
     mentor: str
+    trainer: str  # a trainer of the network mentor school, region-level, with no organization
 
 
 async def make_tenant(label: str) -> Tenant:
@@ -138,6 +139,7 @@ async def make_tenant(label: str) -> Tenant:
             other_curator=await account(Role.curator, m2, o2),
             head=await account(Role.head, m1, o1),
             mentor=await account(Role.mentor, m1, o1),
+            trainer=await account(Role.trainer, None, None),
         )
 
 
@@ -176,8 +178,10 @@ async def make_records(
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         await monitoring.open_due(tenant.region_id, date(2027, 3, 10))
         period_id = (await monitoring.periods())[0]["id"]
+    school = await _school_records(tenant, organization_id, first)
     return {
         **programme,
+        **school,
         "export_id": str(export_id),
         "period_id": str(period_id),
         "import_id": str(import_id),
@@ -190,6 +194,113 @@ async def make_records(
         "merge_id": str(merge_id),
         "token": uuid.uuid4().hex,
     }
+
+
+async def _school_records(tenant: Tenant, organization_id: uuid.UUID, person_id: uuid.UUID) -> dict[str, str]:
+    """A regional mentor school with a programme, a module, a material, a question and a cohort taught by the
+    tenant's trainer; the person accepted in it with an attendance mark and an attempt."""
+    from shared.db import Scope, current_connection, tenant_transaction
+    from tenants.tables import User
+
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        db = current_connection()
+        trainer = await User.select(User.id).where(User.email == tenant.trainer).first().run()
+        school = await db.fetchval(
+            "INSERT INTO mentor_school (region_id, name) VALUES ($1, 'Школа наставников') RETURNING id",
+            tenant.region_id,
+        )
+        programme = await db.fetchval(
+            """INSERT INTO school_programme (region_id, school_id, title, audience, published, assessment)
+               VALUES ($1, $2, 'Программа', '{mentor}', true, 'test') RETURNING id""",
+            tenant.region_id,
+            school,
+        )
+        module = await db.fetchval(
+            """INSERT INTO school_module (region_id, school_id, programme_id, topic, hours, format)
+               VALUES ($1, $2, $3, 'Тема', 4, 'seminar') RETURNING id""",
+            tenant.region_id,
+            school,
+            programme,
+        )
+        material = await db.fetchval(
+            """INSERT INTO school_material (region_id, school_id, programme_id, title, url)
+               VALUES ($1, $2, $3, 'Памятка', 'https://example.org/memo') RETURNING id""",
+            tenant.region_id,
+            school,
+            programme,
+        )
+        question = await db.fetchval(
+            """INSERT INTO school_question (region_id, school_id, programme_id, text, options, correct)
+               VALUES ($1, $2, $3, 'Вопрос', '["да", "нет"]', '{0}') RETURNING id""",
+            tenant.region_id,
+            school,
+            programme,
+        )
+        cohort = await db.fetchval(
+            """INSERT INTO school_cohort (region_id, school_id, programme_id, title, starts_on, ends_on, capacity)
+               VALUES ($1, $2, $3, 'Поток', current_date - 10, current_date + 30, 20) RETURNING id""",
+            tenant.region_id,
+            school,
+            programme,
+        )
+        await db.execute(
+            """INSERT INTO school_cohort_trainer (region_id, school_id, cohort_id, user_id, full_name)
+               VALUES ($1, $2, $3, $4, 'Тестов Преподаватель')""",
+            tenant.region_id,
+            school,
+            cohort,
+            trainer["id"],
+        )
+        session = await db.fetchval(
+            """INSERT INTO school_session (region_id, school_id, cohort_id, module_id, title, starts_at, hours)
+               VALUES ($1, $2, $3, $4, 'Занятие', now() - interval '1 day', 2) RETURNING id""",
+            tenant.region_id,
+            school,
+            cohort,
+            module,
+        )
+        enrolment = await db.fetchval(
+            """INSERT INTO school_enrolment (region_id, school_id, cohort_id, organization_id, person_id, audience,
+                   full_name, state)
+               VALUES ($1, $2, $3, $4, $5, 'mentor', 'Тестова Анна', 'accepted') RETURNING id""",
+            tenant.region_id,
+            school,
+            cohort,
+            organization_id,
+            person_id,
+        )
+        await db.execute(
+            """INSERT INTO school_attendance (region_id, school_id, cohort_id, organization_id, session_id,
+                   enrolment_id, status, via)
+               VALUES ($1, $2, $3, $4, $5, $6, 'present', 'trainer')""",
+            tenant.region_id,
+            school,
+            cohort,
+            organization_id,
+            session,
+            enrolment,
+        )
+        attempt = await db.fetchval(
+            """INSERT INTO school_attempt (region_id, school_id, cohort_id, organization_id, enrolment_id, kind)
+               VALUES ($1, $2, $3, $4, $5, 'test') RETURNING id""",
+            tenant.region_id,
+            school,
+            cohort,
+            organization_id,
+            enrolment,
+        )
+    ids = {
+        "school_id": school,
+        "school_programme_id": programme,
+        "module_id": module,
+        "material_id": material,
+        "question_id": question,
+        "cohort_id": cohort,
+        "session_id": session,
+        "enrolment_id": enrolment,
+        "attempt_id": attempt,
+    }
+    return {name: str(value) for name, value in ids.items()}
 
 
 async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: uuid.UUID) -> dict[str, str]:

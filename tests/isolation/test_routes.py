@@ -11,6 +11,15 @@ import pytest
 from tests.helpers import PASSWORD, Tenant, csrf_token, login_api, make_client, make_records
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+SCHOOL_CATALOGUE = (
+    "school_id",
+    "school_programme_id",
+    "module_id",
+    "material_id",
+    "question_id",
+    "cohort_id",
+    "session_id",
+)
 PARAM = re.compile(r"{(\w+):\w+}")
 
 
@@ -75,11 +84,15 @@ async def actors(
     other_region = await make_records(app, tenant_b, tenant_b.organization_id, tenant_b.municipality_id)
     # A monitoring period belongs to the whole region: only another region's is someone else's.
     neighbour["period_id"] = other_region["period_id"]
+    # So do the regional mentor school's catalogue and cohorts: everyone of the region reads them.
+    for name in SCHOOL_CATALOGUE:
+        neighbour[name] = other_region[name]
     return [
         (tenant_a.regional, other_region, own, tenant_a.municipality_id),
         (tenant_a.municipal, neighbour, own, tenant_a.municipality_id),
         (tenant_a.curator, neighbour, own, tenant_a.municipality_id),
         (tenant_a.mentor, neighbour, own, tenant_a.municipality_id),
+        (tenant_a.trainer, other_region, own, tenant_a.municipality_id),
     ]
 
 
@@ -90,7 +103,7 @@ async def test_every_record_route_hides_other_tenants(app: Any, actors: list[Any
     for email, foreign, own, own_municipality in actors:
         async with make_client(app) as client:
             assert (await login_api(client, email, PASSWORD)).status_code == 200
-            token_page = {"curator": "/invitations/new", "mentor": "/cabinet"}.get(
+            token_page = {"curator": "/invitations/new", "mentor": "/cabinet", "trainer": "/profile"}.get(
                 email.split("-")[0], "/organizations"
             )
             token = await csrf_token(client, token_page)
