@@ -249,7 +249,7 @@ async def _school_records(tenant: Tenant, organization_id: uuid.UUID, person_id:
             tenant.region_id,
             school,
             cohort,
-            trainer["id"],
+            trainer["id"] if trainer else None,
         )
         session = await db.fetchval(
             """INSERT INTO school_session (region_id, school_id, cohort_id, module_id, title, starts_at, hours)
