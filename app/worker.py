@@ -18,6 +18,7 @@ from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
 from services.registry.jobs import run_import, send_questionnaire_link
 from services.reports.jobs import count_indicators, refresh_indicators, run_export
+from services.school.enrolment_mail import send_enrolment_mail
 from shared.db import DB, close_pool
 from shared.jobs import JOB_MAX_TRIES, KEEP_RESULT_SECONDS, LONG_JOB_SECONDS, process_queue, set_queue
 from shared.settings import get_settings
@@ -38,6 +39,7 @@ def job_functions() -> list[Any]:
         send_invitation,
         send_password_reset,
         send_questionnaire_link,
+        send_enrolment_mail,
         check_rhythm,
         check_monitoring,
         sweep_jobs,
