@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services import matching, mentoring, programmes, registry, reports
+from services import matching, mentoring, programmes, registry, reports, school
 from shared.settings import get_settings
 
 # Every domain that keeps records about a person besides the registry (monitoring keeps scores only, under ids).
@@ -17,6 +17,7 @@ SCRUBBERS: tuple[registry.Scrubber, ...] = (
     mentoring.forget_people,
     matching.forget_people,
     reports.forget_people,
+    school.forget_people,
 )
 
 

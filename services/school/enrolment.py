@@ -39,7 +39,7 @@ from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import today
 from shared.db import current_connection
-from shared.errors import Forbidden, ValidationFailed
+from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.i18n import format_date, format_number, sort_key
 from tenants import Role, get_organization
 
@@ -188,7 +188,7 @@ async def nominate(actor: Actor, access: SchoolAccess, cohort_id: UUID, person_i
         raise ValidationFailed({"person_ids": "Отметьте хотя бы одного человека"})
     by_id = {c.person_id: c for c in await candidates(actor.organization_id, cohort, programme)}
     if any(p not in by_id for p in wanted):
-        raise ValidationFailed({"person_ids": "Можно выдвинуть только наставников и кандидатов своей организации"})
+        raise NotFound()  # not in the organization's mentor base: someone else's, and not said so
     chosen = [by_id[p] for p in wanted]
     problems = []
     if missing := [c for c in chosen if not c.consented]:
