@@ -31,6 +31,7 @@ FUNCTION_LABELS = {
     "run_import": "Импорт участников",
     "run_organization_import": "Импорт организаций",
     "run_export": "Выгрузка",
+    "send_enrolment_mail": "Школа наставников: письмо о заявке на обучение",
 }
 
 
