@@ -1,16 +1,26 @@
-"""The mentor school's pages and JSON API, as the two routers app/ composes; each module adds its handlers to the
-lists below (one line per module)."""
+"""The mentor school's pages and JSON API, as the two routers app/ composes. Each module of this package adds its
+handlers to one list per router (one line here); every handler gets the asker's `school_access`."""
 
 from typing import Any
 
 from litestar import Router
+from litestar.di import Provide
 
+from services.school.access import provide_school_access
 from services.school.routes import enrolment, offer
 
-PAGES: list[Any] = [*enrolment.pages, *offer.pages]
-API: list[Any] = [*enrolment.api, *offer.api]
+DEPENDENCIES = {"school_access": Provide(provide_school_access, sync_to_thread=False)}
 
-page_router = Router(path="/", route_handlers=PAGES, include_in_schema=False)
-api_router = Router(path="/", route_handlers=API)
+PAGE_HANDLERS: list[Any] = [
+    *enrolment.PAGES,
+    *offer.PAGES,
+]
+API_HANDLERS: list[Any] = [
+    *enrolment.API,
+    *offer.API,
+]
+
+page_router = Router(path="/", route_handlers=PAGE_HANDLERS, include_in_schema=False, dependencies=DEPENDENCIES)
+api_router = Router(path="/api/v1", route_handlers=API_HANDLERS, dependencies=DEPENDENCIES)
 
 __all__ = ["api_router", "page_router"]

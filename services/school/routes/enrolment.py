@@ -320,7 +320,7 @@ class OrderOut(msgspec.Struct, frozen=True, kw_only=True):
     order_id: UUID
 
 
-@get("/api/v1/school/cohorts/{cohort_id:uuid}/enrolments", guards=[allow(*LISTERS)], tags=["Школа наставников"])
+@get("/school/cohorts/{cohort_id:uuid}/enrolments", guards=[allow(*LISTERS)], tags=["Школа наставников"])
 async def enrolments_api(
     principal: NamedDependency[Principal], actor: NamedDependency[Actor], cohort_id: FromPath[UUID]
 ) -> list[EnrolmentOut]:
@@ -332,7 +332,7 @@ async def enrolments_api(
 
 
 @post(
-    "/api/v1/school/cohorts/{cohort_id:uuid}/nominations",
+    "/school/cohorts/{cohort_id:uuid}/nominations",
     guards=[allow(Role.curator)],
     status_code=201,
     tags=["Школа наставников"],
@@ -350,7 +350,7 @@ async def nominate_api(
 
 
 @post(
-    "/api/v1/school/cohorts/{cohort_id:uuid}/applications",
+    "/school/cohorts/{cohort_id:uuid}/applications",
     guards=[allow(*APPLICANTS)],
     status_code=201,
     tags=["Школа наставников"],
@@ -365,7 +365,7 @@ async def apply_api(
 
 
 @post(
-    "/api/v1/school/enrolments/{enrolment_id:uuid}/decision",
+    "/school/enrolments/{enrolment_id:uuid}/decision",
     guards=[allow(*VIEWERS)],
     status_code=200,
     tags=["Школа наставников"],
@@ -383,7 +383,7 @@ async def decision_api(
 
 
 @post(
-    "/api/v1/school/cohorts/{cohort_id:uuid}/capacity",
+    "/school/cohorts/{cohort_id:uuid}/capacity",
     guards=[allow(*RUNNER_ROLES)],
     status_code=200,
     tags=["Школа наставников"],
@@ -400,7 +400,7 @@ async def capacity_api(
 
 
 @post(
-    "/api/v1/school/cohorts/{cohort_id:uuid}/orders",
+    "/school/cohorts/{cohort_id:uuid}/orders",
     guards=[allow(*RUNNER_ROLES)],
     status_code=201,
     tags=["Школа наставников"],
@@ -415,7 +415,7 @@ async def order_api(
     return OrderOut(order_id=await logic.prepare_order(actor, _access(principal), cohort_id, data.kind))
 
 
-pages = [
+PAGES = [
     enrolment_home,
     cohort_enrolment,
     nominate_page,
@@ -425,4 +425,4 @@ pages = [
     capacity_page,
     order_page,
 ]
-api = [enrolments_api, nominate_api, apply_api, decision_api, capacity_api, order_api]
+API = [enrolments_api, nominate_api, apply_api, decision_api, capacity_api, order_api]

@@ -65,7 +65,7 @@ class OfferOut(msgspec.Struct, frozen=True, kw_only=True):
     programmes: list[OfferedProgramme]
 
 
-@get("/api/v1/school/offer", guards=[public], tags=["Школа наставников"])
+@get("/school/offer", guards=[public], tags=["Школа наставников"])
 async def offer_api(request: Request[Any, Any, Any], region: FromQuery[UUID | None] = None) -> OfferOut:
     """The same offer as JSON: programmes with modules, hours, audience and cohorts with free places."""
     region_id, _, principal = await _region(request, region)
@@ -73,5 +73,5 @@ async def offer_api(request: Request[Any, Any, Any], region: FromQuery[UUID | No
     return OfferOut(region_id=region_id, programmes=programmes)
 
 
-pages = [offer_page]
-api = [offer_api]
+PAGES = [offer_page]
+API = [offer_api]
