@@ -245,7 +245,9 @@ async def _insert(
     connection = current_connection()
     ids = []
     try:
-        async with connection.transaction():  # a savepoint: a refused duplicate leaves the request usable
+        # A savepoint: a refused duplicate leaves the request usable. Each row gets its own instant, so the waiting
+        # list keeps the order in which people were ticked.
+        async with connection.transaction():
             for candidate, state in people:
                 nominated = state == EnrolmentState.nominated
                 brief = briefs.get(candidate.person_id)
@@ -253,9 +255,9 @@ async def _insert(
                     await connection.fetchval(
                         """INSERT INTO school_enrolment (region_id, school_id, cohort_id, organization_id, person_id,
                                user_id, audience, full_name, organization_name, position, state, nominated_by,
-                               nominated_at)
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                                   CASE WHEN $13 THEN now() END)
+                               requested_at, nominated_at)
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, clock_timestamp(),
+                                   CASE WHEN $13 THEN clock_timestamp() END)
                            RETURNING id""",
                         cohort.region_id,
                         cohort.school_id,

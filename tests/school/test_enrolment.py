@@ -427,3 +427,26 @@ async def test_the_retention_job_scrubs_what_the_school_keeps_about_a_person(app
         text = await db.fetchval("SELECT text FROM school_attempt WHERE enrolment_id = $1", enrolment_id)
     assert (row["full_name"], row["position"], row["state"]) == (DESTROYED, "", "nominated")
     assert text == ""
+
+
+async def test_the_waiting_list_keeps_the_order_of_nomination_not_of_the_decisions(app: Any, fresh: Tenant) -> None:
+    cohort = await school_cohort(fresh, capacity=1)
+    async with make_client(app) as curator, make_client(app) as regional:
+        await login_api(curator, fresh.curator, PASSWORD)
+        await login_api(regional, fresh.regional, PASSWORD)
+        people = [await person(curator, f"Порядок{n}", "mentor") for n in range(3)]
+        created = await curator.post(
+            f"/api/v1/school/cohorts/{cohort['cohort_id']}/nominations", json={"person_ids": people}
+        )
+        first, second, third = (e["id"] for e in created.json())
+        for enrolment_id in (first, third, second):  # the school decides on the third before the second
+            await decide(regional, enrolment_id, "accept")
+        page = await regional.get(f"/school/cohorts/{cohort['cohort_id']}/enrolment")
+        waiting = page.text.split('id="state-waiting"')[1]
+        assert waiting.index("Порядок1") < waiting.index("Порядок2")
+        await decide(regional, first, "decline", "Переведён в другой поток")
+        assert await enrolments(regional, cohort["cohort_id"]) == {
+            people[0]: "declined",
+            people[1]: "accepted",
+            people[2]: "waiting",
+        }
