@@ -246,6 +246,9 @@ async def test_an_application_is_confirmed_by_the_curator_and_accepted_by_the_sc
         [enrolment] = (await curator.get(f"/api/v1/school/cohorts/{cohort['cohort_id']}/enrolments")).json()
         assert enrolment["state"] == "applied" and enrolment["person_id"] == person_id
         assert (await decide(regional, enrolment["id"], "accept")).status_code == 400
+        async with make_client(app) as other:
+            await login_api(other, fresh.other_curator, PASSWORD)
+            assert (await decide(other, enrolment["id"], "confirm")).status_code == 404
         cohort_page = await curator.get(f"/school/cohorts/{cohort['cohort_id']}/enrolment")
         assert "Ждёт подтверждения куратора" in cohort_page.text and 'value="confirm"' in cohort_page.text
         confirmed = await post_form(
