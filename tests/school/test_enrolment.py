@@ -453,3 +453,30 @@ async def test_the_waiting_list_keeps_the_order_of_nomination_not_of_the_decisio
             people[1]: "accepted",
             people[2]: "waiting",
         }
+
+
+async def test_the_trainer_reads_the_enrolments_of_a_cohort_they_teach_only(app: Any, fresh: Tenant) -> None:
+    from tenants.tables import User
+
+    taught, other = await school_cohort(fresh), await school_cohort(fresh)
+    async with tenant_transaction(Scope.for_region(fresh.region_id)):
+        trainer = await User.select(User.id).where(User.email == fresh.trainer).first().run()
+        await current_connection().execute(
+            """INSERT INTO school_cohort_trainer (region_id, school_id, cohort_id, user_id, full_name)
+               VALUES ($1, $2, $3, $4, 'Преподавателева')""",
+            fresh.region_id,
+            uuid.UUID(taught["school_id"]),
+            uuid.UUID(taught["cohort_id"]),
+            trainer["id"],
+        )
+    async with make_client(app) as curator, make_client(app) as teacher:
+        await login_api(curator, fresh.curator, PASSWORD)
+        await login_api(teacher, fresh.trainer, PASSWORD)
+        mentor = await person(curator, "Обучаемая", "mentor")
+        for cohort in (taught, other):
+            await curator.post(
+                f"/api/v1/school/cohorts/{cohort['cohort_id']}/nominations", json={"person_ids": [mentor]}
+            )
+        assert await enrolments(teacher, taught["cohort_id"]) == {mentor: "nominated"}
+        assert await enrolments(teacher, other["cohort_id"]) == {}
+        assert (await teacher.get(f"/school/cohorts/{taught['cohort_id']}/enrolment")).status_code == 403
