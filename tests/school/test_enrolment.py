@@ -467,7 +467,7 @@ async def test_the_trainer_reads_the_enrolments_of_a_cohort_they_teach_only(app:
             fresh.region_id,
             uuid.UUID(taught["school_id"]),
             uuid.UUID(taught["cohort_id"]),
-            trainer["id"],
+            trainer["id"] if trainer else None,
         )
     async with make_client(app) as curator, make_client(app) as teacher:
         await login_api(curator, fresh.curator, PASSWORD)
