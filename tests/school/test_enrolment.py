@@ -235,6 +235,9 @@ async def test_an_application_is_confirmed_by_the_curator_and_accepted_by_the_sc
         assert applied.status_code == 303, applied.text
         again = await mentor.post(f"/api/v1/school/cohorts/{cohort['cohort_id']}/applications")
         assert again.status_code == 400 and "уже записаны" in again.json()["errors"]["cohort_id"]
+        assert (
+            "Вы уже записаны на этот поток" in (await mentor.get(f"/school/cohorts/{cohort['cohort_id']}/apply")).text
+        )
         mine = await mentor.get("/school/enrolment")
         assert "Ждёт подтверждения куратора" in mine.text
         await run_worker(app, port)
