@@ -148,6 +148,7 @@ async def dashboard(
         status_labels=STATUS_LABELS,
         crumbs=await crumbs(principal, reach, asked),
         school_year=school_year_title(values.school_year),
+        today=today(),
     )
 
 
@@ -236,6 +237,8 @@ async def indicators_api(
                     "base_learners_share": line.base_learners_share,
                     "without_contingent": line.without_contingent,
                     "contingent": msgspec.to_builtins(line.contingent),
+                    "trained_mentors": line.trained_mentors,
+                    "certified_curators": line.certified_curators,
                 }
                 for line in await indicators.breakdown(reach, period)
             ],
