@@ -15,21 +15,23 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Redirect, Template
 
-from services.mentoring import STATUS_LABELS
+from services.mentoring import STATUS_LABELS, cabinet_person
 from services.programmes import catalogue_choices
-from services.reports import charts, exports, indicators, jobs
+from services.reports import charts, evidence, exports, indicators, jobs
 from services.reports.filters import ExportForm, clean_filters, period_of
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
 from services.reports.reach import place, reach_of, trail
 from services.reports.records import Line
 from shared.actor import Actor
+from shared.audit import audit
 from shared.clock import today
-from shared.downloads import download_headers
+from shared.downloads import download_headers, download_name
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, fragment, page, see_other
 from shared.settings import Settings
 from tenants import Principal, Role, allow, list_municipalities, list_organizations
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VIEWERS = (Role.regional_coordinator, Role.municipal_coordinator, Role.curator, Role.head)
 MONTHS = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"]
 
@@ -246,6 +248,38 @@ async def indicators_api(
     )
 
 
+# The evidence pack for the attestation -----------------------------------------------------------------------
+
+EVIDENCE_READERS = (*VIEWERS, Role.mentor)
+EVIDENCE_TYPES = {"docx": DOCX, "pdf": "application/pdf"}
+
+
+async def _evidence(principal: Principal, actor: Actor, person_id: UUID, fmt: str) -> Response[bytes]:
+    """The person's curator or head, coordinators over them, or the mentor themself from the cabinet; a read of
+    personal data, audited."""
+    if principal.role == Role.mentor and await cabinet_person(principal) != person_id:
+        raise NotFound()
+    pack = await evidence.evidence_pack(person_id)
+    content = evidence.docx_bytes(pack) if fmt == "docx" else evidence.pdf_bytes(pack)
+    await audit(actor, "view", person_id, f"материалы для аттестации ({fmt.upper()})")
+    name = download_name(evidence.TITLE, pack.full_name, pack.made_on, extension=fmt)
+    return Response(content, media_type=EVIDENCE_TYPES[fmt], headers=download_headers(name))
+
+
+@get("/reports/people/{person_id:uuid}/evidence.docx", guards=[allow(*EVIDENCE_READERS)])
+async def evidence_docx(
+    principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
+) -> Response[bytes]:
+    return await _evidence(principal, actor, person_id, "docx")
+
+
+@get("/reports/people/{person_id:uuid}/evidence.pdf", guards=[allow(*EVIDENCE_READERS)])
+async def evidence_pdf(
+    principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
+) -> Response[bytes]:
+    return await _evidence(principal, actor, person_id, "pdf")
+
+
 # Exports -------------------------------------------------------------------------------------------------------
 
 EXPORTERS = (Role.regional_coordinator, Role.municipal_coordinator)
@@ -389,6 +423,8 @@ page_router = Router(
         export_page,
         export_retry,
         export_download,
+        evidence_docx,
+        evidence_pdf,
     ],
     include_in_schema=False,
 )
