@@ -21,7 +21,7 @@ from services.mentoring import STATUS_LABELS as PAIR_STATUS_LABELS
 from services.school import training_of
 from shared.clock import today
 from shared.db import current_connection
-from shared.errors import NotFound
+from shared.errors import NotFound, ValidationFailed
 from shared.i18n import format_date, plural
 from shared.typeset import typeset
 
@@ -101,12 +101,16 @@ async def evidence_pack(person_id: UUID) -> EvidencePack:
                             FROM participation pa JOIN organization o ON o.region_id = pa.region_id
                                 AND o.id = pa.organization_id
                             WHERE pa.region_id = p.region_id AND pa.person_id = p.id AND pa.archived_at IS NULL),
-                           '{}') AS organizations
+                           '{}') AS organizations,
+                  EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id AND c.person_id = p.id
+                          AND c.kind = 'personal_data' AND c.withdrawn_on IS NULL) AS consented
            FROM person p WHERE p.id = $1 AND p.merged_into IS NULL AND p.destroyed_at IS NULL""",
         person_id,
     )
     if person is None:
         raise NotFound()
+    if not person["consented"]:
+        raise ValidationFailed({"person_id": "Нет действующего согласия на обработку персональных данных"})
     pairs = await db.fetch(
         """SELECT m.id, coalesce(nullif(o.short_name, ''), o.name) AS organization, f.title AS form,
                   coalesce(r.title, '') AS role_model, m.starts_on,

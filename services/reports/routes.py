@@ -209,7 +209,9 @@ async def indicators_api(
     today may be answered by the latest count (`ends` says its day) while today's is made (`recounting`).
     `learners_share` and `teachers_share` are the 70 % target's: general-education organizations' involved
     learners aged 10–18 and teachers over their contingent of `contingent_school_year` (null without one);
-    `contingent` gives every kind of organization's own shares, and `base_*_share` the share of the bases."""
+    `contingent` gives every kind of organization's own shares, and `base_*_share` the share of the bases.
+    `trained_mentors`: people who completed the mentor school's training in the period, one person once;
+    `certified_curators`: holders of a curator certificate valid on `ends` (or today, if `ends` is later)."""
     reach = await reach_of(principal, municipality_id, organization_id)
     asked = period_of(starts, ends)
     snapshot, state = await counted(redis, principal, reach, asked)
