@@ -155,3 +155,14 @@ async def test_only_the_persons_organization_coordinators_and_the_mentor_themsel
         assert fragment.status_code == 200 and "<html" not in fragment.text
         assert "Основы" in fragment.text and mentor["number"] in fragment.text and "действителен" in fragment.text
         assert "завершено" in fragment.text
+
+
+async def test_no_pack_without_the_persons_consent(app: Any, mentor: dict[str, Any]) -> None:
+    tenant: Tenant = mentor["tenant"]
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        silent = await person(client, "Безсогласная", "mentor", consent=False)
+        got = await client.get(f"/reports/people/{silent}/evidence.docx")
+        assert got.status_code == 400  # nothing of a person without consent leaves the platform
+        card = await client.get(f"/people/{silent}")
+        assert "evidence.docx" not in card.text and "/training" not in card.text
