@@ -70,7 +70,9 @@ TEACHERS = f"SELECT x.id FROM ({PEOPLE}) x WHERE x.category = 'staff'"
 
 
 # The mentor school's and the curator certification's people, one person once: a duplicate record merged into
-# another counts as the record it was merged into (SNILS is unique among the records not merged away).
+# another counts as the record it was merged into (SNILS is unique among the records not merged away). They are
+# counted from the school's and the certification's own records, which needed the person's consent to be made;
+# a curator who took the curators' course is not a trained mentor.
 # `{orgs}` is a query of (region_id, id, municipality_id) of the organizations counted.
 IDENTITY = "coalesce(s.merged_into, p.merged_into, p.id)"
 TRAINED = f"""SELECT o.municipality_id, e.organization_id, {IDENTITY} AS person_id
@@ -88,10 +90,18 @@ CERTIFIED = f"""SELECT o.municipality_id, c.organization_id, {IDENTITY} AS perso
       AND (c.valid_until IS NULL OR c.valid_until >= least({{ends}}::date, current_date))"""
 
 
-async def school_counts(reach: Reach, period: Period) -> tuple[int, int]:
+SCHOOL_ORGANIZATIONS = (
+    f"SELECT o.region_id, o.id, o.municipality_id FROM organization o WHERE o.id IN ({ORGANIZATIONS})"
+)
+# The lists behind the two numbers name only people whose consent is active at the period's end.
+CONSENTED_HOLDER = """EXISTS (SELECT 1 FROM consent c WHERE c.person_id = h.person_id AND c.kind = 'personal_data'
+    AND c.withdrawn_on IS NULL AND c.given_on <= $4)"""
+
+
+async def school_indicators(reach: Reach, period: Period) -> tuple[int, int]:
     """Trained mentors and certified curators of a reach, counted on the spot under the viewer's scope (a
     programme's expected results); the dashboards read the same counts from `indicator_fact`."""
-    orgs = f"SELECT o.region_id, o.id, o.municipality_id FROM organization o WHERE o.id IN ({ORGANIZATIONS})"
+    orgs = SCHOOL_ORGANIZATIONS
     row = await current_connection().fetchrow(
         f"""SELECT (SELECT count(DISTINCT person_id) FROM ({TRAINED.format(orgs=orgs, starts="$3", ends="$4")}) t)
                        AS trained_mentors,
@@ -655,6 +665,16 @@ DRILLS: dict[str, tuple[str, str]] = {
     "teachers": ("Педагоги в базе, с согласием", TEACHERS),
     "teachers_involved": ("Педагоги в наставничестве", f"{TEACHERS} AND x.id IN ({INVOLVED})"),
     "teachers_not_involved": ("Педагоги вне наставничества", f"{TEACHERS} AND x.id NOT IN ({INVOLVED})"),
+    "trained_mentors": (
+        "Обученные наставники: прошли обучение в школе наставников за период",
+        f"SELECT h.person_id FROM ({TRAINED.format(orgs=SCHOOL_ORGANIZATIONS, starts='$3', ends='$4')}) h "
+        f"WHERE {CONSENTED_HOLDER}",
+    ),
+    "certified_curators": (
+        "Сертифицированные кураторы: действующий сертификат на конец периода",
+        f"SELECT h.person_id FROM ({CERTIFIED.format(orgs=SCHOOL_ORGANIZATIONS, ends='$4')}) h "
+        f"WHERE {CONSENTED_HOLDER}",
+    ),
 }
 
 

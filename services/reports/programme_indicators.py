@@ -5,7 +5,7 @@ from __future__ import annotations
 from services import mentoring
 from services.programmes import INDICATORS, Owner, ProgrammeRecord
 from services.registry import ParticipationRole, participant_counts
-from services.reports.indicators import Period, Reach, school_counts
+from services.reports.indicators import Period, Reach, school_indicators
 from services.reports.records import ProgrammePeriod, view
 from shared.db import current_connection
 
@@ -34,7 +34,7 @@ async def indicator_values(programme: ProgrammeRecord) -> dict[str, int]:
         period.starts_on,
         period.ends_on,
     )
-    trained, certified = await school_counts(
+    trained, certified = await school_indicators(
         Reach(owner.organization_id, owner.municipality_id), Period(period.starts_on, period.ends_on)
     )
     return {

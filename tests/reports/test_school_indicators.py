@@ -34,7 +34,8 @@ def snils() -> str:
 async def person(
     tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID, surname: str, number: str = ""
 ) -> uuid.UUID:
-    """A staff mentor of the organization; the same СНИЛС in a second organization links the same record."""
+    """A consenting staff mentor of the organization; the same СНИЛС in a second organization links the same
+    record."""
     from services import registry
     from shared.actor import Actor
     from shared.db import Level, Scope, tenant_transaction
@@ -45,7 +46,9 @@ async def person(
         form = registry.PersonForm(
             surname=surname, name="Тест", birth_date="01.02.1985", category="staff", roles=["mentor"], snils=number
         )
-        person_id, _ = await registry.create_person(actor, scope, form)
+        person_id, linked = await registry.create_person(actor, scope, form)
+        if not linked:
+            await registry.give_consent(actor, person_id, registry.ConsentForm(given_on=f"{day(-400):%d.%m.%Y}"))
     return person_id
 
 
@@ -212,8 +215,15 @@ async def test_both_indicators_for_each_organization_municipality_and_the_region
 
         page = await client.get("/dashboard", params=period)
         assert page.status_code == 200
-        assert "<b>2</b>обученных наставника" in page.text and "<b>2</b>сертифицированных куратора" in page.text
+        assert "2</a></b>обученных наставника" in page.text and "2</a></b>сертифицированных куратора" in page.text
         assert f"действующий сертификат на {TODAY:%d.%m.%Y}" in page.text
+        # The lists behind the numbers: A once (G was merged into A), F; H and L, not the expired or revoked.
+        trained = (await client.get("/dashboard/people", params={**period, "key": "trained_mentors"})).text
+        assert "Анисимова Тест" in trained and "Фомина Тест" in trained and "Борисова" not in trained
+        assert trained.count("Анисимова Тест") == 1
+        curators = (await client.get("/dashboard/people", params={**period, "key": "certified_curators"})).text
+        assert "Харитонова Тест" in curators and "Лебедева Тест" in curators
+        assert "Ильина" not in curators and "Журавлёв" not in curators and "Киселёва" not in curators
 
         # A period that ended 15 days ago: I's certificate was still valid then, A had not completed in
         # organization 3 yet, and B's completion 100 days ago falls inside.
