@@ -218,9 +218,9 @@ async def test_both_indicators_for_each_organization_municipality_and_the_region
         assert "2</a></b>обученных наставника" in page.text and "2</a></b>сертифицированных куратора" in page.text
         assert f"действующий сертификат на {TODAY:%d.%m.%Y}" in page.text
         # The lists behind the numbers: A once (G was merged into A), F; H and L, not the expired or revoked.
-        trained = (await client.get("/dashboard/people", params={**period, "key": "trained_mentors"})).text
-        assert "Анисимова Тест" in trained and "Фомина Тест" in trained and "Борисова" not in trained
-        assert trained.count("Анисимова Тест") == 1
+        listed = (await client.get("/dashboard/people", params={**period, "key": "trained_mentors"})).text
+        assert "Анисимова Тест" in listed and "Фомина Тест" in listed and "Борисова" not in listed
+        assert listed.count("Анисимова Тест") == 1
         curators = (await client.get("/dashboard/people", params={**period, "key": "certified_curators"})).text
         assert "Харитонова Тест" in curators and "Лебедева Тест" in curators
         assert "Ильина" not in curators and "Журавлёв" not in curators and "Киселёва" not in curators
