@@ -355,7 +355,8 @@ async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -
             ResultRow("mentor_registry", "", "0", "40"),
             ResultRow("organizations_in_programme", "", "0", "5"),
             ResultRow("events_held", "", "0", "60"),
-            ResultRow("manual", "Сертифицированных кураторов", "0", "5", "1"),
+            ResultRow("trained_mentors", "", "0", "60"),  # counted from the mentor school
+            ResultRow("certified_curators", "", "0", "5"),  # counted from the curator certification
             ResultRow("manual", "Участников конкурса «Наставник года»", "2", "10", "3"),
         ],
         "Рост удовлетворённости молодых учителей и желания продолжать работать",

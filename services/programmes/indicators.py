@@ -2,7 +2,7 @@
 
 Counting them is the read model's work (services/reports): the composition root hands its counter to the
 programme pages as the `count_indicators` dependency, so programmes never import the domains it counts.
-Mentor-school graduates, certified curators and contest applicants join this list with their domains.
+Contest applicants join this list with their domain.
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ INDICATORS: dict[str, str] = {
     "mentees": "Наставляемых в базе",
     "events_held": "Проведённых мероприятий по наставничеству",
     "organizations_in_programme": "Организаций с утверждённой программой",
+    # 003 §4: «обученных наставников в регионе» — one person once, trained at the mentor school in the period
+    "trained_mentors": "Обученных наставников",
+    # 003 §4: «сертифицированных кураторов» — holders of a curator certificate valid on the period's last day
+    "certified_curators": "Сертифицированных кураторов",
 }
 
 IndicatorCounter = Callable[[ProgrammeRecord], Awaitable[dict[str, int]]]

@@ -46,6 +46,7 @@ from services.registry.retention import (
     destroy_region,
 )
 from services.registry.tables import Category, ParticipationRole
+from services.registry.training_needs import MentorNeeds, mentor_training_needs
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -59,6 +60,7 @@ __all__ = [
     "Forgotten",
     "Ground",
     "MatchingProfile",
+    "MentorNeeds",
     "ParticipationRole",
     "PersonBrief",
     "PersonForm",
@@ -81,6 +83,7 @@ __all__ = [
     "guard_merge",
     "is_young_specialist",
     "matching_profiles",
+    "mentor_training_needs",
     "participant_counts",
     "people_brief",
     "person_name",

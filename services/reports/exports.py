@@ -88,6 +88,8 @@ INDICATOR_COLUMNS = [
     Column("events_held", "Мероприятий проведено", 12, "number"),
     Column("mentors", "Наставников в реестре", 12, "number"),
     Column("mentor_candidates", "Желающих стать наставниками", 14, "number"),
+    Column("trained_mentors", "Обученных наставников", 12, "number"),
+    Column("certified_curators", "Сертифицированных кураторов", 14, "number"),
     Column("programme", "Программа утверждена", 12),
     Column("computed_at", "Рассчитано", 17),
 ]

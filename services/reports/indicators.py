@@ -69,6 +69,52 @@ LEARNERS_10_18 = f"""SELECT x.id FROM ({PEOPLE}) x WHERE x.category = 'learner'
 TEACHERS = f"SELECT x.id FROM ({PEOPLE}) x WHERE x.category = 'staff'"
 
 
+# The mentor school's and the curator certification's people, one person once: a duplicate record merged into
+# another counts as the record it was merged into (SNILS is unique among the records not merged away). They are
+# counted from the school's and the certification's own records, which needed the person's consent to be made;
+# a curator who took the curators' course is not a trained mentor.
+# `{orgs}` is a query of (region_id, id, municipality_id) of the organizations counted.
+IDENTITY = "coalesce(s.merged_into, p.merged_into, p.id)"
+TRAINED = f"""SELECT o.municipality_id, e.organization_id, {IDENTITY} AS person_id
+    FROM ({{orgs}}) o JOIN school_enrolment e ON e.region_id = o.region_id AND e.organization_id = o.id
+    JOIN person p ON p.region_id = e.region_id AND p.id = e.person_id
+    LEFT JOIN person s ON s.region_id = p.region_id AND s.id = p.merged_into
+    WHERE e.outcome = 'completed' AND e.audience IN ('mentor', 'mentor_candidate')
+      AND e.completed_on BETWEEN {{starts}} AND {{ends}}"""
+# Valid on the period's last day, or today for a period that ends later (a programme's years ahead).
+CERTIFIED = f"""SELECT o.municipality_id, c.organization_id, {IDENTITY} AS person_id
+    FROM ({{orgs}}) o JOIN certificate c ON c.region_id = o.region_id AND c.organization_id = o.id
+    JOIN person p ON p.region_id = c.region_id AND p.id = c.person_id
+    LEFT JOIN person s ON s.region_id = p.region_id AND s.id = p.merged_into
+    WHERE c.kind = 'curator' AND c.revoked_at IS NULL AND c.issued_on <= least({{ends}}::date, current_date)
+      AND (c.valid_until IS NULL OR c.valid_until >= least({{ends}}::date, current_date))"""
+
+
+SCHOOL_ORGANIZATIONS = (
+    f"SELECT o.region_id, o.id, o.municipality_id FROM organization o WHERE o.id IN ({ORGANIZATIONS})"
+)
+# The lists behind the two numbers name only people whose consent is active at the period's end.
+CONSENTED_HOLDER = """EXISTS (SELECT 1 FROM consent c WHERE c.person_id = h.person_id AND c.kind = 'personal_data'
+    AND c.withdrawn_on IS NULL AND c.given_on <= $4)"""
+
+
+async def school_indicators(reach: Reach, period: Period) -> tuple[int, int]:
+    """Trained mentors and certified curators of a reach, counted on the spot under the viewer's scope (a
+    programme's expected results); the dashboards read the same counts from `indicator_fact`."""
+    orgs = SCHOOL_ORGANIZATIONS
+    row = await current_connection().fetchrow(
+        f"""SELECT (SELECT count(DISTINCT person_id) FROM ({TRAINED.format(orgs=orgs, starts="$3", ends="$4")}) t)
+                       AS trained_mentors,
+                   (SELECT count(DISTINCT person_id) FROM ({CERTIFIED.format(orgs=orgs, ends="$4")}) c)
+                       AS certified_curators""",
+        reach.organization_id,
+        reach.municipality_id,
+        period.starts_on,
+        period.ends_on,
+    )
+    return int(row["trained_mentors"]), int(row["certified_curators"])
+
+
 def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -105,6 +151,8 @@ COUNTERS = (
     "satisfaction_mentor_count",
     "satisfaction_mentee_sum",
     "satisfaction_mentee_count",
+    "trained_mentors",
+    "certified_curators",
 )
 _WORKING = "('" + "', '".join(WORKING) + "')"
 
@@ -214,6 +262,22 @@ WITH orgs AS MATERIALIZED (
           GROUP BY organization_id, form_id, role_model_id, status) c
     JOIN mentorship_form f ON f.id = c.form_id LEFT JOIN role_model r ON r.id = c.role_model_id
     GROUP BY c.organization_id
+), trained AS MATERIALIZED (
+    {TRAINED.format(orgs="SELECT * FROM orgs", starts="$1", ends="$2")}
+), certified AS MATERIALIZED (
+    {CERTIFIED.format(orgs="SELECT * FROM orgs", ends="$2")}
+), school_counts AS (
+    SELECT x.organization_id, count(DISTINCT x.person_id) FILTER (WHERE x.trained) AS trained_mentors,
+        count(DISTINCT x.person_id) FILTER (WHERE NOT x.trained) AS certified_curators
+    FROM (SELECT organization_id, person_id, true AS trained FROM trained
+          UNION ALL SELECT organization_id, person_id, false FROM certified) x
+    GROUP BY x.organization_id
+), unit_school AS (
+    SELECT x.municipality_id, count(DISTINCT x.person_id) FILTER (WHERE x.trained) AS trained_mentors,
+        count(DISTINCT x.person_id) FILTER (WHERE NOT x.trained) AS certified_curators
+    FROM (SELECT municipality_id, person_id, true AS trained FROM trained
+          UNION ALL SELECT municipality_id, person_id, false FROM certified) x
+    GROUP BY x.municipality_id
 ), involved_units AS (
     SELECT DISTINCT io.municipality_id, i.person_id FROM involved i JOIN orgs io ON io.id = i.organization_id
 ), unit_people AS (  -- once in each municipality: involved there if any pair of its organizations holds them
@@ -231,10 +295,12 @@ WITH orgs AS MATERIALIZED (
         count(*) FILTER (WHERE u.aged_10_18 AND u.involved) AS learners_involved,
         count(*) FILTER (WHERE u.staff) AS teachers,
         count(*) FILTER (WHERE u.staff AND u.involved) AS teachers_involved,
-        min(r.mentors) AS mentors, min(r.mentor_candidates) AS mentor_candidates
+        min(r.mentors) AS mentors, min(r.mentor_candidates) AS mentor_candidates,
+        min(us.trained_mentors) AS trained_mentors, min(us.certified_curators) AS certified_curators
     FROM (SELECT DISTINCT municipality_id FROM orgs) m
     LEFT JOIN unit_people u ON u.municipality_id = m.municipality_id
     LEFT JOIN unit_registry r ON r.municipality_id = m.municipality_id
+    LEFT JOIN unit_school us ON us.municipality_id = m.municipality_id
     GROUP BY m.municipality_id
 ), region_counts AS (  -- once in the region: involved if any pair holds them
     SELECT count(*) FILTER (WHERE r.aged_10_18) AS learners,
@@ -242,23 +308,29 @@ WITH orgs AS MATERIALIZED (
         count(*) FILTER (WHERE r.staff) AS teachers,
         count(*) FILTER (WHERE r.staff AND r.involved) AS teachers_involved,
         (SELECT count(DISTINCT person_id) FILTER (WHERE mentor) FROM registry_people) AS mentors,
-        (SELECT count(DISTINCT person_id) FILTER (WHERE candidate) FROM registry_people) AS mentor_candidates
+        (SELECT count(DISTINCT person_id) FILTER (WHERE candidate) FROM registry_people) AS mentor_candidates,
+        (SELECT count(DISTINCT person_id) FROM trained) AS trained_mentors,
+        (SELECT count(DISTINCT person_id) FROM certified) AS certified_curators
     FROM (SELECT x.id, bool_or(x.aged_10_18) AS aged_10_18, bool_or(x.category = 'staff') AS staff,
                  bool_or(i.person_id IS NOT NULL) AS involved
           FROM people x LEFT JOIN (SELECT DISTINCT person_id FROM involved) i ON i.person_id = x.id
           GROUP BY x.id) r
 ), units AS (  -- written only where the count covers the whole unit
-    SELECT municipality_id, learners, learners_involved, teachers, teachers_involved, mentors, mentor_candidates
+    SELECT municipality_id, learners, learners_involved, teachers, teachers_involved, mentors, mentor_candidates,
+        trained_mentors, certified_curators
     FROM unit_counts WHERE $4::uuid IS NULL
     UNION ALL
-    SELECT NULL, learners, learners_involved, teachers, teachers_involved, mentors, mentor_candidates
+    SELECT NULL, learners, learners_involved, teachers, teachers_involved, mentors, mentor_candidates,
+        trained_mentors, certified_curators
     FROM region_counts WHERE $3::uuid IS NULL AND $4::uuid IS NULL AND EXISTS (SELECT 1 FROM orgs)
 ), unit_rows AS (
     INSERT INTO indicator_unit_fact (region_id, municipality_id, starts_on, ends_on, counts, computed_at)
     SELECT (SELECT region_id FROM orgs LIMIT 1), u.municipality_id, $1, $2, jsonb_build_object(
             'learners', coalesce(u.learners, 0), 'learners_involved', coalesce(u.learners_involved, 0),
             'teachers', coalesce(u.teachers, 0), 'teachers_involved', coalesce(u.teachers_involved, 0),
-            'mentors', coalesce(u.mentors, 0), 'mentor_candidates', coalesce(u.mentor_candidates, 0)), now()
+            'mentors', coalesce(u.mentors, 0), 'mentor_candidates', coalesce(u.mentor_candidates, 0),
+            'trained_mentors', coalesce(u.trained_mentors, 0),
+            'certified_curators', coalesce(u.certified_curators, 0)), now()
     FROM units u
     ON CONFLICT (region_id, starts_on, ends_on, municipality_id)
     DO UPDATE SET counts = excluded.counts, computed_at = excluded.computed_at
@@ -280,7 +352,8 @@ SELECT o.region_id, o.id, $1, $2, jsonb_build_object(
         'satisfaction_mentor_sum', coalesce(sa.satisfaction_mentor_sum, 0),
         'satisfaction_mentor_count', coalesce(sa.satisfaction_mentor_count, 0),
         'satisfaction_mentee_sum', coalesce(sa.satisfaction_mentee_sum, 0),
-        'satisfaction_mentee_count', coalesce(sa.satisfaction_mentee_count, 0)),
+        'satisfaction_mentee_count', coalesce(sa.satisfaction_mentee_count, 0),
+        'trained_mentors', coalesce(sc.trained_mentors, 0), 'certified_curators', coalesce(sc.certified_curators, 0)),
     coalesce(fo.by_form, '[]'::jsonb), now()
 FROM orgs o
 LEFT JOIN people_counts pc ON pc.organization_id = o.id
@@ -294,6 +367,7 @@ LEFT JOIN registry rg ON rg.organization_id = o.id
 LEFT JOIN influence inf ON inf.organization_id = o.id
 LEFT JOIN satisfaction sa ON sa.organization_id = o.id
 LEFT JOIN forms fo ON fo.organization_id = o.id
+LEFT JOIN school_counts sc ON sc.organization_id = o.id
 ON CONFLICT (region_id, organization_id, starts_on, ends_on)
 DO UPDATE SET counts = excluded.counts, by_form = excluded.by_form, computed_at = excluded.computed_at
 """
@@ -591,6 +665,16 @@ DRILLS: dict[str, tuple[str, str]] = {
     "teachers": ("Педагоги в базе, с согласием", TEACHERS),
     "teachers_involved": ("Педагоги в наставничестве", f"{TEACHERS} AND x.id IN ({INVOLVED})"),
     "teachers_not_involved": ("Педагоги вне наставничества", f"{TEACHERS} AND x.id NOT IN ({INVOLVED})"),
+    "trained_mentors": (
+        "Обученные наставники: прошли обучение в школе наставников за период",
+        f"SELECT h.person_id FROM ({TRAINED.format(orgs=SCHOOL_ORGANIZATIONS, starts='$3', ends='$4')}) h "
+        f"WHERE {CONSENTED_HOLDER}",
+    ),
+    "certified_curators": (
+        "Сертифицированные кураторы: действующий сертификат на конец периода",
+        f"SELECT h.person_id FROM ({CERTIFIED.format(orgs=SCHOOL_ORGANIZATIONS, ends='$4')}) h "
+        f"WHERE {CONSENTED_HOLDER}",
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services import mentoring
 from services.programmes import INDICATORS, Owner, ProgrammeRecord
 from services.registry import ParticipationRole, participant_counts
+from services.reports.indicators import Period, Reach, school_indicators
 from services.reports.records import ProgrammePeriod, view
 from shared.db import current_connection
 
@@ -33,6 +34,9 @@ async def indicator_values(programme: ProgrammeRecord) -> dict[str, int]:
         period.starts_on,
         period.ends_on,
     )
+    trained, certified = await school_indicators(
+        Reach(owner.organization_id, owner.municipality_id), Period(period.starts_on, period.ends_on)
+    )
     return {
         "pairs": await mentoring.count_pairs(
             owner.organization_id, owner.municipality_id, period.starts_on, period.ends_on
@@ -42,4 +46,6 @@ async def indicator_values(programme: ProgrammeRecord) -> dict[str, int]:
         "mentees": counts[ParticipationRole.mentee_candidate],
         "events_held": int(reach["events_held"]),
         "organizations_in_programme": int(reach["organizations_in_programme"]),
+        "trained_mentors": trained,
+        "certified_curators": certified,
     }

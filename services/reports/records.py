@@ -98,6 +98,8 @@ class Indicators(msgspec.Struct, kw_only=True):
     mentor_candidates: int
     mentors: int
     learners_any_involved: int = 0  # learners of any age in working pairs (the other kinds' numerator)
+    trained_mentors: int = 0  # completed the mentor school's training in the period, one person once
+    certified_curators: int = 0  # hold a curator certificate valid on the period's last day (or today)
     # The 70 % target: general-education organizations' involved learners and teachers over their contingent
     # (None without any contingent); the shares of the people entered in the bases are separate numbers.
     learners_share: float | None

@@ -15,21 +15,23 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File, Redirect, Template
 
-from services.mentoring import STATUS_LABELS
+from services.mentoring import STATUS_LABELS, cabinet_person
 from services.programmes import catalogue_choices
-from services.reports import charts, exports, indicators, jobs
+from services.reports import charts, evidence, exports, indicators, jobs
 from services.reports.filters import ExportForm, clean_filters, period_of
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
 from services.reports.reach import place, reach_of, trail
 from services.reports.records import Line
 from shared.actor import Actor
+from shared.audit import audit
 from shared.clock import today
-from shared.downloads import download_headers
+from shared.downloads import download_headers, download_name
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, fragment, page, see_other
 from shared.settings import Settings
 from tenants import Principal, Role, allow, list_municipalities, list_organizations
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VIEWERS = (Role.regional_coordinator, Role.municipal_coordinator, Role.curator, Role.head)
 MONTHS = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"]
 
@@ -148,6 +150,7 @@ async def dashboard(
         status_labels=STATUS_LABELS,
         crumbs=await crumbs(principal, reach, asked),
         school_year=school_year_title(values.school_year),
+        today=today(),
     )
 
 
@@ -206,7 +209,9 @@ async def indicators_api(
     today may be answered by the latest count (`ends` says its day) while today's is made (`recounting`).
     `learners_share` and `teachers_share` are the 70 % target's: general-education organizations' involved
     learners aged 10–18 and teachers over their contingent of `contingent_school_year` (null without one);
-    `contingent` gives every kind of organization's own shares, and `base_*_share` the share of the bases."""
+    `contingent` gives every kind of organization's own shares, and `base_*_share` the share of the bases.
+    `trained_mentors`: people who completed the mentor school's training in the period, one person once;
+    `certified_curators`: holders of a curator certificate valid on `ends` (or today, if `ends` is later)."""
     reach = await reach_of(principal, municipality_id, organization_id)
     asked = period_of(starts, ends)
     snapshot, state = await counted(redis, principal, reach, asked)
@@ -236,11 +241,45 @@ async def indicators_api(
                     "base_learners_share": line.base_learners_share,
                     "without_contingent": line.without_contingent,
                     "contingent": msgspec.to_builtins(line.contingent),
+                    "trained_mentors": line.trained_mentors,
+                    "certified_curators": line.certified_curators,
                 }
                 for line in await indicators.breakdown(reach, period)
             ],
         }
     )
+
+
+# The evidence pack for the attestation -----------------------------------------------------------------------
+
+EVIDENCE_READERS = (*VIEWERS, Role.mentor)
+EVIDENCE_TYPES = {"docx": DOCX, "pdf": "application/pdf"}
+
+
+async def _evidence(principal: Principal, actor: Actor, person_id: UUID, fmt: str) -> Response[bytes]:
+    """The person's curator or head, coordinators over them, or the mentor themself from the cabinet; a read of
+    personal data, audited."""
+    if principal.role == Role.mentor and await cabinet_person(principal) != person_id:
+        raise NotFound()
+    pack = await evidence.evidence_pack(person_id)
+    content = evidence.docx_bytes(pack) if fmt == "docx" else evidence.pdf_bytes(pack)
+    await audit(actor, "view", person_id, f"материалы для аттестации ({fmt.upper()})")
+    name = download_name(evidence.TITLE, pack.full_name, pack.made_on, extension=fmt)
+    return Response(content, media_type=EVIDENCE_TYPES[fmt], headers=download_headers(name))
+
+
+@get("/reports/people/{person_id:uuid}/evidence.docx", guards=[allow(*EVIDENCE_READERS)])
+async def evidence_docx(
+    principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
+) -> Response[bytes]:
+    return await _evidence(principal, actor, person_id, "docx")
+
+
+@get("/reports/people/{person_id:uuid}/evidence.pdf", guards=[allow(*EVIDENCE_READERS)])
+async def evidence_pdf(
+    principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
+) -> Response[bytes]:
+    return await _evidence(principal, actor, person_id, "pdf")
 
 
 # Exports -------------------------------------------------------------------------------------------------------
@@ -386,6 +425,8 @@ page_router = Router(
         export_page,
         export_retry,
         export_download,
+        evidence_docx,
+        evidence_pdf,
     ],
     include_in_schema=False,
 )

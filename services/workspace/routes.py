@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 import tenants
-from services import matching, mentoring, programmes
+from services import certificates, matching, mentoring, programmes, school
 from shared.errors import NotFound
 from shared.pages import page
 from tenants import ORGANIZATION_ROLES, Principal, Role, allow
@@ -37,7 +37,8 @@ async def workspace_home(principal: NamedDependency[Principal]) -> Template:
 
 @get("/cabinet", guards=[allow(Role.mentor, Role.mentee)])
 async def cabinet_home(principal: NamedDependency[Principal]) -> Template:
-    """The person's pairs (mentoring) and, within the current programme, the mentees' choices (matching)."""
+    """The person's pairs (mentoring), within the current programme the mentees' choices (matching), and a
+    mentor's own training and certificates (school, certificates)."""
     organization_id = principal.scope.organization_id
     if organization_id is None:
         raise NotFound()
@@ -54,8 +55,12 @@ async def cabinet_home(principal: NamedDependency[Principal]) -> Template:
         elif not any(p.status in mentoring.OPEN for p in pairs):
             choices = [c for c in await matching.rankings(programme.id) if c.chooser_id == person_id]
             available = await matching.available_mentors(full)
+    mine = [person_id] if is_mentor and person_id else []
     return page(
         "workspace/cabinet.html",
+        training=await school.training_of(mine) if mine else [],
+        certificates=await certificates.certificates_of(mine) if mine else [],
+        certificate_labels=certificates.STATUS_LABELS,
         pairs=pairs,
         person_id=person_id,
         is_mentor=is_mentor,

@@ -40,6 +40,11 @@ async def demo(app: Any) -> dict[str, Any]:
                       (SELECT count(*) FROM programme WHERE region_id = $1 AND municipality_id IS NOT NULL
                          AND approved_order_id IS NULL AND form_ids <> '{}') AS municipal_programmes,
                       (SELECT count(*) FROM programme WHERE region_id = $1) AS programmes,
+                      (SELECT array_agg(r.indicator ORDER BY r.indicator) FROM programme_result r
+                         JOIN programme p ON p.region_id = r.region_id AND p.id = r.programme_id
+                         WHERE r.region_id = $1 AND p.organization_id IS NULL
+                         AND (r.indicator IN ('trained_mentors', 'certified_curators')
+                           OR r.title = 'Сертифицированных кураторов')) AS school_results,
                       (SELECT count(*) FROM programme_order WHERE region_id = $1 AND number IS NOT NULL
                          AND kind = 'approve_registry') AS registries_approved,
                       (SELECT count(*) FROM mentorship WHERE region_id = $1 AND status = 'active') AS active_pairs,
@@ -102,6 +107,8 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["municipal_programmes"] == 1
     assert demo["programmes"] == demo["organizations"] - 3 + 1  # municipal bodies run the municipal programme
     assert demo["registries_approved"] == 1
+    # The municipal programme counts both from the mentor school and the certification, none typed by hand.
+    assert demo["school_results"] == ["certified_curators", "trained_mentors"]
     assert demo["active_pairs"] >= 25 and demo["pairs_meeting"] >= demo["active_pairs"]
     assert demo["pairs_with_plans"] >= demo["active_pairs"]
     assert demo["lapses"] >= 3  # some pairs stopped meeting: the alerts and the curator's home show them

@@ -7,17 +7,20 @@ from litestar import Router
 from litestar.di import Provide
 
 from services.school.access import provide_school_access
-from services.school.routes import enrolment, offer
+from services.school.routes import enrolment, offer, planning, training
 
 DEPENDENCIES = {"school_access": Provide(provide_school_access, sync_to_thread=False)}
 
 PAGE_HANDLERS: list[Any] = [
     *enrolment.PAGES,
     *offer.PAGES,
+    *training.page_handlers,
+    *planning.page_handlers,
 ]
 API_HANDLERS: list[Any] = [
     *enrolment.API,
     *offer.API,
+    *planning.api_handlers,
 ]
 
 page_router = Router(path="/", route_handlers=PAGE_HANDLERS, include_in_schema=False, dependencies=DEPENDENCIES)
