@@ -217,7 +217,7 @@ async def open_checkin(access: SchoolAccess, session_id: UUID, hours: str = "") 
     except InvalidOperation:
         raise ValidationFailed({"hours": "Срок действия кода: от 0,1 до 12 часов"}) from None
     db = current_connection()
-    await db.execute("SELECT pg_advisory_xact_lock(hashtext('school-checkin:' || $1::text))", session.region_id)
+    await db.execute("SELECT pg_advisory_xact_lock(hashtext('school-checkin:' || $1::text))", str(session.region_id))
     while True:
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         taken = await db.fetchval(

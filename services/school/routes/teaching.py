@@ -273,6 +273,7 @@ class TeachingPages(Controller):
             labels=ATTENDANCE_LABELS,
             reasons=attendance.REASON_KINDS,
             checkin_open=session.checkin_open(clock.now()),
+            row_errors={},
             now=clock.now(),
         )
 
@@ -353,7 +354,7 @@ class TeachingPages(Controller):
             flash_problem(request, error)
         return see_other(f"/school/sessions/{session_id}")
 
-    @post("/sessions/{session_id:uuid}/attendance/{enrolment_id:uuid}", guards=[allow(*TEACHERS)])
+    @post("/sessions/{session_id:uuid}/attendance/{enrolment_id:uuid}", guards=[allow(*TEACHERS)], status_code=200)
     async def mark(
         self,
         request: Request[Any, Any, Any],
@@ -370,7 +371,7 @@ class TeachingPages(Controller):
             return await self._marked(request, session_id, await attendance.mark_of(session, enrolment_id), exc)
         return await self._marked(request, session_id, mark)
 
-    @post("/sessions/{session_id:uuid}/attendance/{enrolment_id:uuid}/tap", guards=[allow(*TEACHERS)])
+    @post("/sessions/{session_id:uuid}/attendance/{enrolment_id:uuid}/tap", guards=[allow(*TEACHERS)], status_code=200)
     async def tap(
         self,
         request: Request[Any, Any, Any],
