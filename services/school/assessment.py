@@ -55,6 +55,11 @@ class AttemptRecord(msgspec.Struct, frozen=True, kw_only=True):
 ATTEMPT_COLUMNS = ", ".join(f.name for f in msgspec.structs.fields(AttemptRecord))
 
 
+def _json(value: Any) -> Any:
+    """A jsonb value, whether the connection decodes it already or hands over its text."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 async def questions_of(programme_id: UUID) -> list[Question]:
     rows = await current_connection().fetch(
         "SELECT id, position, text, multiple, options, correct FROM school_question WHERE programme_id = $1"
@@ -67,7 +72,7 @@ async def questions_of(programme_id: UUID) -> list[Question]:
             position=r["position"],
             text=r["text"],
             multiple=r["multiple"],
-            options=[str(o) for o in json.loads(r["options"])],
+            options=[str(o) for o in _json(r["options"])],
             correct=list(r["correct"]),
         )
         for r in rows

@@ -498,7 +498,11 @@ class TeachingPages(Controller):
         except ValidationFailed as exc:
             return await _test_page(principal, enrolment_id, answers, exc.errors)
         result = "тест сдан" if attempt.passed else "тест не сдан"
-        flash(request, f"Результат: {attempt.score_pct} % — {result}", "success" if attempt.passed else "error")
+        flash(
+            request,
+            f"Результат: {str(attempt.score_pct).replace('.', ',')} % — {result}",
+            "success" if attempt.passed else "error",
+        )
         return see_other(f"/school/my/enrolments/{enrolment_id}")
 
     @post("/my/enrolments/{enrolment_id:uuid}/assignment", guards=[allow(*PARTICIPANTS)], opt=ASSIGNMENT_UPLOAD)
