@@ -39,6 +39,7 @@ class Verdict(msgspec.Struct, frozen=True, kw_only=True):
 
     enrolment_id: UUID
     person_id: UUID
+    organization_id: UUID
     full_name: str
     organization_name: str
     attended: int
@@ -112,6 +113,7 @@ async def _verdict(programme: ProgrammeRecord, enrolment: EnrolmentRecord, atten
     return Verdict(
         enrolment_id=enrolment.id,
         person_id=enrolment.person_id,
+        organization_id=enrolment.organization_id,
         full_name=enrolment.full_name,
         organization_name=enrolment.organization_name,
         attended=attended,
@@ -165,13 +167,9 @@ async def decide_completion(
             "update",
             verdict.person_id,
             f"итог обучения в школе наставников по правилам: {outcome}",
-            organization_id=await _organization_of(verdict.enrolment_id),
+            organization_id=verdict.organization_id,
         )
     return await verdicts(cohort)
-
-
-async def _organization_of(enrolment_id: UUID) -> UUID:
-    return (await get_enrolment(enrolment_id)).organization_id
 
 
 @dataclass

@@ -71,7 +71,10 @@ async def test_the_rules_decide_and_name_what_failed(app: Any, fresh: Tenant) ->
     async with make_client(app) as trainer:
         await login_api(trainer, fresh.trainer, PASSWORD)
         page = await trainer.get(f"/school/teaching/cohorts/{course.cohort_id}")
-        assert "Посещаемость 50 % (2 из 4 занятий)" in page.text and "Подвести итоги" in page.text
+        assert "Посещаемость 50 % (2 из 4 занятий)" in page.text and "подвести итоги досрочно" in page.text
+        cohort_page = f"/school/teaching/cohorts/{course.cohort_id}"
+        unconfirmed = await post_form(trainer, f"{cohort_page}/completion", {}, page=cohort_page)
+        assert "Поток ещё не закончился" in (await trainer.get(unconfirmed.headers["location"])).text
 
 
 async def test_the_override_needs_a_reason_is_audited_and_undone(app: Any, fresh: Tenant) -> None:

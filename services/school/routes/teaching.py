@@ -141,12 +141,15 @@ class TeachingPages(Controller):
     async def _cohort_page(
         self,
         school_access: SchoolAccess,
+        actor: Actor,
         cohort_id: UUID,
         form: sessions.SessionForm | None = None,
         errors: dict[str, str] | None = None,
     ) -> Template:
         taught = await sessions.teaching(school_access, cohort_id)
         programme = await get_programme(taught.cohort.programme_id)
+        verdicts = await completion.verdicts(taught.cohort, programme)
+        await _audit_verdicts(actor, verdicts)
         return page(
             "school/teaching_cohort.html",
             422 if errors else 200,
@@ -156,7 +159,7 @@ class TeachingPages(Controller):
             trainers=await trainers_of(cohort_id),
             sessions=await sessions.sessions_of(cohort_id),
             modules=await modules_of(programme.id),
-            verdicts=await completion.verdicts(taught.cohort, programme),
+            verdicts=verdicts,
             assignments=await assessment.assignments_of(cohort_id),
             form=form or sessions.SessionForm(starts_on=f"{clock.today():%d.%m.%Y}", starts_time="10:00"),
             errors=errors or {},
@@ -166,18 +169,24 @@ class TeachingPages(Controller):
         )
 
     @get("/teaching/cohorts/{cohort_id:uuid}", guards=[allow(*TEACHERS)])
-    async def cohort(self, school_access: NamedDependency[SchoolAccess], cohort_id: FromPath[UUID]) -> Template:
-        return await self._cohort_page(school_access, cohort_id)
+    async def cohort(
+        self, school_access: NamedDependency[SchoolAccess], actor: NamedDependency[Actor], cohort_id: FromPath[UUID]
+    ) -> Template:
+        return await self._cohort_page(school_access, actor, cohort_id)
 
     @post("/teaching/cohorts/{cohort_id:uuid}/sessions", guards=[allow(*TEACHERS)])
     async def create_session(
-        self, request: Request[Any, Any, Any], school_access: NamedDependency[SchoolAccess], cohort_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        school_access: NamedDependency[SchoolAccess],
+        actor: NamedDependency[Actor],
+        cohort_id: FromPath[UUID],
     ) -> Template | Redirect:
         form = await form_into(request, sessions.SessionForm)
         try:
             session_id = await sessions.create_session(school_access, cohort_id, form)
         except ValidationFailed as exc:
-            return await self._cohort_page(school_access, cohort_id, form, exc.errors)
+            return await self._cohort_page(school_access, actor, cohort_id, form, exc.errors)
         flash(request, "Занятие добавлено", category="success")
         return see_other(f"/school/sessions/{session_id}")
 
@@ -547,6 +556,12 @@ async def _audit_marks(actor: Actor, marks: list[attendance.Mark]) -> None:
     await audit_many(actor, "view", [(m.organization_id, m.person_id, "посещаемость школы наставников") for m in marks])
 
 
+async def _audit_verdicts(actor: Actor, verdicts: list[completion.Verdict]) -> None:
+    await audit_many(
+        actor, "view", [(v.organization_id, v.person_id, "итоги обучения школы наставников") for v in verdicts]
+    )
+
+
 async def _my_enrolment_page(
     principal: Principal, enrolment_id: UUID, errors: dict[str, str], text: str = "", status: int = 200
 ) -> Template:
@@ -827,10 +842,12 @@ class TeachingApi(Controller):
 
     @get("/cohorts/{cohort_id:uuid}/completion", guards=[allow(*TEACHERS)])
     async def verdicts(
-        self, school_access: NamedDependency[SchoolAccess], cohort_id: FromPath[UUID]
+        self, school_access: NamedDependency[SchoolAccess], actor: NamedDependency[Actor], cohort_id: FromPath[UUID]
     ) -> list[VerdictOut]:
         taught = await sessions.teaching(school_access, cohort_id)
-        return [VerdictOut.of(v) for v in await completion.verdicts(taught.cohort)]
+        found = await completion.verdicts(taught.cohort)
+        await _audit_verdicts(actor, found)
+        return [VerdictOut.of(v) for v in found]
 
     @post("/cohorts/{cohort_id:uuid}/completion", guards=[allow(*TEACHERS)], status_code=200)
     async def decide(
