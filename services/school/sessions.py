@@ -146,6 +146,8 @@ async def _values(cohort: CohortRecord, form: SessionForm) -> SessionValues:
     day: date | None = None
     try:
         day = parse_date(form.starts_on)
+        if not cohort.starts_on <= day <= cohort.ends_on:
+            errors.add("starts_on", f"Поток идёт с {cohort.starts_on:%d.%m.%Y} по {cohort.ends_on:%d.%m.%Y}")
     except ValueError as exc:
         errors.add("starts_on", str(exc))
     found = TIME_RE.fullmatch(form.starts_time.strip())

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from shared import clock
 from tests.helpers import PASSWORD, Tenant, csrf_token, login_api, make_client, make_tenant, post_form
 from tests.school.teaching_setup import another_trainer, make_course, scalar
 
@@ -180,6 +181,7 @@ async def open_code(app: Any, tenant: Tenant, session_id: Any) -> str:
 
 async def test_sessions_are_planned_edited_and_kept_once_marked(app: Any, fresh: Tenant) -> None:
     course = await make_course(fresh)
+    in_a_week, in_two = clock.today() + timedelta(days=7), clock.today() + timedelta(days=14)
     async with make_client(app) as client:
         await login_api(client, fresh.trainer, PASSWORD)
         cohort_page = f"/school/teaching/cohorts/{course.cohort_id}"
@@ -195,22 +197,32 @@ async def test_sessions_are_planned_edited_and_kept_once_marked(app: Any, fresh:
         good = await post_form(
             client,
             f"{cohort_page}/sessions",
-            {"module_id": str(course.module_ids[1]), "starts_on": "15.12.2026", "starts_time": "10:00"},
+            {"module_id": str(course.module_ids[1]), "starts_on": f"{in_a_week:%d.%m.%Y}", "starts_time": "10:00"},
             page=cohort_page,
         )
         assert good.status_code == 303
         created = await client.get(good.headers["location"])
-        assert "Технологии общения" in created.text and "15.12.2026 10:00" in created.text
+        assert "Технологии общения" in created.text and f"{in_a_week:%d.%m.%Y} 10:00" in created.text
 
         api = await client.post(
             f"/api/v1/school/cohorts/{course.cohort_id}/sessions",
-            json={"title": "Обмен опытом", "starts_on": "2026-12-20", "starts_time": "09:30", "hours": 1.5},
+            json={"title": "Обмен опытом", "starts_on": in_two.isoformat(), "starts_time": "09:30", "hours": 1.5},
         )
         assert api.status_code == 201, api.text
         session = api.json()
         assert session["hours"] == "1.5" and session["title"] == "Обмен опытом"
         wrong = await client.put(f"/api/v1/school/sessions/{session['id']}", json={"starts_time": "9"})
         assert wrong.status_code == 400 and {"starts_on", "starts_time"} <= set(wrong.json()["errors"])
+        outside = await client.put(
+            f"/api/v1/school/sessions/{session['id']}",
+            json={
+                "title": "Обмен",
+                "starts_on": (in_two + timedelta(days=60)).isoformat(),
+                "starts_time": "09:30",
+                "hours": 1,
+            },
+        )
+        assert outside.json()["errors"]["starts_on"].startswith("Поток идёт с ")
         assert (await client.delete(f"/api/v1/school/sessions/{session['id']}")).status_code == 204
 
         marked = course.session_ids[0]
