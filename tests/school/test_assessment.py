@@ -81,6 +81,22 @@ async def test_a_right_test_passes_and_no_more_attempts_are_taken(app: Any, fres
         assert (await client.get(f"/school/my/enrolments/{course.enrolment_ids[1]}/test")).status_code == 404
 
 
+async def test_the_test_by_api(app: Any, fresh: Tenant) -> None:
+    course = await make_course(fresh, max_attempts=1)
+    single, multiple = (str(q) for q in course.question_ids)
+    url = f"/api/v1/school/enrolments/{course.enrolment_ids[0]}/test"
+    async with make_client(app) as client:
+        await login_api(client, fresh.mentor, PASSWORD)
+        missing = await client.post(url, json={"answers": {single: [0]}})
+        assert missing.status_code == 400 and missing.json()["errors"] == {f"answers.{multiple}": "Выберите ответ"}
+        two = await client.post(url, json={"answers": {single: [0, 1], multiple: [0, 1]}})
+        assert two.json()["errors"] == {f"answers.{single}": "Выберите один вариант"}
+        done = await client.post(url, json={"answers": {single: [0], multiple: [1, 0]}})
+        assert done.status_code == 200 and done.json()["score_pct"] == "100.0" and done.json()["passed"] is True
+        other = f"/api/v1/school/enrolments/{course.enrolment_ids[1]}/test"
+        assert (await client.post(other, json={"answers": {}})).status_code == 404
+
+
 async def test_an_assignment_is_handed_in_and_graded(app: Any, fresh: Tenant) -> None:
     course = await make_course(fresh, assessment="assignment")
     mine = f"/school/my/enrolments/{course.enrolment_ids[0]}"

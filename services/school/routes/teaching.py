@@ -637,6 +637,26 @@ class CheckinIn(msgspec.Struct, kw_only=True):
     code: str = ""
 
 
+class AnswersIn(msgspec.Struct, kw_only=True):
+    answers: dict[str, list[int]] = {}  # question id → the chosen option indexes
+
+
+class AttemptOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    kind: str
+    score_pct: str | None
+    passed: bool | None
+    comment: str
+    submitted_at: datetime
+
+    @classmethod
+    def of(cls, a: assessment.AttemptRecord) -> AttemptOut:
+        score = None if a.score_pct is None else str(a.score_pct)
+        return cls(
+            id=a.id, kind=a.kind, score_pct=score, passed=a.passed, comment=a.comment, submitted_at=a.submitted_at
+        )
+
+
 class OpenCheckinIn(msgspec.Struct, kw_only=True):
     hours: str | float = ""
 
@@ -839,6 +859,23 @@ class TeachingApi(Controller):
             already=done.already,
             message=done.message,
         )
+
+    @post("/enrolments/{enrolment_id:uuid}/test", guards=[allow(*PARTICIPANTS)], status_code=200)
+    async def take_test(
+        self,
+        principal: NamedDependency[Principal],
+        actor: NamedDependency[Actor],
+        enrolment_id: FromPath[UUID],
+        data: JSONBody[AnswersIn],
+    ) -> AttemptOut:
+        """The participant's own attempt: `answers` maps each question's id to the chosen option indexes (from 0);
+        scored at once, all or nothing per question."""
+        enrolment = await _own_enrolment(principal, enrolment_id)
+        try:
+            return AttemptOut.of(await assessment.take_test(actor, enrolment, data.answers))
+        except ValidationFailed as exc:  # the page's q_<id> is the body's answers.<id>
+            errors = {key.replace("q_", "answers.", 1): text for key, text in exc.errors.items()}
+            raise ValidationFailed(errors) from None
 
     @get("/cohorts/{cohort_id:uuid}/completion", guards=[allow(*TEACHERS)])
     async def verdicts(
