@@ -28,7 +28,7 @@ from shared.actor import Actor
 from shared.audit import audit
 from shared.db import current_connection
 from shared.errors import Errors, ValidationFailed
-from shared.i18n import sort_key
+from shared.i18n import plural, sort_key
 
 OUTCOME_LABELS = {Outcome.completed: "Завершил обучение", Outcome.not_completed: "Не завершил обучение"}
 RULES = "rules"  # the override's outcome that hands the decision back to the rules
@@ -97,7 +97,7 @@ async def _verdict(programme: ProgrammeRecord, enrolment: EnrolmentRecord, atten
         failures.append("Занятия ещё не проводились")
     elif share < programme.min_attendance_pct:
         failures.append(
-            f"Посещаемость {_num(share)} % ({attended} из {held} занятий) — "
+            f"Посещаемость {_num(share)} % ({attended} из {held} {plural(held, 'занятия', 'занятий', 'занятий')}) — "
             f"нужно не меньше {programme.min_attendance_pct} %"
         )
     if enrolment.hours_attended < programme.min_hours:
