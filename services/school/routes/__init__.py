@@ -7,19 +7,21 @@ from litestar import Router
 from litestar.di import Provide
 
 from services.school.access import provide_school_access
-from services.school.routes import enrolment, offer, planning, training
+from services.school.routes import enrolment, offer, planning, teaching, training
 
 DEPENDENCIES = {"school_access": Provide(provide_school_access, sync_to_thread=False)}
 
 PAGE_HANDLERS: list[Any] = [
     *enrolment.PAGES,
     *offer.PAGES,
+    *teaching.PAGES,
     *training.page_handlers,
     *planning.page_handlers,
 ]
 API_HANDLERS: list[Any] = [
     *enrolment.API,
     *offer.API,
+    *teaching.API,
     *planning.api_handlers,
 ]
 
