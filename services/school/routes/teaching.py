@@ -12,7 +12,7 @@ import msgspec
 import segno
 from arq.connections import ArqRedis
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 
 from services import mentoring
 from services.school import assessment, attendance, completion, sessions
-from services.school.access import SchoolAccess, provide_school_access
+from services.school.access import SchoolAccess
 from services.school.records import (
     CohortRecord,
     EnrolmentRecord,
@@ -55,7 +55,6 @@ TEACHERS = (
     Role.head,
 )  # who may teach or run a school; SchoolAccess decides for the cohort
 PARTICIPANTS = (Role.mentor, Role.curator)
-ACCESS = {"school_access": Provide(provide_school_access, sync_to_thread=False)}
 UPCOMING_DAYS = 14
 # Codes are six digits: a participant gets this many wrong ones per window, an address a few more.
 CHECKIN_FAILS_PER_ACCOUNT = 10
@@ -114,7 +113,6 @@ def _is_htmx(request: Request[Any, Any, Any]) -> bool:
 
 class TeachingPages(Controller):
     path = "/school"
-    dependencies = ACCESS
     include_in_schema = False
 
     @get("/teaching", guards=[allow(*TEACHERS)])
@@ -771,7 +769,6 @@ class VerdictOut(msgspec.Struct, frozen=True, kw_only=True):
 class TeachingApi(Controller):
     path = "/school"
     tags = ["Школа наставников: занятия"]
-    dependencies = ACCESS
 
     @get("/cohorts/{cohort_id:uuid}/sessions", guards=[allow(*TEACHERS)])
     async def list_sessions(
