@@ -9,6 +9,7 @@ from services.certificates.issuing import (
     certificates_of,
     get_certificate,
     issue_certificate,
+    issued_sources,
     revoke_certificate,
 )
 from services.certificates.tables import CertificateKind
@@ -22,5 +23,6 @@ __all__ = [
     "certificates_of",
     "get_certificate",
     "issue_certificate",
+    "issued_sources",
     "revoke_certificate",
 ]

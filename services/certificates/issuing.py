@@ -80,6 +80,8 @@ class CertificateRecord(msgspec.Struct, frozen=True, kw_only=True):
     order_id: UUID | None
     revoked_at: datetime | None
     revoked_reason: str
+    issuer_organization_id: UUID | None = None
+    issuer_municipality_id: UUID | None = None
 
     def status(self, on: date | None = None) -> Status:
         if self.revoked_at is not None:
@@ -181,6 +183,17 @@ async def certificates_of(person_ids: list[UUID]) -> list[CertificateRecord]:
         person_ids,
     )
     return [_record(r) for r in rows]
+
+
+async def issued_sources(source_kind: str, source_ids: list[UUID]) -> set[UUID]:
+    """The sources that hold any certificate, revoked too: a bulk issue never gives a second one by itself, a
+    revoked certificate is issued again only on purpose."""
+    rows = await current_connection().fetch(
+        "SELECT DISTINCT source_id FROM certificate WHERE source_kind = $1 AND source_id = ANY($2::uuid[])",
+        source_kind,
+        source_ids,
+    )
+    return {r["source_id"] for r in rows}
 
 
 async def revoke_certificate(actor: Actor, certificate_id: UUID, reason: str) -> CertificateRecord:
