@@ -98,14 +98,14 @@ def _record(row: object) -> CertificateRecord:
     return msgspec.convert(dict(row), CertificateRecord)  # type: ignore[call-overload]
 
 
-async def next_number(region_id: UUID, kind: CertificateKind, year: int) -> str:
-    """The next number of the series in the region, under the sequence row's lock: no gaps, no duplicates."""
+async def next_number(kind: CertificateKind, year: int) -> str:
+    """The next number of the series, under the counter row's lock: unique across every region (a visitor verifies
+    a number before any region is known), no duplicates."""
     series = SERIES[kind]
     last = await current_connection().fetchval(
-        """INSERT INTO certificate_sequence (region_id, series, year, last) VALUES ($1, $2, $3, 1)
-           ON CONFLICT (region_id, series, year) DO UPDATE SET last = certificate_sequence.last + 1
+        """INSERT INTO certificate_sequence (series, year, last) VALUES ($1, $2, 1)
+           ON CONFLICT (series, year) DO UPDATE SET last = certificate_sequence.last + 1
            RETURNING last""",
-        region_id,
         series,
         year,
     )
@@ -124,7 +124,7 @@ async def issue_certificate(actor: Actor, draft: CertificateDraft) -> Certificat
         return _record(existing)
     if not draft.holder_name.strip() or not draft.title.strip():
         raise ValidationFailed({"certificate": "В свидетельстве нет имени или названия программы"})
-    number = await next_number(actor.region_id, draft.kind, draft.issued_on.year)
+    number = await next_number(draft.kind, draft.issued_on.year)
     row = await current_connection().fetchrow(
         f"""INSERT INTO certificate (region_id, number, kind, organization_id, person_id, user_id, holder_name, title,
                 hours, starts_on, ends_on, issued_on, valid_until, issuer_organization_id, issuer_municipality_id,

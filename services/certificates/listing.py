@@ -66,7 +66,7 @@ def clean_page(page: int, per_page: int = PER_PAGE) -> tuple[int, int]:
 
 def _where(filters: Filters, on: date) -> tuple[str, list[object]]:
     """$1 is always the day the status is decided on."""
-    clauses: list[str] = ["true"]
+    clauses: list[str] = ["$1::date IS NOT NULL"]
     args: list[object] = [on]
     if filters.status is not None:
         clauses.append(STATUS_SQL[filters.status])

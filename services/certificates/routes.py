@@ -10,7 +10,7 @@ from arq import ArqRedis
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -56,7 +56,7 @@ async def certificates_page(
     actor: NamedDependency[Actor],
     status: FromQuery[str] = "",
     title: FromQuery[str] = "",
-    page_number: Annotated[int, Parameter(query="page")] = 1,
+    page_number: Annotated[int, QueryParameter(name="page")] = 1,
 ) -> Template:
     try:
         filters, found = await _listing(principal, status, title, page_number)
@@ -222,7 +222,7 @@ async def certificates_api(
     actor: NamedDependency[Actor],
     status: FromQuery[str] = "",
     title: FromQuery[str] = "",
-    page_number: Annotated[int, Parameter(query="page")] = 1,
+    page_number: Annotated[int, QueryParameter(name="page")] = 1,
     per_page: FromQuery[int] = listing.PER_PAGE,
 ) -> dict[str, Any]:
     """The certificates of the caller's scope: a coordinator's region or municipality, a curator's or head's
