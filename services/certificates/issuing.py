@@ -218,3 +218,15 @@ async def revoke_certificate(actor: Actor, certificate_id: UUID, reason: str) ->
         organization_id=certificate.organization_id,
     )
     return await get_certificate(certificate_id)
+
+
+async def forget_holders(person_ids: list[UUID], stub_name: str) -> None:
+    """The registry's destruction of a person's data reaches their certificates: the number stays verifiable, the
+    name reads as destroyed and no letter goes to the person any more."""
+    if not person_ids:
+        return
+    await current_connection().execute(
+        "UPDATE certificate SET holder_name = $2, user_id = NULL WHERE person_id = ANY($1::uuid[])",
+        person_ids,
+        stub_name,
+    )

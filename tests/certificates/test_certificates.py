@@ -456,3 +456,19 @@ async def test_a_certificate_issued_close_to_its_end_gets_only_the_30_day_remind
             "SELECT days_before FROM certificate_reminder WHERE certificate_id = $1", record.id
         )
     assert [s["days_before"] for s in steps] == [30]
+
+
+async def test_a_destroyed_persons_certificate_keeps_its_number_but_not_the_name(app: Any) -> None:
+    from app.retention import forget_certificate_holders
+    from services import registry
+
+    tenant = await make_tenant("Уничтожение")
+    record = await certificate(tenant, valid_until=today() + timedelta(days=100))
+    forgotten = registry.Forgotten(
+        id=record.person_id, ids=[record.person_id], names=[record.holder_name], ground=registry.Ground.withdrawal
+    )
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await forget_certificate_holders([forgotten])
+    async with make_client(app, "10.5.0.1") as anonymous:
+        body = (await anonymous.get(f"/api/v1/certificates/{quote(record.number)}")).json()
+    assert body["holder_name"] == registry.DESTROYED and body["status"] == "valid"
