@@ -103,7 +103,11 @@ async def certificate_card(
     return _card(certificate, viewer)
 
 
-@get("/certificates/{certificate_id:uuid}/pdf", guards=[allow(*VIEWERS)])
+# «/pdf» is the address the other domains' pages may link; the project's own pages link «/download».
+@get(
+    ["/certificates/{certificate_id:uuid}/download", "/certificates/{certificate_id:uuid}/pdf"],
+    guards=[allow(*VIEWERS)],
+)
 async def certificate_pdf(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
@@ -212,7 +216,7 @@ def certificate_json(certificate: CertificateRecord) -> dict[str, Any]:
         "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
         "issuer_name": certificate.issuer_name,
         "revoked_on": format_date(certificate.revoked_at) if certificate.revoked_at else None,
-        "pdf": f"/certificates/{certificate.id}/pdf",
+        "pdf": f"/certificates/{certificate.id}/download",
     }
 
 

@@ -233,7 +233,7 @@ async def test_the_pdf_holds_the_number_and_the_name_and_only_those_who_may_see_
         participants = (await regional.get(f"/api/v1/school/cohorts/{cohort.id}/certificates")).json()["participants"]
         own = next(p for p in participants if p["full_name"] == cohort.names[0])
         other = next(p for p in participants if p["full_name"] == cohort.names[1])
-        response = await regional.get(f"/certificates/{own['certificate_id']}/pdf")
+        response = await regional.get(f"/certificates/{own['certificate_id']}/download")
         assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
         assert response.headers["cache-control"] == "no-store"
         text = pdf_text(response.content)
