@@ -14,7 +14,7 @@ from services.certificates import STATUS_LABELS
 from services.school import issuing
 from services.school.access import RUNNER_ROLES, SchoolAccess
 from shared.actor import Actor
-from shared.pages import flashed, fragment, page, see_other
+from shared.pages import flashed, fragment, see_other
 from tenants import Principal, allow
 
 
@@ -29,7 +29,7 @@ async def cohort_certificates_page(
     data = await issuing.cohort_certificates(SchoolAccess.of(principal), cohort_id)
     if request.headers.get("HX-Request"):
         return fragment(request, "school/cohort_certificates.html", "status", **_context(data))
-    return page("school/cohort_certificates.html", **_context(data))
+    return Template("school/cohort_certificates.html", context=_context(data), headers={"Vary": "HX-Request"})
 
 
 @post("/school/cohorts/{cohort_id:uuid}/certificates", guards=[allow(*RUNNER_ROLES)])
