@@ -243,7 +243,12 @@ async def certificates_api(
     }
 
 
-@post("/api/v1/certificates/{certificate_id:uuid}/revoke", guards=[allow(*ISSUERS)], tags=["Свидетельства"])
+@post(
+    "/api/v1/certificates/{certificate_id:uuid}/revoke",
+    guards=[allow(*ISSUERS)],
+    tags=["Свидетельства"],
+    status_code=200,
+)
 async def revoke_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],

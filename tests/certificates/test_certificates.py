@@ -472,3 +472,38 @@ async def test_a_destroyed_persons_certificate_keeps_its_number_but_not_the_name
     async with make_client(app, "10.5.0.1") as anonymous:
         body = (await anonymous.get(f"/api/v1/certificates/{quote(record.number)}")).json()
     assert body["holder_name"] == registry.DESTROYED and body["status"] == "valid"
+
+
+async def test_a_curators_certificate_prints_its_validity(app: Any) -> None:
+    tenant = await make_tenant("Сертификат куратора")
+    until = today() + timedelta(days=1000)
+    record = await certificate(tenant, valid_until=until, issued_on=today())
+    async with signed_in(app, tenant.regional) as regional:
+        response = await regional.get(f"/certificates/{record.id}/pdf")
+    text = pdf_text(response.content)
+    assert record.number in text and "сертификацию" in text and until.strftime("%d.%m.%Y") in text
+
+
+async def test_a_municipal_school_issues_and_revokes_its_own_certificates(app: Any) -> None:
+    tenant = await make_tenant("Муниципальная школа")
+    cohort = await completed_cohort(tenant, 2)
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await current_connection().execute(
+            """UPDATE mentor_school SET municipality_id = $1, name = 'Муниципальная школа наставников'
+               WHERE id = (SELECT school_id FROM school_cohort WHERE id = $2)""",
+            tenant.municipality_id,
+            cohort.id,
+        )
+    async with signed_in(app, tenant.municipal) as municipal:
+        await issue_for(app, municipal, cohort.id)
+        participants = (await municipal.get(f"/api/v1/school/cohorts/{cohort.id}/certificates")).json()["participants"]
+        assert all(p["status"] == "valid" for p in participants) and len(participants) == 2
+        revoked = await municipal.post(
+            f"/api/v1/certificates/{participants[0]['certificate_id']}/revoke", json={"reason": "Опечатка в ФИО"}
+        )
+        assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    async with signed_in(app, tenant.regional) as regional:  # the region oversees it, but did not issue it
+        refused = await regional.post(
+            f"/api/v1/certificates/{participants[1]['certificate_id']}/revoke", json={"reason": "Ошибка"}
+        )
+        assert refused.status_code == 403
