@@ -507,3 +507,29 @@ async def test_a_municipal_school_issues_and_revokes_its_own_certificates(app: A
             f"/api/v1/certificates/{participants[1]['certificate_id']}/revoke", json={"reason": "Ошибка"}
         )
         assert refused.status_code == 403
+
+
+async def test_a_failed_bulk_issue_says_why_in_russian_and_is_retried_from_the_page(app: Any) -> None:
+    tenant = await make_tenant("Повтор выдачи")
+    cohort = await completed_cohort(tenant, 2)
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):  # a name lost: the issue cannot go on
+        await current_connection().execute(
+            "UPDATE school_enrolment SET full_name = ' ' WHERE id = $1", cohort.enrolments[1]
+        )
+    async with signed_in(app, tenant.regional) as regional:
+        await issue_for(app, regional, cohort.id)
+        failed = await regional.get(f"/school/cohorts/{cohort.id}/certificates")
+        assert "В свидетельстве нет имени" in failed.text and "Повторить" in failed.text
+        job = (await regional.get(f"/api/v1/school/cohorts/{cohort.id}/certificates")).json()
+        assert job["job"]["status"] == "failed"
+        assert [p["number"] for p in job["participants"]] == [None, None]  # nothing half-issued
+        async with tenant_transaction(Scope.for_region(tenant.region_id)):
+            await current_connection().execute(
+                "UPDATE school_enrolment SET full_name = 'Исправленная Мария' WHERE id = $1", cohort.enrolments[1]
+            )
+        token = await csrf_token(regional, f"/school/cohorts/{cohort.id}/certificates")
+        retried = await regional.post(f"/school/cohorts/{cohort.id}/certificates/retry", data={"_csrf_token": token})
+        assert retried.status_code == 303
+        await run_worker(app, 1)
+        done = (await regional.get(f"/api/v1/school/cohorts/{cohort.id}/certificates")).json()
+        assert done["job"]["status"] == "done" and all(p["number"] for p in done["participants"])
