@@ -8,7 +8,8 @@ that found it due, so a step is never sent twice; a certificate that is already 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from uuid import UUID
 
 import msgspec
 
@@ -94,3 +95,12 @@ def letter(due: DueReminder, to: list[str], on: date, base_url: str) -> Letter:
         f"Проверить свидетельство: {verification_url(base_url, certificate.number)}\n"
     )
     return Letter(to, f"Свидетельство № {certificate.number}: срок действия истекает", text)
+
+
+async def sent_reminders(certificate_id: UUID) -> list[tuple[int, datetime]]:
+    """(days before the end, when) of the reminders sent about a certificate, earliest first."""
+    rows = await current_connection().fetch(
+        "SELECT days_before, sent_at FROM certificate_reminder WHERE certificate_id = $1 ORDER BY sent_at",
+        certificate_id,
+    )
+    return [(r["days_before"], r["sent_at"]) for r in rows]

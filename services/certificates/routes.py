@@ -18,6 +18,7 @@ from services.certificates import listing
 from services.certificates.access import ISSUERS, VIEWERS, Viewer, revoke_as, visible
 from services.certificates.issuing import STATUS_LABELS, CertificateRecord, Status
 from services.certificates.pdf import HEADINGS, filename, render_pdf, verification_path
+from services.certificates.reminders import sent_reminders
 from services.certificates.tables import CertificateKind
 from services.certificates.verification import PublicCertificate, TooManyChecks, check_rate, normalised, verify
 from shared.actor import Actor
@@ -100,7 +101,7 @@ async def certificate_card(
     viewer = Viewer.of(principal)
     certificate = await visible(viewer, certificate_id)
     await audit(actor, "view", certificate.person_id, "свидетельство", organization_id=certificate.organization_id)
-    return _card(certificate, viewer)
+    return _card(certificate, viewer, reminders=await sent_reminders(certificate.id))
 
 
 # «/pdf» is the address the other domains' pages may link; the project's own pages link «/download».
@@ -136,7 +137,8 @@ async def revoke_page(
         await revoke_as(viewer, actor, certificate_id, reason)
     except ValidationFailed as exc:
         certificate = await visible(viewer, certificate_id)
-        return _card(certificate, viewer, 422, errors=exc.errors, reason=reason)
+        reminders = await sent_reminders(certificate.id)
+        return _card(certificate, viewer, 422, errors=exc.errors, reason=reason, reminders=reminders)
     flash(request, "Свидетельство отозвано", category="success")
     return see_other(f"/certificates/{certificate_id}")
 

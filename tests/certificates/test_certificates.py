@@ -439,6 +439,9 @@ async def test_reminders_go_60_and_30_days_before_the_end_once_each(app: Any, sm
             "SELECT days_before FROM certificate_reminder WHERE certificate_id = $1 ORDER BY days_before", record.id
         )
     assert [s["days_before"] for s in steps] == [30, 60]
+    async with signed_in(app, tenant.curator) as curator:
+        card = await curator.get(f"/certificates/{record.id}")
+    assert "за 60 дней" in card.text and "за 30 дней" in card.text
 
 
 async def test_a_certificate_issued_close_to_its_end_gets_only_the_30_day_reminder(app: Any, smtp: Any) -> None:
