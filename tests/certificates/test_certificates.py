@@ -199,6 +199,9 @@ async def test_a_cohort_gets_one_certificate_per_completed_participant_and_a_sec
         assert [p["number"] for p in second["participants"]] == numbers
         page = await regional.get(f"/school/cohorts/{cohort.id}/certificates")
         assert "Свидетельства выданы всем" in page.text and numbers[0] in page.text
+        polled = await regional.get(f"/school/cohorts/{cohort.id}/certificates", headers={"HX-Request": "true"})
+        assert polled.status_code == 200 and "<html" not in polled.text and "Выдано 0 свидетельств" in polled.text
+        assert polled.headers["vary"] == "HX-Request"
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         count = await current_connection().fetchval(
             "SELECT count(*) FROM certificate WHERE source_id = ANY($1::uuid[])", cohort.enrolments
