@@ -28,7 +28,7 @@ WITHOUT_TERM = "бессрочно"
 
 
 def verification_path(number: str) -> str:
-    return f"/verify/{quote(number)}"
+    return f"/verify/{quote(number, safe='')}"
 
 
 def verification_url(base_url: str, number: str) -> str:

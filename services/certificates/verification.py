@@ -56,8 +56,14 @@ def limiter(redis: Redis) -> LoginLimiter:
     return LoginLimiter(redis, PER_NUMBER_PER_MINUTE, PER_IP_PER_MINUTE, 60, prefix="certificate-check")
 
 
+# A series typed on a Latin keyboard: «CK-2026-00003» with Latin C and K is the same number as «СК-2026-00003».
+LOOKALIKES = str.maketrans({"C": "С", "K": "К", "H": "Н"})
+
+
 def normalised(number: str) -> str:
-    return " ".join(number.split()).upper()
+    text = "".join(number.split()).upper()
+    series, dash, rest = text.partition("-")
+    return series.translate(LOOKALIKES) + dash + rest
 
 
 async def check_rate(redis: Redis, number: str, ip: str) -> None:
