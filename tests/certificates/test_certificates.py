@@ -541,3 +541,36 @@ async def test_a_failed_bulk_issue_says_why_in_russian_and_is_retried_from_the_p
         await run_worker(app, 1)
         done = (await regional.get(f"/api/v1/school/cohorts/{cohort.id}/certificates")).json()
         assert done["job"]["status"] == "done" and all(p["number"] for p in done["participants"])
+
+
+async def test_rls_keeps_certificates_and_reminders_in_their_tenant(app: Any, smtp: Any) -> None:
+    _, port = smtp
+    ctx = {"settings": replace(get_settings(), smtp_port=port), "redis": app.state.redis}
+    first, second = await make_tenant("RLS А"), await make_tenant("RLS Б")
+    ends = today() + timedelta(days=700)
+    mine = await certificate(first, valid_until=ends)
+    theirs = await certificate(second, valid_until=ends)
+    await remind_expiring(ctx, (ends - timedelta(days=30)).isoformat())
+    sql = """SELECT c.id, count(r.id) AS reminders FROM certificate c
+             LEFT JOIN certificate_reminder r ON r.certificate_id = c.id GROUP BY c.id"""
+    org = Scope(Level.organization, None, first.region_id, first.municipality_id, first.organization_id)
+    neighbour = Scope(
+        Level.organization, None, first.region_id, first.other_municipality_id, first.other_organization_id
+    )
+    for scope, expected in (
+        (Scope.for_region(first.region_id), {mine.id}),
+        (org, {mine.id}),
+        (neighbour, set()),
+        (Scope(Level.trainer, None, first.region_id), set()),
+        (Scope(), set()),
+        (Scope.public_region(first.region_id), set()),
+    ):
+        async with tenant_transaction(scope):
+            rows = await current_connection().fetch(sql)
+        assert {r["id"] for r in rows} == expected, scope
+        assert all(r["reminders"] == 1 for r in rows)
+    async with tenant_transaction(Scope.for_region(first.region_id)):
+        reminders = await current_connection().fetchval(
+            "SELECT count(*) FROM certificate_reminder WHERE certificate_id = $1", theirs.id
+        )
+    assert reminders == 0
