@@ -12,6 +12,7 @@ from services.certificates.issuing import (
     issue_certificate,
     issued_sources,
     revoke_certificate,
+    valid_on,
 )
 from services.certificates.tables import CertificateKind
 
@@ -27,4 +28,5 @@ __all__ = [
     "issue_certificate",
     "issued_sources",
     "revoke_certificate",
+    "valid_on",
 ]

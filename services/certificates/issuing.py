@@ -19,6 +19,7 @@ from shared.audit import audit
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import NotFound, ValidationFailed
+from shared.i18n import sort_key
 
 # The number's series by kind: «НШ-2026-00017» for the mentor school, «СК-2026-00003» for a certified curator.
 SERIES = {CertificateKind.training: "НШ", CertificateKind.curator: "СК"}
@@ -230,3 +231,17 @@ async def forget_holders(person_ids: list[UUID], stub_name: str) -> None:
         person_ids,
         stub_name,
     )
+
+
+async def valid_on(kind: CertificateKind, on: date) -> list[CertificateRecord]:
+    """The scope's certificates of a kind valid on a day (issued by then, not revoked, not expired), by holder:
+    a registry of certified curators, or a count on a date."""
+    rows = await current_connection().fetch(
+        f"""SELECT {COLUMNS} FROM certificate
+            WHERE kind = $1 AND issued_on <= $2 AND (valid_until IS NULL OR valid_until >= $2)
+              AND (revoked_at IS NULL OR revoked_at::date > $2)
+            ORDER BY issued_on DESC""",
+        kind.value,
+        on,
+    )
+    return sorted((_record(r) for r in rows), key=lambda c: sort_key(c.holder_name))

@@ -574,3 +574,16 @@ async def test_rls_keeps_certificates_and_reminders_in_their_tenant(app: Any, sm
             "SELECT count(*) FROM certificate_reminder WHERE certificate_id = $1", theirs.id
         )
     assert reminders == 0
+
+
+async def test_the_valid_certificates_of_a_day(app: Any) -> None:
+    from services.certificates import valid_on
+
+    tenant = await make_tenant("Действующие")
+    valid = await certificate(tenant, valid_until=today() + timedelta(days=10))
+    await certificate(tenant, valid_until=today() - timedelta(days=1))
+    await certificate(tenant, revoked="Ошибка")
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        assert [c.id for c in await valid_on(CertificateKind.curator, today())] == [valid.id]
+        assert len(await valid_on(CertificateKind.curator, today() - timedelta(days=2))) == 3  # before both ends
+        assert await valid_on(CertificateKind.training, today()) == []
