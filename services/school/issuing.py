@@ -27,7 +27,7 @@ from services.school.records import CohortRecord, SchoolRecord, get_cohort, get_
 from shared import tracked
 from shared.actor import Actor
 from shared.clock import now, today
-from shared.db import Scope, tenant_transaction
+from shared.db import Scope, current_connection, tenant_transaction
 from shared.errors import NotFound, ValidationFailed
 from shared.tracked import JobFailed, Run, TrackedJob
 
@@ -86,7 +86,11 @@ async def issue_for_cohort(
     issued_on: date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
-    """Certificates for the completed participants who hold none; counts of issued, already held, completed."""
+    """Certificates for the completed participants who hold none; counts of issued, already held, completed.
+    Two runs for one cohort (two runners' clicks) take turns: the second sees what the first committed."""
+    await current_connection().execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended('school-certificates:' || $1::text, 0))", str(cohort_id)
+    )
     cohort = await get_cohort(cohort_id)
     school = await get_school(cohort.school_id)
     completions = await completed_of(cohort_id)
