@@ -8,8 +8,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services import matching, mentoring, programmes, registry, reports, school
+from services import certificates, matching, mentoring, programmes, registry, reports, school
 from shared.settings import get_settings
+
+
+async def forget_certificate_holders(people: list[registry.Forgotten]) -> None:
+    await certificates.forget_holders([i for person in people for i in person.ids], registry.DESTROYED)
+
 
 # Every domain that keeps records about a person besides the registry (monitoring keeps scores only, under ids).
 SCRUBBERS: tuple[registry.Scrubber, ...] = (
@@ -18,6 +23,7 @@ SCRUBBERS: tuple[registry.Scrubber, ...] = (
     matching.forget_people,
     reports.forget_people,
     school.forget_people,
+    forget_certificate_holders,
 )
 
 

@@ -16,6 +16,7 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 
 from services.admin.routes import admin_router
+from services.certificates import routes as certificates
 from services.matching import routes as matching
 from services.mentoring import routes as mentoring
 from services.monitoring import routes as monitoring
@@ -25,6 +26,7 @@ from services.registry import routes as registry
 from services.reports import indicator_values, questionnaire_report
 from services.reports import routes as reports
 from services.reports.my_exports import my_exports_page
+from services.school import issuing_routes as school_certificates
 from services.school import routes as school
 from services.workspace.routes import workspace_router
 from shared.auth import SessionConfig, public, unguarded_routes
@@ -91,6 +93,10 @@ def route_handlers() -> list[Any]:
         monitoring.api_router,
         school.page_router,
         school.api_router,
+        certificates.page_router,
+        certificates.api_router,
+        school_certificates.page_router,
+        school_certificates.api_router,
     ]
 
 

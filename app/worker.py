@@ -14,11 +14,13 @@ from arq.worker import Worker
 from redis.exceptions import RedisError
 
 from app.retention import destroy_personal_data
+from services.certificates.jobs import remind_expiring
 from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
 from services.registry.jobs import run_import, send_questionnaire_link
 from services.reports.jobs import count_indicators, refresh_indicators, run_export
 from services.school.enrolment_mail import send_enrolment_mail
+from services.school.issuing import run_cohort_certificates
 from shared.db import DB, close_pool
 from shared.jobs import JOB_MAX_TRIES, KEEP_RESULT_SECONDS, LONG_JOB_SECONDS, process_queue, set_queue
 from shared.settings import get_settings
@@ -51,6 +53,8 @@ def job_functions() -> list[Any]:
         # Its result tells the dashboards that a count failed; a new request clears it.
         func(count_indicators, timeout=LONG_JOB_SECONDS, keep_result=600),
         func(refresh_indicators, timeout=LONG_JOB_SECONDS),
+        remind_expiring,
+        worker_function(run_cohort_certificates),
     ]
 
 
@@ -62,6 +66,7 @@ def cron_jobs() -> list[Any]:
         # 152-ФЗ ст. 21: personal data due for destruction goes at night, when nobody is downloading an export.
         cron(destroy_personal_data, hour={3}, minute={30}, unique=True, timeout=LONG_JOB_SECONDS),
         cron(refresh_indicators, minute={20}, unique=True, timeout=LONG_JOB_SECONDS),
+        cron(remind_expiring, hour={9}, minute={0}, unique=True),
         # Jobs of a killed worker are taken over within a minute of a worker being back (at once on its start).
         cron(sweep_jobs, second=set(range(0, 60, every)), unique=True, run_at_startup=True, timeout=60),
     ]

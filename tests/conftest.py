@@ -51,6 +51,7 @@ async def app() -> AsyncIterator[Any]:
 @pytest.fixture(autouse=True)
 async def _clear_login_limits(app: Any) -> None:
     keys = [key async for key in app.state.redis.scan_iter("login-fail:*")]
+    keys += [key async for key in app.state.redis.scan_iter("certificate-check:*")]  # public verification's limit
     if keys:
         await app.state.redis.delete(*keys)
 

@@ -16,7 +16,12 @@ from shared.jobs import failed_jobs
 from shared.pages import page
 from tenants import Role, allow
 
-KIND_LABELS = {"import": "Импорт участников", "organization_import": "Импорт организаций", "export": "Выгрузка"}
+KIND_LABELS = {
+    "import": "Импорт участников",
+    "organization_import": "Импорт организаций",
+    "export": "Выгрузка",
+    "school_certificates": "Выдача свидетельств потока",
+}
 # What each background job does, in the admin's words; the function's name stays beside it for the logs.
 FUNCTION_LABELS = {
     "send_invitation": "Письмо с приглашением",
@@ -32,6 +37,8 @@ FUNCTION_LABELS = {
     "run_organization_import": "Импорт организаций",
     "run_export": "Выгрузка",
     "send_enrolment_mail": "Школа наставников: письмо о заявке на обучение",
+    "remind_expiring": "Напоминания об окончании срока свидетельств",
+    "run_cohort_certificates": "Выдача свидетельств потока",
 }
 
 

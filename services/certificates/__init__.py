@@ -7,9 +7,12 @@ from services.certificates.issuing import (
     CertificateRecord,
     Status,
     certificates_of,
+    forget_holders,
     get_certificate,
     issue_certificate,
+    issued_sources,
     revoke_certificate,
+    valid_on,
 )
 from services.certificates.tables import CertificateKind
 
@@ -20,7 +23,10 @@ __all__ = [
     "CertificateRecord",
     "Status",
     "certificates_of",
+    "forget_holders",
     "get_certificate",
     "issue_certificate",
+    "issued_sources",
     "revoke_certificate",
+    "valid_on",
 ]

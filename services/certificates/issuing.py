@@ -19,6 +19,7 @@ from shared.audit import audit
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import NotFound, ValidationFailed
+from shared.i18n import sort_key
 
 # The number's series by kind: «НШ-2026-00017» for the mentor school, «СК-2026-00003» for a certified curator.
 SERIES = {CertificateKind.training: "НШ", CertificateKind.curator: "СК"}
@@ -80,6 +81,8 @@ class CertificateRecord(msgspec.Struct, frozen=True, kw_only=True):
     order_id: UUID | None
     revoked_at: datetime | None
     revoked_reason: str
+    issuer_organization_id: UUID | None = None
+    issuer_municipality_id: UUID | None = None
 
     def status(self, on: date | None = None) -> Status:
         if self.revoked_at is not None:
@@ -96,14 +99,14 @@ def _record(row: object) -> CertificateRecord:
     return msgspec.convert(dict(row), CertificateRecord)  # type: ignore[call-overload]
 
 
-async def next_number(region_id: UUID, kind: CertificateKind, year: int) -> str:
-    """The next number of the series in the region, under the sequence row's lock: no gaps, no duplicates."""
+async def next_number(kind: CertificateKind, year: int) -> str:
+    """The next number of the series, under the counter row's lock: unique across every region (a visitor verifies
+    a number before any region is known), no duplicates."""
     series = SERIES[kind]
     last = await current_connection().fetchval(
-        """INSERT INTO certificate_sequence (region_id, series, year, last) VALUES ($1, $2, $3, 1)
-           ON CONFLICT (region_id, series, year) DO UPDATE SET last = certificate_sequence.last + 1
+        """INSERT INTO certificate_sequence (series, year, last) VALUES ($1, $2, 1)
+           ON CONFLICT (series, year) DO UPDATE SET last = certificate_sequence.last + 1
            RETURNING last""",
-        region_id,
         series,
         year,
     )
@@ -122,7 +125,7 @@ async def issue_certificate(actor: Actor, draft: CertificateDraft) -> Certificat
         return _record(existing)
     if not draft.holder_name.strip() or not draft.title.strip():
         raise ValidationFailed({"certificate": "В свидетельстве нет имени или названия программы"})
-    number = await next_number(actor.region_id, draft.kind, draft.issued_on.year)
+    number = await next_number(draft.kind, draft.issued_on.year)
     row = await current_connection().fetchrow(
         f"""INSERT INTO certificate (region_id, number, kind, organization_id, person_id, user_id, holder_name, title,
                 hours, starts_on, ends_on, issued_on, valid_until, issuer_organization_id, issuer_municipality_id,
@@ -183,6 +186,17 @@ async def certificates_of(person_ids: list[UUID]) -> list[CertificateRecord]:
     return [_record(r) for r in rows]
 
 
+async def issued_sources(source_kind: str, source_ids: list[UUID]) -> set[UUID]:
+    """The sources that hold any certificate, revoked too: a bulk issue never gives a second one by itself, a
+    revoked certificate is issued again only on purpose."""
+    rows = await current_connection().fetch(
+        "SELECT DISTINCT source_id FROM certificate WHERE source_kind = $1 AND source_id = ANY($2::uuid[])",
+        source_kind,
+        source_ids,
+    )
+    return {r["source_id"] for r in rows}
+
+
 async def revoke_certificate(actor: Actor, certificate_id: UUID, reason: str) -> CertificateRecord:
     certificate = await get_certificate(certificate_id)
     text = " ".join(reason.split())
@@ -205,3 +219,29 @@ async def revoke_certificate(actor: Actor, certificate_id: UUID, reason: str) ->
         organization_id=certificate.organization_id,
     )
     return await get_certificate(certificate_id)
+
+
+async def forget_holders(person_ids: list[UUID], stub_name: str) -> None:
+    """The registry's destruction of a person's data reaches their certificates: the number stays verifiable, the
+    name reads as destroyed and no letter goes to the person any more."""
+    if not person_ids:
+        return
+    await current_connection().execute(
+        "UPDATE certificate SET holder_name = $2, user_id = NULL WHERE person_id = ANY($1::uuid[])",
+        person_ids,
+        stub_name,
+    )
+
+
+async def valid_on(kind: CertificateKind, on: date) -> list[CertificateRecord]:
+    """The scope's certificates of a kind valid on a day (issued by then, not revoked, not expired), by holder:
+    a registry of certified curators, or a count on a date."""
+    rows = await current_connection().fetch(
+        f"""SELECT {COLUMNS} FROM certificate
+            WHERE kind = $1 AND issued_on <= $2 AND (valid_until IS NULL OR valid_until >= $2)
+              AND (revoked_at IS NULL OR revoked_at::date > $2)
+            ORDER BY issued_on DESC""",
+        kind.value,
+        on,
+    )
+    return sorted((_record(r) for r in rows), key=lambda c: sort_key(c.holder_name))

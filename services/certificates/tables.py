@@ -35,7 +35,7 @@ class Certificate(Table, tablename="certificate", db=DB):
     issuer_name = Text()
     signatory_name = Text()
     signatory_position = Text()
-    source_kind = Varchar(length=20)
+    source_kind = Varchar(length=40)
     source_id = UUID()
     order_id = UUID(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
@@ -46,8 +46,9 @@ class Certificate(Table, tablename="certificate", db=DB):
 
 
 class CertificateSequence(Table, tablename="certificate_sequence", db=DB):
-    region_id = UUID(primary_key=True)
-    series = Varchar(length=8)
+    """One counter per series and year for the whole platform: a number is verified before its region is known."""
+
+    series = Varchar(length=8, primary_key=True)
     year = SmallInt()
     last = Integer()
 

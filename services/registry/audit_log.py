@@ -26,6 +26,9 @@ ACTION_LABELS = {
     "organization_import": "импорт организаций",
     "second_factor": "второй фактор",
     "destroy": "уничтожение данных",
+    "certificate.issue": "выдача свидетельства",
+    "certificate.revoke": "отзыв свидетельства",
+    "verify": "проверка свидетельства по номеру",
 }
 
 
