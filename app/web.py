@@ -25,6 +25,7 @@ from services.registry import routes as registry
 from services.reports import indicator_values, questionnaire_report
 from services.reports import routes as reports
 from services.reports.my_exports import my_exports_page
+from services.school import routes as school
 from services.workspace.routes import workspace_router
 from shared.auth import SessionConfig, public, unguarded_routes
 from shared.db import DB, close_pool
@@ -88,6 +89,8 @@ def route_handlers() -> list[Any]:
         reports.api_router,
         monitoring.page_router,
         monitoring.api_router,
+        school.page_router,
+        school.api_router,
     ]
 
 
