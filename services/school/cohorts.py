@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
+
+import msgspec
 
 from services.school.access import SchoolAccess
 from services.school.catalogue import programme_to_edit, visible_programme
@@ -244,3 +247,36 @@ async def participants(actor: Actor, cohort_id: UUID) -> dict[str, list[Enrolmen
     for enrolment in found:
         grouped[enrolment.state].append(enrolment)
     return grouped
+
+
+async def organization_counts(organization_id: UUID) -> dict[UUID, int]:
+    """People of one organization in each cohort (nominated, applied, accepted or waiting): a curator's view."""
+    rows = await current_connection().fetch(
+        """SELECT cohort_id, count(*) AS n FROM school_enrolment
+           WHERE organization_id = $1 AND state NOT IN ('declined', 'withdrawn') GROUP BY cohort_id""",
+        organization_id,
+    )
+    return {r["cohort_id"]: int(r["n"]) for r in rows}
+
+
+class OwnEnrolment(msgspec.Struct, frozen=True, kw_only=True):
+    cohort_id: UUID
+    title: str
+    starts_on: date
+    ends_on: date
+    state: str
+    outcome: str | None
+    hours_attended: Decimal
+    completed_on: date | None
+
+
+async def own_training(user_id: UUID) -> list[OwnEnrolment]:
+    """The signed-in participant's own enrolments, newest first (the cabinet's and the school home's)."""
+    rows = await current_connection().fetch(
+        """SELECT c.id AS cohort_id, c.title, c.starts_on, c.ends_on, e.state, e.outcome, e.hours_attended,
+                  e.completed_on
+           FROM school_enrolment e JOIN school_cohort c ON c.region_id = e.region_id AND c.id = e.cohort_id
+           WHERE e.user_id = $1 ORDER BY c.starts_on DESC""",
+        user_id,
+    )
+    return [msgspec.convert(dict(r), OwnEnrolment) for r in rows]

@@ -38,7 +38,6 @@ from services.school.tables import (
 )
 from shared import clock
 from shared.actor import Actor
-from shared.db import current_connection
 from shared.downloads import download_headers
 from shared.errors import ValidationFailed
 from shared.pages import flashed, page, see_other
@@ -138,19 +137,10 @@ async def _home(principal: Principal, access: SchoolAccess) -> dict[str, Any]:
     run = [s for s in schools if access.runs(s)]
     programmes = await catalogue.visible_programmes(access)
     by_id = {p.id: p for p in programmes}
-    own_counts: dict[UUID, int] = {}
-    if access.organization_id is not None:
-        rows = await current_connection().fetch(
-            """SELECT cohort_id, count(*) AS n FROM school_enrolment
-               WHERE organization_id = $1 AND state NOT IN ('declined', 'withdrawn') GROUP BY cohort_id""",
-            access.organization_id,
-        )
-        own_counts = {r["cohort_id"]: int(r["n"]) for r in rows}
+    own_counts = await cohorts.organization_counts(access.organization_id) if access.organization_id else {}
     rows_: list[HomeRow] = []
     for cohort in await list_cohorts():
         programme = by_id.get(cohort.programme_id)
-        if programme is None and not await access.teaches(cohort.id):
-            continue
         if programme is None:
             continue
         stage = cohorts.stage_of(cohort, today)
@@ -160,14 +150,7 @@ async def _home(principal: Principal, access: SchoolAccess) -> dict[str, Any]:
     grouped: dict[str, list[HomeRow]] = {stage: [] for stage in STAGE_LABELS}
     for row in rows_:
         grouped[row.stage].append(row)
-    own_enrolments = []
-    if principal.role == Role.mentor:
-        own_enrolments = await current_connection().fetch(
-            """SELECT e.state, e.outcome, e.hours_attended, e.completed_on, c.title, c.id AS cohort_id, c.starts_on,
-                      c.ends_on FROM school_enrolment e JOIN school_cohort c ON c.region_id = e.region_id
-                      AND c.id = e.cohort_id WHERE e.user_id = $1 ORDER BY c.starts_on DESC""",
-            principal.user_id,
-        )
+    own_enrolments = await cohorts.own_training(principal.user_id) if principal.role == Role.mentor else []
     return {
         "schools": schools,
         "run": run,
