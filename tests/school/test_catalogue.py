@@ -356,3 +356,37 @@ async def test_a_cohort_page_shows_trainers_and_participants(app: Any) -> None:
         await login_api(client, tenant.trainer, PASSWORD)
         assert (await client.get(page)).status_code == 200
         assert (await client.post(f"/api/v1/school/cohorts/{cohort_id}/cancel")).status_code == 403
+
+
+async def test_an_archived_programme_and_a_cancelled_cohort_take_no_changes(app: Any, fresh: Tenant) -> None:
+    async with make_client(app) as client:
+        await login_api(client, fresh.regional, PASSWORD)
+        created = await school(client)
+        prog = await programme(client, created["id"])
+        base = f"/api/v1/school/programmes/{prog['id']}"
+        cohort = await client.post(
+            f"{base}/cohorts",
+            json={
+                "title": "Поток",
+                "starts_on": iso(5),
+                "ends_on": iso(9),
+                "online_link": "https://x.example",
+                "capacity": 5,
+            },
+        )
+        cohort_id = cohort.json()["cohort"]["id"]
+        await client.post(f"/api/v1/school/cohorts/{cohort_id}/cancel")
+        again = await client.post(f"/api/v1/school/cohorts/{cohort_id}/cancel")
+        assert again.status_code == 400 and "cohort" in again.json()["errors"]
+        changed = await client.put(f"/api/v1/school/cohorts/{cohort_id}", json={"title": "Новый"})
+        assert changed.status_code == 400 and "отменён" in changed.json()["errors"]["title"]
+        archived = await client.put(base, json={"title": prog["title"], "audience": ["mentor"], "status": "archived"})
+        assert archived.json()["status"] == "archived"
+        refused = await client.post(
+            f"{base}/cohorts",
+            json={"title": "Ещё", "starts_on": iso(5), "ends_on": iso(9), "place": "Школа", "capacity": 5},
+        )
+        assert refused.status_code == 400 and "архиве" in refused.json()["errors"]["title"]
+    async with make_client(app) as client:
+        await login_api(client, fresh.curator, PASSWORD)
+        assert (await client.get(base)).status_code == 404  # the archive is the school's own
