@@ -46,6 +46,12 @@ STATUS_LABELS = {
 }
 
 
+def hours_text(value: Decimal | float | int) -> str:
+    """«18», «4,5»: hours as a Russian reader writes them, without a trailing «,0»."""
+    text = f"{Decimal(str(value)).normalize():f}"
+    return text.replace(".", ",")
+
+
 def status_of(programme: ProgrammeRecord) -> ProgrammeStatus:
     if programme.archived_at is not None:
         return ProgrammeStatus.archived
@@ -177,7 +183,7 @@ class ProgrammeForm:
             offered_to_all=programme.offered_to_all,
             municipality_ids=[str(m) for m in programme.municipality_ids],
             min_attendance_pct=str(programme.min_attendance_pct),
-            min_hours=str(programme.min_hours).replace(".", ","),
+            min_hours=hours_text(programme.min_hours),
             assessment=programme.assessment,
             pass_mark_pct=str(programme.pass_mark_pct),
             max_attempts=str(programme.max_attempts),

@@ -64,6 +64,7 @@ def labels() -> dict[str, Any]:
         "status_labels": catalogue.STATUS_LABELS,
         "stage_labels": STAGE_LABELS,
         "status_of": catalogue.status_of,
+        "hours": catalogue.hours_text,
         "today": clock.today(),
     }
 
@@ -317,7 +318,7 @@ class SchoolPages(Controller):
         programme = await catalogue.programme_to_edit(school_access, school_programme_id)
         module = await catalogue.module_of(school_programme_id, module_id)
         form = ModuleForm(
-            module.topic, str(module.hours).replace(".", ","), module.format, module.training, module.description
+            module.topic, catalogue.hours_text(module.hours), module.format, module.training, module.description
         )
         return page("school/module_form.html", programme=programme, module=module, form=form, errors={}, **labels())
 
