@@ -280,6 +280,10 @@ async def _people(rng: random.Random, region_id: UUID, day: date) -> tuple[list[
             if pool:
                 mixed.append(pool.pop(0))
     rng.shuffle(mixed)
+    first_school = next((p for p in mixed if p.organization_name == "МБОУ «СОШ № 1»"), None)
+    if first_school is not None:  # cohort 1 has СОШ № 1's mentor beside Озёрская's
+        mixed.remove(first_school)
+        mixed.insert(0, first_school)
     mentors = ([kuznetsov] if kuznetsov else []) + mixed
     curators = await _curators(rng, region_id, organizations, users, day)
     return mentors, curators
