@@ -58,6 +58,7 @@ async def seed_demo_region() -> UUID:
     from services.registry import destroy_in_open_transaction
     from services.registry.demo import seed_people, seed_retention
     from services.reports.demo import seed_indicators
+    from services.school.demo import seed_school
     from services.school.demo_certificates import seed_school_certificates
     from shared.db import Level, Scope, rescope, tenant_transaction
     from shared.settings import get_settings
@@ -69,7 +70,8 @@ async def seed_demo_region() -> UUID:
         await seed_programmes(region_id)
         await seed_pairs(region_id)
         await seed_monitoring(region_id)
-        await seed_school_certificates(region_id)  # right after seed_school: a no-op until its cohorts exist
+        await seed_school(region_id)
+        await seed_school_certificates(region_id)
         if await seed_retention(region_id):  # something destroyed already, something falling due
             days = get_settings().withdrawal_destruction_days
             await destroy_in_open_transaction(region_id, days=days, scrubbers=SCRUBBERS)

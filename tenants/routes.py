@@ -327,8 +327,13 @@ class InvitationPages(Controller):
         return page("tenants/invitations.html", invitations=invitations, now=now())
 
     @get("/new")
-    async def new(self, principal: NamedDependency[Principal], organization: FromQuery[UUID | None] = None) -> Template:
-        form = InvitationForm(organization_id=str(organization or ""))
+    async def new(
+        self,
+        principal: NamedDependency[Principal],
+        organization: FromQuery[UUID | None] = None,
+        role: FromQuery[str] = "",
+    ) -> Template:
+        form = InvitationForm(organization_id=str(organization or ""), role=role)
         return page("tenants/invitation_form.html", form=form, errors={}, **await _invitation_context(principal))
 
     @post("/new")

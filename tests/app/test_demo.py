@@ -87,7 +87,28 @@ async def demo(app: Any) -> dict[str, Any]:
                       (SELECT count(*) FROM roadmap_event e JOIN organization o ON o.id = e.organization_id
                          WHERE e.region_id = $1 AND o.kind = 'school'
                          AND ((e.title || e.expected_result || e.responsible) ~* 'техникум|http'
-                           OR e.responsible ~ '\\mУПР\\M')) AS college_words""",
+                           OR e.responsible ~ '\\mУПР\\M')) AS college_words,
+                      (SELECT count(*) FROM school_cohort WHERE region_id = $1) AS school_cohorts,
+                      (SELECT count(*) FROM school_programme WHERE region_id = $1) AS school_programmes,
+                      (SELECT count(*) FROM school_enrolment WHERE region_id = $1 AND state = 'accepted')
+                         AS school_accepted,
+                      (SELECT count(*) FROM school_enrolment WHERE region_id = $1 AND state = 'waiting')
+                         AS school_waiting,
+                      (SELECT count(*) FROM school_enrolment WHERE region_id = $1 AND state = 'nominated')
+                         AS school_nominated,
+                      (SELECT count(*) FROM school_enrolment WHERE region_id = $1 AND state = 'applied')
+                         AS school_applied,
+                      (SELECT count(*) FROM school_enrolment WHERE region_id = $1 AND outcome = 'completed')
+                         AS school_completed,
+                      (SELECT count(*) FROM school_enrolment WHERE region_id = $1 AND outcome_overridden)
+                         AS school_overridden,
+                      (SELECT count(*) FROM school_enrolment e WHERE e.region_id = $1 AND NOT EXISTS (
+                          SELECT 1 FROM consent c WHERE c.person_id = e.person_id AND c.kind = 'personal_data'
+                          AND c.withdrawn_on IS NULL)) AS school_without_consent,
+                      (SELECT count(*) FROM school_session WHERE region_id = $1 AND checkin_code <> ''
+                         AND checkin_until > now()) AS school_open_checkins,
+                      (SELECT count(*) FROM programme_order WHERE region_id = $1 AND number IS NOT NULL
+                         AND kind IN ('school_enrolment', 'school_completion')) AS school_orders""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -122,6 +143,12 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["roadmaps_sent_for_signature"] == 1  # СОШ № 1's head has it on the home page
     assert demo["registered_by_another"] == 0  # every order in effect was signed by its level's signer (if any)
     assert demo["college_words"] == 0  # a school's roadmap is in a school's words
+    # The network mentor school: a finished, a running and an open cohort (and the curators' finished one).
+    assert demo["school_programmes"] == 3 and demo["school_cohorts"] == 4
+    assert min(demo[f"school_{state}"] for state in ("accepted", "waiting", "nominated", "applied")) >= 1
+    assert demo["school_completed"] >= 10 and demo["school_overridden"] == 1
+    assert demo["school_without_consent"] == 0  # every participant has a personal-data consent
+    assert demo["school_open_checkins"] == 1 and demo["school_orders"] == 5
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])

@@ -7,11 +7,12 @@ from litestar import Router
 from litestar.di import Provide
 
 from services.school.access import provide_school_access
-from services.school.routes import enrolment, offer, planning, teaching, training
+from services.school.routes import catalogue, enrolment, offer, planning, teaching, training
 
 DEPENDENCIES = {"school_access": Provide(provide_school_access, sync_to_thread=False)}
 
 PAGE_HANDLERS: list[Any] = [
+    *catalogue.PAGES,
     *enrolment.PAGES,
     *offer.PAGES,
     *teaching.PAGES,
@@ -19,6 +20,7 @@ PAGE_HANDLERS: list[Any] = [
     *planning.page_handlers,
 ]
 API_HANDLERS: list[Any] = [
+    *catalogue.API,
     *enrolment.API,
     *offer.API,
     *teaching.API,
