@@ -48,8 +48,8 @@ async def test_the_participant_sees_their_cohort_in_the_cabinet(app: Any, fresh:
     course = await make_course(fresh, session_starts=(timedelta(days=-1), timedelta(days=2)))
     async with make_client(app) as client:
         await login_page(client, fresh.mentor, PASSWORD)
-        cabinet = await client.get("/cabinet")
-        assert 'href="/school/my"' in cabinet.text  # the nav's «Моё обучение»
+        school = await client.get("/school")
+        assert 'href="/school/my"' in school.text  # the school's «Моё обучение»
         mine = await client.get("/school/my")
         assert "Основы наставничества" in mine.text and "Занятие 2" in mine.text
         detail = await client.get(f"/school/my/enrolments/{course.enrolment_ids[0]}")
