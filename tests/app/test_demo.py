@@ -108,7 +108,14 @@ async def demo(app: Any) -> dict[str, Any]:
                       (SELECT count(*) FROM school_session WHERE region_id = $1 AND checkin_code <> ''
                          AND checkin_until > now()) AS school_open_checkins,
                       (SELECT count(*) FROM programme_order WHERE region_id = $1 AND number IS NOT NULL
-                         AND kind IN ('school_enrolment', 'school_completion')) AS school_orders""",
+                         AND kind IN ('school_enrolment', 'school_completion')) AS school_orders,
+                      (SELECT count(*) FROM certificate WHERE region_id = $1 AND kind = 'training'
+                         AND revoked_at IS NULL AND (valid_until IS NULL OR valid_until >= current_date))
+                         AS school_certificates_valid,
+                      (SELECT count(*) FROM certificate WHERE region_id = $1 AND revoked_at IS NOT NULL)
+                         AS certificates_revoked,
+                      (SELECT count(*) FROM certificate WHERE region_id = $1 AND valid_until < current_date)
+                         AS certificates_expired""",
             region_id,
         )
     return {"region_id": region_id, **dict(counts)}
@@ -149,6 +156,9 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["school_completed"] >= 10 and demo["school_overridden"] == 1
     assert demo["school_without_consent"] == 0  # every participant has a personal-data consent
     assert demo["school_open_checkins"] == 1 and demo["school_orders"] == 5
+    # Every completed participant of the finished cohorts holds a certificate; one revoked, one expired.
+    assert demo["school_certificates_valid"] >= demo["school_completed"]
+    assert demo["certificates_revoked"] >= 1 and demo["certificates_expired"] >= 1
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])
