@@ -118,16 +118,20 @@ async def test_check_in_by_code_and_by_the_qr_link(app: Any, fresh: Tenant) -> N
         assert done.status_code == 200, done.text
         # 30 minutes after the start: later than 15 minutes is a lateness, with the minutes counted
         assert done.json()["status"] == "late" and 29 <= done.json()["minutes_late"] <= 31
-        again = await mentor.get(f"/school/checkin?code={code}")  # the QR link, opened twice
+        again = await post_form(mentor, "/school/checkin", {"code": code})  # the code sent twice
         assert again.status_code == 200 and "уже отмечены" in again.text
 
-        # a session that began three days ago, its code opened now: the QR link marks at once
+        # a session that began three days ago, its code opened now: the QR link fills the form, one tap marks
         await scalar(
             fresh.region_id,
             "UPDATE school_session SET starts_at = now() - interval '5 minutes' WHERE id = $1 RETURNING 1",
             started_long_ago,
         )
-        by_link = await mentor.get(f"/school/checkin?code={old_code}")
+        link = await mentor.get(f"/school/checkin?code={old_code}")
+        assert link.status_code == 200 and f'value="{old_code}"' in link.text  # opening the link marks nothing
+        by_link = await post_form(
+            mentor, "/school/checkin", {"code": old_code}, page=f"/school/checkin?code={old_code}"
+        )
         assert by_link.status_code == 200 and "Вы отмечены на занятии" in by_link.text
         await scalar(
             fresh.region_id,
