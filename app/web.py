@@ -16,6 +16,7 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 
 from services.admin.routes import admin_router
+from services.certification import routes as certification
 from services.matching import routes as matching
 from services.mentoring import routes as mentoring
 from services.monitoring import routes as monitoring
@@ -88,6 +89,8 @@ def route_handlers() -> list[Any]:
         reports.api_router,
         monitoring.page_router,
         monitoring.api_router,
+        certification.page_router,
+        certification.api_router,
     ]
 
 

@@ -23,7 +23,9 @@ from tenants.logic import (
     list_organizations,
     list_people,
     region_ids,
+    role_since,
 )
+from tenants.region_settings import RegionSettings, get_region_settings
 from tenants.roles import ORGANIZATION_ROLES, OrganizationKind, Role
 
 __all__ = [
@@ -40,16 +42,19 @@ __all__ = [
     "OrganizationRecord",
     "OrganizationSummary",
     "Principal",
+    "RegionSettings",
     "Role",
     "allow",
     "contingents",
     "curator_emails",
     "get_municipality",
     "get_organization",
+    "get_region_settings",
     "list_municipalities",
     "list_organizations",
     "list_people",
     "region_ids",
+    "role_since",
     "save_contingent",
     "school_year_label",
 ]
