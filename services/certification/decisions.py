@@ -34,6 +34,9 @@ from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.i18n import format_date
 from tenants import Role, get_organization, get_region_settings
 
+# The certificate's source: the table's varchar(20) holds no longer word than this (not «certification_application»).
+SOURCE_KIND = "certification"
+
 
 class Outcome(enum.StrEnum):
     certified = "certified"
@@ -132,7 +135,7 @@ async def _certify(actor: Actor, round_: RoundRecord, application: ApplicationRe
             issued_on=decided_on,
             starts_on=starts_on,
             valid_until=valid_until,
-            source_kind="certification_application",
+            source_kind=SOURCE_KIND,
             source_id=application.id,
             issuer_name=f"Региональный наставнический центр — {region}",
             signatory_name=chair.full_name if chair else "",
