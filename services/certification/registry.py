@@ -59,7 +59,14 @@ async def certified_curators(day: date, municipality_id: UUID | None = None) -> 
                 renewal_due=c.valid_until is not None and (c.valid_until - day).days <= 183,
             )
         )
-    return sorted(found, key=lambda r: (sort_key(r.municipality), sort_key(r.full_name)))
+    # A renewed curator holds the old certificate until it ends and the new one after: the registry lists one.
+    latest: dict[tuple[UUID, str], RegistryRow] = {}
+    for row in found:
+        key = (row.organization_id, row.full_name)
+        kept = latest.get(key)
+        if kept is None or (row.valid_until or date.max) > (kept.valid_until or date.max):
+            latest[key] = row
+    return sorted(latest.values(), key=lambda r: (sort_key(r.municipality), sort_key(r.full_name)))
 
 
 def export(rows: list[RegistryRow]) -> bytes:
