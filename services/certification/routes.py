@@ -94,7 +94,12 @@ async def _round_context(principal: Principal, round_id: UUID) -> dict[str, Any]
         listed = listed or await scoring.to_score(principal.user_id, round_id)
     lines = {a.id: await scoring.overview(a) for a in listed} if oversees else {}
     organizations = _names(await list_organizations())
-    order = await get_order(round_.commission_order_id) if round_.commission_order_id else None
+    order = None
+    if round_.commission_order_id:
+        try:  # the region's order: read by those who may see the region's register
+            order = await get_order(round_.commission_order_id)
+        except NotFound:
+            order = None
     own = None
     if principal.role == Role.curator:
         own = next(
