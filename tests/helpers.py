@@ -314,6 +314,7 @@ async def _certification_records(tenant: Tenant, organization_id: uuid.UUID) -> 
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         db = current_connection()
         user = await User.select(User.id).where(User.email == curator).first().run()
+        assert user is not None
         round_id = await db.fetchval(
             """INSERT INTO certification_round (region_id, title, applications_from, applications_until, pass_score,
                    status)
