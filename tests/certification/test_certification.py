@@ -314,3 +314,44 @@ def test_a_renewal_starts_the_day_after_the_old_certificate_ends() -> None:
     assert renewal_start(date(2026, 12, 2), date(2027, 1, 15)) == date(2027, 1, 16)
     assert renewal_start(date(2026, 12, 2), date(2026, 11, 1)) == date(2026, 12, 2)
     assert renewal_start(date(2026, 12, 2), None) == date(2026, 12, 2)
+
+
+async def test_the_coordinator_builds_a_round_on_its_pages(app: Any) -> None:
+    tenant = await make_tenant("Страницы сертификации")
+    async with make_client(app) as client:
+        await login_api(client, tenant.regional, PASSWORD)
+        assert (await client.get("/certification")).status_code == 200
+        wrong = await post_form(
+            client, "/certification/rounds", {**round_body(), "pass_score": "абв"}, "/certification"
+        )
+        assert wrong.status_code == 422 and "Укажите число" in wrong.text
+        created = await post_form(client, "/certification/rounds", round_body(), "/certification")
+        assert created.status_code == 303
+        target = created.headers["location"]
+        page = await client.get(target)
+        assert page.status_code == 200 and "Критерии портфолио" in page.text and "появится позже" in page.text
+        for email, chair in ((tenant.regional, "on"), (tenant.municipal, ""), (tenant.other_curator, "")):
+            added = await post_form(
+                client, target, {"action": "add_member", "user_id": await user_id(email), "is_chair": chair}
+            )
+            assert added.status_code == 303
+        page = await client.get(target)
+        assert "Сформировать приказ о комиссии" in page.text
+        ordered = await post_form(client, target, {"action": "commission_order"})
+        assert ordered.status_code == 303 and ordered.headers["location"].startswith("/orders/")
+        assert (await client.get(ordered.headers["location"])).status_code == 200
+        opened = await post_form(client, target, {"action": "advance", "status": "open"})
+        assert opened.status_code == 303
+        assert "приём заявок" in (await client.get(target)).text
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        page = await client.get(target)
+        assert page.status_code == 200 and "Подать заявку" in page.text
+        applied = await post_form(client, f"{target}/apply", {}, target)
+        assert applied.status_code == 303
+        application = await client.get(applied.headers["location"])
+        assert application.status_code == 200 and "Отправить в комиссию" in application.text
+    async with make_client(app) as client:
+        await login_api(client, tenant.municipal, PASSWORD)
+        assert (await client.get(target)).status_code == 200
+        assert (await client.get("/certification/registry")).status_code == 200
