@@ -302,6 +302,28 @@ async def test_portfolio_conflict_scores_decisions_certificate_and_registry(app:
         assert started.status_code == 201, started.text
         renewal = started.json()["application"]
         assert renewal["previous_certificate_id"] == application["certificate_id"]
+        second_manual = next(c for c in second["criteria"] if c["source"] == "manual")
+        uploaded = await client.post(
+            f"/certification/applications/{renewal['id']}/uploads",
+            data={"criterion_id": second_manual["id"], "_csrf_token": await _token(client, renewal["id"])},
+            files={"file": ("essay.pdf", b"%PDF-1.4 essay", "application/pdf")},
+        )
+        assert uploaded.status_code == 303
+        assert (await client.post(f"{API}/applications/{renewal['id']}/submit")).status_code == 201
+    async with make_client(app) as client:
+        await login_api(client, tenant.regional, PASSWORD)
+        assert (await client.post(f"{API}/rounds/{second['id']}/status", json={"status": "review"})).status_code == 201
+        scored = await client.post(f"{API}/applications/{renewal['id']}/scores", json={"in_person": "18"})
+        assert scored.status_code == 201
+        renewed = await client.post(f"{API}/applications/{renewal['id']}/decision", json={"outcome": "certified"})
+        assert renewed.status_code == 201, renewed.text
+    async with tenant_transaction(Scope(Level.platform)):
+        starts_on, valid_until = await current_connection().fetchrow(
+            "SELECT starts_on, valid_until FROM certificate WHERE id = $1",
+            uuid.UUID(renewed.json()["application"]["certificate_id"]),
+        )
+    assert starts_on == old_until + timedelta(days=1)
+    assert valid_until == old_until + timedelta(days=1) + relativedelta(years=2)
 
 
 async def _token(client: Any, application_id: str) -> str:
