@@ -314,6 +314,7 @@ async def add_upload(
         .returning(CertificationUpload.id)
         .run()
     )
+    await audit(actor, "certification.upload", application.person_id, "материал портфолио добавлен")
     await reassemble(actor, application_id)
     upload_id: UUID = rows[0]["id"]
     return upload_id
@@ -324,6 +325,7 @@ async def remove_upload(actor: Actor, application_id: UUID, upload_id: UUID) -> 
     if not any(u.id == upload_id for u in await uploads_of(application_id)):
         raise NotFound()
     await CertificationUpload.delete().where(CertificationUpload.id == upload_id).run()
+    await audit(actor, "certification.upload", None, "материал портфолио удалён")
     await reassemble(actor, application_id)
 
 
