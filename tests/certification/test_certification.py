@@ -78,7 +78,9 @@ async def approved_programme_and_completed_pair(app: Any, tenant: Tenant) -> Non
         assert done.status_code == 201, done.text
 
 
-async def open_round(app: Any, tenant: Tenant, *, conflict_member: bool = True, **extra: str) -> dict[str, Any]:
+async def open_round(
+    app: Any, tenant: Tenant, *, conflict_member: bool = True, chair: str = "", **extra: str
+) -> dict[str, Any]:
     """A round with a required manual criterion and a commission of four (the head of the applicant's school
     among them), its order registered, open for applications."""
     async with make_client(app) as client:
@@ -91,7 +93,8 @@ async def open_round(app: Any, tenant: Tenant, *, conflict_member: bool = True, 
             json={"source": "manual", "title": "Эссе о работе куратора", "max_points": "10", "required": True},
         )
         assert manual.status_code == 201, manual.text
-        members = [(tenant.regional, True), (tenant.municipal, False), (tenant.other_curator, False)]
+        chair = chair or tenant.regional
+        members = [(e, e == chair) for e in (tenant.regional, tenant.municipal, tenant.other_curator)]
         if conflict_member:
             members.append((tenant.head, False))
         for email, chair in members:
@@ -377,3 +380,41 @@ async def test_the_coordinator_builds_a_round_on_its_pages(app: Any) -> None:
         await login_api(client, tenant.municipal, PASSWORD)
         assert (await client.get(target)).status_code == 200
         assert (await client.get("/certification/registry")).status_code == 200
+
+
+async def test_the_chair_decides_in_one_step_with_the_regions_order_and_certificate(app: Any) -> None:
+    """The chair here is the municipal coordinator: the order and the certificate are still the region's."""
+    tenant = await make_tenant("Председатель")
+    round_ = await open_round(app, tenant, conflict_member=False, chair=tenant.municipal, pass_score="5")
+    required = [c for c in round_["criteria"] if c["required"]]
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        application_id = (await client.post(f"{API}/rounds/{round_['id']}/applications")).json()["application"]["id"]
+        for criterion in required:  # no platform data here: a document backs each required criterion
+            uploaded = await client.post(
+                f"/certification/applications/{application_id}/uploads",
+                data={"criterion_id": criterion["id"], "_csrf_token": await _token(client, application_id)},
+                files={"file": ("proof.png", b"\x89PNG\r\n\x1a\n proof", "image/png")},
+            )
+            assert uploaded.status_code == 303
+        assert (await client.post(f"{API}/applications/{application_id}/submit")).status_code == 201
+    async with make_client(app) as client:
+        await login_api(client, tenant.regional, PASSWORD)
+        assert (await client.post(f"{API}/rounds/{round_['id']}/status", json={"status": "review"})).status_code == 201
+    async with make_client(app) as client:
+        await login_api(client, tenant.other_curator, PASSWORD)  # a member, not the chair: may not decide
+        scored = await client.post(f"{API}/applications/{application_id}/scores", json={"in_person": "10"})
+        assert scored.status_code == 201
+        refused = await client.post(f"{API}/applications/{application_id}/decision", json={"outcome": "certified"})
+        assert refused.status_code == 403
+    async with make_client(app) as client:
+        await login_api(client, tenant.municipal, PASSWORD)
+        decided = await client.post(f"{API}/applications/{application_id}/decision", json={"outcome": "certified"})
+        assert decided.status_code == 201, decided.text
+        assert decided.json()["application"]["certificate_id"] and decided.json()["application"]["decision_order_id"]
+    async with tenant_transaction(Scope(Level.platform)):
+        order = await current_connection().fetchrow(
+            "SELECT kind, organization_id, municipality_id FROM programme_order WHERE id = $1",
+            uuid.UUID(decided.json()["application"]["decision_order_id"]),
+        )
+    assert dict(order) == {"kind": "certification_decision", "organization_id": None, "municipality_id": None}
