@@ -550,6 +550,28 @@ async def apply_api(actor: NamedDependency[Actor], round_id: FromPath[UUID]) -> 
     return await _application_out(application_id)
 
 
+class SheetLine(msgspec.Struct, kw_only=True):
+    """One application of a round as its overseer sees it: the members' in-person points or their conflict."""
+
+    application: ApplicationRecord
+    members: list[scoring.MemberLine]
+
+
+@get("/api/v1/certification/rounds/{round_id:uuid}/applications", guards=[allow(*VIEWERS)], tags=["Сертификация"])
+async def round_applications_api(principal: NamedDependency[Principal], round_id: FromPath[UUID]) -> list[SheetLine]:
+    """Coordinators and the chair: every application with each member's points or «Конфликт интересов»; a member:
+    the applications they score; a curator: their own."""
+    round_ = await rounds.get_round(round_id)
+    member = await rounds.member_of(round_id, principal.user_id)
+    if principal.role in COORDINATORS or (member is not None and member.is_chair):
+        listed = await applications.applications_of_round(round_id)
+        return [SheetLine(application=a, members=await scoring.overview(a)) for a in listed]
+    if member is not None:
+        return [SheetLine(application=a, members=[]) for a in await scoring.to_score(principal.user_id, round_id)]
+    own = await applications.applications_of_user(principal.user_id)
+    return [SheetLine(application=a, members=[]) for a in own if a.round_id == round_.id]
+
+
 async def _application_out(application_id: UUID) -> ApplicationOut:
     application = await applications.get_application(application_id)
     round_ = await rounds.get_round(application.round_id)
@@ -649,6 +671,7 @@ api_router = Router(
         commission_order_api,
         status_api,
         apply_api,
+        round_applications_api,
         application_api,
         assemble_api,
         submit_api,

@@ -250,6 +250,9 @@ async def test_portfolio_conflict_scores_decisions_certificate_and_registry(app:
         await login_api(client, tenant.regional, PASSWORD)
         overview = await client.get(f"/certification/applications/{application_id}")
         assert "Конфликт интересов: не оценивает" in overview.text
+        listed = (await client.get(f"{API}/rounds/{round_['id']}/applications")).json()
+        lines = {line["member"]["full_name"]: line for line in listed[0]["members"]}
+        assert len(lines) == 4 and sum(line["conflict"] for line in lines.values()) == 1
         card = (await client.get(f"{API}/applications/{application_id}")).json()
         assert float(card["application"]["total_score"]) == expected_total and card["passes"] is True
         no_reason = await client.post(
