@@ -21,7 +21,7 @@ from shared.audit import audit
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
-from shared.i18n import format_date
+from shared.i18n import format_date, sort_key
 from tenants import Role, list_people, role_since
 
 STATE_LABELS = {
@@ -98,11 +98,10 @@ async def get_application(application_id: UUID) -> ApplicationRecord:
 
 async def applications_of_round(round_id: UUID) -> list[ApplicationRecord]:
     rows = await current_connection().fetch(
-        f"""SELECT {_COLUMNS} FROM certification_application WHERE round_id = $1
-            ORDER BY state = 'draft', submitted_at NULLS LAST, full_name""",
-        round_id,
+        f"SELECT {_COLUMNS} FROM certification_application WHERE round_id = $1", round_id
     )
-    return [_record(r) for r in rows]
+    found = [_record(r) for r in rows]
+    return sorted(found, key=lambda a: (a.state == ApplicationState.draft, sort_key(a.full_name)))
 
 
 async def applications_of_user(user_id: UUID) -> list[ApplicationRecord]:
