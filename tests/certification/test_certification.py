@@ -97,10 +97,10 @@ async def open_round(
         members = [(e, e == chair) for e in (tenant.regional, tenant.municipal, tenant.other_curator)]
         if conflict_member:
             members.append((tenant.head, False))
-        for email, chair in members:
+        for email, is_chair in members:
             added = await client.post(
                 f"{API}/rounds/{round_id}/members",
-                json={"user_id": await user_id(email), "position": "Член комиссии", "is_chair": chair},
+                json={"user_id": await user_id(email), "position": "Член комиссии", "is_chair": is_chair},
             )
             assert added.status_code == 201, added.text
         order = await client.post(f"{API}/rounds/{round_id}/commission-order")
