@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 
 from services.admin.routes import admin_router
 from services.certificates import routes as certificates
+from services.certification import routes as certification
 from services.matching import routes as matching
 from services.mentoring import routes as mentoring
 from services.monitoring import routes as monitoring
@@ -97,6 +98,8 @@ def route_handlers() -> list[Any]:
         certificates.api_router,
         school_certificates.page_router,
         school_certificates.api_router,
+        certification.page_router,
+        certification.api_router,
     ]
 
 

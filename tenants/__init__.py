@@ -17,13 +17,16 @@ from tenants.logic import (
     OrganizationRecord,
     OrganizationSummary,
     curator_emails,
+    ensure_user,
     get_municipality,
     get_organization,
     list_municipalities,
     list_organizations,
     list_people,
     region_ids,
+    role_since,
 )
+from tenants.region_settings import RegionSettings, get_region_settings
 from tenants.roles import ORGANIZATION_ROLES, OrganizationKind, Role
 
 __all__ = [
@@ -40,16 +43,20 @@ __all__ = [
     "OrganizationRecord",
     "OrganizationSummary",
     "Principal",
+    "RegionSettings",
     "Role",
     "allow",
     "contingents",
     "curator_emails",
+    "ensure_user",
     "get_municipality",
     "get_organization",
+    "get_region_settings",
     "list_municipalities",
     "list_organizations",
     "list_people",
     "region_ids",
+    "role_since",
     "save_contingent",
     "school_year_label",
 ]

@@ -663,3 +663,23 @@ async def region_ids() -> list[UUID]:
 async def curator_emails(organization_id: UUID) -> list[str]:
     """Where an organization's curators get the platform's letters."""
     return [row.email for row in await list_people(organization_id) if row.role == Role.curator]
+
+
+async def role_since(user_id: UUID, role: Role, organization_id: UUID | None) -> datetime | None:
+    """When an account first took a role in an organization (a curator's time in the role, for certification)."""
+    row = (
+        await Membership.select(Membership.created_at)
+        .where(
+            (Membership.user_id == user_id)
+            & (Membership.role == role)
+            & (
+                Membership.organization_id == organization_id
+                if organization_id
+                else Membership.organization_id.is_null()
+            )
+        )
+        .order_by(Membership.created_at)
+        .first()
+        .run()
+    )
+    return row["created_at"] if row else None

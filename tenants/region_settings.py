@@ -1,5 +1,6 @@
-"""A region's own rules, set by its regional coordinator: a second factor for coordinators, and how long the data
-of archived participants is kept. Page at /region/settings, API at /api/v1/region/settings."""
+"""A region's own rules, set by its regional coordinator: a second factor for coordinators, how long the data
+of archived participants is kept, and how long a curator's certificate is valid.
+Page at /region/settings, API at /api/v1/region/settings."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from tenants.roles import Role
 from tenants.tables import Region
 
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650  # the table's CHECK says the same
+MIN_CERTIFICATE_YEARS, MAX_CERTIFICATE_YEARS = 1, 10
 
 
 class RegionSettings(msgspec.Struct, kw_only=True):
@@ -33,6 +35,7 @@ class RegionSettings(msgspec.Struct, kw_only=True):
     name: str
     require_second_factor: bool
     archive_retention_days: int
+    curator_certificate_years: int
 
 
 @dataclass
@@ -41,20 +44,32 @@ class RegionSettingsForm:
 
     require_second_factor: str = ""
     archive_retention_days: str = ""
+    curator_certificate_years: str = ""  # left empty: the current term stays
 
     @classmethod
     def from_settings(cls, settings: RegionSettings) -> RegionSettingsForm:
-        return cls("on" if settings.require_second_factor else "", str(settings.archive_retention_days))
+        return cls(
+            "on" if settings.require_second_factor else "",
+            str(settings.archive_retention_days),
+            str(settings.curator_certificate_years),
+        )
 
 
 class RegionSettingsIn(msgspec.Struct, kw_only=True):
     require_second_factor: bool
     archive_retention_days: int
+    curator_certificate_years: int | None = None  # omitted: the current term stays
 
 
 async def get_region_settings(region_id: UUID) -> RegionSettings:
     row = (
-        await Region.select(Region.id, Region.name, Region.require_second_factor, Region.archive_retention_days)
+        await Region.select(
+            Region.id,
+            Region.name,
+            Region.require_second_factor,
+            Region.archive_retention_days,
+            Region.curator_certificate_years,
+        )
         .where(Region.id == region_id)
         .first()
         .run()
@@ -66,6 +81,7 @@ async def get_region_settings(region_id: UUID) -> RegionSettings:
         name=row["name"],
         require_second_factor=row["require_second_factor"],
         archive_retention_days=row["archive_retention_days"],
+        curator_certificate_years=row["curator_certificate_years"],
     )
 
 
@@ -84,6 +100,23 @@ def _retention_days(errors: Errors, value: str) -> int:
     return days
 
 
+def _certificate_years(errors: Errors, value: str, current: int) -> int:
+    text = value.strip()
+    if not text:
+        return current
+    try:
+        years = int(text)
+    except ValueError:
+        errors.add("curator_certificate_years", "Укажите целое число лет, например 3")
+        return current
+    if not MIN_CERTIFICATE_YEARS <= years <= MAX_CERTIFICATE_YEARS:
+        errors.add(
+            "curator_certificate_years",
+            f"Срок действия сертификата — от {MIN_CERTIFICATE_YEARS} до {MAX_CERTIFICATE_YEARS} лет",
+        )
+    return years
+
+
 async def save_region_settings(actor: Actor, principal: Principal, form: RegionSettingsForm) -> RegionSettings:
     """Writes what changed and logs it; requiring the factor needs it on for the coordinator who requires it, so
     nobody locks the region's coordinators out with a rule they have not tried themselves."""
@@ -91,6 +124,7 @@ async def save_region_settings(actor: Actor, principal: Principal, form: RegionS
     errors = Errors()
     require = form.require_second_factor.strip().lower() in {"on", "true", "1", "yes"}
     days = _retention_days(errors, form.archive_retention_days)
+    years = _certificate_years(errors, form.curator_certificate_years, current.curator_certificate_years)
     if require and not current.require_second_factor:
         await rescope(Scope(user_id=principal.user_id))
         own = await totp.is_enabled(principal.user_id)
@@ -103,9 +137,17 @@ async def save_region_settings(actor: Actor, principal: Principal, form: RegionS
         changes.append(f"второй фактор для координаторов: {'требуется' if require else 'не требуется'}")
     if days != current.archive_retention_days:
         changes.append(f"срок хранения данных архивных участников: {current.archive_retention_days} → {days} дн.")
+    if years != current.curator_certificate_years:
+        changes.append(f"срок действия сертификата куратора: {current.curator_certificate_years} → {years} лет")
     if changes:
         await (
-            Region.update({Region.require_second_factor: require, Region.archive_retention_days: days})
+            Region.update(
+                {
+                    Region.require_second_factor: require,
+                    Region.archive_retention_days: days,
+                    Region.curator_certificate_years: years,
+                }
+            )
             .where(Region.id == actor.region_id)
             .run()
         )
@@ -125,6 +167,8 @@ def _form_page(region: RegionSettings, form: RegionSettingsForm, errors: dict[st
         errors=errors or {},
         min_days=MIN_RETENTION_DAYS,
         max_days=MAX_RETENTION_DAYS,
+        min_years=MIN_CERTIFICATE_YEARS,
+        max_years=MAX_CERTIFICATE_YEARS,
     )
 
 
@@ -163,7 +207,8 @@ class RegionSettingsApi(Controller):
     async def save(
         self, actor: NamedDependency[Actor], principal: NamedDependency[Principal], data: JSONBody[RegionSettingsIn]
     ) -> RegionSettings:
-        form = RegionSettingsForm("on" if data.require_second_factor else "", str(data.archive_retention_days))
+        years = "" if data.curator_certificate_years is None else str(data.curator_certificate_years)
+        form = RegionSettingsForm("on" if data.require_second_factor else "", str(data.archive_retention_days), years)
         return await save_region_settings(actor, principal, form)
 
 

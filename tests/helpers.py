@@ -179,9 +179,11 @@ async def make_records(
         await monitoring.open_due(tenant.region_id, date(2027, 3, 10))
         period_id = (await monitoring.periods())[0]["id"]
     school = await _school_records(tenant, organization_id, first)
+    certification = await _certification_records(tenant, organization_id)
     return {
         **programme,
         **school,
+        **certification,
         "export_id": str(export_id),
         "period_id": str(period_id),
         "import_id": str(import_id),
@@ -314,6 +316,43 @@ async def _school_records(tenant: Tenant, organization_id: uuid.UUID, person_id:
         "enrolment_id": enrolment,
         "attempt_id": attempt,
     }
+    return {name: str(value) for name, value in ids.items()}
+
+
+async def _certification_records(tenant: Tenant, organization_id: uuid.UUID) -> dict[str, str]:
+    """A certification round of the region with the organization's curator's application and an upload."""
+    from shared.db import Scope, current_connection, tenant_transaction
+    from tenants.tables import User
+
+    curator = tenant.curator if organization_id == tenant.organization_id else tenant.other_curator
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        db = current_connection()
+        user = await User.select(User.id).where(User.email == curator).first().run()
+        assert user is not None
+        round_id = await db.fetchval(
+            """INSERT INTO certification_round (region_id, title, applications_from, applications_until, pass_score,
+                   status)
+               VALUES ($1, 'Сертификация', current_date - 1, current_date + 30, 10, 'open') RETURNING id""",
+            tenant.region_id,
+        )
+        application_id = await db.fetchval(
+            """INSERT INTO certification_application (region_id, round_id, organization_id, user_id, full_name)
+               VALUES ($1, $2, $3, $4, 'Тестов Куратор') RETURNING id""",
+            tenant.region_id,
+            round_id,
+            organization_id,
+            user["id"],
+        )
+        upload_id = await db.fetchval(
+            """INSERT INTO certification_upload (region_id, round_id, organization_id, application_id, title, filename,
+                   content_type, data)
+               VALUES ($1, $2, $3, $4, 'Эссе', 'essay.pdf', 'application/pdf', '%PDF-1.4') RETURNING id""",
+            tenant.region_id,
+            round_id,
+            organization_id,
+            application_id,
+        )
+    ids = {"round_id": round_id, "curator_application_id": application_id, "upload_id": upload_id}
     return {name: str(value) for name, value in ids.items()}
 
 

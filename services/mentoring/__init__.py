@@ -9,7 +9,7 @@ from services.mentoring.attention import at_risk
 from services.mentoring.forgetting import forget_people
 from services.mentoring.lifecycle import complete, end_early, request_approval
 from services.mentoring.meetings import MEETINGS, MeetingForm, record_meeting, save_plan
-from services.mentoring.overview import count_pairs
+from services.mentoring.overview import completed_pairs, count_pairs
 from services.mentoring.pairs import (
     OPEN,
     STATUS_LABELS,
@@ -45,6 +45,7 @@ __all__ = [
     "at_risk",
     "cabinet_person",
     "complete",
+    "completed_pairs",
     "count_pairs",
     "couples",
     "create_pair",

@@ -40,3 +40,15 @@ async def count_pairs(
         ends_on,
     )
     return int(value)
+
+
+async def completed_pairs(organization_id: UUID, until: date) -> int:
+    """Pairs and groups of an organization that completed their programme by a day (a curator's certification)."""
+    value = await current_connection().fetchval(
+        """SELECT count(*) FROM mentorship m
+           WHERE m.organization_id = $1 AND m.status = 'completed'
+             AND coalesce(m.finished_on, m.extended_to, m.ends_on) <= $2""",
+        organization_id,
+        until,
+    )
+    return int(value)

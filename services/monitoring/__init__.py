@@ -1,6 +1,9 @@
 """Monitoring: half-year periods and the organizations' reports, the influence assessments and satisfaction.
 
-No other domain uses monitoring; its routes and jobs are composed by app/.
+Other domains use only the names below (the curator certification counts reports on time); the routes and jobs
+are composed by app/.
 """
 
-__all__: list[str] = []
+from services.monitoring.logic import reports_on_time
+
+__all__ = ["reports_on_time"]

@@ -14,7 +14,7 @@ import msgspec
 from services import reports as read_model
 from services.monitoring import quality
 from shared.actor import Actor
-from shared.clock import now, today
+from shared.clock import ZONE, now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound
 from shared.i18n import format_date
@@ -185,3 +185,16 @@ async def suggestions(period: dict[str, Any], region_id: UUID, organization_id: 
     """The questionnaire's answers the organization's own data suggests, for the curator to confirm."""
     values = await half_year_indicators(period, region_id, organization_id)
     return quality.suggest(values, bool(await curator_emails(organization_id)))
+
+
+async def reports_on_time(organization_id: UUID) -> int:
+    """Half-year reports the organization submitted by their deadline (a curator's certification counts them)."""
+    value = await current_connection().fetchval(
+        """SELECT count(*) FROM monitoring_report r
+           JOIN monitoring_period p ON p.region_id = r.region_id AND p.id = r.period_id
+           WHERE r.organization_id = $1 AND r.submitted_at IS NOT NULL
+             AND (r.submitted_at AT TIME ZONE $2)::date <= p.deadline""",
+        organization_id,
+        ZONE.key,
+    )
+    return int(value)

@@ -12,6 +12,7 @@ from services.registry.bases import (
     unknown_person,
 )
 from services.registry.consents import ConsentForm, WorkConsents, give_consent, scan_type, work_consents
+from services.registry.curators import ensure_curator_person
 from services.registry.demo import person_name
 from services.registry.jobs import enqueue_questionnaire_mail
 from services.registry.people import (
@@ -79,6 +80,7 @@ __all__ = [
     "destroy_region",
     "due_questionnaire_reminders",
     "enqueue_questionnaire_mail",
+    "ensure_curator_person",
     "give_consent",
     "guard_merge",
     "is_young_specialist",

@@ -84,6 +84,7 @@ async def actors(
     other_region = await make_records(app, tenant_b, tenant_b.organization_id, tenant_b.municipality_id)
     # A monitoring period belongs to the whole region: only another region's is someone else's.
     neighbour["period_id"] = other_region["period_id"]
+    neighbour["round_id"] = other_region["round_id"]  # so is a certification round
     # So do the regional mentor school's catalogue and cohorts: everyone of the region reads them.
     for name in SCHOOL_CATALOGUE:
         neighbour[name] = other_region[name]
