@@ -29,6 +29,16 @@ ACTION_LABELS = {
     "certificate.issue": "выдача свидетельства",
     "certificate.revoke": "отзыв свидетельства",
     "verify": "проверка свидетельства по номеру",
+    "change": "изменение",
+    "update": "изменение",
+    "certification.round": "сертификация: этап",
+    "certification.member": "сертификация: состав комиссии",
+    "certification.commission": "сертификация: приказ о комиссии",
+    "certification.apply": "сертификация: заявление",
+    "certification.upload": "сертификация: документ портфолио",
+    "certification.submit": "сертификация: подача заявления",
+    "certification.score": "сертификация: оценка комиссии",
+    "certification.decide": "сертификация: решение",
 }
 
 
