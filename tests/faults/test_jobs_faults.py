@@ -38,6 +38,7 @@ from tests.helpers import (
 ROOT = Path(__file__).resolve().parents[2]
 FAST = {"JOB_STALE_SECONDS": "3", "JOB_SWEEP_SECONDS": "2"}
 KILL_ROWS = 40_000  # enough for the write to take a moment: the kill lands inside it
+SLOW_ROWS = 99_000  # just under the import's row limit: its check outlasts a 1-second limit even on a fast machine
 RECOVERY_BOUND = 90  # seconds from the kill to the import imported
 
 
@@ -191,7 +192,7 @@ async def test_a_job_past_its_time_limit_fails_with_its_message_and_can_be_start
     async with make_client(app) as client:
         await login_api(client, tenant.curator, PASSWORD)
         workers.append(WorkerProcess(tmp_path / "limited.log", JOB_TIMEOUTS="import=1"))
-        import_id = await upload(client, people_csv(prefix, KILL_ROWS))
+        import_id = await upload(client, people_csv(prefix, SLOW_ROWS))
 
         async def failed() -> dict[str, Any] | None:
             state = await status_of(client, import_id)
