@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 
 import icu
@@ -45,6 +46,13 @@ def format_number(value: float | int | None, unit: str = "") -> str:
     if value is None:
         return "—"
     return str(value).replace(".", ",") + unit
+
+
+def format_hours(value: Decimal | float | int | None) -> str:
+    """«18», «4,5»: hours without a trailing «,0»; a dash for none."""
+    if value is None:
+        return "—"
+    return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
 
 
 def format_date(value: date | datetime | None) -> str:

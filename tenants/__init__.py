@@ -23,6 +23,7 @@ from tenants.logic import (
     list_municipalities,
     list_organizations,
     list_people,
+    organization_names,
     region_ids,
     role_since,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "list_municipalities",
     "list_organizations",
     "list_people",
+    "organization_names",
     "region_ids",
     "role_since",
     "save_contingent",

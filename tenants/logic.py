@@ -213,6 +213,12 @@ async def list_organizations(municipality_id: UUID | None = None, query: str = "
     return msgspec.convert(await select.run(), list[OrganizationSummary])
 
 
+async def organization_names(ids: list[UUID]) -> dict[UUID, str]:
+    """Short names of these organizations of the region, whichever of them the reader's scope holds."""
+    rows = await current_connection().fetch("SELECT org_id, org_name FROM organization_names($1::uuid[])", ids)
+    return {r["org_id"]: r["org_name"] for r in rows}
+
+
 async def get_organization(organization_id: UUID) -> OrganizationRecord:
     row = await Organization.select().where(Organization.id == organization_id).first().run()
     if row is None:

@@ -32,6 +32,7 @@ class Viewer:
     user_id: UUID
     municipality_id: UUID | None
     organization_id: UUID | None
+    person_id: UUID | None = None  # a cabinet's own record in the base: its certificates issued without an account
 
     @classmethod
     def of(cls, principal: Principal) -> Viewer:
@@ -44,7 +45,9 @@ class Viewer:
         return self.user_id if self.role in HOLDERS else None
 
     def sees(self, certificate: CertificateRecord) -> bool:
-        return self.own_only is None or certificate.user_id == self.user_id
+        if self.own_only is None or certificate.user_id == self.user_id:
+            return True
+        return self.person_id is not None and certificate.person_id == self.person_id
 
     def require_sees(self, certificate: CertificateRecord) -> None:
         if not self.sees(certificate):

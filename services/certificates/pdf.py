@@ -82,7 +82,7 @@ def document_data(record: CertificateRecord, base_url: str) -> dict[str, Any]:
         "title": record.title,
         "details": details,
         "issued_on": format_date(record.issued_on),
-        "valid_until": format_date(record.valid_until) if record.valid_until else WITHOUT_TERM,
+        "valid_until": f"до {format_date(record.valid_until)}" if record.valid_until else WITHOUT_TERM,
         "signatory_name": record.signatory_name,
         "signatory_position": record.signatory_position,
         "verify_url": readable_url,

@@ -3,6 +3,7 @@ by number (a page and JSON, no sign-in, rate-limited); the scoped API."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from services.certificates.pdf import HEADINGS, filename, render_pdf, verificati
 from services.certificates.reminders import sent_reminders
 from services.certificates.tables import CertificateKind
 from services.certificates.verification import PublicCertificate, TooManyChecks, check_rate, normalised, verify
+from services.mentoring import cabinet_person
 from shared.actor import Actor
 from shared.audit import audit
 from shared.auth import public
@@ -94,11 +96,19 @@ def _card(certificate: CertificateRecord, viewer: Viewer, status_code: int = 200
     )
 
 
+async def _opener(principal: Principal) -> Viewer:
+    """A cabinet opens its own certificates, also those its record in the base got without an account."""
+    viewer = Viewer.of(principal)
+    if viewer.own_only is None or principal.scope.organization_id is None:
+        return viewer
+    return replace(viewer, person_id=await cabinet_person(principal))
+
+
 @get("/certificates/{certificate_id:uuid}", guards=[allow(*VIEWERS)])
 async def certificate_card(
     principal: NamedDependency[Principal], actor: NamedDependency[Actor], certificate_id: FromPath[UUID]
 ) -> Template:
-    viewer = Viewer.of(principal)
+    viewer = await _opener(principal)
     certificate = await visible(viewer, certificate_id)
     await audit(actor, "view", certificate.person_id, "свидетельство", organization_id=certificate.organization_id)
     return _card(certificate, viewer, reminders=await sent_reminders(certificate.id))
@@ -115,7 +125,7 @@ async def certificate_pdf(
     settings: NamedDependency[Settings],
     certificate_id: FromPath[UUID],
 ) -> Response[bytes]:
-    certificate = await visible(Viewer.of(principal), certificate_id)
+    certificate = await visible(await _opener(principal), certificate_id)
     await audit(actor, "view", certificate.person_id, "PDF свидетельства", organization_id=certificate.organization_id)
     return Response(
         render_pdf(certificate, settings.base_url),

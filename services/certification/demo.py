@@ -304,7 +304,7 @@ async def _round_2026(
     members = [
         (region_user, "Руководитель регионального наставнического центра", True),
         (municipal, "Муниципальный координатор", False),
-        (curator2, "Куратор МОУ «Озёрская СШ»", False),
+        (curator2, "Куратор программы наставничества", False),
     ]
     round_id = await _round(actor, ROUND_2026, day - timedelta(days=60), day - timedelta(days=10), members)
     await _status(round_id, RoundStatus.review)

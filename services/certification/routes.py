@@ -27,7 +27,7 @@ from shared.downloads import download_headers, download_name
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, form_into, page, see_other
 from shared.uploads import UploadKind, read_upload, upload
-from tenants import Principal, Role, allow, list_municipalities, list_organizations
+from tenants import Principal, Role, allow, list_municipalities, list_organizations, organization_names
 
 REGION = (Role.regional_coordinator,)
 COORDINATORS = (Role.regional_coordinator, Role.municipal_coordinator)
@@ -93,7 +93,11 @@ async def _round_context(principal: Principal, round_id: UUID) -> dict[str, Any]
     if member is not None:
         listed = listed or await scoring.to_score(principal.user_id, round_id)
     lines = {a.id: await scoring.overview(a) for a in listed} if oversees else {}
+    members = await rounds.members_of(round_id)
     organizations = _names(await list_organizations())
+    # A member from one municipality reads the organizations of the others' curators and members by name.
+    wanted = {a.organization_id for a in listed} | {m.organization_id for m in members if m.organization_id}
+    organizations |= await organization_names([i for i in wanted if i is not None and i not in organizations])
     order = None
     if round_.commission_order_id:
         try:  # the region's order: read by those who may see the region's register
@@ -108,7 +112,7 @@ async def _round_context(principal: Principal, round_id: UUID) -> dict[str, Any]
     return {
         "round": round_,
         "criteria": await rounds.criteria_of(round_id),
-        "members": await rounds.members_of(round_id),
+        "members": members,
         "member": member,
         "candidates": await rounds.candidates() if principal.role == Role.regional_coordinator else [],
         "applications": listed,
@@ -269,7 +273,7 @@ async def _application_context(principal: Principal, actor: Actor, application_i
         "outcomes": decisions.OUTCOME_LABELS,
         "conflict": scoring.CONFLICT,
         "state_labels": applications.STATE_LABELS,
-        "organization": _names(await list_organizations()).get(application.organization_id, ""),
+        "organization": (await organization_names([application.organization_id])).get(application.organization_id, ""),
         "today": clock.today(),
     }
 

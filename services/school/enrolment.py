@@ -343,6 +343,8 @@ async def decide(actor: Actor, access: SchoolAccess, enrolment_id: UUID, decisio
             raise Forbidden()
         if state not in OPEN_STATES:
             raise ValidationFailed({"decision": "Заявка уже закрыта"})
+        if enrolment.outcome:
+            raise ValidationFailed({"decision": "Итог обучения уже подведён, отозвать заявку нельзя"})
         await _leave(actor, enrolment, EnrolmentState.withdrawn, _reason(decision, required=not own))
     elif state == EnrolmentState.applied:
         if not curator:

@@ -122,11 +122,10 @@ class EnrolmentRecord(msgspec.Struct, frozen=True, kw_only=True):
 SCHOOL_COLUMNS = "id, region_id, organization_id, municipality_id, name, signatory_name, signatory_position"
 PROGRAMME_SELECT = """SELECT p.*, coalesce((SELECT sum(m.hours) FROM school_module m
     WHERE m.region_id = p.region_id AND m.programme_id = p.id), 0) AS hours FROM school_programme p"""
+# Seats are counted region-wide (school_cohort_seats), not only the enrolments the reader's scope shows.
 COHORT_SELECT = """SELECT c.*,
-    (SELECT count(*) FROM school_enrolment e WHERE e.region_id = c.region_id AND e.cohort_id = c.id
-        AND e.state = 'accepted') AS accepted,
-    (SELECT count(*) FROM school_enrolment e WHERE e.region_id = c.region_id AND e.cohort_id = c.id
-        AND e.state = 'waiting') AS waiting
+    school_cohort_seats(c.region_id, c.id, 'accepted') AS accepted,
+    school_cohort_seats(c.region_id, c.id, 'waiting') AS waiting
     FROM school_cohort c"""
 ENROLMENT_COLUMNS = ", ".join(f.name for f in msgspec.structs.fields(EnrolmentRecord))
 

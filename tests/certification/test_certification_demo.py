@@ -48,3 +48,12 @@ async def test_the_demo_round_shows_each_state_the_conflict_and_the_registry(app
     async with make_client(app) as client:
         await login_api(client, "curator1@demo.local", PASSWORD)
         assert (await client.get("/certification")).status_code == 200
+    # The municipal member of Светлогорск reads the organization of Озёрская's curator and of the third member.
+    async with make_client(app) as client:
+        await login_api(client, "municipality@demo.local", PASSWORD)
+        page = await client.get(f"/certification/applications/{belova}")
+        assert page.status_code == 200 and "Белова Ирина Николаевна, МОУ «Озёрская СШ»" in page.text
+        rounds = (await client.get("/api/v1/certification/rounds")).json()
+        current = next(r for r in rounds if r["title"] == "Сертификация кураторов 2026")
+        round_page = (await client.get(f"/certification/rounds/{current['id']}")).text
+        assert "Кузнецов Олег Дмитриевич, Куратор программы наставничества — МОУ «Озёрская СШ»" in round_page

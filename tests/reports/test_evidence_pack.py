@@ -147,7 +147,10 @@ async def test_only_the_persons_organization_coordinators_and_the_mentor_themsel
         assert (await client.get(f"/reports/people/{mentor['mentee_id']}/evidence.docx")).status_code == 404
         cabinet = await client.get("/cabinet")
         assert "Обучение и свидетельства" in cabinet.text and mentor["number"] in cabinet.text
-        assert f"/certificates/{mentor['certificate_id']}.pdf" in cabinet.text and own in cabinet.text
+        download = f"/certificates/{mentor['certificate_id']}/download"
+        assert download in cabinet.text and own in cabinet.text
+        pdf = await client.get(download)
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
         assert (await client.get(f"/school/people/{mentor['mentor_id']}/training")).status_code == 403
     async with make_client(app) as client:
         await login_api(client, tenant.head, PASSWORD)

@@ -483,3 +483,35 @@ async def test_the_trainer_reads_the_enrolments_of_a_cohort_they_teach_only(app:
         assert await enrolments(teacher, taught["cohort_id"]) == {mentor: "nominated"}
         assert await enrolments(teacher, other["cohort_id"]) == {}
         assert (await teacher.get(f"/school/cohorts/{taught['cohort_id']}/enrolment")).status_code == 403
+
+
+async def test_free_places_count_every_organization_s_participants(app: Any, tenant_a: Tenant) -> None:
+    """A curator and a visitor see the cohort's real free places, not only the enrolments their scope reads."""
+    cohort = await school_cohort(tenant_a, capacity=2)
+    async with make_client(app) as curator, make_client(app) as other, make_client(app) as regional:
+        await login_api(curator, tenant_a.curator, PASSWORD)
+        await login_api(other, tenant_a.other_curator, PASSWORD)
+        await login_api(regional, tenant_a.regional, PASSWORD)
+        people = [await person(curator, f"Занявший{n}", "mentor") for n in range(2)]
+        nominated = await curator.post(
+            f"/api/v1/school/cohorts/{cohort['cohort_id']}/nominations", json={"person_ids": people}
+        )
+        for e in nominated.json():
+            assert (await decide(regional, e["id"], "accept")).status_code == 200
+        page = await other.get("/school/enrolment")
+        assert page.status_code == 200
+        row = page.text[page.text.index(f"Поток {cohort['tag']}") :]
+        assert "0 из 2" in row[: row.index("</tr>")]
+    async with make_client(app) as visitor:
+        offer = await visitor.get(f"/school/offer?region={tenant_a.region_id}")
+        row = offer.text[offer.text.index(f"Поток {cohort['tag']}") :]
+        assert "0 из 2" in row[: row.index("</tr>")]
+    # The withdrawal of a participant whose training is decided is refused.
+    async with tenant_transaction(Scope.for_region(tenant_a.region_id)):
+        await current_connection().execute(
+            "UPDATE school_enrolment SET outcome = 'completed' WHERE id = $1", uuid.UUID(nominated.json()[0]["id"])
+        )
+    async with make_client(app) as curator:
+        await login_api(curator, tenant_a.curator, PASSWORD)
+        refused = await decide(curator, nominated.json()[0]["id"], "withdraw", "Поздно")
+        assert refused.status_code == 400 and "decision" in refused.json()["errors"]

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from services.school import catalogue, cohorts
+from services.school import catalogue, cohorts, sessions
 from services.school.access import RUNNER_ROLES, SchoolAccess
 from services.school.catalogue import MaterialForm, ModuleForm, ProgrammeForm, QuestionForm, SchoolForm
 from services.school.cohorts import STAGE_LABELS, CohortForm
@@ -667,6 +667,7 @@ async def cohort_context(actor: Actor, access: SchoolAccess, cohort_id: UUID) ->
         else await _programme_of(cohort)
     )
     editable = access.runs(school)
+    teaches = editable or await access.teaches(cohort_id)
     trainers = await trainers_of(cohort_id)
     choices = await cohorts.trainer_choices(cohort.region_id) if editable else []
     taken = {u for u, _ in trainers}
@@ -680,6 +681,9 @@ async def cohort_context(actor: Actor, access: SchoolAccess, cohort_id: UUID) ->
         "trainer_choices": [(u, n) for u, n in choices if u not in taken],
         "may_invite": access.role in INVITERS and editable,
         "participants": await cohorts.participants(actor, cohort_id),
+        "sessions": await sessions.sessions_of(cohort_id),
+        "teaches": teaches,
+        "now": clock.now(),
         **labels(),
     }
 

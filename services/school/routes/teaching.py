@@ -347,7 +347,7 @@ class TeachingPages(Controller):
         """htmx gets the participant's row re-rendered from the page's own block; a plain form goes back."""
         if _is_htmx(request) and mark is not None:
             session = await sessions.get_session(session_id)
-            return fragment(
+            row = fragment(
                 request,
                 "school/session.html",
                 "row",
@@ -357,6 +357,8 @@ class TeachingPages(Controller):
                 reasons=attendance.REASON_KINDS,
                 row_errors=error.errors if error else {},
             )
+            row.headers["HX-Trigger"] = "attendance-marked"  # the page's counts refresh themselves
+            return row
         if error is not None:
             flash_problem(request, error)
         return see_other(f"/school/sessions/{session_id}")
