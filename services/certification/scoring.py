@@ -77,14 +77,14 @@ def conflicted(member: MemberRecord, application: ApplicationRecord) -> bool:
 
 
 async def sheet_for(user_id: UUID, application_id: UUID) -> tuple[RoundRecord, MemberRecord, ApplicationRecord]:
-    """The member's way to an application: not a member → 403; their own organization's → 404, as if it did not
-    exist (in their own scope row security shows it to them as their organization's)."""
+    """The member's way to an application: not a member → 403; their own organization's or a draft not yet sent →
+    404, as if it did not exist (in their own scope row security shows it to them as their organization's)."""
     application = await get_application(application_id)
     round_ = await get_round(application.round_id)
     member = await member_of(round_.id, user_id)
     if member is None:
         raise Forbidden()
-    if conflicted(member, application):
+    if conflicted(member, application) or application.state == ApplicationState.draft:
         raise NotFound()
     return round_, member, application
 

@@ -215,6 +215,10 @@ async def test_portfolio_conflict_scores_decisions_certificate_and_registry(app:
             files={"file": ("essay.pdf", b"%PDF-1.4 essay", "application/pdf")},
         )
         assert uploaded.status_code == 303
+        async with make_client(app) as member:  # a draft not yet sent does not exist for the commission
+            await login_api(member, tenant.other_curator, PASSWORD)
+            draft = await member.post(f"{API}/applications/{application_id}/scores", json={"in_person": "10"})
+            assert draft.status_code == 404
         sent = await client.post(f"{API}/applications/{application_id}/submit")
         assert sent.status_code == 201, sent.text
         assert sent.json()["application"]["state"] == "submitted"
