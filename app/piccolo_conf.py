@@ -17,6 +17,7 @@ APP_REGISTRY = AppRegistry(
         "services.school.piccolo_app",
         "services.certificates.piccolo_app",
         "services.certification.piccolo_app",
+        "services.contests.piccolo_app",
     ]
 )
 

@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from services.admin.routes import admin_router
 from services.certificates import routes as certificates
 from services.certification import routes as certification
+from services.contests import routes as contests
 from services.matching import routes as matching
 from services.mentoring import routes as mentoring
 from services.monitoring import routes as monitoring
@@ -100,6 +101,8 @@ def route_handlers() -> list[Any]:
         school_certificates.api_router,
         certification.page_router,
         certification.api_router,
+        contests.page_router,
+        contests.api_router,
     ]
 
 

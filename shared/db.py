@@ -30,6 +30,8 @@ class Level(enum.StrEnum):
     public = "public"
     # A trainer of the network mentor school: sees the cohorts they teach, nothing of the organizations' bases.
     trainer = "trainer"
+    # A contest juror: sees the applications of the panels they sit on, never those they are in conflict with.
+    juror = "juror"
     organization = "organization"
     municipality = "municipality"
     region = "region"

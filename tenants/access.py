@@ -99,6 +99,8 @@ async def load_principal(user_id: UUID, active_key: str | None) -> Principal | N
             level, place = Level.municipality, municipalities.get(m["municipality_id"], "")
         elif role == Role.trainer:
             level, place = Level.trainer, regions.get(m["region_id"], "")
+        elif role == Role.juror:
+            level, place = Level.juror, regions.get(m["region_id"], "")
         else:
             level, place = Level.organization, organizations.get(m["organization_id"], "")
         scope = Scope(level, user_id, m["region_id"], m["municipality_id"], m["organization_id"])

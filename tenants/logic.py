@@ -33,8 +33,9 @@ INVITABLE: dict[Role, tuple[Role, ...]] = {
         Role.head,
         Role.curator,
         Role.trainer,
+        Role.juror,
     ),
-    Role.municipal_coordinator: (Role.municipal_coordinator, Role.head, Role.curator, Role.trainer),
+    Role.municipal_coordinator: (Role.municipal_coordinator, Role.head, Role.curator, Role.trainer, Role.juror),
     Role.curator: (Role.mentor, Role.mentee),
 }
 

@@ -20,6 +20,7 @@ class Role(enum.StrEnum):
     mentor = "mentor"
     mentee = "mentee"
     trainer = "trainer"  # a trainer of the network mentor school, often an outside expert with no organization
+    juror = "juror"  # a member of a contest's jury: a region's account or an invited outside expert
 
 
 ORGANIZATION_ROLES = (Role.head, Role.curator, Role.mentor, Role.mentee)
@@ -34,6 +35,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.mentor: "Наставник",
     Role.mentee: "Наставляемый",
     Role.trainer: "Преподаватель школы наставников",
+    Role.juror: "Член жюри конкурса",
 }
 
 KIND_LABELS: dict[OrganizationKind, str] = {

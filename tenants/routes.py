@@ -51,6 +51,8 @@ def home_for(principal: NamedDependency[Principal]) -> str:
             return "/cabinet"
         case Role.trainer:
             return "/school/teaching"
+        case Role.juror:
+            return "/contests/jury"
         case None:
             return "/no-role"
         case _:

@@ -68,6 +68,7 @@ class Tenant:
     head: str
     mentor: str
     trainer: str  # a trainer of the network mentor school, region-level, with no organization
+    juror: str  # a contest juror, region-level, with no organization
 
 
 async def make_tenant(label: str) -> Tenant:
@@ -140,6 +141,7 @@ async def make_tenant(label: str) -> Tenant:
             head=await account(Role.head, m1, o1),
             mentor=await account(Role.mentor, m1, o1),
             trainer=await account(Role.trainer, None, None),
+            juror=await account(Role.juror, None, None),
         )
 
 
@@ -180,10 +182,12 @@ async def make_records(
         period_id = (await monitoring.periods())[0]["id"]
     school = await _school_records(tenant, organization_id, first)
     certification = await _certification_records(tenant, organization_id)
+    contests = await _contest_records(tenant, organization_id, municipality_id, first)
     return {
         **programme,
         **school,
         **certification,
+        **contests,
         "export_id": str(export_id),
         "period_id": str(period_id),
         "import_id": str(import_id),
@@ -353,6 +357,156 @@ async def _certification_records(tenant: Tenant, organization_id: uuid.UUID) -> 
             application_id,
         )
     ids = {"round_id": round_id, "curator_application_id": application_id, "upload_id": upload_id}
+    return {name: str(value) for name, value in ids.items()}
+
+
+async def _contest_records(
+    tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID, person_id: uuid.UUID
+) -> dict[str, str]:
+    """A regional contest with a nomination, a stage, a criterion and a panel the tenant's juror chairs; the
+    organization's application with an upload, its entry, the juror's sheet and a public vote; a festival of the
+    region with an award and a photo."""
+    from shared.db import Scope, current_connection, tenant_transaction
+    from tenants.tables import User
+
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        db = current_connection()
+        juror = await User.select(User.id).where(User.email == tenant.juror).first().run()
+        assert juror is not None
+        r = tenant.region_id
+        contest_id = await db.fetchval(
+            """INSERT INTO contest (region_id, level, title, year, status)
+               VALUES ($1, 'region', 'Наставник года', 2026, 'announced') RETURNING id""",
+            r,
+        )
+        nomination_id = await db.fetchval(
+            """INSERT INTO contest_nomination (region_id, contest_id, kind, title, roles, voting_mode, voting_from,
+                   voting_until)
+               VALUES ($1, $2, 'mentor_of_year', 'Наставник года', '{mentor}', 'audience_prize',
+                   now() - interval '1 day', now() + interval '10 days') RETURNING id""",
+            r,
+            contest_id,
+        )
+        stage_id = await db.fetchval(
+            """INSERT INTO contest_stage (region_id, contest_id, position, level, applications_from,
+                   applications_until, review_from, review_until, results_on)
+               VALUES ($1, $2, 1, 'region', current_date - 10, current_date + 10, current_date - 10, current_date + 20,
+                   current_date + 30) RETURNING id""",
+            r,
+            contest_id,
+        )
+        criterion_id = await db.fetchval(
+            """INSERT INTO contest_criterion (region_id, contest_id, stage_id, nomination_id, title, max_points)
+               VALUES ($1, $2, $3, $4, 'Результативность', 10) RETURNING id""",
+            r,
+            contest_id,
+            stage_id,
+            nomination_id,
+        )
+        panel_id = await db.fetchval(
+            """INSERT INTO contest_panel (region_id, contest_id, stage_id, nomination_id, level)
+               VALUES ($1, $2, $3, $4, 'region') RETURNING id""",
+            r,
+            contest_id,
+            stage_id,
+            nomination_id,
+        )
+        juror_id = await db.fetchval(
+            """INSERT INTO contest_juror (region_id, contest_id, panel_id, user_id, full_name, is_chair)
+               VALUES ($1, $2, $3, $4, 'Тестов Член Жюри', true) RETURNING id""",
+            r,
+            contest_id,
+            panel_id,
+            juror["id"],
+        )
+        application_id = await db.fetchval(
+            """INSERT INTO contest_application (region_id, contest_id, nomination_id, organization_id, municipality_id,
+                   person_id, full_name, state, participation_consent_on, publication_consent)
+               VALUES ($1, $2, $3, $4, $5, $6, 'Тестова Анна', 'submitted', current_date, true) RETURNING id""",
+            r,
+            contest_id,
+            nomination_id,
+            organization_id,
+            municipality_id,
+            person_id,
+        )
+        upload_id = await db.fetchval(
+            """INSERT INTO contest_upload (region_id, contest_id, organization_id, application_id, title, filename,
+                   content_type, data)
+               VALUES ($1, $2, $3, $4, 'Эссе', 'essay.pdf', 'application/pdf', '%PDF-1.4') RETURNING id""",
+            r,
+            contest_id,
+            organization_id,
+            application_id,
+        )
+        entry_id = await db.fetchval(
+            """INSERT INTO contest_entry (region_id, contest_id, panel_id, stage_id, nomination_id, application_id,
+                   organization_id, municipality_id, finalist)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true) RETURNING id""",
+            r,
+            contest_id,
+            panel_id,
+            stage_id,
+            nomination_id,
+            application_id,
+            organization_id,
+            municipality_id,
+        )
+        sheet_id = await db.fetchval(
+            """INSERT INTO contest_sheet (region_id, contest_id, panel_id, entry_id, juror_id, juror_name,
+                   organization_id)
+               VALUES ($1, $2, $3, $4, $5, 'Тестов Член Жюри', $6) RETURNING id""",
+            r,
+            contest_id,
+            panel_id,
+            entry_id,
+            juror_id,
+            organization_id,
+        )
+        vote_id = await db.fetchval(
+            """INSERT INTO contest_vote (region_id, contest_id, nomination_id, entry_id, organization_id, voter_hash,
+                   token_hash, network)
+               VALUES ($1, $2, $3, $4, $5, md5(random()::text), md5(random()::text), '10.0.0.0/24') RETURNING id""",
+            r,
+            contest_id,
+            nomination_id,
+            entry_id,
+            organization_id,
+        )
+        festival_id = await db.fetchval(
+            """INSERT INTO contest_festival (region_id, contest_id, level, title, held_on, published_at)
+               VALUES ($1, $2, 'region', 'Фестиваль наставничества', current_date, now()) RETURNING id""",
+            r,
+            contest_id,
+        )
+        award_id = await db.fetchval(
+            """INSERT INTO contest_award (region_id, festival_id, title, winner_name)
+               VALUES ($1, $2, 'Диплом I степени', 'Тестова Анна') RETURNING id""",
+            r,
+            festival_id,
+        )
+        photo_id = await db.fetchval(
+            """INSERT INTO contest_photo (region_id, festival_id, caption, filename, content_type, data)
+               VALUES ($1, $2, 'Награждение', 'photo.png', 'image/png', '\\x89504e47') RETURNING id""",
+            r,
+            festival_id,
+        )
+    ids = {
+        "contest_id": contest_id,
+        "nomination_id": nomination_id,
+        "stage_id": stage_id,
+        "contest_criterion_id": criterion_id,
+        "panel_id": panel_id,
+        "juror_id": juror_id,
+        "contest_application_id": application_id,
+        "contest_upload_id": upload_id,
+        "entry_id": entry_id,
+        "sheet_id": sheet_id,
+        "vote_id": vote_id,
+        "festival_id": festival_id,
+        "award_id": award_id,
+        "photo_id": photo_id,
+    }
     return {name: str(value) for name, value in ids.items()}
 
 

@@ -22,7 +22,12 @@ from shared.errors import NotFound, ValidationFailed
 from shared.i18n import sort_key
 
 # The number's series by kind: «НШ-2026-00017» for the mentor school, «СК-2026-00003» for a certified curator.
-SERIES = {CertificateKind.training: "НШ", CertificateKind.curator: "СК"}
+SERIES = {
+    CertificateKind.training: "НШ",
+    CertificateKind.curator: "СК",
+    CertificateKind.diploma: "ДК",
+    CertificateKind.participant: "УК",
+}
 
 
 class Status(enum.StrEnum):

@@ -13,6 +13,8 @@ from shared.engine import DB
 class CertificateKind(enum.StrEnum):
     training = "training"  # «свидетельство о прохождении обучения» of the mentor school
     curator = "curator"  # the certificate of a certified curator
+    diploma = "diploma"  # a contest winner's diploma
+    participant = "participant"  # a contest participant's certificate
 
 
 class Certificate(Table, tablename="certificate", db=DB):

@@ -20,6 +20,18 @@ SCHOOL_CATALOGUE = (
     "cohort_id",
     "session_id",
 )
+# A regional contest and its festival are the region's: everyone of the region reads them.
+CONTEST_CATALOGUE = (
+    "contest_id",
+    "nomination_id",
+    "stage_id",
+    "contest_criterion_id",
+    "panel_id",
+    "juror_id",
+    "festival_id",
+    "award_id",
+    "photo_id",
+)
 PARAM = re.compile(r"{(\w+):\w+}")
 
 
@@ -86,7 +98,7 @@ async def actors(
     neighbour["period_id"] = other_region["period_id"]
     neighbour["round_id"] = other_region["round_id"]  # so is a certification round
     # So do the regional mentor school's catalogue and cohorts: everyone of the region reads them.
-    for name in SCHOOL_CATALOGUE:
+    for name in (*SCHOOL_CATALOGUE, *CONTEST_CATALOGUE):
         neighbour[name] = other_region[name]
     return [
         (tenant_a.regional, other_region, own, tenant_a.municipality_id),
@@ -94,6 +106,7 @@ async def actors(
         (tenant_a.curator, neighbour, own, tenant_a.municipality_id),
         (tenant_a.mentor, neighbour, own, tenant_a.municipality_id),
         (tenant_a.trainer, other_region, own, tenant_a.municipality_id),
+        (tenant_a.juror, other_region, own, tenant_a.municipality_id),
     ]
 
 
@@ -104,9 +117,12 @@ async def test_every_record_route_hides_other_tenants(app: Any, actors: list[Any
     for email, foreign, own, own_municipality in actors:
         async with make_client(app) as client:
             assert (await login_api(client, email, PASSWORD)).status_code == 200
-            token_page = {"curator": "/invitations/new", "mentor": "/cabinet", "trainer": "/profile"}.get(
-                email.split("-")[0], "/organizations"
-            )
+            token_page = {
+                "curator": "/invitations/new",
+                "mentor": "/cabinet",
+                "trainer": "/profile",
+                "juror": "/profile",
+            }.get(email.split("-")[0], "/organizations")
             token = await csrf_token(client, token_page)
             for path, method, _ in routes:
                 body = body_for(path, own_municipality)

@@ -1,0 +1,6 @@
+"""Contest routes: setup (filled in by its part)."""
+
+from typing import Any
+
+PAGES: list[Any] = []
+API: list[Any] = []
