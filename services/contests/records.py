@@ -335,3 +335,72 @@ async def get_entry(entry_id: UUID) -> EntryRecord:
 async def entries_of(panel_id: UUID) -> list[EntryRecord]:
     rows = await ContestEntry.select().where(ContestEntry.panel_id == panel_id).order_by(ContestEntry.created_at).run()
     return sorted((_convert(r, EntryRecord) for r in rows), key=lambda e: (e.rank is None, e.rank or 0))
+
+
+async def panel_for(
+    stage: StageRecord, nomination_id: UUID, municipality_id: UUID | None, organization_id: UUID | None
+) -> PanelRecord:
+    """The stage's panel of a nomination for the unit an entry belongs to, made when the first entry arrives."""
+    level = stage.level
+    unit_municipality = municipality_id if level != Level.region else None
+    unit_organization = organization_id if level == Level.organization else None
+    query = ContestPanel.select().where(
+        (ContestPanel.stage_id == stage.id) & (ContestPanel.nomination_id == nomination_id)
+    )
+    query = query.where(
+        ContestPanel.municipality_id.is_null()
+        if unit_municipality is None
+        else ContestPanel.municipality_id == unit_municipality
+    )
+    query = query.where(
+        ContestPanel.organization_id.is_null()
+        if unit_organization is None
+        else ContestPanel.organization_id == unit_organization
+    )
+    row = await query.first().run()
+    if row is None:
+        contest = await get_contest(stage.contest_id)
+        row = (
+            await ContestPanel.insert(
+                ContestPanel(
+                    region_id=contest.region_id,
+                    contest_id=stage.contest_id,
+                    stage_id=stage.id,
+                    nomination_id=nomination_id,
+                    level=level,
+                    municipality_id=unit_municipality,
+                    organization_id=unit_organization,
+                    status=PanelStatus.open,
+                )
+            )
+            .returning(*ContestPanel.all_columns())
+            .run()
+        )[0]
+    return _convert(row, PanelRecord)
+
+
+async def enter_stage(application: ApplicationRecord, stage: StageRecord, from_entry_id: UUID | None = None) -> UUID:
+    """The application's entry in the stage's panel for its unit: at submission (the first stage) or when it
+    advances (the next one, pointing back at the entry it came from)."""
+    panel = await panel_for(stage, application.nomination_id, application.municipality_id, application.organization_id)
+    contest = await get_contest(stage.contest_id)
+    rows = (
+        await ContestEntry.insert(
+            ContestEntry(
+                region_id=contest.region_id,
+                contest_id=stage.contest_id,
+                panel_id=panel.id,
+                stage_id=stage.id,
+                nomination_id=application.nomination_id,
+                application_id=application.id,
+                organization_id=application.organization_id,
+                municipality_id=application.municipality_id,
+                from_entry_id=from_entry_id,
+                state=EntryState.in_review,
+            )
+        )
+        .returning(ContestEntry.id)
+        .run()
+    )
+    entry_id: UUID = rows[0]["id"]
+    return entry_id
