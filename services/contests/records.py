@@ -231,6 +231,7 @@ class EntryRecord(msgspec.Struct, frozen=True, kw_only=True):
     tie_note: str
     audience_prize: bool
     certificate_id: UUID | None
+    chair_order: int | None = None
 
     @property
     def state_label(self) -> str:

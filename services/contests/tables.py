@@ -242,6 +242,7 @@ class ContestEntry(Table, tablename="contest_entry", db=DB):
     audience_prize = Boolean(default=False)
     certificate_id = UUID(null=True, default=None)  # the diploma or the participant's certificate
     created_at = Timestamptz()
+    chair_order = SmallInt(null=True, default=None)  # the chair's order among entries tied after the criterion
 
 
 class ContestConflict(Table, tablename="contest_conflict", db=DB):
