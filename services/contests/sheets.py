@@ -254,3 +254,24 @@ async def reopen_sheet(actor: Actor, user_id: UUID, sheet_id: UUID, reason: str)
         .run()
     )
     await audit(actor, "contest.sheet.reopen", None, f"sheet={sheet_id}")
+
+
+async def panel_of_sheet(sheet_id: UUID) -> UUID:
+    row = await ContestSheet.select(ContestSheet.panel_id).where(ContestSheet.id == sheet_id).first().run()
+    if row is None:
+        raise NotFound()
+    panel_id: UUID = row["panel_id"]
+    return panel_id
+
+
+class UploadLine(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    title: str
+    filename: str
+
+
+async def uploads_of(application_id: UUID) -> list[UploadLine]:
+    rows = await current_connection().fetch(
+        "SELECT id, title, filename FROM contest_upload WHERE application_id = $1 ORDER BY created_at", application_id
+    )
+    return [UploadLine(**dict(r)) for r in rows]
