@@ -9,7 +9,7 @@ from services.mentoring.attention import at_risk
 from services.mentoring.forgetting import forget_people
 from services.mentoring.lifecycle import complete, end_early, request_approval
 from services.mentoring.meetings import MEETINGS, MeetingForm, record_meeting, save_plan
-from services.mentoring.overview import completed_pairs, count_pairs
+from services.mentoring.overview import completed_pairs, count_pairs, pairs_completed_by
 from services.mentoring.pairs import (
     OPEN,
     STATUS_LABELS,
@@ -57,6 +57,7 @@ __all__ = [
     "list_pairs",
     "open_load",
     "pair_card",
+    "pairs_completed_by",
     "participating",
     "person_of",
     "pulse",

@@ -52,3 +52,15 @@ async def completed_pairs(organization_id: UUID, until: date) -> int:
         until,
     )
     return int(value)
+
+
+async def pairs_completed_by(mentor_id: UUID, year: int) -> int:
+    """Pairs and groups a person mentored that completed in a calendar year (a contest's eligibility)."""
+    value = await current_connection().fetchval(
+        """SELECT count(*) FROM mentorship m
+           WHERE m.mentor_id = $1 AND m.status = 'completed'
+             AND extract(year FROM coalesce(m.finished_on, m.extended_to, m.ends_on)) = $2""",
+        mentor_id,
+        year,
+    )
+    return int(value)

@@ -12,6 +12,7 @@ from services.registry.bases import (
     unknown_person,
 )
 from services.registry.consents import ConsentForm, WorkConsents, give_consent, scan_type, work_consents
+from services.registry.contest_profile import ContestProfile, contest_profile
 from services.registry.curators import ensure_curator_person
 from services.registry.demo import person_name
 from services.registry.jobs import enqueue_questionnaire_mail
@@ -57,6 +58,7 @@ __all__ = [
     "BaseMember",
     "Category",
     "ConsentForm",
+    "ContestProfile",
     "DueReminder",
     "Forgotten",
     "Ground",
@@ -74,6 +76,7 @@ __all__ = [
     "add_roles",
     "base_members",
     "check_answers",
+    "contest_profile",
     "create_person",
     "destroy_everywhere",
     "destroy_in_open_transaction",
