@@ -19,11 +19,30 @@ TEMPLATE = Path(__file__).parent / "documents" / "certificate.typ"
 SUBTITLES = {
     CertificateKind.training: "о прохождении обучения",
     CertificateKind.curator: "о сертификации куратора наставнической деятельности",
+    CertificateKind.diploma: "победителя конкурса",
+    CertificateKind.participant: "участника конкурса",
 }
 HEADINGS = {
     CertificateKind.training: "Свидетельство о прохождении обучения",
     CertificateKind.curator: "Свидетельство о сертификации куратора",
+    CertificateKind.diploma: "Диплом конкурса",
+    CertificateKind.participant: "Сертификат участника конкурса",
 }
+WORDS = {
+    CertificateKind.training: "СВИДЕТЕЛЬСТВО",
+    CertificateKind.curator: "СВИДЕТЕЛЬСТВО",
+    CertificateKind.diploma: "ДИПЛОМ",
+    CertificateKind.participant: "СЕРТИФИКАТ",
+}
+LEADS = {
+    CertificateKind.training: ("Настоящее свидетельство удостоверяет, что", "прошёл(а) обучение по программе"),
+    CertificateKind.curator: ("Настоящее свидетельство удостоверяет, что", "успешно прошёл(а) сертификацию"),
+    CertificateKind.diploma: ("Награждается", "за результат в конкурсе"),
+    CertificateKind.participant: ("Настоящий сертификат подтверждает, что", "принял(а) участие в конкурсе"),
+}
+# The first letters of a number name its kind: the verification page says which document it is.
+SERIES_KINDS = {"НШ": CertificateKind.training, "СК": CertificateKind.curator, "ДК": CertificateKind.diploma}
+SERIES_KINDS["УК"] = CertificateKind.participant
 WITHOUT_TERM = "бессрочно"
 
 
@@ -71,14 +90,16 @@ def document_data(record: CertificateRecord, base_url: str) -> dict[str, Any]:
     elif period := period_text(record):
         details.append(f"сроки проведения: {period}")
     readable_url = base_url.rstrip("/") + "/verify/" + record.number
+    lead, action = LEADS[record.kind]
     return {
+        "word": WORDS[record.kind],
         "heading": HEADINGS[record.kind],
         "subtitle": SUBTITLES[record.kind],
         "number": record.number,
         "issuer_name": record.issuer_name,
-        "lead": "Настоящее свидетельство удостоверяет, что",
+        "lead": lead,
         "holder_name": record.holder_name,
-        "action": "прошёл(а) обучение по программе" if training else "успешно прошёл(а) сертификацию",
+        "action": action,
         "title": record.title,
         "details": details,
         "issued_on": format_date(record.issued_on),
@@ -98,4 +119,4 @@ def render_pdf(record: CertificateRecord, base_url: str) -> bytes:
 
 
 def filename(record: CertificateRecord) -> str:
-    return f"Свидетельство {record.number}.pdf"
+    return f"{WORDS[record.kind].capitalize()} {record.number}.pdf"

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from services.certificates import listing
 from services.certificates.access import ISSUERS, VIEWERS, Viewer, revoke_as, visible
 from services.certificates.issuing import STATUS_LABELS, CertificateRecord, Status
-from services.certificates.pdf import HEADINGS, filename, render_pdf, verification_path
+from services.certificates.pdf import HEADINGS, SERIES_KINDS, filename, render_pdf, verification_path
 from services.certificates.reminders import sent_reminders
 from services.certificates.tables import CertificateKind
 from services.certificates.verification import PublicCertificate, TooManyChecks, check_rate, normalised, verify
@@ -34,7 +34,12 @@ from shared.proxies import client_address
 from shared.settings import Settings
 from tenants import Principal, allow
 
-KIND_LABELS = {CertificateKind.training: "Обучение в школе наставников", CertificateKind.curator: "Сертификация"}
+KIND_LABELS = {
+    CertificateKind.training: "Обучение в школе наставников",
+    CertificateKind.curator: "Сертификация",
+    CertificateKind.diploma: "Диплом конкурса",
+    CertificateKind.participant: "Участие в конкурсе",
+}
 
 
 def _labels() -> dict[str, Any]:
@@ -180,8 +185,7 @@ async def verify_page(
         found = await _verified(request, redis, number)
     except NotFound:
         return page("certificates/verify.html", 404, found=None, number=normalised(number)[:32], unknown=True)
-    curator = found.number.startswith("СК-")
-    heading = HEADINGS[CertificateKind.curator if curator else CertificateKind.training]
+    heading = HEADINGS[SERIES_KINDS.get(found.number[:2], CertificateKind.training)]
     return page("certificates/verify.html", found=found, number=found.number, heading=heading)
 
 

@@ -21,7 +21,7 @@ class Certificate(Table, tablename="certificate", db=DB):
     id = UUID(primary_key=True)
     region_id = UUID()
     number = Varchar(length=32)
-    kind = Varchar(length=10, choices=CertificateKind)
+    kind = Varchar(length=12, choices=CertificateKind)
     organization_id = UUID()
     person_id = UUID()
     user_id = UUID(null=True, default=None)

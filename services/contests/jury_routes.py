@@ -10,13 +10,13 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Request, get, post, put
+from litestar import Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from services.contests import ranking, sheets
+from services.contests import documents, ranking, sheets
 from services.contests.access import runs
 from services.contests.records import (
     STAGE_LABELS,
@@ -33,7 +33,9 @@ from services.contests.records import (
     panels_of,
 )
 from services.contests.tables import PanelStatus
+from shared import clock
 from shared.actor import Actor
+from shared.downloads import download_headers, download_name
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.pages import flash_problem, form_into, page, see_other
 from tenants import Principal, Role, allow, organization_names
@@ -278,6 +280,65 @@ async def results_action(
     return see_other(f"/contests/{contest_id}/panels/{panel_id}/results")
 
 
+async def _running(principal: Principal, contest_id: UUID, panel_id: UUID) -> None:
+    contest, panel = await get_contest(contest_id), await get_panel(panel_id)
+    if panel.contest_id != contest.id:
+        raise NotFound()
+    if not runs(principal, contest, panel):
+        raise Forbidden()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@get("/contests/{contest_id:uuid}/panels/{panel_id:uuid}/protocol.docx", guards=[allow(*RUNNERS)])
+async def protocol_download(
+    principal: NamedDependency[Principal], contest_id: FromPath[UUID], panel_id: FromPath[UUID]
+) -> Response[bytes]:
+    await _running(principal, contest_id, panel_id)
+    content = await documents.protocol_docx(panel_id)
+    name = download_name("Протокол жюри", clock.today(), extension="docx")
+    return Response(content, media_type=DOCX, headers=download_headers(name))
+
+
+@get("/contests/{contest_id:uuid}/panels/{panel_id:uuid}/scores.xlsx", guards=[allow(*RUNNERS)])
+async def scores_download(
+    principal: NamedDependency[Principal], contest_id: FromPath[UUID], panel_id: FromPath[UUID]
+) -> Response[bytes]:
+    await _running(principal, contest_id, panel_id)
+    content = await documents.scores_xlsx(panel_id)
+    name = download_name("Оценки жюри", clock.today(), extension="xlsx")
+    return Response(content, media_type=XLSX, headers=download_headers(name))
+
+
+@dataclass
+class DiplomaForm:
+    signatory_name: str = ""
+    signatory_position: str = ""
+
+
+@post("/contests/{contest_id:uuid}/panels/{panel_id:uuid}/diplomas", guards=[allow(*RUNNERS)])
+async def diplomas_issue(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    contest_id: FromPath[UUID],
+    panel_id: FromPath[UUID],
+) -> Redirect:
+    await _running(principal, contest_id, panel_id)
+    form = await form_into(request, DiplomaForm)
+    try:
+        issued = await documents.issue_diplomas(
+            actor, panel_id, clock.today(), (form.signatory_name.strip(), form.signatory_position.strip())
+        )
+    except ValidationFailed as exc:
+        flash_problem(request, exc)
+    else:
+        flash(request, f"Выдано дипломов и сертификатов: {issued}", category="success")
+    return see_other(f"/contests/{contest_id}/panels/{panel_id}/results")
+
+
 # API ----------------------------------------------------------------------------------------------------------------
 
 
@@ -414,5 +475,8 @@ PAGES: list[Any] = [
     chair_ties,
     results_page,
     results_action,
+    protocol_download,
+    scores_download,
+    diplomas_issue,
 ]
 API: list[Any] = [sheets_api, sheet_api, results_api]
