@@ -22,6 +22,13 @@ ACCOUNTS: list[tuple[str, str, str, str, list[tuple[Role, int | None, str | None
     ("mentee1@demo.local", "Лебедева", "Алина", "Сергеевна", [(Role.mentee, 1, "МОУ «Озёрская СШ»")]),
     # A trainer of the regional network mentor school: an outside expert, no organization of the region's schools.
     ("trainer@demo.local", "Орлова", "Наталья", "Геннадьевна", [(Role.trainer, None, None)]),
+    # Contest jurors: jury1 works in МБОУ «Гимназия № 3» of Светлогорск (never sees its entries), jury2 is an invited
+    # outside expert who chairs the juries; jury3 and jury4 complete them (a methodologist of Озёрский район, a
+    # partner employer's mentoring lead).
+    ("jury1@demo.local", "Полякова", "Ирина", "Сергеевна", [(Role.juror, None, None)]),
+    ("jury2@demo.local", "Гордеев", "Павел", "Андреевич", [(Role.juror, None, None)]),
+    ("jury3@demo.local", "Зайцева", "Ольга", "Николаевна", [(Role.juror, None, None)]),
+    ("jury4@demo.local", "Крылов", "Денис", "Олегович", [(Role.juror, None, None)]),
 ]
 ADMIN = ("admin@demo.local", "Администратор", "Платформы", "")
 # A second regional coordinator with the second factor on, so the code step of signing in can be tried. Its key is

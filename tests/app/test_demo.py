@@ -125,7 +125,7 @@ async def test_the_demo_region_has_the_documented_shape(demo: dict[str, Any]) ->
     assert demo["municipalities"] == 3
     assert demo["organizations"] >= 12
     assert demo["kinds"] == 5
-    assert demo["memberships"] == 9  # the eight documented logins' roles and the second factor's account
+    assert demo["memberships"] == 13  # the twelve documented logins' roles and the second factor's account
     assert demo["invitations"] == 2
     assert demo["people"] >= 150
     assert demo["organizations_with_answers"] == demo["organizations"]  # filled questionnaires everywhere
