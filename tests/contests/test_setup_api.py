@@ -85,3 +85,34 @@ async def test_nomination_preset_stage_and_visibility(app: Any, tenant_b: Tenant
         assert (await client.get(f"{API}/{contest_id}")).status_code == 404
         refused = await client.post(f"{API}/{contest_id}/stages", json=STAGE)
         assert refused.status_code == 404, refused.text
+
+
+async def test_panels_are_made_eagerly_for_regional_and_municipal_stages(app: Any) -> None:
+    from shared.db import Level, Scope, current_connection, tenant_transaction
+
+    tenant = await make_tenant("Конкурс-панели")
+    async with make_client(app) as client:
+        await login_api(client, tenant.regional, PASSWORD)
+        created = await client.post(API, json={"title": "Лучшая пара — 2026", "year": "2026"})
+        contest_id = created.json()["contest"]["id"]
+        municipal = {**STAGE, "level": "municipality", "advance_count": "3"}
+        regional = {
+            **STAGE,
+            "applications_from": "11.04.2026",
+            "applications_until": "20.04.2026",
+            "review_from": "21.04.2026",
+            "review_until": "30.04.2026",
+            "results_on": "10.05.2026",
+        }
+        assert (await client.post(f"{API}/{contest_id}/stages", json=municipal)).status_code == 201
+        assert (await client.post(f"{API}/{contest_id}/stages", json=regional)).status_code == 201
+        body = {"kind": "best_pair", "use_preset": "on"}
+        nomination = await client.post(f"{API}/{contest_id}/nominations", json=body)
+        assert nomination.status_code == 201, nomination.text
+    async with tenant_transaction(Scope(Level.platform)):
+        levels = await current_connection().fetch(
+            "SELECT level FROM contest_panel WHERE contest_id = $1 ORDER BY level", contest_id
+        )
+    counted = [str(r["level"]) for r in levels]
+    assert counted.count("region") == 1
+    assert counted.count("municipality") == 2  # the region's two municipalities
