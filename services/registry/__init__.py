@@ -12,10 +12,10 @@ from services.registry.bases import (
     unknown_person,
 )
 from services.registry.consents import ConsentForm, WorkConsents, give_consent, scan_type, work_consents
-from services.registry.nominees import ContestProfile, contest_profile
 from services.registry.curators import ensure_curator_person
 from services.registry.demo import person_name
 from services.registry.jobs import enqueue_questionnaire_mail
+from services.registry.nominees import ContestProfile, contest_profile
 from services.registry.people import (
     CATEGORY_LABELS,
     CONSENTED,
