@@ -70,13 +70,13 @@ async def test_applicants_and_wishing_are_counted_once(app: Any) -> None:
                 state,
                 date.fromisoformat(sent) if sent else None,
             )
-        wishes = [
+        wishes: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID | None, str, str]] = [
             (org, mun, None, "a@school.ru", "mentor_of_year"),
             (org, mun, None, "A@school.ru", "mentor_of_year"),  # the same e-mail: once
             (org, mun, anna, "", "curator_of_year"),
             (other_org, other_mun, None, "b@school.ru", "mentor_of_year"),
         ]
-        for organization, municipality, person, email, kind in wishes:
+        for organization, municipality, wisher, email, kind in wishes:
             await db.execute(
                 """INSERT INTO contest_wish (region_id, contest_id, nomination_kind, organization_id, municipality_id,
                        person_id, full_name, email, created_at)
@@ -86,7 +86,7 @@ async def test_applicants_and_wishing_are_counted_once(app: Any) -> None:
                 kind,
                 organization,
                 municipality,
-                person,
+                wisher,
                 email,
             )
         assert await contest_indicators(Reach(org, None), YEAR) == (1, 2)
