@@ -357,7 +357,7 @@ async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -
             ResultRow("events_held", "", "0", "60"),
             ResultRow("trained_mentors", "", "0", "60"),  # counted from the mentor school
             ResultRow("certified_curators", "", "0", "5"),  # counted from the curator certification
-            ResultRow("manual", "Участников конкурса «Наставник года»", "2", "10", "3"),
+            ResultRow("contest_applicants", "", "2", "10"),  # counted from the contests' applications
         ],
         "Рост удовлетворённости молодых учителей и желания продолжать работать",
     )

@@ -22,6 +22,10 @@ INDICATORS: dict[str, str] = {
     "trained_mentors": "Обученных наставников",
     # 003 §4: «сертифицированных кураторов» — holders of a curator certificate valid on the period's last day
     "certified_curators": "Сертифицированных кураторов",
+    # 003 §4: «участников конкурса «Наставник года»» — nominees with a submitted application, one person once
+    "contest_applicants": "Участников конкурсов наставничества",
+    # 003 §4: «желающих принять участие в конкурсах» — «Хочу участвовать», one person once
+    "contest_wishing": "Желающих участвовать в конкурсах",
 }
 
 IndicatorCounter = Callable[[ProgrammeRecord], Awaitable[dict[str, int]]]

@@ -115,6 +115,36 @@ async def school_indicators(reach: Reach, period: Period) -> tuple[int, int]:
     return int(row["trained_mentors"]), int(row["certified_curators"])
 
 
+# The contests' people, one person once: nominees with an application submitted in the period, and those who said
+# «Хочу участвовать» in the period (by their record, their account or their e-mail when they wrote in as visitors).
+APPLICANTS = f"""SELECT o.municipality_id, a.organization_id, {IDENTITY}::text AS person_key
+    FROM ({{orgs}}) o JOIN contest_application a ON a.region_id = o.region_id AND a.organization_id = o.id
+    JOIN person p ON p.region_id = a.region_id AND p.id = a.person_id
+    LEFT JOIN person s ON s.region_id = p.region_id AND s.id = p.merged_into
+    WHERE a.state = 'submitted' AND a.submitted_at::date BETWEEN {{starts}} AND {{ends}}"""
+WISHING = """SELECT o.municipality_id, w.organization_id,
+        coalesce(w.person_id::text, w.user_id::text, lower(w.email)) AS person_key
+    FROM ({orgs}) o JOIN contest_wish w ON w.region_id = o.region_id AND w.organization_id = o.id
+    WHERE w.created_at::date BETWEEN {starts} AND {ends}"""
+
+
+async def contest_indicators(reach: Reach, period: Period) -> tuple[int, int]:
+    """Contest applicants and people wishing to take part, of a reach, under the viewer's scope (a programme's
+    expected results «Участников конкурса «Наставник года»»)."""
+    orgs = SCHOOL_ORGANIZATIONS
+    row = await current_connection().fetchrow(
+        f"""SELECT (SELECT count(DISTINCT person_key) FROM ({APPLICANTS.format(orgs=orgs, starts="$3", ends="$4")}) a)
+                       AS contest_applicants,
+                   (SELECT count(DISTINCT person_key) FROM ({WISHING.format(orgs=orgs, starts="$3", ends="$4")}) w)
+                       AS contest_wishing""",
+        reach.organization_id,
+        reach.municipality_id,
+        period.starts_on,
+        period.ends_on,
+    )
+    return int(row["contest_applicants"]), int(row["contest_wishing"])
+
+
 def share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 

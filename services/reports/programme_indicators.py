@@ -5,7 +5,7 @@ from __future__ import annotations
 from services import mentoring
 from services.programmes import INDICATORS, Owner, ProgrammeRecord
 from services.registry import ParticipationRole, participant_counts
-from services.reports.indicators import Period, Reach, school_indicators
+from services.reports.indicators import Period, Reach, contest_indicators, school_indicators
 from services.reports.records import ProgrammePeriod, view
 from shared.db import current_connection
 
@@ -37,6 +37,9 @@ async def indicator_values(programme: ProgrammeRecord) -> dict[str, int]:
     trained, certified = await school_indicators(
         Reach(owner.organization_id, owner.municipality_id), Period(period.starts_on, period.ends_on)
     )
+    applicants, wishing = await contest_indicators(
+        Reach(owner.organization_id, owner.municipality_id), Period(period.starts_on, period.ends_on)
+    )
     return {
         "pairs": await mentoring.count_pairs(
             owner.organization_id, owner.municipality_id, period.starts_on, period.ends_on
@@ -48,4 +51,6 @@ async def indicator_values(programme: ProgrammeRecord) -> dict[str, int]:
         "organizations_in_programme": int(reach["organizations_in_programme"]),
         "trained_mentors": trained,
         "certified_curators": certified,
+        "contest_applicants": applicants,
+        "contest_wishing": wishing,
     }
