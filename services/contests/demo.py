@@ -106,8 +106,14 @@ def _points(seed: str, maximum: int = 10) -> str:
 
 
 async def _score(region_id: UUID, email: str, entry_id: UUID, criteria: list[UUID], submit: bool, bonus: int) -> None:
+    """The same points on every run: seeded by the juror, the nominee's name and the criterion's place."""
     user_id = await _user(email)
-    points = {str(c): str(min(10, int(_points(f"{email}{entry_id}{c}")) + bonus)) for c in criteria}
+    nominee = await current_connection().fetchval(
+        """SELECT a.full_name FROM contest_entry e JOIN contest_application a
+               ON a.region_id = e.region_id AND a.id = e.application_id WHERE e.id = $1""",
+        entry_id,
+    )
+    points = {str(c): str(min(10, int(_points(f"{email}:{nominee}:{n}")) + bonus)) for n, c in enumerate(criteria)}
     form = sheets.SheetForm(points=points, comment="Сильное портфолио, видна системная работа с наставляемыми.")
     await sheets.save_sheet(Actor(user_id, region_id, None), user_id, entry_id, form, submit=submit)
 
@@ -225,6 +231,7 @@ async def seed_contests(region_id: UUID) -> None:
             for rank, entry_id in enumerate(entries):
                 for email in jurors:
                     await _score(region_id, email, entry_id, criteria[(municipal, nomination_id)], True, 3 - rank)
+            await ranking.set_chair_order(actor, panel_id, entries)  # the chair's word, should any tie remain
             await ranking.finish_panel(actor, panel_id)
             await ranking.publish_results(actor, panel_id)
     # The regional stage, in scoring.
@@ -387,6 +394,7 @@ async def _festival(region_id: UUID, actor: Actor) -> None:
     for rank, entry_id in enumerate(entries):
         for email in ("jury2@demo.local", "jury4@demo.local"):
             await _score(region_id, email, entry_id, criteria, True, 3 - rank)
+    await ranking.set_chair_order(actor, panel_id, entries)
     await ranking.finish_panel(actor, panel_id)
     await ranking.publish_results(actor, panel_id)
     await documents.issue_diplomas(actor, panel_id, date(2026, 5, 20), (school["head_name"], "Директор"))
