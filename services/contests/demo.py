@@ -60,6 +60,28 @@ async def _nominees(municipality: str, role: str, limit: int) -> list[tuple[UUID
     ]
 
 
+async def _criteria(region_id: UUID, contest_id: UUID, stage_id: UUID, nomination_id: UUID, preset: str) -> list[UUID]:
+    """A stage's sheet for a nomination, from one of the presets."""
+    return [
+        await _id(
+            """INSERT INTO contest_criterion (region_id, contest_id, stage_id, nomination_id, position, title,
+                   descriptors, max_points, weight, tie_break)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""",
+            region_id,
+            contest_id,
+            stage_id,
+            nomination_id,
+            index,
+            c.title,
+            c.descriptors,
+            c.max_points,
+            c.weight,
+            c.tie_break,
+        )
+        for index, c in enumerate(CRITERIA_PRESETS[preset].criteria)
+    ]
+
+
 async def _user(email: str) -> UUID:
     return await _id("SELECT id FROM app_user WHERE email = $1", email)
 
@@ -169,28 +191,12 @@ async def seed_contests(region_id: UUID) -> None:
         region_id,
         contest_id,
     )
-    preset = CRITERIA_PRESETS["mari_el"]
     criteria: dict[tuple[UUID, UUID], list[UUID]] = {}
     for stage_id in (municipal, regional):
         for nomination_id in nominations:
-            for index, c in enumerate(preset.criteria):
-                criteria.setdefault((stage_id, nomination_id), []).append(
-                    await _id(
-                        """INSERT INTO contest_criterion (region_id, contest_id, stage_id, nomination_id, position,
-                               title, descriptors, max_points, weight, tie_break)
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""",
-                        region_id,
-                        contest_id,
-                        stage_id,
-                        nomination_id,
-                        index,
-                        c.title,
-                        c.descriptors,
-                        c.max_points,
-                        c.weight,
-                        c.tie_break,
-                    )
-                )
+            criteria[(stage_id, nomination_id)] = await _criteria(
+                region_id, contest_id, stage_id, nomination_id, "mari_el"
+            )
     municipalities = {
         r["name"]: r["id"] for r in await db.fetch("SELECT id, name FROM municipality WHERE region_id = $1", region_id)
     }
@@ -356,25 +362,7 @@ async def _festival(region_id: UUID, actor: Actor) -> None:
         region_id,
         contest_id,
     )
-    criteria = []
-    for index, c in enumerate(CRITERIA_PRESETS["national"].criteria):
-        criteria.append(
-            await _id(
-                """INSERT INTO contest_criterion (region_id, contest_id, stage_id, nomination_id, position, title,
-                       descriptors, max_points, weight, tie_break)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id""",
-                region_id,
-                contest_id,
-                stage_id,
-                nomination_id,
-                index,
-                c.title,
-                c.descriptors,
-                c.max_points,
-                c.weight,
-                c.tie_break,
-            )
-        )
+    criteria = await _criteria(region_id, contest_id, stage_id, nomination_id, "national")
     panel_id = await _id(
         """INSERT INTO contest_panel (region_id, contest_id, stage_id, nomination_id, level, municipality_id,
                organization_id)
