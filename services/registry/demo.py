@@ -309,13 +309,14 @@ async def seed_people(region_id: UUID) -> None:
                 await give_consent(actor, person["id"], agreement)
         await _answer_questionnaires(rng, actor, organization["id"])
         if organization["kind"] in ("school", "college"):
-            # Mentors who passed selection are in the registry.
+            # Mentors who passed selection are in the registry: the same three on every run, consenting ones first.
             await current_connection().execute(
                 """UPDATE participation SET role = 'mentor' WHERE id IN (
                    SELECT pa.id FROM participation pa
                    JOIN person p ON p.region_id = pa.region_id AND p.id = pa.person_id
                    WHERE pa.organization_id = $1 AND pa.role = 'mentor_candidate' AND p.category <> 'learner'
-                   ORDER BY pa.id LIMIT 3)""",
+                   ORDER BY NOT EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id AND c.withdrawn_on IS NULL),
+                            p.sort_key, p.birth_date LIMIT 3)""",
                 organization["id"],
             )
         wishing = await current_connection().fetchval(
