@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 
 from app.retention import destroy_personal_data
 from services.certificates.jobs import remind_expiring
+from services.contests.jobs import send_jury_reminder
 from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
 from services.registry.jobs import run_import, send_questionnaire_link
@@ -42,6 +43,7 @@ def job_functions() -> list[Any]:
         send_password_reset,
         send_questionnaire_link,
         send_enrolment_mail,
+        send_jury_reminder,
         check_rhythm,
         check_monitoring,
         sweep_jobs,

@@ -3,8 +3,11 @@ the same in its policies; these say it early, with a 403 instead of a failed wri
 
 from __future__ import annotations
 
-from services.contests.records import ContestRecord, PanelRecord
+from uuid import UUID
+
+from services.contests.records import ContestRecord, PanelRecord, get_contest, get_panel
 from services.contests.tables import Level
+from shared.errors import Forbidden, NotFound
 from tenants import Principal, Role
 
 ORGANIZER_ROLES = (Role.regional_coordinator, Role.municipal_coordinator, Role.curator, Role.head)
@@ -37,3 +40,13 @@ def runs(principal: Principal, contest: ContestRecord, panel: PanelRecord) -> bo
         and panel.level == Level.municipality
         and panel.municipality_id == scope.municipality_id
     )
+
+
+async def running_panel(principal: Principal, contest_id: UUID, panel_id: UUID) -> tuple[ContestRecord, PanelRecord]:
+    """The contest and its panel, for whoever runs it: 404 for a panel of another contest, 403 for a bystander."""
+    contest, panel = await get_contest(contest_id), await get_panel(panel_id)
+    if panel.contest_id != contest.id:
+        raise NotFound()
+    if not runs(principal, contest, panel):
+        raise Forbidden()
+    return contest, panel

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 
-from services.contests import eligibility
+from services.contests import eligibility, portfolio
 from services.contests.records import (
     ApplicationRecord,
     enter_stage,
@@ -93,6 +93,9 @@ async def submit(actor: Actor, application_id: UUID, day: date) -> UUID:
                 ContestApplication.submitted_at: now(),
                 ContestApplication.confirmed_by: actor.user_id,
                 ContestApplication.eligibility: msgspec.json.encode(checked).decode(),
+                ContestApplication.portfolio: msgspec.json.encode(
+                    await portfolio.assemble(application.person_id, application.mentorship_id, day)
+                ).decode(),
             }
         )
         .where(ContestApplication.id == application_id)

@@ -17,7 +17,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from services.contests import documents, ranking, sheets
-from services.contests.access import runs
+from services.contests.access import running_panel, runs
 from services.contests.records import (
     STAGE_LABELS,
     criteria_of,
@@ -281,11 +281,7 @@ async def results_action(
 
 
 async def _running(principal: Principal, contest_id: UUID, panel_id: UUID) -> None:
-    contest, panel = await get_contest(contest_id), await get_panel(panel_id)
-    if panel.contest_id != contest.id:
-        raise NotFound()
-    if not runs(principal, contest, panel):
-        raise Forbidden()
+    await running_panel(principal, contest_id, panel_id)
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

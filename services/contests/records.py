@@ -329,6 +329,17 @@ async def get_application(application_id: UUID) -> ApplicationRecord:
     return await _one(ContestApplication, ApplicationRecord, application_id)
 
 
+async def applications_of(contest_id: UUID) -> list[ApplicationRecord]:
+    """The contest's applications the scope sees (an organization its own), newest first."""
+    rows = (
+        await ContestApplication.select()
+        .where(ContestApplication.contest_id == contest_id)
+        .order_by(ContestApplication.created_at, ascending=False)
+        .run()
+    )
+    return [_convert(r, ApplicationRecord) for r in rows]
+
+
 async def get_entry(entry_id: UUID) -> EntryRecord:
     return await _one(ContestEntry, EntryRecord, entry_id)
 

@@ -2,9 +2,17 @@
 
 from litestar import Router
 
-from services.contests import application_routes, jury_routes, result_routes, setup_routes, voting_routes, wish_routes
+from services.contests import (
+    application_routes,
+    jury_routes,
+    panel_routes,
+    result_routes,
+    setup_routes,
+    voting_routes,
+    wish_routes,
+)
 
-PARTS = (setup_routes, application_routes, jury_routes, voting_routes, result_routes, wish_routes)
+PARTS = (setup_routes, application_routes, jury_routes, panel_routes, voting_routes, result_routes, wish_routes)
 
 # API handlers carry their full path (/api/v1/...), as the other domains' do.
 page_router = Router(path="/", route_handlers=[h for part in PARTS for h in part.PAGES], include_in_schema=False)

@@ -1,0 +1,90 @@
+"""The portfolio of an application, assembled from the platform's own data: the nominee's pairs and groups with
+their meetings and outcome, the mentor school's training and the certificates. It is frozen into the application
+when sent, so the jury judges what was sent."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import msgspec
+
+from services import mentoring
+from services.certificates import certificates_of
+from services.school import training_of
+
+
+class PortfolioPair(msgspec.Struct, frozen=True, kw_only=True):
+    mentees: str
+    form: str
+    starts_on: date
+    ends_on: date
+    status: str
+    meetings: int
+    outcome: str  # the end reason or the completion, as the curator wrote it
+    nominated: bool  # the pair the application is about
+
+
+class PortfolioTraining(msgspec.Struct, frozen=True, kw_only=True):
+    programme: str
+    school: str
+    hours: str
+    completed_on: date | None
+
+
+class PortfolioCertificate(msgspec.Struct, frozen=True, kw_only=True):
+    number: str
+    title: str
+    issued_on: date
+
+
+class Portfolio(msgspec.Struct, frozen=True, kw_only=True):
+    assembled_on: date
+    pairs: list[PortfolioPair] = []
+    training: list[PortfolioTraining] = []
+    certificates: list[PortfolioCertificate] = []
+
+    @property
+    def meetings(self) -> int:
+        return sum(p.meetings for p in self.pairs)
+
+
+async def assemble(person_id: UUID, mentorship_id: UUID | None, day: date) -> Portfolio:
+    pairs = [
+        PortfolioPair(
+            mentees=", ".join(m.full_name for m in pair.mentees),
+            form=pair.form_title,
+            starts_on=pair.starts_on,
+            ends_on=pair.finished_on or pair.extended_to or pair.ends_on,
+            status=mentoring.STATUS_LABELS[pair.status],
+            meetings=pair.meetings,
+            outcome=pair.end_reason,
+            nominated=pair.id == mentorship_id,
+        )
+        for pair in await mentoring.list_pairs(person_id=person_id)
+        if pair.mentor_id == person_id and pair.status != "draft"
+    ]
+    training = [
+        PortfolioTraining(
+            programme=t.programme_title,
+            school=t.school_name,
+            hours=f"{t.hours_attended.normalize():f}",
+            completed_on=t.completed_on,
+        )
+        for t in await training_of([person_id])
+        if t.outcome == "completed"
+    ]
+    certificates = [
+        PortfolioCertificate(number=c.number, title=c.title, issued_on=c.issued_on)
+        for c in await certificates_of([person_id])
+        if c.revoked_at is None
+    ]
+    return Portfolio(assembled_on=day, pairs=pairs, training=training, certificates=certificates)
+
+
+def frozen(value: object) -> Portfolio | None:
+    """The portfolio stored at sending, or None for a draft."""
+    if not value:
+        return None
+    raw = value if isinstance(value, (str, bytes)) else msgspec.json.encode(value)
+    return msgspec.json.decode(raw, type=Portfolio)
