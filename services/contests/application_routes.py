@@ -103,7 +103,7 @@ async def _apply_context(contest: ContestRecord, nomination: NominationRecord, p
         "contest": contest,
         "nomination": nomination,
         "nominees": nominees,
-        "self": principal.role == Role.mentor,
+        "nominating_self": principal.role == Role.mentor,
         "form": drafting.StartForm(),
         "errors": {},
     }
@@ -326,7 +326,7 @@ async def upload_download(
 
 
 class StartIn(msgspec.Struct, kw_only=True):
-    nomination_id: UUID
+    nomination_id: str = ""
     nominee: str = ""
 
 
@@ -373,7 +373,12 @@ async def start_api(
 ) -> ApplicationOut:
     """A draft: `nominee` is a person id of the base, or for «Лучшая пара» `<pair id>:<mentee id>`; a mentor
     nominates themselves and leaves it empty."""
-    contest, nomination = await _nomination(contest_id, data.nomination_id)
+    await get_contest(contest_id)  # another tenant's contest: 404 before the body is read
+    try:
+        nomination_id = UUID(data.nomination_id)
+    except ValueError:
+        raise ValidationFailed({"nomination_id": "Укажите номинацию конкурса"}) from None
+    contest, nomination = await _nomination(contest_id, nomination_id)
     self_id = await _self_person(principal) if principal.role == Role.mentor else None
     form = drafting.StartForm(nominee=data.nominee)
     return await _out(await drafting.start(actor, contest, nomination, form, clock.today(), self_person_id=self_id))

@@ -84,7 +84,7 @@ async def assemble(person_id: UUID, mentorship_id: UUID | None, day: date) -> Po
 
 def frozen(value: object) -> Portfolio | None:
     """The portfolio stored at sending, or None for a draft."""
-    if not value:
-        return None
     raw = value if isinstance(value, (str, bytes)) else msgspec.json.encode(value)
+    if not value or raw in ("{}", b"{}"):
+        return None
     return msgspec.json.decode(raw, type=Portfolio)
