@@ -32,6 +32,7 @@ async def test_a_vote_is_mailed_confirmed_by_the_button_and_counted_once(app: An
     a, b = contest.entries
     url = f"/contests/{contest.contest_id}/vote"
     async with make_client(app, ip="10.77.0.1") as client:
+        assert f'href="{url}"' in (await client.get(f"/contests/{contest.contest_id}/wish")).text
         ballot = await client.get(url)
         assert ballot.status_code == 200
         assert "Участникова0 Анна" in ballot.text and "Школа 1" in ballot.text and str(a) in ballot.text
