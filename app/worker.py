@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 
 from app.retention import destroy_personal_data
 from services.certificates.jobs import remind_expiring
-from services.contests.jobs import send_jury_reminder
+from services.contests.jobs import flag_vote_bursts, send_jury_reminder, send_vote_link
 from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
 from services.registry.jobs import run_import, send_questionnaire_link
@@ -44,6 +44,9 @@ def job_functions() -> list[Any]:
         send_questionnaire_link,
         send_enrolment_mail,
         send_jury_reminder,
+        # Its arguments hold the sealed address of a voter: kept a day, not the fortnight of the others.
+        func(send_vote_link, keep_result=24 * 3600),
+        flag_vote_bursts,
         check_rhythm,
         check_monitoring,
         sweep_jobs,
@@ -69,6 +72,7 @@ def cron_jobs() -> list[Any]:
         cron(destroy_personal_data, hour={3}, minute={30}, unique=True, timeout=LONG_JOB_SECONDS),
         cron(refresh_indicators, minute={20}, unique=True, timeout=LONG_JOB_SECONDS),
         cron(remind_expiring, hour={9}, minute={0}, unique=True),
+        cron(flag_vote_bursts, minute=set(range(0, 60, 5)), unique=True),
         # Jobs of a killed worker are taken over within a minute of a worker being back (at once on its start).
         cron(sweep_jobs, second=set(range(0, 60, every)), unique=True, run_at_startup=True, timeout=60),
     ]

@@ -6,14 +6,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import os
 import uuid
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from uuid import UUID
 
 import asyncpg
+import msgspec
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from services.contests.records import get_entry, get_nomination
+from services.contests.records import EntryRecord, get_entry, get_nomination
+from services.contests.tables import ContestEntry
 from shared.actor import Actor
 from shared.audit import audit
 from shared.db import Scope, current_connection, rescope
@@ -42,6 +51,28 @@ def network_of(ip: str) -> str:
 
 def vote_token(secret_key: str, vote_id: UUID) -> str:
     return link_token(secret_key, PURPOSE, vote_id)
+
+
+@lru_cache(maxsize=4)
+def _cipher(secret_key: str) -> AESGCM:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"nastavnik contest vote v1").derive(
+        secret_key.encode()
+    )
+    return AESGCM(key)
+
+
+def seal_email(secret_key: str, vote_id: UUID, email: str) -> str:
+    """The address travels to the mail job sealed (arq logs and keeps a job's arguments); bound to the vote."""
+    nonce = os.urandom(12)
+    return urlsafe_b64encode(nonce + _cipher(secret_key).encrypt(nonce, email.strip().encode(), vote_id.bytes)).decode()
+
+
+def unseal_email(secret_key: str, vote_id: UUID, sealed: str) -> str | None:
+    try:
+        raw = urlsafe_b64decode(sealed)
+        return _cipher(secret_key).decrypt(raw[:12], raw[12:], vote_id.bytes).decode()
+    except (InvalidTag, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -170,3 +201,39 @@ async def counted_votes(entry_ids: list[UUID]) -> dict[UUID, int]:
     counts = {entry_id: 0 for entry_id in entry_ids}
     counts.update({row["entry_id"]: int(row["votes"]) for row in rows})
     return counts
+
+
+async def finalists(nomination_id: UUID) -> list[EntryRecord]:
+    """The nomination's finalists the scope sees (the public sees every finalist of an announced contest)."""
+    rows = (
+        await ContestEntry.select()
+        .where((ContestEntry.nomination_id == nomination_id) & (ContestEntry.finalist.eq(True)))
+        .order_by(ContestEntry.created_at)
+        .run()
+    )
+    return [msgspec.convert(r, EntryRecord, strict=False) for r in rows]
+
+
+@dataclass(frozen=True)
+class FlaggedNetwork:
+    network: str
+    votes: int
+    first_at: datetime
+    last_at: datetime
+    reason: str
+    excluded: bool
+
+
+async def flagged_networks(nomination_id: UUID) -> list[FlaggedNetwork]:
+    """What the organizer decides on: the flagged votes of a nomination by network."""
+    rows = await current_connection().fetch(
+        """SELECT network, count(*) AS votes, min(created_at) AS first_at, max(created_at) AS last_at,
+               min(flag_reason) AS reason, bool_and(excluded_at IS NOT NULL) AS excluded
+           FROM contest_vote WHERE nomination_id = $1 AND flagged_at IS NOT NULL
+           GROUP BY network ORDER BY count(*) DESC, network""",
+        nomination_id,
+    )
+    return [
+        FlaggedNetwork(r["network"], int(r["votes"]), r["first_at"], r["last_at"], r["reason"], r["excluded"])
+        for r in rows
+    ]

@@ -13,8 +13,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.contests import wishes
-from services.contests.records import ContestRecord, get_contest
-from services.contests.tables import ContestStatus
+from services.contests.records import ContestRecord, get_contest, nominations_of
+from services.contests.tables import ContestStatus, VotingMode
 from services.contests.wishes import WishForm
 from shared.actor import Actor
 from shared.auth import LoginLimiter, public, scope_principal
@@ -54,6 +54,11 @@ async def _contest(request: Request[Any, Any, Any], contest_id: UUID) -> tuple[C
     raise NotFound()
 
 
+async def _has_voting(contest: ContestRecord) -> bool:
+    """Whether to link the contest's public voting page."""
+    return any(n.voting_mode != VotingMode.none for n in await nominations_of(contest.id))
+
+
 def _own(principal: Principal | None) -> bool:
     return principal is not None and principal.role in WISHERS and principal.scope.organization_id is not None
 
@@ -71,6 +76,7 @@ async def _form_page(
         organizations=choices,
         kinds=KIND_CHOICES,
         own=_own(principal),
+        voting=await _has_voting(contest),
     )
 
 
@@ -118,7 +124,7 @@ async def wish_submit(
 @get("/contests/{contest_id:uuid}/wish/done", guards=[public])
 async def wish_done(request: Request[Any, Any, Any], contest_id: FromPath[UUID]) -> Template:
     contest, _ = await _contest(request, contest_id)
-    return page("contests/wish_done.html", contest=contest)
+    return page("contests/wish_done.html", contest=contest, voting=await _has_voting(contest))
 
 
 PAGES = [wish_page, wish_submit, wish_done]
