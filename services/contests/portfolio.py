@@ -87,4 +87,7 @@ def frozen(value: object) -> Portfolio | None:
     raw = value if isinstance(value, (str, bytes)) else msgspec.json.encode(value)
     if not value or raw in ("{}", b"{}"):
         return None
-    return msgspec.json.decode(raw, type=Portfolio)
+    try:
+        return msgspec.json.decode(raw, type=Portfolio)
+    except msgspec.ValidationError:  # stored before portfolios had this shape
+        return None

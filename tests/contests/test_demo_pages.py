@@ -1,0 +1,31 @@
+"""Every contest page the demo's card links to opens for each demo role: coordinators, curators, the head and a
+juror (a 403 where the role may not act is an answer, a 500 is not)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from app.cli import seed_demo_region
+from tenants.demo_accounts import PASSWORD
+from tests.helpers import login_page, make_client
+
+LOGINS = ("region@demo.local", "municipality@demo.local", "curator1@demo.local", "head1@demo.local", "jury1@demo.local")
+UUID_RE = "[0-9a-f-]{36}"
+
+
+async def test_the_demo_contest_pages_open_for_every_role(app: Any) -> None:
+    await seed_demo_region()
+    for email in LOGINS:
+        async with make_client(app) as client:
+            await login_page(client, email, PASSWORD)
+            listing = await client.get("/contests")
+            assert listing.status_code == 200 and "Наставник года — 2026" in listing.text, email
+            for contest_id in sorted(set(re.findall(f'href="/contests/({UUID_RE})"', listing.text))):
+                card = await client.get(f"/contests/{contest_id}")
+                assert card.status_code == 200, (email, contest_id)
+                for link in sorted(set(re.findall(f'href="(/contests/{UUID_RE}/[^"#]+)"', card.text))):
+                    assert (await client.get(link)).status_code in (200, 403), (email, link)
+            applications = await client.get("/contests/applications")
+            for found in sorted(set(re.findall(f'href="/contests/applications/({UUID_RE})"', applications.text))):
+                assert (await client.get(f"/contests/applications/{found}")).status_code == 200, (email, found)
