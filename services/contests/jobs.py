@@ -86,23 +86,21 @@ async def flag_vote_bursts(ctx: dict[str, Any]) -> dict[str, int]:
     return {"flagged": flagged, "failed_regions": failed}
 
 
-async def enqueue_reminder(region_id: UUID, juror_id: UUID, moment: datetime) -> None:
-    """One letter per reminder click: the job id carries the moment, so a double submit does not send twice."""
+async def enqueue_reminder(region_id: UUID, juror_id: UUID, owed: int, moment: datetime) -> None:
+    """One letter per reminder click: the job id carries the moment, so a double submit does not send twice.
+    `owed` is the progress page's count (it knows the member's conflicts of interest)."""
     stamp = int(moment.timestamp())
     await enqueue_after_commit(
-        send_jury_reminder, str(region_id), str(juror_id), _job_id=f"jury-remind:{juror_id}:{stamp}"
+        send_jury_reminder, str(region_id), str(juror_id), owed, _job_id=f"jury-remind:{juror_id}:{stamp}"
     )
 
 
-async def send_jury_reminder(ctx: dict[str, Any], region_id: str, juror_id: str) -> str:
+async def send_jury_reminder(ctx: dict[str, Any], region_id: str, juror_id: str, owed: int) -> str:
     settings = ctx["settings"]
     async with tenant_transaction(Scope.for_region(UUID(region_id))):
         db = current_connection()
         row = await db.fetchrow(
-            """SELECT j.user_id, j.full_name, c.title, n.title AS nomination,
-                      (SELECT count(*) FROM contest_entry e WHERE e.panel_id = j.panel_id AND e.state <> 'withdrawn')
-                      - (SELECT count(*) FROM contest_sheet s WHERE s.juror_id = j.id AND s.submitted_at IS NOT NULL)
-                      AS owed
+            """SELECT j.user_id, j.full_name, c.title, n.title AS nomination
                FROM contest_juror j JOIN contest c ON c.region_id = j.region_id AND c.id = j.contest_id
                JOIN contest_panel p ON p.region_id = j.region_id AND p.id = j.panel_id
                JOIN contest_nomination n ON n.region_id = p.region_id AND n.id = p.nomination_id
@@ -114,7 +112,6 @@ async def send_jury_reminder(ctx: dict[str, Any], region_id: str, juror_id: str)
         emails = [a.email for a in await list_people() if a.id == row["user_id"]]
     if not emails:
         return "no account"
-    owed = max(int(row["owed"]), 1)
     text = (
         f"Здравствуйте, {row['full_name']}!\n\n"
         f"В конкурсе «{row['title']}», номинация «{row['nomination']}», ждут ваших оценок: "

@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 
 from services.contests.jobs import enqueue_reminder
-from services.contests.ranking import may_judge
+from services.contests.ranking import declared_conflicts, may_judge
 from services.contests.records import ContestRecord, JurorRecord, PanelRecord, entries_of, jurors_of
 from services.contests.tables import ContestJuror, EntryState, PanelStatus
 from shared.actor import Actor
@@ -133,10 +133,7 @@ async def progress(panel: PanelRecord) -> list[JurorProgress]:
     """Per member: how many entries they may judge, sent and drafted sheets; nobody's points."""
     entries = [e for e in await entries_of(panel.id) if e.state != EntryState.withdrawn]
     db = current_connection()
-    declared = {
-        (r["juror_id"], r["application_id"])
-        for r in await db.fetch("SELECT juror_id, application_id FROM contest_conflict WHERE panel_id = $1", panel.id)
-    }
+    declared = await declared_conflicts(panel.id)
     sheets = {
         (r["juror_id"], r["entry_id"]): r["submitted_at"] is not None
         for r in await db.fetch(
@@ -158,12 +155,16 @@ async def progress(panel: PanelRecord) -> list[JurorProgress]:
 
 async def remind(actor: Actor, contest: ContestRecord, panel: PanelRecord) -> int:
     """A letter, after commit, to every member who still owes sheets; how many were reminded."""
-    owing = [p.juror for p in await progress(panel) if p.owes > 0]
+    owing = [p for p in await progress(panel) if p.owes > 0]
     if panel.status != PanelStatus.open or not owing:
         raise ValidationFailed({"remind": "Все члены жюри отправили оценки — напоминать некому"})
     moment = now()
-    for juror in owing:
-        await ContestJuror.update({ContestJuror.reminded_at: moment}).where(ContestJuror.id == juror.id).run()
-        await enqueue_reminder(contest.region_id, juror.id, moment)
+    await (
+        ContestJuror.update({ContestJuror.reminded_at: moment})
+        .where(ContestJuror.id.is_in([p.juror.id for p in owing]))
+        .run()
+    )
+    for line in owing:
+        await enqueue_reminder(contest.region_id, line.juror.id, line.owes, moment)
     await audit(actor, "contest.jury.remind", None, f"panel={panel.id},count={len(owing)}")
     return len(owing)

@@ -17,7 +17,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from services.contests import documents, ranking, sheets
-from services.contests.access import running_panel, runs
+from services.contests.access import ORGANIZER_ROLES, running_panel, runs
 from services.contests.records import (
     STAGE_LABELS,
     criteria_of,
@@ -41,7 +41,7 @@ from shared.pages import flash_problem, form_into, page, see_other
 from tenants import Principal, Role, allow, organization_names
 
 JUROR = (Role.juror,)
-RUNNERS = (Role.regional_coordinator, Role.municipal_coordinator, Role.curator, Role.head)
+RUNNERS = ORGANIZER_ROLES
 
 
 async def _panel_title(panel_id: UUID) -> dict[str, Any]:
@@ -280,10 +280,6 @@ async def results_action(
     return see_other(f"/contests/{contest_id}/panels/{panel_id}/results")
 
 
-async def _running(principal: Principal, contest_id: UUID, panel_id: UUID) -> None:
-    await running_panel(principal, contest_id, panel_id)
-
-
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -292,7 +288,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def protocol_download(
     principal: NamedDependency[Principal], contest_id: FromPath[UUID], panel_id: FromPath[UUID]
 ) -> Response[bytes]:
-    await _running(principal, contest_id, panel_id)
+    await running_panel(principal, contest_id, panel_id)
     content = await documents.protocol_docx(panel_id)
     name = download_name("Протокол жюри", clock.today(), extension="docx")
     return Response(content, media_type=DOCX, headers=download_headers(name))
@@ -302,7 +298,7 @@ async def protocol_download(
 async def scores_download(
     principal: NamedDependency[Principal], contest_id: FromPath[UUID], panel_id: FromPath[UUID]
 ) -> Response[bytes]:
-    await _running(principal, contest_id, panel_id)
+    await running_panel(principal, contest_id, panel_id)
     content = await documents.scores_xlsx(panel_id)
     name = download_name("Оценки жюри", clock.today(), extension="xlsx")
     return Response(content, media_type=XLSX, headers=download_headers(name))
@@ -322,7 +318,7 @@ async def diplomas_issue(
     contest_id: FromPath[UUID],
     panel_id: FromPath[UUID],
 ) -> Redirect:
-    await _running(principal, contest_id, panel_id)
+    await running_panel(principal, contest_id, panel_id)
     form = await form_into(request, DiplomaForm)
     try:
         issued = await documents.issue_diplomas(

@@ -13,15 +13,15 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.contests import jury
-from services.contests.access import running_panel
+from services.contests.access import ORGANIZER_ROLES, running_panel
 from services.contests.records import get_nomination, get_stage, jurors_of
 from shared.actor import Actor
 from shared.errors import ValidationFailed
 from shared.i18n import plural
 from shared.pages import flash, flashed, form_into, page, see_other
-from tenants import Principal, Role, allow, list_organizations
+from tenants import Principal, allow, list_organizations
 
-RUNNERS = (Role.regional_coordinator, Role.municipal_coordinator, Role.curator, Role.head)
+RUNNERS = ORGANIZER_ROLES  # and a municipal coordinator runs their municipality's stage: access.runs decides
 
 
 def _path(contest_id: UUID, panel_id: UUID) -> str:

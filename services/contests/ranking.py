@@ -58,6 +58,14 @@ def may_judge(juror: JurorRecord, entry: EntryRecord, panel: PanelRecord, declar
     return (juror.id, entry.application_id) not in declared
 
 
+async def declared_conflicts(panel_id: UUID) -> set[tuple[UUID, UUID]]:
+    """(juror, application) pairs a juror declared a conflict of interest on, for `may_judge`."""
+    rows = await current_connection().fetch(
+        "SELECT juror_id, application_id FROM contest_conflict WHERE panel_id = $1", panel_id
+    )
+    return {(r["juror_id"], r["application_id"]) for r in rows}
+
+
 async def lines_of(panel: PanelRecord) -> tuple[list[Line], dict[str, str]]:
     """Every live entry with its jurors' sent totals, and what is missing (juror → unsent sheets) for finishing."""
     entries = [e for e in await entries_of(panel.id) if e.state != EntryState.withdrawn]
@@ -66,10 +74,7 @@ async def lines_of(panel: PanelRecord) -> tuple[list[Line], dict[str, str]]:
     weights = {c.id: c.weight for c in criteria}
     tie_criterion = next((c.id for c in criteria if c.tie_break), None)
     db = current_connection()
-    declared = {
-        (r["juror_id"], r["application_id"])
-        for r in await db.fetch("SELECT juror_id, application_id FROM contest_conflict WHERE panel_id = $1", panel.id)
-    }
+    declared = await declared_conflicts(panel.id)
     sent: dict[tuple[UUID, UUID], dict[UUID, Decimal]] = {}
     for row in await db.fetch(
         """SELECT s.entry_id, s.juror_id, c.criterion_id, c.points FROM contest_sheet s
