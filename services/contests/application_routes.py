@@ -28,7 +28,7 @@ from services.contests.records import (
     list_contests,
     nominations_of,
 )
-from services.contests.tables import ApplicationState, ContestStatus, ContestUpload
+from services.contests.tables import ApplicationState, ContestStatus
 from shared import clock
 from shared.actor import Actor
 from shared.downloads import download_headers
@@ -159,11 +159,7 @@ async def _application_context(principal: Principal, application_id: UUID, **ext
     contest = await get_contest(application.contest_id)
     nomination = await get_nomination(application.nomination_id)
     day = clock.today()
-    problems = (
-        await applications.problems(application, day)
-        if application.state in (ApplicationState.draft, ApplicationState.prepared)
-        else {}
-    )
+    problems = await applications.open_problems(application, day)
     stored = portfolio.frozen(application.portfolio)
     form = drafting.ApplicationForm(
         title=application.title,
@@ -186,12 +182,11 @@ async def _application_context(principal: Principal, application_id: UUID, **ext
         "portfolio": stored or await portfolio.assemble(application.person_id, application.mentorship_id, day),
         "frozen": stored is not None,
         "uploads": await sheets.uploads_of(application.id),
-        "editable": application.state in (ApplicationState.draft, ApplicationState.prepared)
-        and principal.role != Role.head,
+        "editable": application.in_preparation and principal.role != Role.head,
         "may_prepare": application.state == ApplicationState.draft
         and principal.role == Role.curator
         and not application.self_nominated,
-        "may_send": application.state in (ApplicationState.draft, ApplicationState.prepared)
+        "may_send": application.in_preparation
         and _may_send(principal, application)
         and (application.self_nominated or application.state == ApplicationState.prepared),
         "may_withdraw": application.state != ApplicationState.withdrawn and principal.role in (Role.curator, Role.head),
@@ -311,15 +306,8 @@ async def upload_download(
 ) -> Response[bytes]:
     application = await get_application(application_id)
     _sees(principal, application)
-    row = (
-        await ContestUpload.select(ContestUpload.filename, ContestUpload.content_type, ContestUpload.data)
-        .where((ContestUpload.id == upload_id) & (ContestUpload.application_id == application_id))
-        .first()
-        .run()
-    )
-    if row is None:
-        raise NotFound()
-    return Response(bytes(row["data"]), media_type=row["content_type"], headers=download_headers(row["filename"]))
+    file = await drafting.upload_file(application_id, upload_id)
+    return Response(file.data, media_type=file.content_type, headers=download_headers(file.filename))
 
 
 # API ---------------------------------------------------------------------------------------------------------------
@@ -347,12 +335,9 @@ class ApplicationOut(msgspec.Struct, kw_only=True):
 
 async def _out(application_id: UUID) -> ApplicationOut:
     application = await get_application(application_id)
-    found = (
-        await applications.problems(application, clock.today())
-        if application.state in (ApplicationState.draft, ApplicationState.prepared)
-        else {}
+    return ApplicationOut(
+        application=application, problems=await applications.open_problems(application, clock.today())
     )
-    return ApplicationOut(application=application, problems=found)
 
 
 @get("/api/v1/contests/{contest_id:uuid}/applications", guards=[allow(*APPLICANTS)], tags=TAGS)

@@ -43,7 +43,7 @@ async def problems(application: ApplicationRecord, day: date) -> dict[str, str]:
     contest = await get_contest(application.contest_id)
     nomination = await get_nomination(application.nomination_id)
     stages = await stages_of(contest.id)
-    if application.state not in (ApplicationState.draft, ApplicationState.prepared):
+    if not application.in_preparation:
         errors.add("state", "Заявка уже отправлена или отозвана")
     if contest.status != ContestStatus.announced or not stages:
         errors.add("state", "Конкурс не объявлен")
@@ -74,6 +74,11 @@ async def problems(application: ApplicationRecord, day: date) -> dict[str, str]:
     if nomination.kind == NominationKind.best_practice and not application.title.strip():
         errors.add("title", "Укажите название практики")
     return errors.errors
+
+
+async def open_problems(application: ApplicationRecord, day: date) -> dict[str, str]:
+    """`problems` while the application is being prepared; nothing once it is sent or withdrawn."""
+    return await problems(application, day) if application.in_preparation else {}
 
 
 async def submit(actor: Actor, application_id: UUID, day: date) -> UUID:

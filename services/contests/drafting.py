@@ -180,7 +180,7 @@ async def _municipality(actor: Actor) -> UUID:
 
 
 def editable(application: ApplicationRecord) -> None:
-    if application.state not in (ApplicationState.draft, ApplicationState.prepared):
+    if not application.in_preparation:
         raise ValidationFailed({"state": "Заявка уже отправлена или отозвана: её нельзя изменить"})
 
 
@@ -290,6 +290,24 @@ async def add_upload(actor: Actor, application_id: UUID, title: str, data: bytes
     await audit(actor, "contest.app.upload", application.person_id, "документ добавлен")
     upload_id: UUID = rows[0]["id"]
     return upload_id
+
+
+class UploadFile(msgspec.Struct, frozen=True, kw_only=True):
+    filename: str
+    content_type: str
+    data: bytes
+
+
+async def upload_file(application_id: UUID, upload_id: UUID) -> UploadFile:
+    row = (
+        await ContestUpload.select(ContestUpload.filename, ContestUpload.content_type, ContestUpload.data)
+        .where((ContestUpload.id == upload_id) & (ContestUpload.application_id == application_id))
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFound()
+    return UploadFile(filename=row["filename"], content_type=row["content_type"], data=bytes(row["data"]))
 
 
 async def remove_upload(actor: Actor, application_id: UUID, upload_id: UUID) -> None:

@@ -210,6 +210,11 @@ class ApplicationRecord(msgspec.Struct, frozen=True, kw_only=True):
     def state_label(self) -> str:
         return APPLICATION_LABELS[self.state]
 
+    @property
+    def in_preparation(self) -> bool:
+        """Still the organization's to change: not sent, not withdrawn."""
+        return self.state in (ApplicationState.draft, ApplicationState.prepared)
+
 
 class EntryRecord(msgspec.Struct, frozen=True, kw_only=True):
     id: UUID
