@@ -50,3 +50,11 @@ async def running_panel(principal: Principal, contest_id: UUID, panel_id: UUID) 
     if not runs(principal, contest, panel):
         raise Forbidden()
     return contest, panel
+
+
+async def organized_contest(principal: Principal, contest_id: UUID) -> ContestRecord:
+    """The contest, for its organizer: 404 outside the scope, 403 for a bystander."""
+    contest = await get_contest(contest_id)
+    if not organizes(principal, contest):
+        raise Forbidden()
+    return contest

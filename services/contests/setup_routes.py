@@ -17,7 +17,7 @@ from services.contests.application_routes import applying_links
 from services.contests.records import ContestRecord, NominationRecord, PanelRecord, StageRecord
 from shared import clock
 from shared.actor import Actor
-from shared.errors import Forbidden, NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash, flashed, form_into, page, see_other
 from tenants import Principal, Role, allow, list_municipalities, organization_names
 
@@ -52,13 +52,6 @@ async def _contest_out(contest_id: UUID) -> ContestOut:
     )
 
 
-async def _organized(principal: Principal, contest_id: UUID) -> ContestRecord:
-    contest = await records.get_contest(contest_id)
-    if not access.organizes(principal, contest):
-        raise Forbidden()
-    return contest
-
-
 @get("/api/v1/contests", guards=[allow(*SIGNED_IN)], tags=TAGS)
 async def contests_api() -> list[ContestOut]:
     """The contests the caller sees: announced ones, and drafts only to their organizer."""
@@ -88,7 +81,7 @@ async def nomination_api(
     data: JSONBody[dict[str, Any]],
 ) -> ContestOut:
     """Fields of the nomination form: `kind` (mentor_of_year, ...), `roles` comma separated, `use_preset`: "on"."""
-    contest = await _organized(principal, contest_id)
+    contest = await access.organized_contest(principal, contest_id)
     values = setup.clean_nomination(_form(setup.NominationForm, data), contest)
     await setup.add_nomination(actor, contest, values)
     return await _contest_out(contest_id)
@@ -102,7 +95,7 @@ async def stage_api(
     data: JSONBody[dict[str, Any]],
 ) -> ContestOut:
     """`level`, `title`, dates дд.мм.гггг or ISO, `advance_count` (required on every stage but the last)."""
-    contest = await _organized(principal, contest_id)
+    contest = await access.organized_contest(principal, contest_id)
     values = setup.clean_stage(_form(setup.StageForm, data), contest, await records.stages_of(contest_id))
     await setup.add_stage(actor, contest, values)
     return await _contest_out(contest_id)
@@ -221,7 +214,7 @@ async def contest_action(
     principal: NamedDependency[Principal],
     contest_id: FromPath[UUID],
 ) -> Redirect:
-    contest = await _organized(principal, contest_id)
+    contest = await access.organized_contest(principal, contest_id)
     form = await form_into(request, ContestAction)
     if form.action == "announce":
         with flashed(request, "Конкурс объявлен: он виден на публичной странице, приём заявок — по датам этапов"):
@@ -239,7 +232,7 @@ async def nomination_add(
     principal: NamedDependency[Principal],
     contest_id: FromPath[UUID],
 ) -> Template | Redirect:
-    contest = await _organized(principal, contest_id)
+    contest = await access.organized_contest(principal, contest_id)
     posted = await request.form()
     data = {k: str(posted.get(k, "")) for k in posted}
     data["roles"] = ",".join(str(v) for v in posted.getall("roles")) if "roles" in posted else ""
@@ -261,7 +254,7 @@ async def stage_add(
     principal: NamedDependency[Principal],
     contest_id: FromPath[UUID],
 ) -> Template | Redirect:
-    contest = await _organized(principal, contest_id)
+    contest = await access.organized_contest(principal, contest_id)
     form = await form_into(request, setup.StageForm)
     try:
         await setup.add_stage(actor, contest, setup.clean_stage(form, contest, await records.stages_of(contest_id)))
@@ -272,7 +265,7 @@ async def stage_add(
 
 
 async def _sheet_context(principal: Principal, contest_id: UUID, stage_id: UUID, nomination_id: UUID) -> dict[str, Any]:
-    contest = await _organized(principal, contest_id)
+    contest = await access.organized_contest(principal, contest_id)
     stage, nomination = await records.get_stage(stage_id), await records.get_nomination(nomination_id)
     if stage.contest_id != contest.id or nomination.contest_id != contest.id:
         raise NotFound()

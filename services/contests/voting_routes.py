@@ -14,24 +14,24 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.contests import voting
-from services.contests.access import ORGANIZER_ROLES, organizes
+from services.contests.access import ORGANIZER_ROLES, organized_contest
 from services.contests.jobs import enqueue_vote_mail
 from services.contests.records import (
     ContestRecord,
     EntryRecord,
     NominationRecord,
     get_application,
-    get_contest,
     get_entry,
     get_nomination,
     nominations_of,
 )
-from services.contests.tables import ContestStatus, VotingMode
+from services.contests.tables import VotingMode
+from services.contests.visitors import public_regions, visible_contest
 from shared import clock
 from shared.actor import Actor
-from shared.auth import LoginLimiter, public, scope_principal
+from shared.auth import LoginLimiter, public
 from shared.db import Scope, current_connection, widened
-from shared.errors import Forbidden, NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 from shared.i18n import plural
 from shared.links import token_hash
 from shared.pages import flash, form_into, page, see_other
@@ -49,27 +49,9 @@ def _limiter(redis: ArqRedis) -> LoginLimiter:
     return LoginLimiter(redis, PER_IP_PER_HOUR, 3 * PER_IP_PER_HOUR, 3600, prefix="contest-vote")
 
 
-async def _regions() -> list[UUID]:
-    async with widened(Scope.public_region(None)):
-        return [r["id"] for r in await current_connection().fetch("SELECT id FROM region")]
-
-
 async def _contest(request: Request[Any, Any, Any], contest_id: UUID) -> ContestRecord:
-    """A signed-in visitor reads the contest in their own scope (another region's is NotFound), an anonymous one
-    in the public scope of its region; drafts are not public."""
-    principal = scope_principal(request)
-    if isinstance(principal, Principal) and principal.scope.region_id is not None:
-        contest = await get_contest(contest_id)
-        if contest.status == ContestStatus.draft:
-            raise NotFound()
-        return contest
-    for region_id in await _regions():
-        async with widened(Scope.public_region(region_id)):
-            try:
-                return await get_contest(contest_id)
-            except NotFound:
-                continue
-    raise NotFound()
+    contest, _ = await visible_contest(request, contest_id)
+    return contest
 
 
 @dataclass(frozen=True)
@@ -193,7 +175,7 @@ class PendingVote:
 async def _pending(token: str) -> PendingVote:
     """The vote behind a link, in the public scope of its region looked up by the link's hash."""
     hashed = token_hash(token)
-    for region_id in await _regions():
+    for region_id in await public_regions():
         async with widened(Scope.public_region(region_id).with_lookup(link_token_hash=hashed)):
             row = await current_connection().fetchrow(
                 "SELECT nomination_id, entry_id, confirmed_at FROM contest_vote WHERE token_hash = $1", hashed
@@ -237,13 +219,6 @@ async def confirm_submit(token: FromPath[str]) -> Template:
 # The organizer ------------------------------------------------------------------------------------------------------
 
 
-async def _organized(principal: Principal, contest_id: UUID) -> ContestRecord:
-    contest = await get_contest(contest_id)
-    if not organizes(principal, contest):
-        raise Forbidden()
-    return contest
-
-
 @dataclass(frozen=True)
 class Tally:
     nomination: NominationRecord
@@ -255,7 +230,7 @@ class Tally:
 
 @get("/contests/{contest_id:uuid}/voting", guards=[allow(*ORGANIZER_ROLES)])
 async def voting_page(principal: NamedDependency[Principal], contest_id: FromPath[UUID]) -> Template:
-    contest = await _organized(principal, contest_id)
+    contest = await organized_contest(principal, contest_id)
     sections = []
     for nomination in await nominations_of(contest.id):
         if nomination.voting_mode == VotingMode.none:
@@ -282,7 +257,7 @@ async def voting_network(
     actor: NamedDependency[Actor],
     contest_id: FromPath[UUID],
 ) -> Redirect:
-    contest = await _organized(principal, contest_id)
+    contest = await organized_contest(principal, contest_id)
     form = await form_into(request, NetworkForm)
     try:
         nomination = await get_nomination(UUID(form.nomination_id))

@@ -13,13 +13,14 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from services.contests import wishes
-from services.contests.records import ContestRecord, get_contest, nominations_of
-from services.contests.tables import ContestStatus, VotingMode
+from services.contests.records import ContestRecord, nominations_of
+from services.contests.tables import VotingMode
+from services.contests.visitors import visible_contest
 from services.contests.wishes import WishForm
 from shared.actor import Actor
-from shared.auth import LoginLimiter, public, scope_principal
-from shared.db import Scope, current_connection, rescope
-from shared.errors import NotFound, ValidationFailed
+from shared.auth import LoginLimiter, public
+from shared.db import Scope, rescope
+from shared.errors import ValidationFailed
 from shared.i18n import plural
 from shared.pages import flash, form_into, page, see_other
 from shared.proxies import client_address
@@ -36,22 +37,12 @@ def _limiter(redis: ArqRedis) -> LoginLimiter:
 
 
 async def _contest(request: Request[Any, Any, Any], contest_id: UUID) -> tuple[ContestRecord, Principal | None]:
-    """A signed-in visitor reads the contest in their own scope; an anonymous one in the public scope of its region
-    (drafts are not public: NotFound)."""
-    principal = scope_principal(request)
-    if isinstance(principal, Principal) and principal.scope.region_id is not None:
-        contest = await get_contest(contest_id)
-        if contest.status == ContestStatus.draft:
-            raise NotFound()
-        return contest, principal
-    await rescope(Scope.public_region(None))
-    for region_id in [r["id"] for r in await current_connection().fetch("SELECT id FROM region")]:
-        await rescope(Scope.public_region(region_id))
-        try:
-            return await get_contest(contest_id), None
-        except NotFound:
-            continue
-    raise NotFound()
+    """The public stays in the public scope of the contest's region: the form reads its organizations there and
+    the wish is written there."""
+    contest, principal = await visible_contest(request, contest_id)
+    if principal is None:
+        await rescope(Scope.public_region(contest.region_id))
+    return contest, principal
 
 
 async def _has_voting(contest: ContestRecord) -> bool:
