@@ -10,7 +10,9 @@ import hashlib
 from datetime import date, timedelta
 from uuid import UUID
 
-from services.contests import documents, ranking, sheets
+import msgspec
+
+from services.contests import documents, portfolio, ranking, sheets
 from services.contests.presets import CRITERIA_PRESETS
 from services.contests.records import StageRecord, enter_stage, get_application, get_stage
 from services.contests.tables import Contest, ContestEntry
@@ -281,11 +283,7 @@ async def _applications(
 ) -> list[UUID]:
     entries = []
     for person_id, organization_id, municipality_id, full_name, organization in nominees:
-        portfolio = (
-            '{"items": [{"title": "Наставнические пары", "value": "3 завершены, 1 действует"}, '
-            '{"title": "Встречи", "value": "42 за год"}, '
-            '{"title": "Обучение", "value": "Школа наставников, 36 ч"}], "assembled_at": "2026-03-10"}'
-        )
+        assembled = await portfolio.assemble(person_id, None, date(2026, 3, 1))  # frozen when sent, as submit does
         application_id = await _id(
             """INSERT INTO contest_application (region_id, contest_id, nomination_id, organization_id,
                    municipality_id, person_id, full_name, title, state, participation_consent_on, publication_consent,
@@ -303,7 +301,7 @@ async def _applications(
             not full_name.startswith("Е"),  # most consented to publication
             ESSAY,
             "https://rutube.ru/video/demo-nastavnik/" if kind == "best_pair" else "",
-            portfolio,
+            msgspec.json.encode(assembled).decode(),
         )
         entries.append(await enter_stage(await get_application(application_id), stage))
     return entries

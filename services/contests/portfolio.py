@@ -87,7 +87,4 @@ def frozen(value: object) -> Portfolio | None:
     raw = value if isinstance(value, (str, bytes)) else msgspec.json.encode(value)
     if not value or raw in ("{}", b"{}"):
         return None
-    try:
-        return msgspec.json.decode(raw, type=Portfolio)
-    except msgspec.ValidationError:  # stored before portfolios had this shape
-        return None
+    return msgspec.json.decode(raw, type=Portfolio)
