@@ -78,6 +78,7 @@ async def test_closed_or_coming_voting_shows_its_dates_and_refuses_votes(app: An
     contest = await make_jury_contest(tenant, entries=1, jurors=1)
     await open_voting(tenant, contest)
     url = f"/contests/{contest.contest_id}/vote"
+    token = await vote(tenant, contest.entries[0], "early@example.org")  # asked while open, confirmed too late
     async with tenant_transaction(Scope.for_region(tenant.region_id)):
         await current_connection().execute(
             "UPDATE contest_nomination SET voting_from = now() - interval '2 days', "
@@ -90,6 +91,8 @@ async def test_closed_or_coming_voting_shows_its_dates_and_refuses_votes(app: An
         data = {"nomination_id": str(contest.nomination_id), "entry_id": str(contest.entries[0])}
         refused = await post_form(client, url, {**data, "email": "late@example.org"}, page="/login")
         assert refused.status_code == 400 and "Голосование в этой номинации сейчас не идёт" in refused.text
+        late = await post_form(client, f"/contests/votes/confirm/{token}", {})
+        assert late.status_code == 400 and "Голосование в этой номинации завершено" in late.text
         async with tenant_transaction(Scope.for_region(tenant.region_id)):
             await current_connection().execute(
                 "UPDATE contest_nomination SET voting_from = now() + interval '1 day', "
