@@ -30,9 +30,7 @@ from services.contests.records import (
     get_stage,
     juror_seats,
     jurors_of,
-    panels_of,
 )
-from services.contests.tables import PanelStatus
 from shared import clock
 from shared.actor import Actor
 from shared.downloads import download_headers, download_name
@@ -390,73 +388,6 @@ async def sheet_api(
     )
 
 
-class ResultLine(msgspec.Struct, frozen=True, kw_only=True):
-    entry_id: UUID
-    nominee: str
-    organization: str
-    jury_score: Decimal | None
-    votes: int
-    total: Decimal | None
-    rank: int | None
-    place: int | None
-    state: str
-    audience_prize: bool
-
-
-class PanelResult(msgspec.Struct, frozen=True, kw_only=True):
-    panel_id: UUID
-    stage: str
-    nomination: str
-    municipality_id: UUID | None
-    published: bool
-    lines: list[ResultLine]
-
-
-@get("/api/v1/contests/{contest_id:uuid}/results", guards=[allow(*RUNNERS, Role.mentor, Role.juror)], tags=["Конкурсы"])
-async def results_api(principal: NamedDependency[Principal], contest_id: FromPath[UUID]) -> list[PanelResult]:
-    """The finished panels' rankings the caller may see: all of them for whoever runs them, the published ones for
-    everyone else of the region."""
-    contest = await get_contest(contest_id)
-    found = []
-    for panel in await panels_of(contest_id):
-        if panel.status != PanelStatus.finished:
-            continue
-        if not runs(principal, contest, panel) and panel.results_published_at is None:
-            continue
-        entries = [e for e in await entries_of(panel.id) if e.state != "withdrawn"]
-        organizations = await organization_names(list({e.organization_id for e in entries}))
-        stage = await get_stage(panel.stage_id)
-        nomination = await get_nomination(panel.nomination_id)
-        lines = []
-        for e in entries:
-            application = await get_application(e.application_id)
-            lines.append(
-                ResultLine(
-                    entry_id=e.id,
-                    nominee=application.full_name if application.publication_consent else "Участник",
-                    organization=organizations.get(e.organization_id, ""),
-                    jury_score=e.jury_score,
-                    votes=e.votes,
-                    total=e.total,
-                    rank=e.rank,
-                    place=e.place,
-                    state=e.state,
-                    audience_prize=e.audience_prize,
-                )
-            )
-        found.append(
-            PanelResult(
-                panel_id=panel.id,
-                stage=stage.label,
-                nomination=nomination.title,
-                municipality_id=panel.municipality_id,
-                published=panel.results_published_at is not None,
-                lines=lines,
-            )
-        )
-    return found
-
-
 PAGES: list[Any] = [
     jury_home,
     sheet_page,
@@ -471,4 +402,4 @@ PAGES: list[Any] = [
     scores_download,
     diplomas_issue,
 ]
-API: list[Any] = [sheets_api, sheet_api, results_api]
+API: list[Any] = [sheets_api, sheet_api]

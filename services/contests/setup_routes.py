@@ -12,11 +12,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
-from services.contests import access, jury, presets, records, setup
+from services.contests import access, jury, presets, records, setup, showcase
 from services.contests.application_routes import applying_links
 from services.contests.records import ContestRecord, NominationRecord, PanelRecord, StageRecord
+from services.contests.visitors import signed_in, visible_contest
 from shared import clock
 from shared.actor import Actor
+from shared.auth import public
+from shared.db import Scope, widened
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash, flashed, form_into, page, see_other
 from tenants import Principal, Role, allow, list_municipalities, organization_names
@@ -52,10 +55,17 @@ async def _contest_out(contest_id: UUID) -> ContestOut:
     )
 
 
-@get("/api/v1/contests", guards=[allow(*SIGNED_IN)], tags=TAGS)
-async def contests_api() -> list[ContestOut]:
-    """The contests the caller sees: announced ones, and drafts only to their organizer."""
-    return [await _contest_out(c.id) for c in await records.list_contests()]
+@get("/api/v1/contests", guards=[public], tags=TAGS)
+async def contests_api(request: Request[Any, Any, Any]) -> list[ContestOut]:
+    """The contests the caller sees: announced ones, and drafts only to their organizer; without signing in, the
+    announced and finished contests of every region."""
+    if signed_in(request) is not None:
+        return [await _contest_out(c.id) for c in await records.list_contests()]
+    found = []
+    for group in await showcase.public_contests():
+        async with widened(Scope.public_region(group.region_id)):
+            found += [await _contest_out(c.id) for c in group.contests]
+    return found
 
 
 @post("/api/v1/contests", guards=[allow(*access.ORGANIZER_ROLES)], tags=TAGS)
@@ -68,8 +78,10 @@ async def create_contest_api(
     return await _contest_out(contest_id)
 
 
-@get("/api/v1/contests/{contest_id:uuid}", guards=[allow(*SIGNED_IN)], tags=TAGS)
-async def contest_api(contest_id: FromPath[UUID]) -> ContestOut:
+@get("/api/v1/contests/{contest_id:uuid}", guards=[public], tags=TAGS)
+async def contest_api(request: Request[Any, Any, Any], contest_id: FromPath[UUID]) -> ContestOut:
+    if signed_in(request) is None:
+        await visible_contest(request, contest_id)  # the public reads no draft, in the contest's region
     return await _contest_out(contest_id)
 
 

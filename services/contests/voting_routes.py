@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from services.contests import voting
+from services.contests import showcase, voting
 from services.contests.access import ORGANIZER_ROLES, organized_contest
 from services.contests.jobs import enqueue_vote_mail
 from services.contests.records import (
@@ -40,7 +40,6 @@ from shared.settings import Settings
 from tenants import Principal, allow, organization_names
 
 PER_IP_PER_HOUR = 20
-HIDDEN_NAME = "Участник (имя не публикуется)"
 
 
 def _limiter(redis: ArqRedis) -> LoginLimiter:
@@ -88,7 +87,7 @@ async def _ballots(contest: ContestRecord) -> list[Ballot]:
                 try:
                     names[entry.id] = (await get_application(entry.application_id)).full_name
                 except NotFound:  # no consent to publish the name
-                    names[entry.id] = HIDDEN_NAME
+                    names[entry.id] = showcase.HIDDEN_NAME
             ballots.append(Ballot(nomination, state, [Finalist(e, names[e.id], "") for e in entries]))
     ids = list({f.entry.organization_id for b in ballots for f in b.finalists})
     async with widened(Scope.for_region(contest.region_id)):  # organization names only, as the wish form lists them
@@ -187,7 +186,7 @@ async def _pending(token: str) -> PendingVote:
             try:
                 name = (await get_application(entry.application_id)).full_name
             except NotFound:
-                name = HIDDEN_NAME
+                name = showcase.HIDDEN_NAME
             return PendingVote(region_id, nomination, name, row["confirmed_at"] is not None)
     raise NotFound()
 

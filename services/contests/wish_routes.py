@@ -19,7 +19,6 @@ from services.contests.visitors import visible_contest
 from services.contests.wishes import WishForm
 from shared.actor import Actor
 from shared.auth import LoginLimiter, public
-from shared.db import Scope, rescope
 from shared.errors import ValidationFailed
 from shared.i18n import plural
 from shared.pages import flash, form_into, page, see_other
@@ -37,12 +36,9 @@ def _limiter(redis: ArqRedis) -> LoginLimiter:
 
 
 async def _contest(request: Request[Any, Any, Any], contest_id: UUID) -> tuple[ContestRecord, Principal | None]:
-    """The public stays in the public scope of the contest's region: the form reads its organizations there and
-    the wish is written there."""
-    contest, principal = await visible_contest(request, contest_id)
-    if principal is None:
-        await rescope(Scope.public_region(contest.region_id))
-    return contest, principal
+    """The public stays in the public scope of the contest's region (`visible_contest` puts it there): the form
+    reads its organizations there and the wish is written there."""
+    return await visible_contest(request, contest_id)
 
 
 async def _has_voting(contest: ContestRecord) -> bool:

@@ -1,6 +1,0 @@
-"""Contest routes: result (filled in by its part)."""
-
-from typing import Any
-
-PAGES: list[Any] = []
-API: list[Any] = []
