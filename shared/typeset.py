@@ -14,16 +14,19 @@ from typing import Any
 import typst
 
 
-def typeset(template: Path, data: Any, files: dict[str, bytes] | None = None) -> bytes:
+def typeset(template: Path, data: Any, files: dict[str, bytes] | None = None, image: bool = False) -> bytes:
     """Compile `template` with `data` (JSON-serialisable) as `sys.inputs.data`; `files` (name → bytes, e.g. a QR
-    code as SVG) are written beside it for the template to include. Raises typst's error on a broken template."""
+    code as SVG) are written beside it for the template to include. A PDF, or with `image` a PNG of a one-page
+    template. Raises typst's error on a broken template."""
     with tempfile.TemporaryDirectory(prefix="typeset-") as folder:
         root = Path(folder)
         main = root / template.name
         main.write_bytes(template.read_bytes())
         for name, content in (files or {}).items():
             (root / Path(name).name).write_bytes(content)
-        pdf: bytes = typst.compile(
-            str(main), root=str(root), sys_inputs={"data": json.dumps(data, ensure_ascii=False, default=str)}
-        )
+        inputs = {"data": json.dumps(data, ensure_ascii=False, default=str)}
+        if image:
+            png: bytes = typst.compile(str(main), root=str(root), sys_inputs=inputs, format="png", ppi=96)
+            return png
+        pdf: bytes = typst.compile(str(main), root=str(root), sys_inputs=inputs)
         return pdf

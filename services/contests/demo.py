@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
+from pathlib import Path
 from uuid import UUID
 
 import msgspec
 
-from services.contests import documents, portfolio, ranking, sheets
+from services.contests import documents, festivals, portfolio, ranking, sheets
 from services.contests.presets import CRITERIA_PRESETS
 from services.contests.records import StageRecord, enter_stage, get_application, get_stage
 from services.contests.tables import Contest, ContestEntry
 from shared.actor import Actor
 from shared.clock import now
 from shared.db import Level, Scope, current_connection, rescope
+from shared.typeset import typeset
 
 TITLE = "Наставник года — 2026"
+PHOTO = Path(__file__).with_name("demo_photo.typ")
 FESTIVAL = "Фестиваль наставнических практик — 2026"
 # (kind, title, participation role of the nominees, voting)
 NOMINATIONS = [
@@ -398,23 +401,21 @@ async def _festival(region_id: UUID, actor: Actor) -> None:
         "16:00 — голосование жюри и награждение.",
         "Лучшими признаны три пары; дипломы вручены на фестивале, фотографии опубликованы на странице школы.",
     )
-    rows = await current_connection().fetch(
-        """SELECT e.id, e.place, e.certificate_id, a.full_name FROM contest_entry e
-           JOIN contest_application a ON a.region_id = e.region_id AND a.id = e.application_id
-           WHERE e.panel_id = $1 AND e.place IS NOT NULL ORDER BY e.place""",
-        panel_id,
+    await festivals.awards_from_contest(actor, await festivals.get_festival(festival_id))
+    photos = (
+        ("Открытие фестиваля", "#1f4e79", "#4a90c2"),
+        ("Презентации наставнических пар", "#5b2c6f", "#a569bd"),
+        ("Награждение победителей", "#7e5109", "#d4ac0d"),
     )
-    degrees = {1: "I", 2: "II", 3: "III"}
-    for row in rows:
+    for caption, start, end in photos:
+        data = {"title": "Фестиваль наставничества", "caption": caption, "place": "МБОУ «СОШ № 1» · 20.05.2026"}
         await current_connection().execute(
-            """INSERT INTO contest_award (region_id, festival_id, position, title, winner_name, entry_id,
-                   certificate_id) VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+            """INSERT INTO contest_photo (region_id, festival_id, caption, filename, content_type, data)
+               VALUES ($1, $2, $3, $4, 'image/png', $5)""",
             region_id,
             festival_id,
-            row["place"],
-            f"Диплом {degrees[row['place']]} степени",
-            row["full_name"],
-            row["id"],
-            row["certificate_id"],
+            caption,
+            f"{caption}.png",
+            typeset(PHOTO, data | {"from": start, "to": end}, image=True),
         )
     await rescope(Scope(Level.platform))
