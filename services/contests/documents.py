@@ -241,8 +241,6 @@ async def _issue_one(
     signatory: tuple[str, str],
 ) -> None:
     application = await get_application(entry.application_id)
-    if not application.full_name.strip():
-        raise ValidationFailed({"entry": "В заявке участника нет имени: исправьте заявку и повторите выдачу"})
     if entry.place:
         kind = CertificateKind.diploma
         title = f"Диплом {DEGREES[entry.place]} степени в номинации «{nomination}» конкурса «{contest.title}»"
