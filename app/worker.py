@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 
 from app.retention import destroy_personal_data
 from services.certificates.jobs import remind_expiring
+from services.contests.diplomas import run_panel_diplomas
 from services.contests.jobs import flag_vote_bursts, send_jury_reminder, send_vote_link
 from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
@@ -60,6 +61,7 @@ def job_functions() -> list[Any]:
         func(refresh_indicators, timeout=LONG_JOB_SECONDS),
         remind_expiring,
         worker_function(run_cohort_certificates),
+        worker_function(run_panel_diplomas),
     ]
 
 

@@ -21,6 +21,7 @@ KIND_LABELS = {
     "organization_import": "Импорт организаций",
     "export": "Выгрузка",
     "school_certificates": "Выдача свидетельств потока",
+    "contest_diplomas": "Конкурсы: выдача дипломов и сертификатов участников",
 }
 # What each background job does, in the admin's words; the function's name stays beside it for the logs.
 FUNCTION_LABELS = {
@@ -42,6 +43,7 @@ FUNCTION_LABELS = {
     "send_vote_link": "Конкурсы: письмо для подтверждения голоса",
     "flag_vote_bursts": "Конкурсы: поиск всплесков голосов из одной сети",
     "send_jury_reminder": "Конкурсы: напоминание члену жюри об оценках",
+    "run_panel_diplomas": "Конкурсы: выдача дипломов и сертификатов участников",
 }
 
 

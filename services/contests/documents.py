@@ -4,6 +4,7 @@ every juror's points per criterion), and the diplomas and participants' certific
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -177,53 +178,93 @@ async def scores_xlsx(panel_id: UUID) -> bytes:
     return buffer.getvalue()
 
 
-async def issue_diplomas(actor: Actor, panel_id: UUID, issued_on: date, signatory: tuple[str, str]) -> int:
-    """Diplomas of places 1–3 and the audience prize, participants' certificates of the rest, at the final stage;
-    each entry keeps its document's id. Issuing again issues nothing twice."""
+NO_SIGNATORY = "Укажите, кто подписывает дипломы"
+NO_POSITION = "Укажите должность того, кто подписывает дипломы"
+
+
+async def check_diplomas(panel_id: UUID, signatory: tuple[str, str]) -> None:
+    """What the diplomas need before any is issued: asked before the job is queued, so the page says it at once."""
     await _finished(panel_id)
     panel = await get_panel(panel_id)
-    contest, stage = await get_contest(panel.contest_id), await get_stage(panel.stage_id)
-    if stage.position != max(s.position for s in await stages_of(contest.id)):
+    stage = await get_stage(panel.stage_id)
+    if stage.position != max(s.position for s in await stages_of(panel.contest_id)):
         raise ValidationFailed({"panel": "Дипломы выдаются по итогам заключительного этапа"})
+    errors = {}
+    if not signatory[0].strip():
+        errors["signatory_name"] = NO_SIGNATORY
+    if not signatory[1].strip():
+        errors["signatory_position"] = NO_POSITION
+    if errors:
+        raise ValidationFailed(errors)
+
+
+async def issue_diplomas(
+    actor: Actor,
+    panel_id: UUID,
+    issued_on: date,
+    signatory: tuple[str, str],
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Diplomas of places 1–3 and the audience prize, participants' certificates of the rest, at the final stage;
+    each entry keeps its document's id, so issuing again issues nothing twice. Counts of issued, already held and
+    entries. Two runs for one panel take turns: the second sees what the first committed."""
+    await current_connection().execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended('contest-diplomas:' || $1::text, 0))", str(panel_id)
+    )
+    await check_diplomas(panel_id, signatory)
+    panel = await get_panel(panel_id)
+    contest = await get_contest(panel.contest_id)
     nomination = await get_nomination(panel.nomination_id)
     issuer = await organizer_name(contest)
-    issued = 0
-    for line in await _lines(panel_id):
+    lines = await _lines(panel_id)
+    issued = already = 0
+    for n, line in enumerate(lines, start=1):
         entry = line.entry
         if entry.certificate_id is not None:
-            continue
-        application = await get_application(entry.application_id)
-        if entry.place:
-            kind, title = (
-                CertificateKind.diploma,
-                f"Диплом {DEGREES[entry.place]} степени в номинации «{nomination.title}» конкурса «{contest.title}»",
-            )
-        elif entry.audience_prize:
-            kind = CertificateKind.diploma
-            title = f"Приз зрительских симпатий в номинации «{nomination.title}» конкурса «{contest.title}»"
+            already += 1
         else:
-            kind, title = CertificateKind.participant, f"«{contest.title}», номинация «{nomination.title}»"
-        certificate = await issue_certificate(
-            actor,
-            CertificateDraft(
-                kind=kind,
-                organization_id=entry.organization_id,
-                person_id=application.person_id,
-                holder_name=application.full_name,
-                title=title,
-                issued_on=issued_on,
-                source_kind="contest_entry",
-                source_id=entry.id,
-                issuer_name=issuer,
-                issuer_organization_id=contest.organization_id,
-                issuer_municipality_id=contest.municipality_id,
-                signatory_name=signatory[0],
-                signatory_position=signatory[1],
-            ),
-        )
-        await (
-            ContestEntry.update({ContestEntry.certificate_id: certificate.id}).where(ContestEntry.id == entry.id).run()
-        )
-        issued += 1
+            await _issue_one(actor, entry, contest, nomination.title, issuer, issued_on, signatory)
+            issued += 1
+        if progress is not None:
+            progress(n, len(lines))
     await audit(actor, "contest.diplomas", None, f"panel={panel_id}; issued={issued}")
-    return issued
+    return {"issued": issued, "already": already, "entries": len(lines)}
+
+
+async def _issue_one(
+    actor: Actor,
+    entry: EntryRecord,
+    contest: ContestRecord,
+    nomination: str,
+    issuer: str,
+    issued_on: date,
+    signatory: tuple[str, str],
+) -> None:
+    application = await get_application(entry.application_id)
+    if entry.place:
+        kind = CertificateKind.diploma
+        title = f"Диплом {DEGREES[entry.place]} степени в номинации «{nomination}» конкурса «{contest.title}»"
+    elif entry.audience_prize:
+        kind = CertificateKind.diploma
+        title = f"Приз зрительских симпатий в номинации «{nomination}» конкурса «{contest.title}»"
+    else:
+        kind, title = CertificateKind.participant, f"«{contest.title}», номинация «{nomination}»"
+    certificate = await issue_certificate(
+        actor,
+        CertificateDraft(
+            kind=kind,
+            organization_id=entry.organization_id,
+            person_id=application.person_id,
+            holder_name=application.full_name,
+            title=title,
+            issued_on=issued_on,
+            source_kind="contest_entry",
+            source_id=entry.id,
+            issuer_name=issuer,
+            issuer_organization_id=contest.organization_id,
+            issuer_municipality_id=contest.municipality_id,
+            signatory_name=signatory[0].strip(),
+            signatory_position=signatory[1].strip(),
+        ),
+    )
+    await ContestEntry.update({ContestEntry.certificate_id: certificate.id}).where(ContestEntry.id == entry.id).run()

@@ -16,7 +16,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from services.contests import documents, ranking, sheets
+from services.contests import diplomas, documents, ranking, sheets
 from services.contests.access import ORGANIZER_ROLES, running_panel, runs
 from services.contests.records import (
     STAGE_LABELS,
@@ -35,7 +35,7 @@ from shared import clock
 from shared.actor import Actor
 from shared.downloads import download_headers, download_name
 from shared.errors import Forbidden, NotFound, ValidationFailed
-from shared.pages import flash_problem, form_into, page, see_other
+from shared.pages import flash_problem, flashed, form_into, fragment, page, see_other
 from tenants import Principal, Role, allow, organization_names
 
 JUROR = (Role.juror,)
@@ -238,14 +238,25 @@ async def _results_context(principal: Principal, contest_id: UUID, panel_id: UUI
         "criteria": await criteria_of(panel.stage_id, panel.nomination_id),
         "stage_labels": STAGE_LABELS,
         "errors": {},
+        "job": await diplomas.last_job(principal.user_id, panel_id) if running else None,
+        "missing": await diplomas.missing(panel_id) if running else 0,
     }
+
+
+RESULTS = "contests/results_panel.html"
 
 
 @get("/contests/{contest_id:uuid}/panels/{panel_id:uuid}/results", guards=[allow(*RUNNERS)])
 async def results_page(
-    principal: NamedDependency[Principal], contest_id: FromPath[UUID], panel_id: FromPath[UUID]
-) -> Template:
-    return page("contests/results_panel.html", **await _results_context(principal, contest_id, panel_id))
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    contest_id: FromPath[UUID],
+    panel_id: FromPath[UUID],
+) -> Template | Response[str]:
+    context = await _results_context(principal, contest_id, panel_id)
+    if request.headers.get("HX-Request"):  # the diplomas' job polled while it runs
+        return fragment(request, RESULTS, "diplomas", **context)
+    return Template(RESULTS, context=context, headers={"Vary": "HX-Request"})
 
 
 @dataclass
@@ -274,7 +285,7 @@ async def results_action(
             flash(request, "Результаты опубликованы", category="success")
     except ValidationFailed as exc:
         context["errors"] = exc.errors
-        return page("contests/results_panel.html", 422, **context)
+        return page(RESULTS, 422, **context)
     return see_other(f"/contests/{contest_id}/panels/{panel_id}/results")
 
 
@@ -316,16 +327,23 @@ async def diplomas_issue(
     contest_id: FromPath[UUID],
     panel_id: FromPath[UUID],
 ) -> Redirect:
-    await running_panel(principal, contest_id, panel_id)
     form = await form_into(request, DiplomaForm)
-    try:
-        issued = await documents.issue_diplomas(
-            actor, panel_id, clock.today(), (form.signatory_name.strip(), form.signatory_position.strip())
+    with flashed(request, "Выдача дипломов и сертификатов запущена"):
+        await diplomas.start_diplomas(
+            principal, actor, contest_id, panel_id, (form.signatory_name, form.signatory_position)
         )
-    except ValidationFailed as exc:
-        flash_problem(request, exc)
-    else:
-        flash(request, f"Выдано дипломов и сертификатов: {issued}", category="success")
+    return see_other(f"/contests/{contest_id}/panels/{panel_id}/results")
+
+
+@post("/contests/{contest_id:uuid}/panels/{panel_id:uuid}/diplomas/retry", guards=[allow(*RUNNERS)])
+async def diplomas_retry(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    contest_id: FromPath[UUID],
+    panel_id: FromPath[UUID],
+) -> Redirect:
+    with flashed(request, "Выдача дипломов и сертификатов запущена снова"):
+        await diplomas.retry_diplomas(principal, contest_id, panel_id)
     return see_other(f"/contests/{contest_id}/panels/{panel_id}/results")
 
 
@@ -401,5 +419,6 @@ PAGES: list[Any] = [
     protocol_download,
     scores_download,
     diplomas_issue,
+    diplomas_retry,
 ]
 API: list[Any] = [sheets_api, sheet_api]

@@ -13,7 +13,7 @@ import pypdf
 from shared.db import Scope, current_connection, tenant_transaction
 from tests.contests.factories_jury import make_jury_contest
 from tests.contests.test_sheets import score
-from tests.helpers import PASSWORD, csrf_token, login_page, make_client, make_tenant, post_form
+from tests.helpers import PASSWORD, csrf_token, login_page, make_client, make_tenant, post_form, run_worker
 
 
 async def test_protocol_scores_and_diplomas_of_a_final_stage(app: Any) -> None:
@@ -50,6 +50,7 @@ async def test_protocol_scores_and_diplomas_of_a_final_stage(app: Any) -> None:
             data={"signatory_name": "Соколова Т. В.", "signatory_position": "Министр", "_csrf_token": token},
         )
         assert issued.status_code == 303
+        await run_worker(app, 1)
         async with tenant_transaction(Scope.for_region(tenant.region_id)):
             numbers = await current_connection().fetch(
                 """SELECT c.id, c.number, c.kind FROM contest_entry e JOIN certificate c ON c.id = e.certificate_id
