@@ -32,3 +32,25 @@ async def test_the_demo_contest_pages_open_for_every_role(app: Any) -> None:
                 assert shown.status_code == 200, (email, found)
                 if "· <strong>подана</strong>" in shown.text:  # the jury judges the portfolio frozen when sent
                     assert "Собрано при отправке" in shown.text, (email, found)
+    async with make_client(app) as visitor:  # the public: the contests, their results and the festival
+        listing = await visitor.get("/contests/public")
+        assert listing.status_code == 200 and "Наставник года — 2026" in listing.text
+        cards = sorted(set(re.findall(f'href="(/contests/{UUID_RE}/public)"', listing.text)))
+        texts = []
+        for card in cards:
+            shown = await visitor.get(card)
+            assert shown.status_code == 200, card
+            texts.append(shown.text)
+            for link in sorted(set(re.findall(f'href="(/contests/{UUID_RE}/(?:vote|wish))"', shown.text))):
+                assert (await visitor.get(link)).status_code == 200, link
+        assert any('id="results"' in text and "Муниципальный этап" in text for text in texts)
+        festivals = sorted(
+            {f for text in texts for f in re.findall(f'href="(/contests/festivals/{UUID_RE}/public)"', text)}
+        )
+        assert festivals
+        festival = await visitor.get(festivals[0])
+        assert festival.status_code == 200 and "Диплом I степени" in festival.text
+        photos = re.findall(f'src="(/contests/festivals/{UUID_RE}/photos/{UUID_RE})"', festival.text)
+        assert len(photos) == 3
+        image = await visitor.get(photos[0])
+        assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
