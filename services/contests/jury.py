@@ -16,7 +16,7 @@ from services.contests.tables import ContestJuror, EntryState, PanelStatus
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now
-from shared.db import current_connection
+from shared.db import Scope, current_connection, widened
 from shared.errors import Errors, NotFound, ValidationFailed
 from tenants import AccountRole, Role, get_organization, list_people
 
@@ -45,15 +45,17 @@ def full_name(account: AccountRole) -> str:
     return " ".join(p for p in (account.surname, account.name, account.patronymic) if p)
 
 
-async def candidates() -> list[AccountRole]:
-    """The accounts holding the juror's role in the scope: region staff invited to it as well as outside experts;
-    the juror's pages are theirs only."""
-    return [a for a in await list_people() if a.role == Role.juror]
+async def candidates(region_id: UUID) -> list[AccountRole]:
+    """The region's accounts holding the juror's role, whoever runs the panel: the region's own staff invited to it
+    and the outside experts it invited are members of a municipality's or a school's jury too. Names only reach
+    the page; the juror's pages are theirs only."""
+    async with widened(Scope.for_region(region_id)):
+        return [a for a in await list_people() if a.role == Role.juror]
 
 
 async def add_juror(actor: Actor, contest: ContestRecord, panel: PanelRecord, form: JurorForm) -> UUID:
     errors = Errors()
-    accounts = {str(a.id): a for a in await candidates()}
+    accounts = {str(a.id): a for a in await candidates(contest.region_id)}
     account = accounts.get(form.user_id.strip())
     if account is None:
         errors.add("user_id", "Выберите члена жюри из учётных записей региона")

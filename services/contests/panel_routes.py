@@ -37,7 +37,7 @@ async def _context(principal: Principal, contest_id: UUID, panel_id: UUID) -> di
         "nomination": await get_nomination(panel.nomination_id),
         "stage": await get_stage(panel.stage_id),
         "progress": await jury.progress(panel),
-        "accounts": [a for a in await jury.candidates() if a.id not in seated],
+        "accounts": [a for a in await jury.candidates(contest.region_id) if a.id not in seated],
         "organizations": await list_organizations(),
         "form": jury.JurorForm(),
         "errors": {},

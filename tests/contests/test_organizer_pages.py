@@ -113,4 +113,11 @@ async def test_the_jury_is_composed_and_reminded(app: Any, smtp: Any) -> None:
     async with make_client(app) as client:  # a curator does not run the region's panels
         await login_page(client, tenant.curator, PASSWORD)
         assert (await client.get(jury_url)).status_code == 403
+    _, municipal_expert = await juror_account(tenant, "региональный")
+    async with make_client(app) as client:  # the municipality runs its stage's panel with the region's experts
+        await login_page(client, tenant.municipal, PASSWORD)
+        page = await client.get(jury_url)
+        assert page.status_code == 200 and "Жюри региональный" in page.text
+        added = await post_form(client, jury_url, {"user_id": str(municipal_expert), "position": "методист"})
+        assert added.status_code == 303 and "методист" in (await client.get(jury_url)).text
     await add_juror(tenant, contest, contest.panel_id, "второй")
