@@ -1,6 +1,6 @@
 """The portfolio of an application, assembled from the platform's own data: the nominee's pairs and groups with
-their meetings and outcome, the mentor school's training and the certificates. It is frozen into the application
-when sent, so the jury judges what was sent."""
+their meetings, outcome and the mentees' results before and after, the mentor school's training and the
+certificates. It is frozen into the application when sent, so the jury judges what was sent."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import msgspec
 
 from services import mentoring
 from services.certificates import certificates_of
+from services.monitoring import score_change
 from services.school import training_of
 
 
@@ -23,6 +24,8 @@ class PortfolioPair(msgspec.Struct, frozen=True, kw_only=True):
     meetings: int
     outcome: str  # the end reason or the completion, as the curator wrote it
     nominated: bool  # the pair the application is about
+    before: float | None = None  # the mentees' mean influence score at the start, 1–10
+    after: float | None = None  # and at the end, over the same parameters
 
 
 class PortfolioTraining(msgspec.Struct, frozen=True, kw_only=True):
@@ -50,20 +53,25 @@ class Portfolio(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def assemble(person_id: UUID, mentorship_id: UUID | None, day: date) -> Portfolio:
-    pairs = [
-        PortfolioPair(
-            mentees=", ".join(m.full_name for m in pair.mentees),
-            form=pair.form_title,
-            starts_on=pair.starts_on,
-            ends_on=pair.finished_on or pair.extended_to or pair.ends_on,
-            status=mentoring.STATUS_LABELS[pair.status],
-            meetings=pair.meetings,
-            outcome=pair.end_reason,
-            nominated=pair.id == mentorship_id,
+    pairs = []
+    for pair in await mentoring.list_pairs(person_id=person_id):
+        if pair.mentor_id != person_id or pair.status == "draft":
+            continue
+        results = await score_change([m.id for m in pair.mentees])
+        pairs.append(
+            PortfolioPair(
+                mentees=", ".join(m.full_name for m in pair.mentees),
+                form=pair.form_title,
+                starts_on=pair.starts_on,
+                ends_on=pair.finished_on or pair.extended_to or pair.ends_on,
+                status=mentoring.STATUS_LABELS[pair.status],
+                meetings=pair.meetings,
+                outcome=pair.end_reason,
+                nominated=pair.id == mentorship_id,
+                before=results.before if results else None,
+                after=results.after if results else None,
+            )
         )
-        for pair in await mentoring.list_pairs(person_id=person_id)
-        if pair.mentor_id == person_id and pair.status != "draft"
-    ]
     training = [
         PortfolioTraining(
             programme=t.programme_title,

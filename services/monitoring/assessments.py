@@ -9,6 +9,8 @@ from statistics import mean
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from services.mentoring import list_pairs
 from services.monitoring.tables import Assessment, AssessmentParameter
 from services.programmes import ProgrammeRecord
@@ -208,3 +210,27 @@ async def influence(programme: ProgrammeRecord) -> Influence:
         for parameter_id in {k[1] for k in scores}
     }
     return Influence(scores, per_person, per_pair, per_form, per_parameter)
+
+
+class ScoreChange(msgspec.Struct, frozen=True, kw_only=True):
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        return round(self.after - self.before, 2)
+
+
+async def score_change(person_ids: list[UUID]) -> ScoreChange | None:
+    """These people's mean scores at the start and at the end, over the parameters each was scored on at both
+    (a pair's results before and after, as a contest portfolio shows them); None when nothing was scored twice."""
+    row = await current_connection().fetchrow(
+        """SELECT avg(b.score) AS before, avg(a.score) AS after FROM assessment b
+           JOIN assessment a ON a.region_id = b.region_id AND a.person_id = b.person_id
+               AND a.parameter_id = b.parameter_id AND a.stage = 'after'
+           WHERE b.stage = 'before' AND b.person_id = ANY($1::uuid[])""",
+        person_ids,
+    )
+    if row is None or row["before"] is None:
+        return None
+    return ScoreChange(before=round(float(row["before"]), 2), after=round(float(row["after"]), 2))
