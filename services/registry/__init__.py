@@ -11,7 +11,14 @@ from services.registry.bases import (
     people_brief,
     unknown_person,
 )
-from services.registry.consents import ConsentForm, WorkConsents, give_consent, scan_type, work_consents
+from services.registry.consents import (
+    ConsentForm,
+    WorkConsents,
+    give_consent,
+    publication_consented,
+    scan_type,
+    work_consents,
+)
 from services.registry.curators import ensure_curator_person
 from services.registry.demo import person_name
 from services.registry.jobs import enqueue_questionnaire_mail
@@ -92,6 +99,7 @@ __all__ = [
     "participant_counts",
     "people_brief",
     "person_name",
+    "publication_consented",
     "questionnaires_sent",
     "save_answers",
     "scan_type",

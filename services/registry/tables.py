@@ -46,6 +46,7 @@ class ConsentKind(enum.StrEnum):
     personal_data = "personal_data"
     participation = "participation"
     staff_duties = "staff_duties"  # ст. 351.8 ТК РФ: an employee's written consent to mentoring duties
+    publication = "publication"  # ст. 10.1 152-ФЗ: what the person allows to be disseminated (the public pages)
 
 
 class Person(Table, tablename="person", db=DB):
