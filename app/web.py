@@ -24,6 +24,7 @@ from services.mentoring import routes as mentoring
 from services.monitoring import routes as monitoring
 from services.programmes import IndicatorCounter
 from services.programmes import routes as programmes
+from services.public import routes as public_pages
 from services.registry import routes as registry
 from services.reports import indicator_values, questionnaire_report
 from services.reports import routes as reports
@@ -103,6 +104,7 @@ def route_handlers() -> list[Any]:
         certification.api_router,
         contests.page_router,
         contests.api_router,
+        public_pages.page_router,
     ]
 
 

@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 
 from shared import i18n
 from shared.audit import shown_address
+from shared.markup import markdown
 from shared.settings import ROOT
 
 Dirs = Sequence[Path | PathLike[Any] | str]
@@ -32,6 +33,7 @@ def configure(engine: JinjaTemplateEngine, dirs: Dirs, filters: Mapping[str, Cal
     env.filters["hours"] = i18n.format_hours
     env.filters["age"] = i18n.format_age
     env.filters["address"] = shown_address
+    env.filters["markdown"] = markdown
     env.globals["plural"] = i18n.plural
     env.filters.update(filters)
 

@@ -3,11 +3,11 @@
 Other domains use only the names below; the routes are composed by app/, the rest is tenants' own.
 """
 
-from tenants.access import Principal
+from tenants.access import Principal, home_for
 from tenants.contingent import ContingentRecord, contingents, save_contingent, school_year_label
 from tenants.demo import MUNICIPALITIES
 from tenants.demo_accounts import ACCOUNTS
-from tenants.guards import allow
+from tenants.guards import allow, signed_in
 from tenants.logic import (
     KIND_LABELS,
     AccountRole,
@@ -25,6 +25,7 @@ from tenants.logic import (
     list_people,
     organization_names,
     region_ids,
+    region_names,
     role_since,
 )
 from tenants.region_settings import RegionSettings, get_region_settings
@@ -53,12 +54,15 @@ __all__ = [
     "get_municipality",
     "get_organization",
     "get_region_settings",
+    "home_for",
     "list_municipalities",
     "list_organizations",
     "list_people",
     "organization_names",
     "region_ids",
+    "region_names",
     "role_since",
     "save_contingent",
     "school_year_label",
+    "signed_in",
 ]

@@ -120,3 +120,24 @@ async def load_principal(user_id: UUID, active_key: str | None) -> Principal | N
     )
     await rescope(principal.scope)
     return principal
+
+
+def home_for(principal: Principal) -> str:
+    """Where signing in, «/» and switching role land: mentors and mentees work in their own cabinet."""
+    match principal.role:
+        case Role.platform_admin:
+            return "/admin/jobs"
+        case Role.regional_coordinator:
+            return "/region"
+        case Role.municipal_coordinator:
+            return "/organizations"
+        case Role.mentor | Role.mentee:
+            return "/cabinet"
+        case Role.trainer:
+            return "/school/teaching"
+        case Role.juror:
+            return "/contests/jury"
+        case None:
+            return "/no-role"
+        case _:
+            return "/workspace"

@@ -662,6 +662,12 @@ async def list_people(organization_id: UUID | None = None) -> list[AccountRole]:
     return msgspec.convert(rows, list[AccountRole])
 
 
+async def region_names() -> dict[UUID, str]:
+    """Every region the scope sees, by id, in Russian order: the public portal's list."""
+    rows = await Region.select(Region.id, Region.name).order_by(Region.sort_key).run()
+    return {row["id"]: row["name"] for row in rows}
+
+
 async def region_ids() -> list[UUID]:
     """Every region the scope sees: for jobs that sweep the whole platform region by region."""
     return [row["id"] for row in await Region.select(Region.id).run()]

@@ -25,7 +25,7 @@ from shared.pages import form_into, page, safe_next, see_other
 from shared.proxies import client_address
 from shared.settings import Settings
 from tenants import logic, second_factor
-from tenants.access import Principal, load_principal
+from tenants.access import Principal, home_for, load_principal
 from tenants.contingent import contingents, school_year_choices, school_year_label
 from tenants.guards import BEFORE_SECOND_FACTOR, allow, principal_of, signed_in
 from tenants.jobs import enqueue_invitation
@@ -36,27 +36,6 @@ from tenants.roles import ROLE_LABELS, OrganizationKind, Role
 
 COORDINATORS = (Role.regional_coordinator, Role.municipal_coordinator)
 INVITERS = tuple(INVITABLE)
-
-
-def home_for(principal: NamedDependency[Principal]) -> str:
-    """Where signing in, «/» and switching role land: mentors and mentees work in their own cabinet."""
-    match principal.role:
-        case Role.platform_admin:
-            return "/admin/jobs"
-        case Role.regional_coordinator:
-            return "/region"
-        case Role.municipal_coordinator:
-            return "/organizations"
-        case Role.mentor | Role.mentee:
-            return "/cabinet"
-        case Role.trainer:
-            return "/school/teaching"
-        case Role.juror:
-            return "/contests/jury"
-        case None:
-            return "/no-role"
-        case _:
-            return "/workspace"
 
 
 def limiter(redis: NamedDependency[ArqRedis], settings: NamedDependency[Settings]) -> LoginLimiter:
@@ -135,10 +114,6 @@ class AuthPages(Controller):
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         request.clear_session()
         return see_other("/login")
-
-    @get("/", guards=[signed_in])
-    async def home(self, principal: NamedDependency[Principal]) -> Redirect:
-        return see_other(home_for(principal))
 
     @get("/no-role", guards=[signed_in])
     async def no_role(self) -> Template:

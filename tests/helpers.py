@@ -183,8 +183,10 @@ async def make_records(
     school = await _school_records(tenant, organization_id, first)
     certification = await _certification_records(tenant, organization_id)
     contests = await _contest_records(tenant, organization_id, municipality_id, first)
+    public_pages = await _public_records(tenant, organization_id, first)
     return {
         **programme,
+        **public_pages,
         **school,
         **certification,
         **contests,
@@ -200,6 +202,44 @@ async def make_records(
         "merge_id": str(merge_id),
         "token": uuid.uuid4().hex,
     }
+
+
+async def _public_records(tenant: Tenant, organization_id: uuid.UUID, person_id: uuid.UUID) -> dict[str, str]:
+    """An organization's public page, left unpublished: its routes must answer no one outside it."""
+    from shared.db import Scope, current_connection, tenant_transaction
+
+    slug = f"isolation-{uuid.uuid4().hex[:10]}"
+    r = tenant.region_id
+    async with tenant_transaction(Scope.for_region(r)):
+        db = current_connection()
+        await db.execute(
+            "INSERT INTO public_site (region_id, organization_id, slug) VALUES ($1, $2, $3)", r, organization_id, slug
+        )
+        partner_id = await db.fetchval(
+            """INSERT INTO public_partner (region_id, organization_id, kind, name, subject)
+               VALUES ($1, $2, 'employer', 'Завод', 'Стажировки') RETURNING id""",
+            r,
+            organization_id,
+        )
+        post_id = await db.fetchval(
+            """INSERT INTO public_post (region_id, organization_id, title, published_at)
+               VALUES ($1, $2, 'Анонс', now()) RETURNING id""",
+            r,
+            organization_id,
+        )
+        document_id = await db.fetchval(
+            """INSERT INTO public_document (region_id, organization_id, title, filename, content_type, data)
+               VALUES ($1, $2, 'Положение', 'p.pdf', 'application/pdf', '\\x255044462d') RETURNING id""",
+            r,
+            organization_id,
+        )
+        await db.execute(
+            "INSERT INTO public_profile (region_id, organization_id, person_id, shown) VALUES ($1, $2, $3, true)",
+            r,
+            organization_id,
+            person_id,
+        )
+    return {"slug": slug, "partner_id": str(partner_id), "post_id": str(post_id), "document_id": str(document_id)}
 
 
 async def _school_records(tenant: Tenant, organization_id: uuid.UUID, person_id: uuid.UUID) -> dict[str, str]:

@@ -2,4 +2,6 @@
 organizers' own, with their stages, juries, public voting, results and festivals. The routes are composed by app/;
 other domains use only the names below."""
 
-__all__: list[str] = []
+from services.contests.showcase import RegionContests, public_contests
+
+__all__ = ["RegionContests", "public_contests"]

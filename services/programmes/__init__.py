@@ -20,6 +20,8 @@ from services.programmes.orders import (
     on_registered,
     register,
 )
+from services.programmes.orders import document as order_document
+from services.programmes.orders import scan as order_scan
 from services.programmes.overview import WorkspaceSummary, workspace_summary
 from services.programmes.programme import current_programme, get_programme
 from services.programmes.records import (
@@ -31,6 +33,7 @@ from services.programmes.records import (
     RoleModelRecord,
 )
 from services.programmes.regional_catalogue import catalogue_choices, models_of_form
+from services.programmes.roadmap import roadmap as roadmap_of
 from services.programmes.tables import OrderKind
 from services.programmes.values import read_date
 
@@ -63,7 +66,10 @@ __all__ = [
     "list_orders",
     "models_of_form",
     "on_registered",
+    "order_document",
+    "order_scan",
     "read_date",
     "register",
+    "roadmap_of",
     "workspace_summary",
 ]

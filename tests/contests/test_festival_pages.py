@@ -81,9 +81,9 @@ async def test_a_festival_is_made_awarded_photographed_and_published(app: Any) -
             page=page_url,
         )
         assert added.status_code == 303
-        shown = (await client.get(page_url)).text
-        assert shown.count("Диплом I степени, номинация «Наставник года»") == 1 and "Участникова0 Анна" in shown
-        assert "Пара Ивановых" in shown
+        text = (await client.get(page_url)).text
+        assert text.count("Диплом I степени, номинация «Наставник года»") == 1 and "Участникова0 Анна" in text
+        assert "Пара Ивановых" in text
 
         token = await csrf_token(client, page_url)
         text_file = await client.post(
