@@ -1,11 +1,15 @@
 """Winners in the person's portfolio: the person card loads the contest results from the contests (the registry may
-not import them), the mentor's cabinet shows their own; another organization and a person without consent get
-none."""
+not import them), the mentor's cabinet shows their own, the evidence pack lists them; another organization and a
+person without consent get none."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 from uuid import UUID
+
+from docx import Document
+from pypdf import PdfReader
 
 from tests import factories
 from tests.contests.factories_jury import advance_entry, close_panel, make_jury_contest, nominate
@@ -45,6 +49,17 @@ async def test_the_card_and_the_cabinet_show_a_winners_results(app: Any) -> None
         assert LINE in (await client.get(fragment_url)).text
         audit = await client.get("/audit", params={"action": "view"})
         assert "результаты конкурсов" in audit.text
+        # The evidence pack for the attestation lists them too.
+        pack = await client.get(f"/reports/people/{winner}/evidence.docx")
+        assert pack.status_code == 200, pack.text
+        text = "\n".join(p.text for p in Document(io.BytesIO(pack.content)).paragraphs)
+        assert f"5. Участие в конкурсах\n{LINE}; итоги опубликованы" in text
+        pdf = await client.get(f"/reports/people/{winner}/evidence.pdf")
+        assert pdf.status_code == 200
+        read = " ".join(
+            " ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf.content)).pages
+        )
+        assert "региональный этап: 1 место (победитель)" in read
     async with make_client(app) as client:
         await login_api(client, tenant.other_curator, PASSWORD)  # another organization and municipality
         assert (await client.get(fragment_url)).status_code == 404
