@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from services.certification.rounds import CriterionRecord, RoundRecord
 from services.certification.tables import CriterionSource
+from services.contests import contest_results_of
 from services.mentoring import completed_pairs
 from services.monitoring import reports_on_time
 from services.programmes import Owner, current_programme, workspace_summary
@@ -62,6 +63,11 @@ def months_between(start: date, end: date) -> int:
     return max(delta.years * 12 + delta.months, 0)
 
 
+def contest_note(count: int) -> str:
+    """What the contest results criterion counted, worded once for the live portfolio and the demo's."""
+    return f"призовых мест и выходов в следующий этап: {count}"
+
+
 def points(count: Decimal, criterion: CriterionRecord) -> Decimal:
     return min(count * criterion.points_per_item, criterion.max_points).quantize(Decimal("0.1"))
 
@@ -89,7 +95,11 @@ async def _count(
     if source == CriterionSource.school_hours:
         hours = await completed_hours(person_ids, day) if person_ids else Decimal(0)
         return hours, f"{format_number(float(hours))} ч"
-    if source in (CriterionSource.cases_published, CriterionSource.contest_results):
+    if source == CriterionSource.contest_results:
+        results = await contest_results_of(person_ids, day) if person_ids else []
+        count = sum(1 for r in results if r.distinguished)
+        return Decimal(count), contest_note(count)
+    if source == CriterionSource.cases_published:
         return Decimal(0), LATER
     return Decimal(0), "оценивает комиссия"
 

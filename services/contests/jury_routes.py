@@ -16,7 +16,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from services.contests import diplomas, documents, ranking, sheets
+from services.contests import diplomas, documents, portfolio, ranking, sheets
 from services.contests.access import ORGANIZER_ROLES, running_panel, runs
 from services.contests.records import (
     STAGE_LABELS,
@@ -87,6 +87,7 @@ async def _sheet_context(principal: Principal, entry_id: UUID) -> dict[str, Any]
         "application": application,
         "organization": organization,
         "uploads": uploads,
+        "portfolio": portfolio.frozen(application.portfolio),  # what was sent: the jury judges that
         "values": {str(k): f"{v.normalize():f}" for k, v in (sheet.points if sheet else {}).items()},
         "comment": sheet.comment if sheet else "",
         "errors": {},

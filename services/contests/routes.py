@@ -8,6 +8,7 @@ from services.contests import (
     jury_routes,
     panel_routes,
     public_routes,
+    result_routes,
     setup_routes,
     voting_routes,
     wish_routes,
@@ -20,6 +21,7 @@ PARTS = (
     panel_routes,
     voting_routes,
     public_routes,
+    result_routes,
     festival_routes,
     wish_routes,
 )

@@ -17,6 +17,7 @@ from docx import Document
 from docx.shared import Pt
 
 from services.certificates import STATUS_LABELS, certificates_of
+from services.contests import contest_results_of
 from services.mentoring import STATUS_LABELS as PAIR_STATUS_LABELS
 from services.school import training_of
 from shared.clock import today
@@ -86,6 +87,7 @@ class EvidencePack(msgspec.Struct, frozen=True, kw_only=True):
     results: list[ResultLine]
     training: list[TrainingLine]
     certificates: list[CertificateLine]
+    contests: list[str]  # «Наставник года — 2026, номинация «…», муниципальный этап: 1 место (победитель)…»
 
     @property
     def meetings(self) -> int:
@@ -164,6 +166,9 @@ async def evidence_pack(person_id: UUID) -> EvidencePack:
         )
         for c in await certificates_of([person_id])
     ]
+    contests = [
+        f"{r.line}; итоги опубликованы {r.published_on}." for r in await contest_results_of([person_id], today())
+    ]
     return EvidencePack(
         person_id=person_id,
         full_name=person["full_name"],
@@ -188,6 +193,7 @@ async def evidence_pack(person_id: UUID) -> EvidencePack:
         results=[msgspec.convert(dict(r), ResultLine) for r in results],
         training=training,
         certificates=certificates,
+        contests=contests,
     )
 
 
@@ -295,7 +301,10 @@ def docx_bytes(pack: EvidencePack) -> bytes:
     else:
         document.add_paragraph(NOT_RECORDED)
     document.add_heading("5. Участие в конкурсах", level=2)
-    document.add_paragraph(NOT_RECORDED)
+    if not pack.contests:
+        document.add_paragraph(NOT_RECORDED)
+    for line in pack.contests:
+        document.add_paragraph(line, style="List Bullet")
     document.add_heading("6. Опубликованные кейсы наставнических практик", level=2)
     document.add_paragraph(NOT_RECORDED)
     buffer = io.BytesIO()
@@ -318,5 +327,6 @@ def pdf_bytes(pack: EvidencePack) -> bytes:
         "results": {"columns": RESULT_COLUMNS, "rows": [result_cells(r) for r in pack.results]},
         "training": {"columns": TRAINING_COLUMNS, "rows": [training_cells(t) for t in pack.training]},
         "certificates": {"columns": CERTIFICATE_COLUMNS, "rows": [certificate_cells(c) for c in pack.certificates]},
+        "contests": pack.contests,
     }
     return typeset(TEMPLATE, data)

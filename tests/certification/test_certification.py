@@ -14,6 +14,7 @@ from services.certification.applications import renewal_start
 from shared.clock import today
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from tests import factories
+from tests.contests.factories_jury import advance_entry, close_panel, make_jury_contest, nominate
 from tests.helpers import PASSWORD, Tenant, login_api, make_client, make_tenant, post_form
 
 API = "/api/v1/certification"
@@ -425,3 +426,45 @@ async def test_the_chair_decides_in_one_step_with_the_regions_order_and_certific
             uuid.UUID(decided.json()["application"]["decision_order_id"]),
         )
     assert dict(order) == {"kind": "certification_decision", "organization_id": None, "municipality_id": None}
+
+
+async def test_contest_results_count_the_curators_places_and_advances(app: Any) -> None:
+    """Each result of a finished, published panel that placed or advanced counts points per item up to the
+    criterion's maximum; a result still open, or a stage the curator did not pass, does not."""
+    tenant = await make_tenant("Сертификация конкурсы")
+    round_ = await open_round(app, tenant)
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        started = await client.post(f"{API}/rounds/{round_['id']}/applications")
+        assert started.status_code == 201, started.text
+        application = started.json()["application"]
+        items = {i["source"]: i for i in application["portfolio"]["items"]}
+        assert float(items["contest_results"]["count"]) == 0
+        assert items["contest_results"]["note"] == "призовых мест и выходов в следующий этап: 0"
+    curator = uuid.UUID(application["person_id"])
+    contest = await make_jury_contest(tenant, entries=2, jurors=0, advance=1)
+    await nominate(tenant, contest.applications[0], curator)
+    leader, other = contest.entries
+    await close_panel(tenant, contest.panel_id, {leader: ("advanced", None), other: ("not_advanced", None)})
+    final = await advance_entry(tenant, contest, leader)
+    earlier = await make_jury_contest(tenant, entries=1, jurors=0, advance=1)  # a stage the curator did not pass
+    await nominate(tenant, earlier.applications[0], curator)
+    await close_panel(tenant, earlier.panel_id, {earlier.entries[0]: ("not_advanced", None)})
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        url = f"{API}/applications/{application['id']}/assemble"
+        assembled = (await client.post(url)).json()["application"]["portfolio"]["items"]
+        item = next(i for i in assembled if i["source"] == "contest_results")
+        assert float(item["count"]) == 1 and float(item["points"]) == 5  # the advance; the regional panel is open
+        await close_panel(tenant, contest.regional_panel_id, {final: ("winner", 1)})
+        assembled = (await client.post(url)).json()["application"]["portfolio"]["items"]
+        item = next(i for i in assembled if i["source"] == "contest_results")
+        assert float(item["count"]) == 2 and float(item["points"]) == 10  # 2 × 5, the maximum
+        assert item["note"] == "призовых мест и выходов в следующий этап: 2"
+        page = await client.get(f"/certification/applications/{application['id']}")
+        assert "призовых мест и выходов в следующий этап: 2" in page.text
+    async with make_client(app) as client:
+        await login_api(client, tenant.regional, PASSWORD)
+        shown = await client.get(f"/certification/rounds/{round_['id']}")
+        assert shown.status_code == 200 and "(появится позже)" in shown.text  # the cases, still
+        assert shown.text.count("(появится позже)") == 1

@@ -182,3 +182,57 @@ async def make_jury_contest(
             tenant, contest, panel_id, f"{n + 1}", chair=n == 0, municipality_id=tenant.other_municipality_id
         )
     return contest
+
+
+async def nominate(tenant: Tenant, application_id: uuid.UUID, person_id: uuid.UUID) -> None:
+    """The application made for a given person of the base (the factory's nominees have no consent)."""
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await current_connection().execute(
+            "UPDATE contest_application SET person_id = $2 WHERE id = $1", application_id, person_id
+        )
+
+
+async def advance_entry(tenant: Tenant, contest: JuryContest, entry_id: uuid.UUID) -> uuid.UUID:
+    """The entry's next-stage entry in the regional panel, as finishing the municipal panel makes it."""
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        value: uuid.UUID = await current_connection().fetchval(
+            """INSERT INTO contest_entry (region_id, contest_id, panel_id, stage_id, nomination_id, application_id,
+                   organization_id, municipality_id, from_entry_id)
+               SELECT region_id, contest_id, $2, $3, nomination_id, application_id, organization_id,
+                   municipality_id, id
+               FROM contest_entry WHERE id = $1 RETURNING id""",
+            entry_id,
+            contest.regional_panel_id,
+            contest.regional_stage_id,
+        )
+    return value
+
+
+async def close_panel(
+    tenant: Tenant,
+    panel_id: uuid.UUID,
+    outcomes: dict[uuid.UUID, tuple[str, int | None]],
+    *,
+    publish: bool = True,
+    audience_prize: uuid.UUID | None = None,
+) -> None:
+    """The panel finished (and its results published), each entry given its state and place in rank order, as
+    ranking.finish_panel and publish_results leave them."""
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        db = current_connection()
+        for rank, (entry_id, (state, place)) in enumerate(outcomes.items(), start=1):
+            await db.execute(
+                """UPDATE contest_entry SET state = $2, place = $3, rank = $4, audience_prize = $5
+                   WHERE id = $1""",
+                entry_id,
+                state,
+                place,
+                rank,
+                entry_id == audience_prize,
+            )
+        await db.execute(
+            """UPDATE contest_panel SET status = 'finished', finished_at = now(),
+                   results_published_at = CASE WHEN $2 THEN now() END WHERE id = $1""",
+            panel_id,
+            publish,
+        )

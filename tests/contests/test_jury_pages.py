@@ -3,8 +3,13 @@ they may not judge, and the organizer finishes the panel from the results page."
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import msgspec
+
+from services.contests.portfolio import Portfolio, PortfolioCertificate, PortfolioPair, PortfolioTraining
+from shared.db import Scope, current_connection, tenant_transaction
 from tests.contests.factories_jury import add_juror, make_jury_contest
 from tests.helpers import PASSWORD, login_api, login_page, make_client, make_tenant, post_form
 
@@ -57,3 +62,48 @@ async def test_a_juror_scores_and_the_region_finishes(app: Any) -> None:
     async with make_client(app) as client:
         await login_page(client, tenant.curator, PASSWORD)
         assert (await client.get(url)).status_code == 200  # published: the region reads it
+
+
+async def test_the_sheet_shows_the_portfolio_frozen_when_sent(app: Any) -> None:
+    """The juror judges what was sent: the pairs, the training and the certificates as the application froze them,
+    with the same lists the application page shows."""
+    tenant = await make_tenant("Жюри портфолио")
+    contest = await make_jury_contest(tenant, entries=1, jurors=1)
+    email, _, _ = contest.jurors[0]
+    sent = Portfolio(
+        assembled_on=date(2026, 3, 1),
+        pairs=[
+            PortfolioPair(
+                mentees="Ученикова Дарья",
+                form="Педагог – педагог",
+                starts_on=date(2025, 9, 1),
+                ends_on=date(2026, 5, 31),
+                status="завершена",
+                meetings=14,
+                outcome="Наставляемая провела открытый урок",
+                nominated=True,
+            )
+        ],
+        training=[
+            PortfolioTraining(
+                programme="Основы наставничества", school="Школа наставников", hours="36", completed_on=None
+            )
+        ],
+        certificates=[PortfolioCertificate(number="ШН-2026-0007", title="Свидетельство", issued_on=date(2026, 2, 1))],
+    )
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await current_connection().execute(
+            "UPDATE contest_application SET portfolio = $2::jsonb, essay = 'Моё эссе' WHERE id = $1",
+            contest.applications[0],
+            msgspec.json.encode(sent).decode(),
+        )
+    async with make_client(app) as client:
+        await login_page(client, email, PASSWORD)
+        sheet = await client.get(f"/contests/jury/entries/{contest.entries[0]}")
+        assert sheet.status_code == 200
+        text = sheet.text
+        assert "Моё эссе" in text and "Собрано при отправке заявки 01.03.2026" in text
+        assert "Ученикова Дарья — Педагог – педагог, 01.09.2025 — 31.05.2026, завершена, встреч: 14" in text
+        assert "Наставляемая провела открытый урок" in text and "в заявке" in text
+        assert "Основы наставничества (Школа наставников), 36 ч" in text
+        assert "№ ШН-2026-0007 — Свидетельство, 01.02.2026" in text
