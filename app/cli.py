@@ -57,6 +57,7 @@ async def seed_demo_region() -> UUID:
     from services.matching.demo import seed_pairs
     from services.monitoring.demo import seed_monitoring
     from services.programmes.demo import seed_programmes
+    from services.public.demo import seed_public
     from services.registry import destroy_in_open_transaction
     from services.registry.demo import seed_people, seed_retention
     from services.reports.demo import seed_indicators
@@ -76,6 +77,7 @@ async def seed_demo_region() -> UUID:
         await seed_school_certificates(region_id)
         await seed_certification(region_id)
         await seed_contests(region_id)
+        await seed_public(region_id)
         if await seed_retention(region_id):  # something destroyed already, something falling due
             days = get_settings().withdrawal_destruction_days
             await destroy_in_open_transaction(region_id, days=days, scrubbers=SCRUBBERS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from uuid import UUID
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
@@ -18,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from services.admin.routes import admin_router
 from services.certificates import routes as certificates
 from services.certification import routes as certification
+from services.contests import contest_results_of
 from services.contests import routes as contests
 from services.matching import routes as matching
 from services.mentoring import routes as mentoring
@@ -26,12 +28,13 @@ from services.programmes import IndicatorCounter
 from services.programmes import routes as programmes
 from services.public import routes as public_pages
 from services.registry import routes as registry
-from services.reports import indicator_values, questionnaire_report
+from services.reports import ContestLines, indicator_values, questionnaire_report
 from services.reports import routes as reports
 from services.reports.my_exports import my_exports_page
 from services.school import issuing_routes as school_certificates
 from services.school import routes as school
 from services.workspace.routes import workspace_router
+from shared import clock
 from shared.auth import SessionConfig, public, unguarded_routes
 from shared.db import DB, close_pool
 from shared.jobs import connect, process_queue, set_queue
@@ -113,6 +116,16 @@ def provide_indicator_counter() -> IndicatorCounter:
     return indicator_values
 
 
+def provide_contest_lines() -> ContestLines:
+    """The attestation evidence lists the person's contest results; the read model sits below the contests."""
+
+    async def lines(person_id: UUID) -> list[str]:
+        found = await contest_results_of([person_id], clock.today())
+        return [f"{r.line}; итоги опубликованы {r.published_on}." for r in found]
+
+    return lines
+
+
 def limits(settings: Settings) -> Callable[[str], UploadLimit]:
     """The `upload_limit` filter: `"scan"|upload_limit` on a page announces what the route enforces."""
     return lambda kind: upload_limit(settings, UploadKind(kind))
@@ -186,6 +199,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "principal": Provide(provide_principal, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
             "count_indicators": Provide(provide_indicator_counter, sync_to_thread=False),
+            "contest_lines": Provide(provide_contest_lines, sync_to_thread=False),
         },
         state=State({"settings": settings}),
         debug=False,

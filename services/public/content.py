@@ -318,9 +318,15 @@ async def add_file(actor: Actor, site: SiteRecord, title: str, data: bytes | Non
     return document_id
 
 
+def listed_people(order: programmes.OrderRecord) -> list[UUID]:
+    """The people an order lists (a registry order's mentors), in its order."""
+    rows = order.payload.get("rows", []) if isinstance(order.payload, dict) else []
+    return [UUID(row["person_id"]) for row in rows if isinstance(row, dict) and row.get("person_id")]
+
+
 async def unconsented_in_order(order: programmes.OrderRecord) -> list[str]:
     """The people a registered order names who have not consented to publication (a registry order's mentors)."""
-    listed = [UUID(row["person_id"]) for row in order.payload.get("rows", []) if row.get("person_id")]
+    listed = listed_people(order)
     if not listed:
         return []
     consented = await registry.publication_consented(listed)

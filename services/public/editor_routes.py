@@ -43,7 +43,7 @@ async def _people(site: SiteRecord) -> list[registry.PersonBrief]:
     if programme is None or programme.registry_order_id is None:
         return []
     order = await programmes.get_order(programme.registry_order_id)
-    listed = [UUID(row["person_id"]) for row in order.payload.get("rows", []) if row.get("person_id")]
+    listed = content.listed_people(order)
     return sorted((await registry.people_brief(listed)).values(), key=lambda b: b.sort_key)
 
 

@@ -1,7 +1,8 @@
 """The public read model of an organization's page. The page's own rows are read in the visitor's scope (the public
 reads only a published page and what it publishes); the organization's card, its registry and its roadmap are
 read for the region, and a person reaches the page only with an active consent to publication, checked here on
-every read, so a withdrawal removes them at once. A minor never appears: the registry lists adult mentors only."""
+every read, so a withdrawal removes them at once. Of a learner (a peer mentor, maybe a minor) the page shows the
+first name only, and only with the consent a representative gave for them."""
 
 from __future__ import annotations
 
@@ -101,13 +102,20 @@ async def _registry(
     if programme is None or programme.registry_order_id is None:
         return "", []
     order = await programmes.get_order(programme.registry_order_id)
-    listed = [UUID(row["person_id"]) for row in order.payload.get("rows", []) if row.get("person_id")]
+    listed = content.listed_people(order)
     consented = await registry.publication_consented(listed)
     briefs = await registry.people_brief([p for p in listed if p in consented])
     mentors = []
     for person_id in listed:
         brief = briefs.get(person_id)
         if brief is None:
+            continue
+        if brief.category == registry.Category.learner:
+            parts = brief.full_name.split()
+            first = parts[1] if len(parts) > 1 else ""
+            mentors.append(
+                PublicMentor(person_id=person_id, full_name=first, position="", subject="", about="", achievements="")
+            )
             continue
         profile = profiles.get(person_id)
         shown = profile is not None and profile.shown

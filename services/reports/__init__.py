@@ -3,12 +3,14 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
+from services.reports.evidence import ContestLines
 from services.reports.forgetting import forget_people
 from services.reports.indicators import Period, Reach, current
 from services.reports.programme_indicators import indicator_values
 from services.reports.records import FormLine, Indicators, Satisfaction
 
 __all__ = [
+    "ContestLines",
     "FormLine",
     "Indicators",
     "Period",

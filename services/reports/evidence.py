@@ -7,6 +7,7 @@ The read model gathers it across domains under the viewer's scope; DOCX and PDF 
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,6 @@ from docx import Document
 from docx.shared import Pt
 
 from services.certificates import STATUS_LABELS, certificates_of
-from services.contests import contest_results_of
 from services.mentoring import STATUS_LABELS as PAIR_STATUS_LABELS
 from services.school import training_of
 from shared.clock import today
@@ -26,6 +26,9 @@ from shared.errors import NotFound, ValidationFailed
 from shared.i18n import format_date, plural
 from shared.typeset import typeset
 
+# The person's contest results as lines: the contests sit above the read model (they use the monitoring, which
+# uses it), so the composition root hands their face in.
+ContestLines = Callable[[UUID], Awaitable[list[str]]]
 TEMPLATE = Path(__file__).parent / "documents" / "evidence.typ"
 TITLE = "Материалы для аттестации педагога-наставника"
 BASIS = (
@@ -94,7 +97,7 @@ class EvidencePack(msgspec.Struct, frozen=True, kw_only=True):
         return sum(p.meetings for p in self.pairs)
 
 
-async def evidence_pack(person_id: UUID) -> EvidencePack:
+async def evidence_pack(person_id: UUID, contest_lines: ContestLines) -> EvidencePack:
     """Everything the viewer's scope holds of the person's mentoring; 404 for a person out of reach."""
     db = current_connection()
     person = await db.fetchrow(
@@ -166,9 +169,7 @@ async def evidence_pack(person_id: UUID) -> EvidencePack:
         )
         for c in await certificates_of([person_id])
     ]
-    contests = [
-        f"{r.line}; итоги опубликованы {r.published_on}." for r in await contest_results_of([person_id], today())
-    ]
+    contests = await contest_lines(person_id)
     return EvidencePack(
         person_id=person_id,
         full_name=person["full_name"],

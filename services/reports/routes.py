@@ -256,12 +256,14 @@ EVIDENCE_READERS = (*VIEWERS, Role.mentor)
 EVIDENCE_TYPES = {"docx": DOCX, "pdf": "application/pdf"}
 
 
-async def _evidence(principal: Principal, actor: Actor, person_id: UUID, fmt: str) -> Response[bytes]:
+async def _evidence(
+    principal: Principal, actor: Actor, contest_lines: evidence.ContestLines, person_id: UUID, fmt: str
+) -> Response[bytes]:
     """The person's curator or head, coordinators over them, or the mentor themself from the cabinet; a read of
     personal data, audited."""
     if principal.role == Role.mentor and await cabinet_person(principal) != person_id:
         raise NotFound()
-    pack = await evidence.evidence_pack(person_id)
+    pack = await evidence.evidence_pack(person_id, contest_lines)
     content = evidence.docx_bytes(pack) if fmt == "docx" else evidence.pdf_bytes(pack)
     await audit(actor, "view", person_id, f"материалы для аттестации ({fmt.upper()})")
     name = download_name(evidence.TITLE, pack.full_name, pack.made_on, extension=fmt)
@@ -270,16 +272,22 @@ async def _evidence(principal: Principal, actor: Actor, person_id: UUID, fmt: st
 
 @get("/reports/people/{person_id:uuid}/evidence.docx", guards=[allow(*EVIDENCE_READERS)])
 async def evidence_docx(
-    principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    contest_lines: NamedDependency[evidence.ContestLines],
+    person_id: FromPath[UUID],
 ) -> Response[bytes]:
-    return await _evidence(principal, actor, person_id, "docx")
+    return await _evidence(principal, actor, contest_lines, person_id, "docx")
 
 
 @get("/reports/people/{person_id:uuid}/evidence.pdf", guards=[allow(*EVIDENCE_READERS)])
 async def evidence_pdf(
-    principal: NamedDependency[Principal], actor: NamedDependency[Actor], person_id: FromPath[UUID]
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    contest_lines: NamedDependency[evidence.ContestLines],
+    person_id: FromPath[UUID],
 ) -> Response[bytes]:
-    return await _evidence(principal, actor, person_id, "pdf")
+    return await _evidence(principal, actor, contest_lines, person_id, "pdf")
 
 
 # Exports -------------------------------------------------------------------------------------------------------

@@ -42,3 +42,15 @@ async def consent_to_publication(client: Any, person_id: str) -> str:
     assert given.status_code == 201, given.text
     consent_id: str = given.json()["id"]
     return consent_id
+
+
+async def add_to_registry(tenant: Tenant, person_id: str) -> None:
+    """One more person in the registry of the organization's approved registry order."""
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await current_connection().execute(
+            """UPDATE programme_order SET payload = jsonb_set(payload, '{rows}', payload->'rows'
+                   || jsonb_build_array(jsonb_build_object('person_id', $2::text, 'cells', '[]'::jsonb)))
+               WHERE organization_id = $1 AND kind = 'approve_registry'""",
+            tenant.organization_id,
+            person_id,
+        )

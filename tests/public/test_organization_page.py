@@ -8,8 +8,9 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from shared import clock
 from tests.helpers import PASSWORD, csrf_token, login_api, login_page, make_client, make_tenant, post_form
-from tests.public.factories import approved_registry, consent_to_publication
+from tests.public.factories import add_to_registry, approved_registry, consent_to_publication
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -150,3 +151,39 @@ async def test_a_portfolio_needs_the_consent_and_a_taken_address_is_refused(app:
         token = await csrf_token(client, "/public-page")
         clash = await client.post("/public-page", data={"_csrf_token": token, "slug": taken.group(1)})
         assert clash.status_code == 400 and "уже занят" in clash.text
+
+
+async def test_a_peer_mentor_who_is_a_minor_shows_by_first_name_only(app: Any) -> None:
+    tenant = await make_tenant("Ровесник-наставник")
+    async with make_client(app) as api:
+        await login_api(api, tenant.curator, PASSWORD)
+        _, (adult,) = await approved_registry(api, tenant, ["Взрослова"])
+        made = await api.post(
+            "/api/v1/people",
+            json={
+                "surname": "Школьникова",
+                "name": "Вера",
+                "category": "learner",
+                "birth_date": f"{clock.today().year - 15}-03-01",
+                "class_or_course": "9Б",
+                "roles": ["mentor_candidate"],
+            },
+        )
+        pupil = made.json()["id"]
+        representative = {
+            "given_by": "representative",
+            "representative_name": "Школьникова Анна Петровна",
+            "representative_relation": "мать",
+            "representative_document": "паспорт 1234 567890",
+            "given_on": "2026-09-01",
+        }
+        for kind in ("personal_data", "publication"):
+            given = await api.post(f"/api/v1/people/{pupil}/consents", json={"kind": kind, **representative})
+            assert given.status_code == 201, given.text
+        await consent_to_publication(api, adult)
+    await add_to_registry(tenant, pupil)
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        preview = (await client.get("/public-page/preview")).text
+    assert "Взрослова" in preview and "Вера" in preview
+    assert "Школьникова" not in preview and "Анна Петровна" not in preview
