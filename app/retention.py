@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services import certificates, matching, mentoring, programmes, registry, reports, school
+from services import certificates, contests, matching, mentoring, programmes, public, registry, reports, school
 from shared.settings import get_settings
 
 
@@ -23,6 +23,8 @@ SCRUBBERS: tuple[registry.Scrubber, ...] = (
     matching.forget_people,
     reports.forget_people,
     school.forget_people,
+    contests.forget_people,
+    public.forget_people,
     forget_certificate_holders,
 )
 
