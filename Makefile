@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: run test bench bench-scale format install browser clean
+.PHONY: run test bench bench-scale bench-public format install browser clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -42,6 +42,9 @@ bench: install
 
 bench-scale: install
 	$(VENV)/bin/python bench/scale.py
+
+bench-public: install
+	$(VENV)/bin/python bench/public_page.py
 
 format: install
 	$(VENV)/bin/ruff format .
