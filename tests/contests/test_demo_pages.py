@@ -26,6 +26,10 @@ async def test_the_demo_contest_pages_open_for_every_role(app: Any) -> None:
                 assert card.status_code == 200, (email, contest_id)
                 for link in sorted(set(re.findall(f'href="(/contests/{UUID_RE}/[^"#]+)"', card.text))):
                     assert (await client.get(link)).status_code in (200, 403), (email, link)
+            jury = await client.get("/contests/jury")
+            for entry in sorted(set(re.findall(f'href="(/contests/jury/entries/{UUID_RE})"', jury.text))):
+                sheet = await client.get(entry)
+                assert sheet.status_code == 200 and "Пары и группы" in sheet.text, (email, entry)
             applications = await client.get("/contests/applications")
             for found in sorted(set(re.findall(f'href="/contests/applications/({UUID_RE})"', applications.text))):
                 shown = await client.get(f"/contests/applications/{found}")
