@@ -99,8 +99,8 @@ async def test_public_pages_pass_axe(site: Site, visitor: Page, public_pages: li
             await _open(visitor, site.origin + path, viewport)
             await visitor.evaluate(AXE_SCRIPT)
             results = await visitor.evaluate(AXE_RUN, WCAG)
-            report = _report(path, viewport["width"], results["violations"])
-            print("\n".join(report))  # the moderate and minor ones too, shown with -s or on a failure
+            for line in _report(path, viewport["width"], results["violations"]):
+                print(line)  # the moderate and minor ones too, shown with -s or on a failure
             failing += _report(path, viewport["width"], [v for v in results["violations"] if v["impact"] in FAILING])
     assert not failing, "serious or critical accessibility violations:\n" + "\n".join(failing)
 
