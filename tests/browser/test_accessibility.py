@@ -22,6 +22,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING = {"serious", "critical"}
 MIN_ORGANIZATIONS = 3
 AXE_RUN = "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+SIGN_IN = "header .public-nav a[href='/login']"
 LINKS = "links => links.map((a) => new URL(a.getAttribute('href'), location.href).pathname)"
 
 
@@ -117,5 +118,7 @@ async def test_public_pages_fit_a_phone_and_a_desktop(site: Site, visitor: Page,
                     f"{path} is {measured['scrollWidth']} px wide at {measured['width']} px"
                     f" ({'; '.join(measured['wide'])})"
                 )
+            if await visitor.locator("header.topbar").count() and not await visitor.is_visible(SIGN_IN):
+                problems.append(f"{path} hides the header's sign-in link at {viewport['width']} px")
             await visitor.screenshot(path=SCREENS / f"{slug}-{viewport['width']}.png", full_page=True)
     assert not problems, "\n".join(problems)
