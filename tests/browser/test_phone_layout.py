@@ -3,66 +3,25 @@ Chromium, driven by Playwright, over a real HTTP server of the suite's app with 
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import uvicorn
-from playwright.async_api import Browser, Error, Page, ViewportSize, async_playwright
+from playwright.async_api import Error, Page
 
-from app.cli import seed_demo_region
-from infra.ports import free_port
 from tenants.demo_accounts import DEMO_LOGINS, PASSWORD
+from tests.browser.browsing import DATA, DESKTOP, MEASURE, PHONE, Site
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Debian's own build: Playwright's browser downloads are never used, and nothing phones home during the run.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = ViewportSize(width=390, height=844)
-DESKTOP = ViewportSize(width=1280, height=800)
 MIN_CHART_TEXT_PX = 11
 DEPTH = 2  # the menu's pages, the records they list, and the tabs of those records
 MAX_PAGES = 45  # per role, menu pages included
-SCREENS = Path(__file__).resolve().parents[2] / ".data" / "screens"
+SCREENS = DATA / "screens"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,}")
 SKIPPED = re.compile(r"^/(logout|static/|schema|api/)|/(download|file|scan|document)(/|$)|\.(xlsx|csv|json|docx|pdf)$")
-
-# What overflows, and which elements stick out past the viewport's right edge (the deepest ones name the culprit).
-MEASURE = """() => {
-  const width = window.innerWidth;
-  const wide = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width > 0 && r.right > width + 1 && !el.closest('.table-wrap, .scroll-x')) {
-      if (![...el.children].some((c) => c.getBoundingClientRect().right > width + 1)) {
-        wide.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
-          ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(r.right) + 'px');
-      }
-    }
-  }
-  const shown = (t) => t.checkVisibility() && t.getBBox().width > 0;
-  const charts = [...document.querySelectorAll('svg text')].filter(shown).map((t) => {
-    const m = t.getScreenCTM();
-    return {text: t.textContent.trim().slice(0, 30),
-            px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)};
-  });
-  return {scrollWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5), charts};
-}"""
 
 
 def pattern(url: str) -> str:
@@ -164,37 +123,10 @@ class Crawl:
             level = [url for url in dict.fromkeys(below) if self.wanted(url)]
 
 
-@dataclass
-class Site:
-    origin: str
-    browser: Browser
-
-
-def _installed(path: Path) -> bool:
-    return path.exists()
-
-
-@pytest.fixture(scope="module")
-async def site(app: Any) -> AsyncIterator[Site]:
-    if not _installed(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install -y chromium)")
-    await seed_demo_region()
+@pytest.fixture(scope="module", autouse=True)
+def screens() -> None:
     shutil.rmtree(SCREENS, ignore_errors=True)
     SCREENS.mkdir(parents=True)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-    serving = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not serving.done(), "the HTTP server did not start"
-        await asyncio.sleep(0.05)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            yield Site(f"http://127.0.0.1:{port}", browser)
-        finally:
-            await browser.close()
-            server.should_exit = True
-            await serving
 
 
 @pytest.mark.parametrize("email", [email for email, _ in DEMO_LOGINS])
