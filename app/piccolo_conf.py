@@ -18,6 +18,7 @@ APP_REGISTRY = AppRegistry(
         "services.certificates.piccolo_app",
         "services.certification.piccolo_app",
         "services.contests.piccolo_app",
+        "services.cases.piccolo_app",
     ]
 )
 

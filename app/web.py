@@ -16,6 +16,7 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 
 from services.admin.routes import admin_router
+from services.cases import routes as cases
 from services.certificates import routes as certificates
 from services.certification import routes as certification
 from services.contests import routes as contests
@@ -103,6 +104,8 @@ def route_handlers() -> list[Any]:
         certification.api_router,
         contests.page_router,
         contests.api_router,
+        cases.page_router,
+        cases.api_router,
     ]
 
 
