@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 from dateutil.relativedelta import relativedelta
 
+from services.cases import published_cases
 from services.certification.rounds import CriterionRecord, RoundRecord
 from services.certification.tables import CriterionSource
 from services.mentoring import completed_pairs
@@ -89,7 +90,10 @@ async def _count(
     if source == CriterionSource.school_hours:
         hours = await completed_hours(person_ids, day) if person_ids else Decimal(0)
         return hours, f"{format_number(float(hours))} ч"
-    if source in (CriterionSource.cases_published, CriterionSource.contest_results):
+    if source == CriterionSource.cases_published:
+        count = await published_cases(organization_id)
+        return Decimal(count), f"опубликовано: {count}"
+    if source == CriterionSource.contest_results:
         return Decimal(0), LATER
     return Decimal(0), "оценивает комиссия"
 

@@ -45,8 +45,8 @@ SOURCE_LABELS = {
     CriterionSource.school_hours: "Часы обучения в сетевой школе наставников",
     CriterionSource.manual: "Материалы, оцениваемые комиссией",
 }
-# The platform does not count these yet (the case library and the contests come later): zero, said honestly.
-NOT_YET = (CriterionSource.cases_published, CriterionSource.contest_results)
+# The platform does not count these yet (the contests come later): zero, said honestly.
+NOT_YET = (CriterionSource.contest_results,)
 # (source, points per item, max points, required): what a new round starts from; the coordinator edits it.
 DEFAULT_CRITERIA = [
     (CriterionSource.approved_programme, "10", "10", True),

@@ -204,7 +204,7 @@ async def test_portfolio_conflict_scores_decisions_certificate_and_registry(app:
         # Numbers come as decimal strings, as the API gives every Decimal.
         assert float(items["approved_programme"]["count"]) == 1 and float(items["approved_programme"]["points"]) == 10
         assert float(items["pairs_completed"]["count"]) == 1 and float(items["pairs_completed"]["points"]) == 2
-        assert items["cases_published"]["note"] == "появится позже"
+        assert items["cases_published"]["note"] == "опубликовано: 0"
         auto = started.json()["application"]["auto_points"]
         assert float(auto) == 12
         page = await client.get(f"/certification/applications/{application_id}")
