@@ -74,6 +74,7 @@ class HitOut(msgspec.Struct, frozen=True, kw_only=True):
     tags: list[str]
     rank: float
     fragment: str  # HTML: escaped text, the matches in <mark>
+    title_fragment: str  # the title, the same way
     published_at: datetime | None
     url: str
 
@@ -178,6 +179,7 @@ async def search_api(request: Request[Any, Any, Any]) -> list[HitOut]:
             tags=h.case.tags,
             rank=round(h.rank, 4),
             fragment=h.fragment,
+            title_fragment=h.title_fragment,
             published_at=h.case.published_at,
             url=f"/cases/{h.case.id}",
         )

@@ -21,6 +21,7 @@ from shared.db import current_connection
 
 START, STOP = MARKERS
 HEADLINE = f'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
+TITLE_HEADLINE = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
 LIMIT = 100
 
 
@@ -44,10 +45,15 @@ class Hit(msgspec.Struct, frozen=True, kw_only=True):
     case: CaseRecord
     rank: float
     fragment: str  # safe HTML: the escaped text with <mark> around the matches
+    title_fragment: str  # the title, the same way
 
     @property
     def fragment_html(self) -> Markup:
         return Markup(self.fragment)  # noqa: S704 - escaped in `highlight`, only our <mark> added
+
+    @property
+    def title_html(self) -> Markup:
+        return Markup(self.title_fragment)  # noqa: S704 - escaped in `highlight`
 
 
 class Facets(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,7 +102,9 @@ async def search(filters: Filters, limit: int = LIMIT) -> list[Hit]:
                    CASE WHEN $1 = '' THEN 0 ELSE ts_rank_cd(c.search, query) END AS rank,
                    CASE WHEN $1 = '' THEN left(coalesce(nullif(c.problem, ''), c.results), 300)
                         ELSE ts_headline('russian', concat_ws(' ', c.problem, c.results, c.activities, c.goals,
-                                 c.quotes), query, '{HEADLINE}') END AS fragment
+                                 c.quotes), query, '{HEADLINE}') END AS fragment,
+                   CASE WHEN $1 = '' THEN c.title
+                        ELSE ts_headline('russian', c.title, query, '{TITLE_HEADLINE}') END AS title_fragment
             FROM practice_case c, websearch_to_tsquery('russian', $1) AS query
             WHERE c.status = 'published' AND ($1 = '' OR c.search @@ query)
               AND ($2 = '' OR c.kind = $2) AND ($3 = '' OR c.form_title = $3) AND ($4 = '' OR c.role_model_title = $4)
@@ -106,7 +114,15 @@ async def search(filters: Filters, limit: int = LIMIT) -> list[Hit]:
             LIMIT $9""",
         *args,
     )
-    return [Hit(case=to_record(r), rank=float(r["rank"]), fragment=highlight(r["fragment"] or "")) for r in rows]
+    return [
+        Hit(
+            case=to_record(r),
+            rank=float(r["rank"]),
+            fragment=highlight(r["fragment"] or ""),
+            title_fragment=highlight(r["title_fragment"] or ""),
+        )
+        for r in rows
+    ]
 
 
 async def facets() -> Facets:
