@@ -81,16 +81,11 @@ async def manage_page(principal: NamedDependency[Principal]) -> Template:
         waiting: list[CaseRecord] = []
         materials: list[CaseRecord] = []
     else:
-        everything = await cases_where("c.status <> 'draft' OR c.kind = 'material'")
+        everything = await cases_where("c.status <> 'draft' OR c.kind = 'material'")  # drafts stay the curator's
         own = []
         waiting = [c for c in everything if not c.is_material and access.approves(principal, c)]
         waiting.sort(key=lambda c: c.status != CaseStatus.sent)
         materials = [c for c in everything if c.is_material and access.owns(principal, c)]
-        materials += [
-            c
-            for c in await cases_where("c.kind = 'material' AND c.status = 'draft'")
-            if access.owns(principal, c) and c not in materials
-        ]
     return page(
         "cases/manage.html",
         own=own,

@@ -1,5 +1,5 @@
-"""The demo's case library: eleven cases of the region's schools, colleges and centres (ten published, one awaiting
-the municipality's approval, one draft returned with a comment) and the «методическая копилка» of the region and of
+"""The demo's case library: twelve cases of the region's schools, colleges and centres (ten published, one awaiting
+Светлогорск's approval, one draft returned with a comment) and the «методическая копилка» of the region and of
 Светлогорск: memos, meeting scripts and a workbook as small DOCX files. The texts follow the seeds' programmes
 (002's forms and meeting scripts, 004's roadmaps). The cases are written through the domain's rules; the approvals
 are seeded as stored data, with their dates."""
@@ -169,7 +169,7 @@ CASES: list[tuple[str, str, str, str, str, str, str, str, str, list[str], str]] 
         "published",
     ),
     (
-        "МБОУ «Верхнеречинская СШ № 2»",
+        "МБОУ «СОШ № 1»",
         "teacher_teacher",
         "community_leader_struggling_teacher",
         "Команда поддержки педагога, переживающего профессиональный кризис",

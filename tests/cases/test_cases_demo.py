@@ -42,7 +42,7 @@ async def test_the_demo_library(app: Any) -> None:
     async with make_client(app) as municipal:
         await login_api(municipal, "municipality@demo.local", PASSWORD)
         manage = await municipal.get("/cases/manage")
-        assert manage.status_code == 200 and "на согласовании" in manage.text
+        assert manage.status_code == 200 and "Команда поддержки педагога" in manage.text
     async with make_client(app) as curator:
         await login_api(curator, "curator1@demo.local", PASSWORD)
         manage = await curator.get("/cases/manage")
