@@ -1,4 +1,4 @@
-"""The demo's case library: twelve cases of the region's schools, colleges and centres (ten published, one awaiting
+"""The demo's case library: thirteen cases of the region's schools, colleges and centres (eleven published, one awaiting
 Светлогорск's approval, one draft returned with a comment) and the «методическая копилка» of the region and of
 Светлогорск: memos, meeting scripts and a workbook as small DOCX files. The texts follow the seeds' programmes
 (002's forms and meeting scripts, 004's roadmaps). The cases are written through the domain's rules; the approvals
@@ -34,6 +34,23 @@ CASES: list[tuple[str, str, str, str, str, str, str, str, str, list[str], str]] 
         "меньше; успеваемость его классов выросла с 3,6 до 3,9.",
         "«Я перестала бояться класса: теперь знаю, что делать, если урок пошёл не по плану». — наставляемая",
         ["адаптация", "молодой педагог", "математика"],
+        "published",
+    ),
+    (
+        "МБОУ «СОШ № 1»",
+        "learner_learner",
+        "achiever_underachiever",
+        "Старшеклассник рядом: пара «ученик – ученик» для пятиклассника",
+        "Пятиклассник после перехода из начальной школы стал получать тройки по русскому языку и перестал ходить на "
+        "внеурочные занятия.",
+        "Вернуть интерес к учёбе, подтянуть русский язык, помочь освоиться в средней школе.",
+        "Наставник-девятиклассник встречался с наставляемым после уроков: знакомство, пробное занятие, план на "
+        "четверть; регулярные встречи с разбором домашних заданий, вместе готовили выступление на школьной "
+        "конференции; итоговая встреча с куратором.",
+        "Оценки по русскому языку выросли с «3» до «4»; наставляемый выступил на конференции и записался в "
+        "кружок; по мониторингу влияния его уверенность и учебная мотивация выросли.",
+        "«С ним можно было спросить то, что стесняешься спросить у учителя». — наставляемый",
+        ["адаптация", "успеваемость", "ученик – ученик"],
         "published",
     ),
     (
@@ -324,6 +341,7 @@ async def seed_cases(region_id: UUID) -> None:
     forms, models = await catalogue_choices()
     form_ids = {f.code: f.id for f in forms if f.region_id is None}
     model_ids = {m.code: m.id for m in models if m.region_id is None}
+    parents = {f.id: f.parent_id for f in forms}
     published_on = now() - timedelta(days=40)
     with_pair: set[UUID] = set()
     for n, (org, form, model, title, problem, goals, activities, results, quotes, tags, status) in enumerate(CASES):
@@ -331,7 +349,8 @@ async def seed_cases(region_id: UUID) -> None:
         await rescope(Scope(Level.organization, None, region_id, municipality_id, organization_id))
         actor = Actor(None, region_id, organization_id)
         pairs = [] if organization_id in with_pair else await library.finished_pairs(organization_id)
-        pair = next((p for p in pairs if p.form_title and form_ids.get(form) == p.form_id), pairs[0] if pairs else None)
+        # A case is written from a finished pair only when the pair's form is the case's (or a variant of it).
+        pair = next((p for p in pairs if form_ids[form] in (p.form_id, parents.get(p.form_id))), None)
         if pair is not None:
             with_pair.add(organization_id)
         case_id = await library.create_case(
@@ -347,7 +366,7 @@ async def seed_cases(region_id: UUID) -> None:
                 results=results,
                 quotes=quotes,
                 tags=", ".join(tags),
-                year=str(today().year if n % 3 else today().year - 1),
+                year=str((pair.finished_on or pair.end).year if pair else today().year if n % 3 else today().year - 1),
             ),
         )
         await rescope(Scope.for_region(region_id))
