@@ -52,6 +52,7 @@ def cmd_bootstrap_db(_: argparse.Namespace) -> None:
 async def seed_demo_region() -> UUID:
     """Every domain's part of the demo region, in order, in one transaction; running it again adds nothing."""
     from app.retention import SCRUBBERS
+    from services.cases.demo import seed_cases
     from services.certification.demo import seed_certification
     from services.contests.demo import seed_contests
     from services.matching.demo import seed_pairs
@@ -78,6 +79,7 @@ async def seed_demo_region() -> UUID:
         await seed_certification(region_id)
         await seed_contests(region_id)
         await seed_public(region_id)
+        await seed_cases(region_id)
         if await seed_retention(region_id):  # something destroyed already, something falling due
             days = get_settings().withdrawal_destruction_days
             await destroy_in_open_transaction(region_id, days=days, scrubbers=SCRUBBERS)

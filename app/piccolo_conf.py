@@ -19,6 +19,7 @@ APP_REGISTRY = AppRegistry(
         "services.certification.piccolo_app",
         "services.contests.piccolo_app",
         "services.public.piccolo_app",
+        "services.cases.piccolo_app",
     ]
 )
 

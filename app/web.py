@@ -17,6 +17,7 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.static_files import create_static_files_router
 
 from services.admin.routes import admin_router
+from services.cases import routes as cases
 from services.certificates import routes as certificates
 from services.certification import routes as certification
 from services.contests import contest_results_of
@@ -108,6 +109,8 @@ def route_handlers() -> list[Any]:
         contests.page_router,
         contests.api_router,
         public_pages.page_router,
+        cases.page_router,
+        cases.api_router,
     ]
 
 

@@ -184,9 +184,11 @@ async def make_records(
     certification = await _certification_records(tenant, organization_id)
     contests = await _contest_records(tenant, organization_id, municipality_id, first)
     public_pages = await _public_records(tenant, organization_id, first)
+    cases = await _case_records(tenant, organization_id, municipality_id)
     return {
         **programme,
         **public_pages,
+        **cases,
         **school,
         **certification,
         **contests,
@@ -548,6 +550,32 @@ async def _contest_records(
         "photo_id": photo_id,
     }
     return {name: str(value) for name, value in ids.items()}
+
+
+async def _case_records(tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID) -> dict[str, str]:
+    """A draft case of the organization with a file: its neighbours and other regions must not reach it."""
+    from shared.db import Level, Scope, current_connection, tenant_transaction
+
+    scope = Scope(Level.organization, None, tenant.region_id, municipality_id, organization_id)
+    async with tenant_transaction(scope):
+        db = current_connection()
+        case_id = await db.fetchval(
+            """INSERT INTO practice_case (region_id, kind, organization_id, municipality_id, organization_kind, title,
+                   year) VALUES ($1, 'case', $2, $3, 'school', 'Кейс изоляции', 2026) RETURNING id""",
+            tenant.region_id,
+            organization_id,
+            municipality_id,
+        )
+        file_id = await db.fetchval(
+            """INSERT INTO practice_case_file (region_id, case_id, organization_id, municipality_id, title, filename,
+                   content_type, data)
+               VALUES ($1, $2, $3, $4, 'Памятка', 'memo.pdf', 'application/pdf', '%PDF-1.4') RETURNING id""",
+            tenant.region_id,
+            case_id,
+            organization_id,
+            municipality_id,
+        )
+    return {"case_id": str(case_id), "case_file_id": str(file_id)}
 
 
 async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: uuid.UUID) -> dict[str, str]:

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from services.certificates import CertificateDraft, CertificateKind, issue_certificate
 from services.certification import decisions, rounds, scoring
-from services.certification.portfolio import LATER, Portfolio, PortfolioItem, contest_note, encode, points
+from services.certification.portfolio import Portfolio, PortfolioItem, contest_note, encode, points
 from services.certification.rounds import CriterionForm, MemberForm, RoundForm, criteria_of
 from services.certification.tables import (
     ApplicationState,
@@ -158,7 +158,7 @@ def _portfolio(criteria: list[rounds.CriterionRecord], applicant: Applicant, day
             applicant.hours if c.source == CriterionSource.school_hours else applicant.counts.get(c.source, 0)
         )
         note = {
-            CriterionSource.cases_published: LATER,
+            CriterionSource.cases_published: f"опубликовано: {count}",
             CriterionSource.contest_results: contest_note(int(count)),
             CriterionSource.manual: "оценивает комиссия",
         }.get(c.source, f"учтено: {count}")

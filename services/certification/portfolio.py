@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 from dateutil.relativedelta import relativedelta
 
+from services.cases import published_cases
 from services.certification.rounds import CriterionRecord, RoundRecord
 from services.certification.tables import CriterionSource
 from services.contests import contest_results_of
@@ -19,8 +20,6 @@ from services.programmes import Owner, current_programme, workspace_summary
 from services.school import completed_hours
 from shared.clock import now
 from shared.i18n import format_number
-
-LATER = "появится позже"
 
 
 class PortfolioItem(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,7 +31,7 @@ class PortfolioItem(msgspec.Struct, frozen=True, kw_only=True):
     max_points: Decimal
     required: bool
     uploads: int = 0
-    note: str = ""  # what was counted, or «появится позже»
+    note: str = ""  # what was counted
 
 
 class Portfolio(msgspec.Struct, frozen=True, kw_only=True):
@@ -100,7 +99,8 @@ async def _count(
         count = sum(1 for r in results if r.distinguished)
         return Decimal(count), contest_note(count)
     if source == CriterionSource.cases_published:
-        return Decimal(0), LATER
+        count = await published_cases(organization_id)
+        return Decimal(count), f"опубликовано: {count}"
     return Decimal(0), "оценивает комиссия"
 
 

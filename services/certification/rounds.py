@@ -45,8 +45,6 @@ SOURCE_LABELS = {
     CriterionSource.school_hours: "Часы обучения в сетевой школе наставников",
     CriterionSource.manual: "Материалы, оцениваемые комиссией",
 }
-# The platform does not count these yet (the case library comes later): zero, said honestly.
-NOT_YET = (CriterionSource.cases_published,)
 # (source, points per item, max points, required): what a new round starts from; the coordinator edits it.
 DEFAULT_CRITERIA = [
     (CriterionSource.approved_programme, "10", "10", True),
@@ -99,10 +97,6 @@ class CriterionRecord(msgspec.Struct, frozen=True, kw_only=True):
     points_per_item: Decimal
     max_points: Decimal
     required: bool
-
-    @property
-    def not_yet(self) -> bool:
-        return self.source in NOT_YET
 
 
 class MemberRecord(msgspec.Struct, frozen=True, kw_only=True):

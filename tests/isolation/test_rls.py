@@ -10,7 +10,18 @@ import pytest
 from shared.db import Level, Scope, current_connection, tenant_transaction
 from tests.helpers import Tenant
 
-TABLES = ("region", "municipality", "organization", "membership", "invitation", "app_user", "tracked_job")
+TABLES = (
+    "region",
+    "municipality",
+    "organization",
+    "membership",
+    "invitation",
+    "app_user",
+    "tracked_job",
+    "practice_case",
+    "practice_case_participant",
+    "practice_case_file",
+)
 
 
 def org_scope(t: Tenant) -> Scope:
