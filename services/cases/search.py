@@ -161,3 +161,21 @@ async def published_cases(organization_id: UUID, since: datetime | None = None) 
         since,
     )
     return count
+
+
+class CaseBrief(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    title: str
+    year: int
+    form_title: str
+
+
+async def published_of(organization_id: UUID) -> list[CaseBrief]:
+    """The organization's published cases, newest first: its public page lists them."""
+    rows = await current_connection().fetch(
+        """SELECT id, title, year, form_title FROM practice_case
+           WHERE kind = 'case' AND status = 'published' AND organization_id = $1
+           ORDER BY published_at DESC, id""",
+        organization_id,
+    )
+    return [CaseBrief(id=r["id"], title=r["title"], year=r["year"], form_title=r["form_title"] or "") for r in rows]

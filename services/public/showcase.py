@@ -12,7 +12,7 @@ from uuid import UUID
 import msgspec
 
 import tenants
-from services import programmes, registry, reports
+from services import cases, contests, programmes, registry, reports
 from services.public import content
 from services.public.content import DocumentFile, DocumentRecord, PartnerRecord
 from services.public.sites import INDICATORS, SiteRecord
@@ -42,6 +42,7 @@ class PublicMentor(msgspec.Struct, frozen=True, kw_only=True):
     subject: str
     about: str
     achievements: str
+    contest_results: list[str] = []  # «Наставник года — 2026, …: 1 место (победитель)», published ones only
 
 
 class PublicEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,6 +73,7 @@ class OrganizationPage(msgspec.Struct, frozen=True, kw_only=True):
     events: list[PublicEvent]
     documents: list[DocumentRecord]
     indicators: list[tuple[str, int]]
+    cases: list[cases.CaseBrief]
 
     @property
     def updated(self) -> datetime:
@@ -106,6 +108,7 @@ async def _registry(
     consented = await registry.publication_consented(listed)
     briefs = await registry.people_brief([p for p in listed if p in consented])
     mentors = []
+    adults = []
     for person_id in listed:
         brief = briefs.get(person_id)
         if brief is None:
@@ -117,6 +120,7 @@ async def _registry(
                 PublicMentor(person_id=person_id, full_name=first, position="", subject="", about="", achievements="")
             )
             continue
+        adults.append(person_id)
         profile = profiles.get(person_id)
         shown = profile is not None and profile.shown
         mentors.append(
@@ -129,6 +133,10 @@ async def _registry(
                 achievements=profile.achievements if shown and profile else "",
             )
         )
+    results: dict[UUID, list[str]] = {}
+    for result in await contests.contest_results_of(adults):
+        results.setdefault(result.person_id, []).append(result.line)
+    mentors = [msgspec.structs.replace(m, contest_results=results.get(m.person_id, [])) for m in mentors]
     mentors.sort(key=lambda m: m.full_name)
     signed = f" от {order.signed_on:%d.%m.%Y}" if order.signed_on else ""
     return f"Приказ № {order.number}{signed}", mentors
@@ -165,6 +173,7 @@ async def organization_page(site: SiteRecord) -> OrganizationPage:
     partners = await content.partners_of(organization_id)
     documents = await content.documents_of(organization_id)
     profiles = {p: r for p, r in (await content.profiles_of(organization_id)).items() if r.shown}
+    published_cases = await cases.published_of(organization_id)
     async with widened(Scope.for_region(site.region_id)):
         card = await _card(organization_id)
         programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
@@ -196,6 +205,7 @@ async def organization_page(site: SiteRecord) -> OrganizationPage:
         events=events,
         documents=shown_documents,
         indicators=[(INDICATORS[k], values[k]) for k in site.indicators if k in values],
+        cases=published_cases,
     )
 
 

@@ -18,6 +18,7 @@ async def test_the_demo_organizations_publish_their_pages(app: Any) -> None:
         pages = sorted(set(re.findall(r'href="(/o/[a-z0-9-]+)"', portal.text)))
         assert len(pages) >= 10, pages
         mentors_shown = 0
+        with_cases = 0
         for url in pages:
             shown = await visitor.get(url)
             assert shown.status_code == 200, url
@@ -29,7 +30,11 @@ async def test_the_demo_organizations_publish_their_pages(app: Any) -> None:
             if "Реестр наставников утверждён" in shown.text:
                 mentors_shown += shown.text.count('itemtype="https://schema.org/Person"')
                 assert "Победитель муниципального этапа" in shown.text
+            if 'id="h-cases"' in shown.text:
+                with_cases += 1
+                case = re.search(r'href="(/cases/[0-9a-f-]{36})"', shown.text)
+                assert case is not None and (await visitor.get(case.group(1))).status_code == 200
             feed = await visitor.get(f"{url}/feed.atom")
             assert feed.status_code == 200 and "<entry>" in feed.text
-        assert mentors_shown >= 2
+        assert mentors_shown >= 2 and with_cases >= 3
         assert (await visitor.get("/sitemap.xml")).text.count("<url>") >= len(pages)

@@ -187,3 +187,28 @@ async def test_a_peer_mentor_who_is_a_minor_shows_by_first_name_only(app: Any) -
         preview = (await client.get("/public-page/preview")).text
     assert "Взрослова" in preview and "Вера" in preview
     assert "Школьникова" not in preview and "Анна Петровна" not in preview
+
+
+async def test_a_mentor_card_shows_published_contest_results(app: Any) -> None:
+    from shared.db import Scope, current_connection, tenant_transaction
+    from tests.contests.factories_jury import make_jury_contest
+    from tests.contests.test_public_pages import finish_and_publish
+
+    tenant = await make_tenant("Победитель на странице")
+    async with make_client(app) as api:
+        await login_api(api, tenant.curator, PASSWORD)
+        _, (mentor,) = await approved_registry(api, tenant, ["Победителева"])
+        await consent_to_publication(api, mentor)
+    contest = await make_jury_contest(tenant, entries=2, jurors=1)
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await current_connection().execute(
+            "UPDATE contest_application SET person_id = $2 WHERE id = $1", contest.applications[0], mentor
+        )
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        assert "Наставник года — 2026" not in (await client.get("/public-page/preview")).text  # not published yet
+    await finish_and_publish(tenant, contest)
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        preview = (await client.get("/public-page/preview")).text
+    assert "Победителева" in preview and "Наставник года — 2026" in preview and "муниципальный этап" in preview
