@@ -61,6 +61,7 @@ async def seed_demo_region() -> UUID:
     from services.public.demo import seed_public
     from services.registry import destroy_in_open_transaction
     from services.registry.demo import seed_people, seed_retention
+    from services.reports import count_region
     from services.reports.demo import seed_indicators
     from services.school.demo import seed_school
     from services.school.demo_certificates import seed_school_certificates
@@ -85,6 +86,8 @@ async def seed_demo_region() -> UUID:
             await destroy_in_open_transaction(region_id, days=days, scrubbers=SCRUBBERS)
         await rescope(Scope(Level.platform))
         await seed_indicators(region_id)
+        await rescope(Scope.for_region(region_id))
+        await count_region(region_id)  # the mentor rating, as the nightly job counts it
     return region_id
 
 

@@ -20,7 +20,7 @@ from services.contests.jobs import flag_vote_bursts, send_jury_reminder, send_vo
 from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
 from services.registry.jobs import run_import, send_questionnaire_link
-from services.reports.jobs import count_indicators, refresh_indicators, run_export
+from services.reports.jobs import count_indicators, count_ratings, refresh_indicators, run_export
 from services.school.enrolment_mail import send_enrolment_mail
 from services.school.issuing import run_cohort_certificates
 from shared.db import DB, close_pool
@@ -59,6 +59,7 @@ def job_functions() -> list[Any]:
         # Its result tells the dashboards that a count failed; a new request clears it.
         func(count_indicators, timeout=LONG_JOB_SECONDS, keep_result=600),
         func(refresh_indicators, timeout=LONG_JOB_SECONDS),
+        func(count_ratings, timeout=LONG_JOB_SECONDS),
         remind_expiring,
         worker_function(run_cohort_certificates),
         worker_function(run_panel_diplomas),
@@ -73,6 +74,7 @@ def cron_jobs() -> list[Any]:
         # 152-ФЗ ст. 21: personal data due for destruction goes at night, when nobody is downloading an export.
         cron(destroy_personal_data, hour={3}, minute={30}, unique=True, timeout=LONG_JOB_SECONDS),
         cron(refresh_indicators, minute={20}, unique=True, timeout=LONG_JOB_SECONDS),
+        cron(count_ratings, hour={4}, minute={10}, unique=True, timeout=LONG_JOB_SECONDS),
         cron(remind_expiring, hour={9}, minute={0}, unique=True),
         cron(flag_vote_bursts, minute=set(range(0, 60, 5)), unique=True),
         # Jobs of a killed worker are taken over within a minute of a worker being back (at once on its start).

@@ -33,6 +33,7 @@ FUNCTION_LABELS = {
     "destroy_personal_data": "Уничтожение персональных данных",
     "count_indicators": "Подсчёт показателей",
     "refresh_indicators": "Ежечасный пересчёт показателей",
+    "count_ratings": "Подсчёт рейтинга наставников",
     "sweep_jobs": "Присмотр за фоновыми задачами",
     "run_import": "Импорт участников",
     "run_organization_import": "Импорт организаций",

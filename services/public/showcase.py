@@ -7,6 +7,7 @@ first name only, and only with the consent a representative gave for them."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from uuid import UUID
 
 import msgspec
@@ -43,6 +44,7 @@ class PublicMentor(msgspec.Struct, frozen=True, kw_only=True):
     about: str
     achievements: str
     contest_results: list[str] = []  # «Наставник года — 2026, …: 1 место (победитель)», published ones only
+    points: Decimal | None = None  # the mentor rating's counted points
 
 
 class PublicEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -136,7 +138,11 @@ async def _registry(
     results: dict[UUID, list[str]] = {}
     for result in await contests.contest_results_of(adults):
         results.setdefault(result.person_id, []).append(result.line)
-    mentors = [msgspec.structs.replace(m, contest_results=results.get(m.person_id, [])) for m in mentors]
+    points = {r.person_id: r.points for r in await reports.rating_of(adults)}
+    mentors = [
+        msgspec.structs.replace(m, contest_results=results.get(m.person_id, []), points=points.get(m.person_id))
+        for m in mentors
+    ]
     mentors.sort(key=lambda m: m.full_name)
     signed = f" от {order.signed_on:%d.%m.%Y}" if order.signed_on else ""
     return f"Приказ № {order.number}{signed}", mentors

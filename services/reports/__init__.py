@@ -7,16 +7,22 @@ from services.reports.evidence import ContestLines
 from services.reports.forgetting import forget_people
 from services.reports.indicators import Period, Reach, current
 from services.reports.programme_indicators import indicator_values
+from services.reports.rating import SOURCES as RATING_SOURCES
+from services.reports.rating import Standing, count_region, rating_of
 from services.reports.records import FormLine, Indicators, Satisfaction
 
 __all__ = [
+    "RATING_SOURCES",
     "ContestLines",
     "FormLine",
     "Indicators",
     "Period",
     "Reach",
     "Satisfaction",
+    "Standing",
+    "count_region",
     "current",
     "forget_people",
     "indicator_values",
+    "rating_of",
 ]

@@ -15,7 +15,7 @@ from arq import ArqRedis
 from arq.constants import result_key_prefix
 from arq.jobs import Job, JobStatus
 
-from services.reports import exports, indicators
+from services.reports import exports, indicators, rating
 from services.reports.exports import Filters
 from services.reports.indicators import Period, Reach
 from shared import tracked
@@ -273,3 +273,28 @@ async def refresh_indicators(ctx: dict[str, Any]) -> dict[str, int]:
             log.exception("Indicators of a region were not counted")
             failed += 1
     return {"regions": len(regions), "counted": counted, "failed": failed}
+
+
+async def count_ratings(ctx: dict[str, Any], region_id: str = "") -> dict[str, int]:
+    """Nightly, or for one region when its coordinator asks: every registry mentor's rating counted again, each
+    region in its own transaction (one that fails is logged and left for the next run)."""
+    if region_id:
+        regions = [UUID(region_id)]
+    else:
+        async with tenant_transaction(Scope(Level.platform)):
+            regions = await region_ids()
+    mentors = failed = 0
+    for region in regions:
+        try:
+            async with tenant_transaction(Scope.for_region(region)):
+                mentors += await rating.count_region(region)
+        except Exception:
+            log.exception("The mentor rating of a region was not counted")
+            failed += 1
+    return {"regions": len(regions), "mentors": mentors, "failed": failed}
+
+
+async def enqueue_rating(region_id: UUID) -> None:
+    """Queued after the request commits (the rules it may have saved are then in place); once a minute at most."""
+    minute = int(time.time() // 60)
+    await enqueue_after_commit(count_ratings, str(region_id), _job_id=f"rating:{region_id}:{minute}")

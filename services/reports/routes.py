@@ -17,7 +17,7 @@ from litestar.response import File, Redirect, Template
 
 from services.mentoring import STATUS_LABELS, cabinet_person
 from services.programmes import catalogue_choices
-from services.reports import charts, evidence, exports, indicators, jobs
+from services.reports import charts, evidence, exports, indicators, jobs, rating_routes
 from services.reports.filters import ExportForm, clean_filters, period_of
 from services.reports.indicators import DRILLS, TARGET_SHARE, Period, Reach
 from services.reports.reach import place, reach_of, trail
@@ -425,6 +425,7 @@ async def export_download_api(
 page_router = Router(
     path="/",
     route_handlers=[
+        *rating_routes.PAGES,
         dashboard,
         recount,
         drill_down,

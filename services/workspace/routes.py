@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 import tenants
-from services import certificates, contests, matching, mentoring, programmes, school
+from services import certificates, contests, matching, mentoring, programmes, reports, school
 from shared.errors import NotFound
 from shared.pages import page
 from tenants import ORGANIZATION_ROLES, Principal, Role, allow
@@ -60,6 +60,8 @@ async def cabinet_home(principal: NamedDependency[Principal]) -> Template:
         "workspace/cabinet.html",
         training=await school.training_of(mine) if mine else [],
         certificates=await certificates.certificates_of(mine) if mine else [],
+        rating=await reports.rating_of(mine) if mine else [],
+        rating_sources=reports.RATING_SOURCES,
         certificate_labels=certificates.STATUS_LABELS,
         contest_results=await contests.contest_results_of([person_id]) if person_id else [],
         pairs=pairs,

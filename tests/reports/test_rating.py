@@ -1,0 +1,76 @@
+"""The mentor rating against a hand-computed mentor: each activity's count × the region's points, at most the
+maximum; the region changes its rules and the count follows; the standings keep to the viewer's scope."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from services.reports import count_region, rating_of
+from shared.db import Scope, tenant_transaction
+from tests.factories import active_pair, person, programme
+from tests.helpers import PASSWORD, login_api, login_page, make_client, make_tenant, post_form
+
+
+async def test_a_mentor_is_rated_by_the_regions_rules(app: Any) -> None:
+    tenant = await make_tenant("Рейтинг")
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        prog = await programme(client)
+        mentor = await person(client, "Рейтингова", "mentor")
+        mentee = await person(client, "Оцениваемый", "mentee_candidate")
+        pair = await active_pair(client, prog, mentor, [mentee])
+        for _ in range(3):
+            held = await client.post(f"/api/v1/pairs/{pair}/meetings", json={"kind": "regular", "minutes": "45"})
+            assert held.status_code == 201, held.text
+        parameters = (await client.get(f"/api/v1/programmes/{prog['id']}/assessment-parameters")).json()
+        first = parameters[0]["id"]
+        scores = [
+            {"person_id": mentee, "parameter_id": first, "stage": "before", "score": "4"},
+            {"person_id": mentee, "parameter_id": first, "stage": "after", "score": "6"},
+        ]
+        assert (await client.post(f"/api/v1/programmes/{prog['id']}/assessments", json=scores)).status_code == 201
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await count_region(tenant.region_id)
+        (rated,) = await rating_of([UUID(mentor)])
+    parts = {p.source: p.points for p in rated.breakdown}
+    # 3 meetings × 1 + growth (6 − 4 = 2) × 5; no completed pair, training, certificate, contest result or case.
+    assert parts["meetings"] == Decimal(3) and parts["mentee_growth"] == Decimal(10)
+    assert rated.points == Decimal(13) and parts["pairs_completed"] == 0
+
+    async with make_client(app) as client:
+        await login_page(client, tenant.regional, PASSWORD)
+        page = await client.get("/rating")
+        assert page.status_code == 200 and "Рейтингова" in page.text and "13" in page.text
+        bad = await post_form(client, "/rating/rules", {"points_meetings": "много"}, page="/rating")
+        assert bad.status_code == 400 and "Число от 0 до 1000" in bad.text
+        rules = {
+            f"points_{k}": v
+            for k, v in (
+                ("pairs_completed", "10"),
+                ("meetings", "2"),
+                ("mentee_growth", "5"),
+                ("training", "5"),
+                ("certificates", "3"),
+                ("contest_results", "10"),
+                ("cases", "5"),
+            )
+        }
+        saved = await post_form(
+            client, "/rating/rules", {**rules, "max_meetings": "5", "max_mentee_growth": "20"}, page="/rating"
+        )
+        assert saved.status_code == 303
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await count_region(tenant.region_id)
+        (rated,) = await rating_of([UUID(mentor)])
+    assert rated.points == Decimal(15)  # meetings: 3 × 2 = 6, at most 5; growth 10
+
+    async with make_client(app) as client:  # another organization's curator does not see this school's mentors
+        await login_page(client, tenant.other_curator, PASSWORD)
+        assert "Рейтингова" not in (await client.get("/rating")).text
+        refused = await post_form(client, "/rating/recount", {}, page="/rating")
+        assert refused.status_code == 403
+    other = await make_tenant("Рейтинг чужой")
+    async with tenant_transaction(Scope.for_region(other.region_id)):
+        assert await rating_of([UUID(mentor)]) == []  # another region reads none of it
