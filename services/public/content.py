@@ -318,6 +318,13 @@ async def add_file(actor: Actor, site: SiteRecord, title: str, data: bytes | Non
     return document_id
 
 
+async def registry_order(programme: programmes.ProgrammeRecord | None) -> programmes.OrderRecord | None:
+    """The order that approved the programme's mentor registry: the page lists its mentors."""
+    if programme is None or programme.registry_order_id is None:
+        return None
+    return await programmes.get_order(programme.registry_order_id)
+
+
 def listed_people(order: programmes.OrderRecord) -> list[UUID]:
     """The people an order lists (a registry order's mentors), in its order."""
     rows = order.payload.get("rows", []) if isinstance(order.payload, dict) else []

@@ -40,9 +40,9 @@ async def _site(principal: Principal, actor: Actor) -> SiteRecord:
 async def _people(site: SiteRecord) -> list[registry.PersonBrief]:
     """The mentors of the approved registry, whose portfolios the page may show."""
     programme = await programmes.current_programme(programmes.Owner(organization_id=site.organization_id))
-    if programme is None or programme.registry_order_id is None:
+    order = await content.registry_order(programme)
+    if order is None:
         return []
-    order = await programmes.get_order(programme.registry_order_id)
     listed = content.listed_people(order)
     return sorted((await registry.people_brief(listed)).values(), key=lambda b: b.sort_key)
 

@@ -103,9 +103,9 @@ async def _registry(
     programme: programmes.ProgrammeRecord | None, profiles: dict[UUID, content.ProfileRecord]
 ) -> tuple[str, list[PublicMentor]]:
     """The mentors of the registry the head approved by order, those who consented to publication."""
-    if programme is None or programme.registry_order_id is None:
+    order = await content.registry_order(programme)
+    if order is None:
         return "", []
-    order = await programmes.get_order(programme.registry_order_id)
     listed = content.listed_people(order)
     consented = await registry.publication_consented(listed)
     briefs = await registry.people_brief([p for p in listed if p in consented])

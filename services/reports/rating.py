@@ -107,9 +107,6 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True):
     counted_at: datetime
     place: int = 0
 
-    def label(self, source: str) -> str:
-        return SOURCES[source].label
-
 
 @dataclass
 class RulesForm:
