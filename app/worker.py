@@ -20,7 +20,7 @@ from services.contests.jobs import flag_vote_bursts, send_jury_reminder, send_vo
 from services.mentoring.jobs import check_rhythm
 from services.monitoring.jobs import check_monitoring
 from services.registry.jobs import run_import, send_questionnaire_link
-from services.reports.jobs import count_indicators, count_ratings, refresh_indicators, run_export
+from services.reports.jobs import count_indicators, count_ratings, refresh_indicators, run_export, run_rating
 from services.school.enrolment_mail import send_enrolment_mail
 from services.school.issuing import run_cohort_certificates
 from shared.db import DB, close_pool
@@ -63,6 +63,7 @@ def job_functions() -> list[Any]:
         remind_expiring,
         worker_function(run_cohort_certificates),
         worker_function(run_panel_diplomas),
+        worker_function(run_rating),
     ]
 
 

@@ -213,6 +213,17 @@ async def of_user(user_id: UUID, kind: str, since: datetime, limit: int = 100) -
     return [_job(row) for row in rows]
 
 
+async def latest(kind: str, since: datetime) -> TrackedJob | None:
+    """The newest job of this kind since then that the scope sees (RLS), whoever started it: a region-wide job
+    shows its state to every coordinator of the region."""
+    row = await current_connection().fetchrow(
+        f"SELECT {COLUMNS} FROM tracked_job WHERE kind = $1 AND created_at > $2 ORDER BY created_at DESC LIMIT 1",
+        kind,
+        since,
+    )
+    return _job(row) if row else None
+
+
 async def failures(limit: int = 200) -> list[TrackedJob]:
     """Failed jobs, newest first, as the scope sees them (the platform admin sees all)."""
     rows = await current_connection().fetch(

@@ -22,6 +22,7 @@ KIND_LABELS = {
     "export": "Выгрузка",
     "school_certificates": "Выдача свидетельств потока",
     "contest_diplomas": "Конкурсы: выдача дипломов и сертификатов участников",
+    "rating_count": "Пересчёт рейтинга наставников",
 }
 # What each background job does, in the admin's words; the function's name stays beside it for the logs.
 FUNCTION_LABELS = {
@@ -45,6 +46,7 @@ FUNCTION_LABELS = {
     "flag_vote_bursts": "Конкурсы: поиск всплесков голосов из одной сети",
     "send_jury_reminder": "Конкурсы: напоминание члену жюри об оценках",
     "run_panel_diplomas": "Конкурсы: выдача дипломов и сертификатов участников",
+    "run_rating": "Пересчёт рейтинга наставников",
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import asdict, dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -21,7 +21,7 @@ from services.reports.indicators import Period, Reach
 from shared import tracked
 from shared.actor import Actor
 from shared.audit import audit
-from shared.clock import ZONE, school_year, today
+from shared.clock import ZONE, now, school_year, today
 from shared.db import Level, Scope, tenant_transaction
 from shared.errors import ValidationFailed
 from shared.jobs import LONG_JOB_SECONDS, enqueue_after_commit
@@ -294,7 +294,34 @@ async def count_ratings(ctx: dict[str, Any], region_id: str = "") -> dict[str, i
     return {"regions": len(regions), "mentors": mentors, "failed": failed}
 
 
-async def enqueue_rating(region_id: UUID) -> None:
-    """Queued after the request commits (the rules it may have saved are then in place); once a minute at most."""
-    minute = int(time.time() // 60)
-    await enqueue_after_commit(count_ratings, str(region_id), _job_id=f"rating:{region_id}:{minute}")
+RATING_KIND = "rating_count"
+RATING_LABEL = "Пересчитываем рейтинг наставников"
+
+
+@tracked.job(RATING_KIND, timeout=LONG_JOB_SECONDS)
+async def run_rating(run: Run) -> dict[str, Any] | None:
+    """The coordinator's recount: the whole region in one transaction, so the standings change all at once."""
+    async with tenant_transaction(run.job.scope):
+        mentors = await rating.count_region(run.job.region_id, progress=run.progress)
+        await run.finish({"mentors": mentors})
+    return None
+
+
+async def last_rating_job() -> TrackedJob | None:
+    return await tracked.latest(RATING_KIND, now() - timedelta(days=tracked.KEEP_DAYS))
+
+
+async def start_rating(scope: Scope, actor: Actor) -> UUID:
+    """Queued once the request commits (with the rules it may have saved); a recount under way answers a second
+    request."""
+    current = await last_rating_job()
+    if current is not None and current.active:
+        return current.id
+    return await tracked.start(run_rating, scope, ip=actor.ip, label=RATING_LABEL)
+
+
+async def retry_rating() -> None:
+    job = await last_rating_job()
+    if job is None or job.status != Status.failed:
+        raise ValidationFailed({"job": "Повторить можно только пересчёт, который не удался"})
+    await tracked.again(job, label=RATING_LABEL)

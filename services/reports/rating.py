@@ -5,6 +5,7 @@ mentor sees. The read model counts it, as it counts the indicators: it reads eve
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -181,7 +182,7 @@ def score(facts: dict[str, Any], rules_: list[RuleRecord]) -> tuple[Decimal, lis
     return sum((p.points for p in parts), Decimal(0)), parts
 
 
-async def count_region(region_id: UUID) -> int:
+async def count_region(region_id: UUID, progress: Callable[[int, int], None] | None = None) -> int:
     """Every registry mentor of the region, counted again in one transaction (the job's whole work)."""
     connection = current_connection()
     current = await rules()
@@ -189,7 +190,9 @@ async def count_region(region_id: UUID) -> int:
     moment = now()
     await connection.execute("DELETE FROM mentor_rating WHERE region_id = $1", region_id)
     records = []
-    for row in rows:
+    for n, row in enumerate(rows, 1):
+        if progress is not None:
+            progress(n, len(rows))
         total, parts = score(dict(row), current)
         breakdown = json.dumps([msgspec.to_builtins(p) for p in parts])
         records.append(

@@ -8,9 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from services.reports import count_region, rating_of
-from shared.db import Scope, tenant_transaction
+from shared.db import Scope, current_connection, tenant_transaction
 from tests.factories import active_pair, person, programme
-from tests.helpers import PASSWORD, login_api, login_page, make_client, make_tenant, post_form
+from tests.helpers import PASSWORD, login_api, login_page, make_client, make_tenant, post_form, run_worker
 
 
 async def test_a_mentor_is_rated_by_the_regions_rules(app: Any) -> None:
@@ -74,3 +74,42 @@ async def test_a_mentor_is_rated_by_the_regions_rules(app: Any) -> None:
     other = await make_tenant("Рейтинг чужой")
     async with tenant_transaction(Scope.for_region(other.region_id)):
         assert await rating_of([UUID(mentor)]) == []  # another region reads none of it
+
+
+async def test_the_coordinators_recount_is_a_tracked_job_with_its_state_and_a_retry(app: Any) -> None:
+    tenant = await make_tenant("Рейтинг пересчёт")
+    async with make_client(app) as client:
+        await login_api(client, tenant.curator, PASSWORD)
+        await person(client, "Пересчётова", "mentor")
+    async with make_client(app) as client:
+        await login_page(client, tenant.regional, PASSWORD)
+        started = await post_form(client, "/rating/recount", {}, page="/rating")
+        assert started.status_code == 303
+        again = await post_form(client, "/rating/recount", {}, page="/rating")  # a double click: one job
+        assert again.status_code == 303
+        waiting = await client.get("/rating", headers={"HX-Request": "true"})
+        assert "Пересчитываем рейтинг" in waiting.text and 'hx-trigger="every 1s"' in waiting.text
+        async with tenant_transaction(Scope.for_region(tenant.region_id)):
+            jobs = await current_connection().fetch(
+                "SELECT id, status FROM tracked_job WHERE kind = 'rating_count' AND region_id = $1", tenant.region_id
+            )
+        assert [j["status"] for j in jobs] == ["queued"]
+        await run_worker(app, 1)
+        done = await client.get("/rating")
+        assert "Рейтинг пересчитан" in done.text and "Пересчётова" in done.text
+        refused = await post_form(client, "/rating/recount/retry", {}, page="/rating")
+        assert refused.status_code == 400 and "только пересчёт, который не удался" in refused.text
+        async with tenant_transaction(Scope.for_region(tenant.region_id)):  # as a run the worker lost ends
+            await current_connection().execute(
+                "UPDATE tracked_job SET status = 'failed', error = 'Задание прервано' WHERE id = $1", jobs[0]["id"]
+            )
+            await current_connection().execute("DELETE FROM mentor_rating WHERE region_id = $1", tenant.region_id)
+        failed = await client.get("/rating")
+        assert "Задание прервано" in failed.text and "Повторить" in failed.text
+        retried = await post_form(client, "/rating/recount/retry", {}, page="/rating")
+        assert retried.status_code == 303
+        await run_worker(app, 1)
+        assert "Пересчётова" in (await client.get("/rating")).text
+    async with make_client(app) as client:  # a curator reads the standings but sees no recount
+        await login_page(client, tenant.curator, PASSWORD)
+        assert 'action="/rating/recount"' not in (await client.get("/rating")).text
