@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
@@ -42,7 +42,7 @@ async def _page(principal: Principal, municipality: UUID | None, errors: dict[st
 @get("/rating", guards=[allow(*READERS)])
 async def rating_page(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal], municipality: FromQuery[UUID | None] = None
-) -> Template:
+) -> Template | Response[str]:
     if request.headers.get("HX-Request") and principal.role == Role.regional_coordinator:  # the recount polled
         return fragment(request, PAGE, "recount", job=await jobs.last_rating_job(), edits=True)
     return await _page(principal, municipality, {})
