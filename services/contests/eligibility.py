@@ -4,6 +4,7 @@ curator reads («Стаж педагогической работы 2 года, 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 import msgspec
@@ -13,7 +14,8 @@ from services.contests.records import NominationRecord
 from services.mentoring import pairs_completed_by
 from services.programmes import Owner, current_programme
 from services.registry import ContestProfile, contest_profile
-from shared.i18n import plural
+from services.reports import rating_of
+from shared.i18n import format_hours, plural
 
 ROLE_WORDS = {"mentor": "наставник", "curator": "куратор"}
 
@@ -38,6 +40,12 @@ class Eligibility(msgspec.Struct, frozen=True, kw_only=True):
 
 def years(n: int) -> str:
     return f"{n} {plural(n, 'год', 'года', 'лет')}"
+
+
+def points(value: Decimal) -> str:
+    """«45 баллов», «12,5 балла»: a fraction takes the genitive singular."""
+    whole = value == value.to_integral_value()
+    return f"{format_hours(value)} " + (plural(int(value), "балл", "балла", "баллов") if whole else "балла")
 
 
 def age_on(birth: date, day: date) -> int:
@@ -95,6 +103,16 @@ async def _checks(nomination: NominationRecord, profile: ContestProfile, year: i
                 else "Программа наставничества организации не утверждена приказом",
             )
         )
+    if nomination.min_rating_points is not None:
+        least = nomination.min_rating_points
+        standing = next(iter(await rating_of([profile.person_id])), None)
+        passed = standing is not None and standing.points >= least
+        wanted = f"нужно не меньше {points(least)}"
+        if standing is None:
+            text = f"Рейтинг наставника ещё не подсчитан, {wanted}"
+        else:
+            text = f"Рейтинг наставника: {points(standing.points)}" + ("" if passed else f", {wanted}")
+        checks.append(Check(key="rating", passed=passed, text=text))
     if nomination.min_age is not None or nomination.max_age is not None:
         if profile.birth_date is None:
             checks.append(Check(key="age", passed=False, text="Дата рождения не указана в базе"))

@@ -102,6 +102,7 @@ class NominationRecord(msgspec.Struct, frozen=True, kw_only=True):
     min_age: int | None
     max_age: int | None
     self_nomination: bool
+    min_rating_points: Decimal | None
     voting_mode: VotingMode
     voting_weight: Decimal
     voting_from: datetime | None

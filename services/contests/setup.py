@@ -71,6 +71,7 @@ class NominationForm:
     min_age: str = ""
     max_age: str = ""
     self_nomination: str = ""
+    min_rating_points: str = ""
     voting_mode: str = "none"
     voting_weight: str = ""
     voting_from: str = ""
@@ -89,6 +90,7 @@ class NominationValues(msgspec.Struct, frozen=True, kw_only=True):
     min_age: int | None
     max_age: int | None
     self_nomination: bool
+    min_rating_points: Decimal | None
     voting_mode: VotingMode
     voting_weight: Decimal
     voting_from: datetime | None
@@ -248,6 +250,12 @@ def clean_nomination(form: NominationForm, contest: ContestRecord) -> Nomination
     max_age = _whole(errors, "max_age", form.max_age, 14, 100, "Возраст — от 14 до 100 лет")
     if min_age is not None and max_age is not None and max_age < min_age:
         errors.add("max_age", "Наибольший возраст меньше наименьшего")
+    rating: Decimal | None = None
+    if form.min_rating_points.strip():
+        rating = _decimal(errors, "min_rating_points", form.min_rating_points, "Баллы рейтинга — число от 0 до 10 000")
+        if rating is not None and not Decimal(0) <= rating <= Decimal(10000):
+            errors.add("min_rating_points", "Баллы рейтинга — число от 0 до 10 000")
+            rating = None
     try:
         mode = VotingMode(form.voting_mode or "none")
     except ValueError:
@@ -283,6 +291,7 @@ def clean_nomination(form: NominationForm, contest: ContestRecord) -> Nomination
         min_age=min_age,
         max_age=max_age,
         self_nomination=_on(form.self_nomination) or (use_preset and preset.self_nomination),
+        min_rating_points=None if rating is None else rating.quantize(Decimal("0.01")),
         voting_mode=mode,
         voting_weight=weight,
         voting_from=voting_from,

@@ -107,6 +107,7 @@ class ContestNomination(Table, tablename="contest_nomination", db=DB):
     min_age = SmallInt(null=True, default=None)
     max_age = SmallInt(null=True, default=None)
     self_nomination = Boolean(default=False)  # a person may apply for themselves
+    min_rating_points = Numeric(digits=(8, 2), null=True, default=None)  # the mentor rating's points, at least
     # Public voting.
     voting_mode = Varchar(length=16, choices=VotingMode)
     voting_weight = Numeric(digits=(4, 2))  # the votes' share of the result when weighted (0 < w < 1)

@@ -11,6 +11,7 @@ import pytest
 
 from services.contests import applications, eligibility
 from services.contests.records import entries_of, get_application, get_nomination
+from services.reports import count_region
 from shared import clock
 from shared.actor import Actor
 from shared.db import Scope, current_connection, tenant_transaction
@@ -134,6 +135,20 @@ async def test_eligibility_follows_the_nominations_rules(app: Any, tenant: Tenan
     assert found["roles"] and found["experience"] and found["pair_completed"] and found["age"]  # 25 on the day
     await sql(tenant, "UPDATE programme SET approved_order_id = gen_random_uuid() WHERE id = $1", uuid.UUID(prog["id"]))
     assert all((await checks(tenant, contest, mentor_id)).values())
+
+    # The mentor rating as a condition: not counted yet, then below and at the minimum.
+    await sql(tenant, "UPDATE contest_nomination SET min_rating_points = 10 WHERE id = $1", contest.nomination_id)
+    assert (await checks(tenant, contest, mentor_id))["rating"] is False
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        await count_region(tenant.region_id)  # 0 meetings, the pair completed: 10 points by the default rules
+        nomination = await get_nomination(contest.nomination_id)
+        result = await eligibility.check(nomination, mentor_id, 2026, date(2026, 3, 15))
+    assert result.eligible and "Рейтинг наставника: 10 баллов" in [c.text for c in result.checks]
+    await sql(tenant, "UPDATE contest_nomination SET min_rating_points = 12.5 WHERE id = $1", contest.nomination_id)
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        nomination = await get_nomination(contest.nomination_id)
+        result = await eligibility.check(nomination, mentor_id, 2026, date(2026, 3, 15))
+    assert result.problems == ["Рейтинг наставника: 10 баллов, нужно не меньше 12,5 балла"]
 
 
 async def test_nothing_is_sent_without_consent_and_a_minor_needs_a_representative(tenant: Tenant) -> None:

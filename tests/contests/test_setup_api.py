@@ -64,7 +64,18 @@ async def test_nomination_preset_stage_and_visibility(app: Any, tenant_b: Tenant
         assert nomination.status_code == 201, nomination.text
         [added] = nomination.json()["nominations"]
         assert added["title"] and added["roles"] == ["mentor"]
-        assert added["min_experience_years"] == 3
+        assert added["min_experience_years"] == 3 and added["min_rating_points"] is None
+        bad = await client.post(
+            f"{API}/{contest_id}/nominations",
+            json={"kind": "custom", "title": "С рейтингом", "roles": "mentor", "min_rating_points": "много"},
+        )
+        assert bad.status_code == 400 and "min_rating_points" in bad.text
+        rated = await client.post(
+            f"{API}/{contest_id}/nominations",
+            json={"kind": "custom", "title": "С рейтингом", "roles": "mentor", "min_rating_points": "12,5"},
+        )
+        assert rated.status_code == 201, rated.text
+        assert rated.json()["nominations"][1]["min_rating_points"] == "12.50"
         stage = await client.post(f"{API}/{contest_id}/stages", json=STAGE)
         assert stage.status_code == 201, stage.text
         assert stage.json()["stages"][0]["level"] == "region"
