@@ -30,6 +30,7 @@ from tenants.logic import (
 )
 from tenants.region_settings import RegionSettings, get_region_settings
 from tenants.roles import ORGANIZATION_ROLES, OrganizationKind, Role
+from tenants.visitors import each_region, in_public_region, public_regions, visible, visitor
 
 __all__ = [
     "ACCOUNTS",
@@ -50,19 +51,24 @@ __all__ = [
     "allow",
     "contingents",
     "curator_emails",
+    "each_region",
     "ensure_user",
     "get_municipality",
     "get_organization",
     "get_region_settings",
     "home_for",
+    "in_public_region",
     "list_municipalities",
     "list_organizations",
     "list_people",
     "organization_names",
+    "public_regions",
     "region_ids",
     "region_names",
     "role_since",
     "save_contingent",
     "school_year_label",
     "signed_in",
+    "visible",
+    "visitor",
 ]

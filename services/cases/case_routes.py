@@ -27,7 +27,6 @@ from services.cases.records import (
 )
 from services.cases.search import Filters
 from services.cases.tables import CaseKind, CaseStatus
-from services.cases.visitors import signed_in
 from services.programmes import catalogue_choices
 from shared import clock
 from shared.actor import Actor
@@ -36,7 +35,7 @@ from shared.downloads import download_headers
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.pages import flash, flashed, form_into, page, see_other
 from shared.uploads import UploadKind, read_upload, upload
-from tenants import Principal, Role, allow
+from tenants import Principal, Role, allow, visitor
 
 FILE_UPLOAD = upload(UploadKind.document, "file", "Файл материала")
 EDITORS = (Role.curator, *access.APPROVERS)
@@ -45,7 +44,7 @@ EDITORS = (Role.curator, *access.APPROVERS)
 @get("/cases", guards=[public])
 async def search_page(request: Request[Any, Any, Any]) -> Template:
     filters = Filters(**{name: str(request.query_params.get(name, ""))[:200] for name in FILTER_NAMES})
-    principal = signed_in(request)
+    principal = visitor(request)
     return page(
         "cases/search.html",
         **await search_context(request, filters),

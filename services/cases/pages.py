@@ -11,9 +11,9 @@ from services.cases import access, search
 from services.cases.participants import shown_participants
 from services.cases.records import CaseRecord, files_of, get_case
 from services.cases.tables import CaseStatus
-from services.cases.visitors import each_region, places, visible
+from services.cases.visitors import places
 from shared.errors import NotFound
-from tenants import KIND_LABELS, OrganizationKind, Principal
+from tenants import KIND_LABELS, OrganizationKind, Principal, each_region, visible
 
 FILTER_NAMES = ("q", "kind", "form", "role_model", "organization_kind", "municipality_id", "year", "tag")
 

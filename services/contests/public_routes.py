@@ -28,13 +28,13 @@ from services.contests.records import (
     stages_of,
 )
 from services.contests.tables import ContestStatus, EntryState, PanelStatus, VotingMode
-from services.contests.visitors import visible, visible_contest
+from services.contests.visitors import visible_contest
 from shared.auth import public
 from shared.db import Scope, widened
 from shared.downloads import download_headers
 from shared.errors import NotFound
 from shared.pages import page
-from tenants import organization_names
+from tenants import organization_names, visible
 
 
 @get("/contests/public", guards=[public])

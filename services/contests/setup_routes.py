@@ -15,14 +15,14 @@ from litestar.response import Redirect, Template
 from services.contests import access, jury, presets, records, setup, showcase
 from services.contests.application_routes import applying_links
 from services.contests.records import ContestRecord, NominationRecord, PanelRecord, StageRecord
-from services.contests.visitors import signed_in, visible_contest
+from services.contests.visitors import visible_contest
 from shared import clock
 from shared.actor import Actor
 from shared.auth import public
 from shared.db import Scope, widened
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash, flashed, form_into, page, see_other
-from tenants import Principal, Role, allow, list_municipalities, organization_names
+from tenants import Principal, Role, allow, list_municipalities, organization_names, visitor
 
 SIGNED_IN = tuple(r for r in Role if r != Role.platform_admin)
 TAGS = ["Конкурсы"]
@@ -59,7 +59,7 @@ async def _contest_out(contest_id: UUID) -> ContestOut:
 async def contests_api(request: Request[Any, Any, Any]) -> list[ContestOut]:
     """The contests the caller sees: announced ones, and drafts only to their organizer; without signing in, the
     announced and finished contests of every region."""
-    if signed_in(request) is not None:
+    if visitor(request) is not None:
         return [await _contest_out(c.id) for c in await records.list_contests()]
     found = []
     for group in await showcase.public_contests():
@@ -80,7 +80,7 @@ async def create_contest_api(
 
 @get("/api/v1/contests/{contest_id:uuid}", guards=[public], tags=TAGS)
 async def contest_api(request: Request[Any, Any, Any], contest_id: FromPath[UUID]) -> ContestOut:
-    if signed_in(request) is None:
+    if visitor(request) is None:
         await visible_contest(request, contest_id)  # the public reads no draft, in the contest's region
     return await _contest_out(contest_id)
 

@@ -21,9 +21,8 @@ from services.contests.records import (
     stages_of,
 )
 from services.contests.tables import EntryState
-from services.contests.visitors import public_regions
 from shared.db import Scope, current_connection, widened
-from tenants import organization_names
+from tenants import organization_names, public_regions
 
 HIDDEN_NAME = "Участник (имя не публикуется)"
 

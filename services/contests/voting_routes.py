@@ -26,7 +26,7 @@ from services.contests.records import (
     nominations_of,
 )
 from services.contests.tables import VotingMode
-from services.contests.visitors import public_regions, visible_contest
+from services.contests.visitors import visible_contest
 from shared import clock
 from shared.actor import Actor
 from shared.auth import LoginLimiter, public
@@ -37,7 +37,7 @@ from shared.links import token_hash
 from shared.pages import flash, form_into, page, see_other
 from shared.proxies import client_address
 from shared.settings import Settings
-from tenants import Principal, allow, organization_names
+from tenants import Principal, allow, organization_names, public_regions
 
 PER_IP_PER_HOUR = 20
 

@@ -97,9 +97,7 @@ async def regions() -> list[PortalRegion]:
 async def sitemap() -> list[SitemapEntry]:
     """Every published organization page, for search engines."""
     entries = []
-    async with widened(Scope.public_region(None)):
-        region_ids = await tenants.region_ids()
-    for region_id in region_ids:
+    for region_id in await tenants.public_regions():
         async with widened(Scope.public_region(region_id)):
             rows = await PublicSite.select(PublicSite.slug, PublicSite.updated_at).run()
         entries += [SitemapEntry(path=f"/o/{r['slug']}", updated_at=r["updated_at"]) for r in rows]

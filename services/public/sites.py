@@ -20,7 +20,7 @@ from shared.clock import now
 from shared.db import Level, Scope, current_connection, widened
 from shared.downloads import ascii_name
 from shared.errors import Errors, NotFound
-from tenants import region_ids
+from tenants import in_public_region
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # What an organization may publish of its programme's indicators (the programmes' keys and labels).
@@ -152,11 +152,11 @@ async def find_site(slug: str) -> SiteRecord:
     """The published page at this address, read as the public reads it, in whichever region holds it."""
     if not SLUG.fullmatch(slug):
         raise NotFound()
-    async with widened(Scope.public_region(None)):
-        regions = await region_ids()
-    for region_id in regions:
-        async with widened(Scope.public_region(region_id)):
-            row = await PublicSite.select().where(PublicSite.slug == slug).first().run()
-        if row is not None:
-            return _record(row)
-    raise NotFound()
+
+    async def lookup() -> SiteRecord:
+        row = await PublicSite.select().where(PublicSite.slug == slug).first().run()
+        if row is None:
+            raise NotFound()
+        return _record(row)
+
+    return (await in_public_region(lookup))[0]

@@ -13,10 +13,10 @@ from litestar.response import Template
 
 from services.school.offer import OfferedProgramme, Region, public_offer, regions
 from shared import clock
-from shared.auth import public, scope_principal
+from shared.auth import public
 from shared.db import Scope, rescope
 from shared.pages import page
-from tenants import Principal, Role, get_organization
+from tenants import Principal, Role, get_organization, visitor
 
 APPLICANTS = (Role.mentor, Role.curator)
 
@@ -24,8 +24,8 @@ APPLICANTS = (Role.mentor, Role.curator)
 async def _region(request: Request[Any, Any, Any], region: UUID | None) -> tuple[UUID | None, list[Region], Any]:
     """The signed-in visitor's own region; an anonymous one reads the public scope of the region chosen (or the only
     one there is)."""
-    principal = scope_principal(request)
-    if isinstance(principal, Principal) and principal.scope.region_id is not None:
+    principal = visitor(request)
+    if principal is not None:
         return principal.scope.region_id, [], principal
     await rescope(Scope.public_region(region))
     choices = await regions()
