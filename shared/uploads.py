@@ -9,13 +9,14 @@ The refusal names the field and the limit in Russian, on the page and in the API
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
 from litestar.types import Empty
 
-from shared.errors import ValidationFailed
+from shared.errors import Errors, ValidationFailed
 from shared.settings import Settings
 
 if TYPE_CHECKING:
@@ -120,3 +121,32 @@ async def read_upload(request: Request[Any, Any, Any]) -> tuple[bytes, str] | No
     if len(content) > limit.max_bytes:
         raise UploadTooLarge(spec.field, limit)
     return content, str(file.filename or "")
+
+
+# What a file is, by its content, not by its name or the browser's word.
+SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+DOCUMENT_TYPES = frozenset(SIGNATURES.values())  # PDF, JPEG, PNG: a scan, a document, a photo
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+
+
+def file_type(data: bytes) -> str | None:
+    return next((kind for magic, kind in SIGNATURES.items() if data.startswith(magic)), None)
+
+
+def title_of(title: str, filename: str) -> str:
+    """The title typed, or the file's name without its extension."""
+    return " ".join(title.split()) or (filename.rsplit(".", 1)[0].strip() if filename else "")
+
+
+def checked_type(
+    errors: Errors, data: bytes | None, allowed: Collection[str], refusal: str, missing: str = "Выберите файл"
+) -> str | None:
+    """The file's type if it is one of `allowed`; otherwise the error at the field «file» and None."""
+    if not data:
+        errors.add("file", missing)
+        return None
+    found = file_type(data)
+    if found not in allowed:
+        errors.add("file", refusal)
+        return None
+    return found

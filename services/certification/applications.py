@@ -15,13 +15,14 @@ from services.certification import portfolio as portfolios
 from services.certification.portfolio import Portfolio
 from services.certification.rounds import criteria_of, get_round
 from services.certification.tables import ApplicationState, CertificationApplication, CertificationUpload
-from services.registry import ensure_curator_person, scan_type
+from services.registry import ensure_curator_person
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
 from shared.i18n import format_date, sort_key
+from shared.uploads import DOCUMENT_TYPES, checked_type, title_of
 from tenants import Role, list_people, role_since
 
 STATE_LABELS = {
@@ -34,7 +35,6 @@ STATE_LABELS = {
 EDITABLE = (ApplicationState.draft, ApplicationState.returned)
 # A certificate expiring within this may be renewed in an open round; the new one starts when it ends.
 RENEWAL_WINDOW = relativedelta(months=6)
-ALLOWED_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 class ApplicationRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -285,14 +285,10 @@ async def add_upload(
     criterion_id = criteria[criterion].id if criterion in criteria else None
     if criterion and criterion_id is None:
         errors.add("criterion_id", "Выберите критерий из списка")
-    text = " ".join(title.split()) or (filename.rsplit(".", 1)[0] if filename else "")
+    text = title_of(title, filename)
     if not text or len(text) > 300:
         errors.add("title", "Назовите материал (до 300 знаков)")
-    content_type = scan_type(data) if data else None
-    if not data:
-        errors.add("file", "Выберите файл")
-    elif content_type not in ALLOWED_TYPES:
-        errors.add("file", "Материал — PDF, JPEG или PNG")
+    content_type = checked_type(errors, data, DOCUMENT_TYPES, "Материал — PDF, JPEG или PNG")
     errors.raise_if_any()
     assert data is not None and content_type is not None
     rows = (

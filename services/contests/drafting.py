@@ -14,15 +14,15 @@ from services import mentoring
 from services.contests import eligibility
 from services.contests.records import ApplicationRecord, ContestRecord, NominationRecord, get_application, stages_of
 from services.contests.tables import ApplicationState, ContestApplication, ContestUpload, NominationKind
-from services.registry import ParticipationRole, base_members, contest_profile, scan_type
+from services.registry import ParticipationRole, base_members, contest_profile
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import parse_date
+from shared.uploads import DOCUMENT_TYPES, checked_type, title_of
 from tenants import get_organization
 
-ALLOWED_TYPES = ("application/pdf", "image/jpeg", "image/png")
 MAX_UPLOADS = 10
 MAX_ESSAY = 20_000
 
@@ -260,14 +260,10 @@ async def add_upload(actor: Actor, application_id: UUID, title: str, data: bytes
     count = await ContestUpload.count().where(ContestUpload.application_id == application_id).run()
     if count >= MAX_UPLOADS:
         errors.add("file", f"Не больше {MAX_UPLOADS} файлов в заявке")
-    text = " ".join(title.split()) or (filename.rsplit(".", 1)[0] if filename else "")
+    text = title_of(title, filename)
     if not text or len(text) > 300:
         errors.add("title", "Назовите документ (до 300 знаков)")
-    content_type = scan_type(data) if data else None
-    if not data:
-        errors.add("file", "Выберите файл")
-    elif content_type not in ALLOWED_TYPES:
-        errors.add("file", "Документ — PDF, JPEG или PNG")
+    content_type = checked_type(errors, data, DOCUMENT_TYPES, "Документ — PDF, JPEG или PNG")
     errors.raise_if_any()
     assert data is not None and content_type is not None
     rows = (

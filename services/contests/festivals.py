@@ -18,17 +18,16 @@ from services.contests.tables import (
     ContestPhoto,
     Level,
 )
-from services.registry import scan_type
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now
 from shared.db import current_connection
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import parse_date
+from shared.uploads import PHOTO_TYPES, checked_type
 from tenants import Principal
 
 MAX_PHOTOS = 30
-PHOTO_TYPES = {"image/jpeg", "image/png"}
 DEGREES = {1: "I", 2: "II", 3: "III"}
 
 
@@ -347,11 +346,7 @@ async def add_photo(actor: Actor, festival: FestivalRecord, caption: str, data: 
         errors.add("caption", "Подпись — до 300 знаков")
     if len(await photos_of(festival.id)) >= MAX_PHOTOS:
         errors.add("file", f"Не больше {MAX_PHOTOS} фотографий")
-    content_type = scan_type(data) if data else None
-    if not data:
-        errors.add("file", "Выберите фотографию")
-    elif content_type not in PHOTO_TYPES:
-        errors.add("file", "Фотография — JPEG или PNG")
+    content_type = checked_type(errors, data, PHOTO_TYPES, "Фотография — JPEG или PNG", "Выберите фотографию")
     errors.raise_if_any()
     assert data is not None and content_type is not None
     rows = (

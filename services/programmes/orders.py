@@ -25,13 +25,14 @@ from services.programmes.regional_catalogue import catalogue_choices
 from services.programmes.roadmap import roadmap
 from services.programmes.tables import LEVEL_KINDS, Order, OrderKind, Programme
 from services.programmes.values import plain_number, read_date
-from services.registry import ParticipationRole, add_roles, scan_type
+from services.registry import ParticipationRole, add_roles
 from shared.actor import Actor
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.downloads import download_name
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import format_date, parse_date
+from shared.uploads import file_type
 from tenants import Role, list_people
 
 Handler = Callable[[Actor, OrderRecord], Awaitable[None]]
@@ -480,7 +481,7 @@ async def attach_scan(order_id: UUID, data: bytes, filename: str, owner: Owner |
     order = await get_order(order_id, owner)
     if not order.number:
         raise ValidationFailed({"file": "Скан прикладывается к зарегистрированному приказу"})
-    content_type = scan_type(data)  # its size is the upload's (scan_max_bytes), checked where it is received
+    content_type = file_type(data)  # its size is the upload's (scan_max_bytes), checked where it is received
     if content_type is None:
         raise ValidationFailed({"file": "Скан — PDF, JPEG или PNG"})
     await (

@@ -23,7 +23,7 @@ from services.programmes.records import (
 )
 from services.programmes.tables import EventStatus, RoadmapEvent
 from services.programmes.values import read_date, read_small_int, read_text
-from services.registry import scan_type
+from shared import uploads
 from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
@@ -355,12 +355,12 @@ OFFICE_TYPES = {
 }
 
 
-def file_type(data: bytes, filename: str) -> str:
+def evidence_type(data: bytes, filename: str) -> str:
     """By content: PDF, images, and Office documents (typed by extension once the ZIP signature matches).
     The size is the upload's own limit (document_max_bytes), checked where the file is received."""
     if not data:
         raise ValidationFailed({"file": "Выберите файл"})
-    kind = scan_type(data)  # PDF, PNG, JPEG, as for consent scans
+    kind = uploads.file_type(data)  # PDF, PNG, JPEG, as for consent scans
     if kind is None and data.startswith(b"PK\x03\x04"):  # DOCX and XLSX are ZIP containers
         kind = next((t for ext, t in OFFICE_TYPES.items() if filename.lower().endswith(ext)), None)
     if kind is None:
@@ -370,7 +370,7 @@ def file_type(data: bytes, filename: str) -> str:
 
 async def attach_evidence(programme_id: UUID, event_id: UUID, data: bytes, filename: str) -> UUID:
     event = await get_event(programme_id, event_id)
-    content_type = file_type(data, filename)
+    content_type = evidence_type(data, filename)
     row = await current_connection().fetchrow(
         """INSERT INTO roadmap_evidence (region_id, organization_id, municipality_id, event_id, filename,
                                          content_type, data)

@@ -20,6 +20,7 @@ from shared.audit import audit
 from shared.clock import now
 from shared.errors import Errors, NotFound, ValidationFailed
 from shared.i18n import parse_date
+from shared.uploads import title_of
 
 DOCUMENT_TYPES = {b"%PDF-": "application/pdf", b"PK\x03\x04": "application/vnd.openxmlformats-officedocument"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -287,7 +288,7 @@ async def documents_of(organization_id: UUID) -> list[DocumentRecord]:
 
 async def add_file(actor: Actor, site: SiteRecord, title: str, data: bytes | None, filename: str) -> UUID:
     errors = Errors()
-    title = _words(title) or (filename.rsplit(".", 1)[0] if filename else "")
+    title = title_of(title, filename)
     if not title or len(title) > 300:
         errors.add("title", "Назовите документ (до 300 знаков)")
     kind = next((k for magic, k in DOCUMENT_TYPES.items() if data and data.startswith(magic)), None)

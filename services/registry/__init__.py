@@ -16,7 +16,6 @@ from services.registry.consents import (
     WorkConsents,
     give_consent,
     publication_consented,
-    scan_type,
     work_consents,
 )
 from services.registry.curators import ensure_curator_person
@@ -102,7 +101,6 @@ __all__ = [
     "publication_consented",
     "questionnaires_sent",
     "save_answers",
-    "scan_type",
     "send_questionnaire",
     "submit_questionnaire",
     "templates",

@@ -18,6 +18,7 @@ from shared.clock import now, today
 from shared.db import current_connection
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import plural
+from shared.uploads import file_type
 
 CONSENT_LABELS: dict[ConsentKind, str] = {
     ConsentKind.personal_data: "На обработку персональных данных",
@@ -65,12 +66,6 @@ class ConsentForm:
 
 
 DUPLICATE = "Такое согласие от этого же лица уже действует: второй раз его записывать не нужно"
-SCAN_SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-
-
-def scan_type(data: bytes) -> str | None:
-    """The type by content, not by the name or the browser's word."""
-    return next((kind for magic, kind in SCAN_SIGNATURES.items() if data.startswith(magic)), None)
 
 
 async def give_consent(
@@ -116,7 +111,7 @@ async def give_consent(
     if kind == ConsentKind.staff_duties:
         agreement_date = _staff_duties_problems(errors, person.category, form)
     content_type = None
-    if scan and (content_type := scan_type(scan)) is None:  # its size is the upload's (scan_max_bytes)
+    if scan and (content_type := file_type(scan)) is None:  # its size is the upload's (scan_max_bytes)
         errors.add("scan", "Скан согласия — PDF, JPEG или PNG")
     errors.raise_if_any()
     representative = form.given_by == "representative"
