@@ -11,6 +11,8 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from services.contests import documents
 from services.contests.access import running_panel
 from services.contests.records import entries_of
@@ -43,7 +45,7 @@ async def run_panel_diplomas(run: Run) -> dict[str, Any] | None:
             raise JobFailed("Этап конкурса не найден или больше недоступен.") from exc
         except ValidationFailed as exc:
             raise JobFailed(next(iter(exc.errors.values()))) from exc
-        await run.finish(result)
+        await run.finish(msgspec.to_builtins(result))
     return None
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+import msgspec
 from docx import Document
 from docx.shared import Pt
 
@@ -198,13 +199,19 @@ async def check_diplomas(panel_id: UUID, signatory: tuple[str, str]) -> None:
         raise ValidationFailed(errors)
 
 
+class Issued(msgspec.Struct, frozen=True, kw_only=True):
+    issued: int  # documents issued by this run
+    already: int  # entries that held theirs before it
+    entries: int
+
+
 async def issue_diplomas(
     actor: Actor,
     panel_id: UUID,
     issued_on: date,
     signatory: tuple[str, str],
     progress: Callable[[int, int], None] | None = None,
-) -> dict[str, int]:
+) -> Issued:
     """Diplomas of places 1–3 and the audience prize, participants' certificates of the rest, at the final stage;
     each entry keeps its document's id, so issuing again issues nothing twice. Counts of issued, already held and
     entries. Two runs for one panel take turns: the second sees what the first committed."""
@@ -228,7 +235,7 @@ async def issue_diplomas(
         if progress is not None:
             progress(n, len(lines))
     await audit(actor, "contest.diplomas", None, f"panel={panel_id}; issued={issued}")
-    return {"issued": issued, "already": already, "entries": len(lines)}
+    return Issued(issued=issued, already=already, entries=len(lines))
 
 
 async def _issue_one(

@@ -159,15 +159,20 @@ async def add_partner(actor: Actor, site: SiteRecord, form: PartnerForm) -> UUID
     return partner_id
 
 
-async def remove_partner(actor: Actor, site: SiteRecord, partner_id: UUID) -> None:
+async def _remove(table: type[PublicPartner] | type[PublicDocument], site: SiteRecord, row_id: UUID) -> None:
+    """This organization's row, or NotFound (another organization's id is answered as an unknown one)."""
     removed = (
-        await PublicPartner.delete()
-        .where((PublicPartner.id == partner_id) & (PublicPartner.organization_id == site.organization_id))
-        .returning(PublicPartner.id)
+        await table.delete()
+        .where((table.id == row_id) & (table.organization_id == site.organization_id))
+        .returning(table.id)
         .run()
     )
     if not removed:
         raise NotFound()
+
+
+async def remove_partner(actor: Actor, site: SiteRecord, partner_id: UUID) -> None:
+    await _remove(PublicPartner, site, partner_id)
     await audit(actor, "public.partner", None, "удалён")
 
 
@@ -376,14 +381,7 @@ async def add_order(actor: Actor, site: SiteRecord, order_id: UUID) -> UUID:
 
 
 async def remove_document(actor: Actor, site: SiteRecord, document_id: UUID) -> None:
-    removed = (
-        await PublicDocument.delete()
-        .where((PublicDocument.id == document_id) & (PublicDocument.organization_id == site.organization_id))
-        .returning(PublicDocument.id)
-        .run()
-    )
-    if not removed:
-        raise NotFound()
+    await _remove(PublicDocument, site, document_id)
     await audit(actor, "public.document", None, "снят с публикации")
 
 
