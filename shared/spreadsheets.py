@@ -22,11 +22,18 @@ def csv_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def csv_cell_sql(expression: str) -> str:
+    """`csv_cell` in SQL, for a CSV that PostgreSQL's COPY writes; NULL stays NULL (an empty cell)."""
+    starts = " || ".join(f"chr({ord(c)})" for c in FORMULA_STARTS)
+    quote = "chr(39)"  # «'»
+    return f"CASE WHEN strpos({starts}, left({expression}, 1)) > 0 THEN {quote} || {expression} ELSE {expression} END"
+
+
 class CsvWriter:
     """`csv.writer` whose every text cell is neutralised; the only way the product writes CSV."""
 
-    def __init__(self, handle: IO[str], delimiter: str = ";") -> None:
-        self._writer = csv.writer(handle, delimiter=delimiter)
+    def __init__(self, handle: IO[str], delimiter: str = ";", lineterminator: str = "\r\n") -> None:
+        self._writer = csv.writer(handle, delimiter=delimiter, lineterminator=lineterminator)
 
     def writerow(self, row: Iterable[Any]) -> None:
         self._writer.writerow([csv_cell(cell) if isinstance(cell, str) else cell for cell in row])

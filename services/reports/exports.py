@@ -19,7 +19,7 @@ from services.reports.indicators import COUNTERS
 from shared.clock import ZONE
 from shared.db import current_connection
 from shared.downloads import download_name
-from shared.spreadsheets import CsvWriter, workbook
+from shared.spreadsheets import CsvWriter, csv_cell_sql, workbook
 
 FORMATS = ("xlsx", "csv", "json")
 CONTENT_TYPES = {
@@ -252,6 +252,45 @@ async def count(kind: str, filters: Filters) -> int:
     return int(value)
 
 
+def _sql_text(column: Column, expression: str, type_name: str) -> str:
+    """The cell as `_text` and `CsvWriter` make it, in SQL: дд.мм.гггг, a decimal comma, the column's word for no
+    value, a leading «'» before what a spreadsheet would read as a formula; NULL for an empty cell, which COPY
+    writes unquoted, as Python's csv does."""
+    if type_name == "date":
+        shown = f"to_char({expression}, 'DD.MM.YYYY')"
+    elif type_name in ("timestamptz", "timestamp"):
+        shown = f"to_char({expression} AT TIME ZONE '{ZONE.key}', 'DD.MM.YYYY HH24:MI')"
+    elif type_name in ("float4", "float8"):  # Python's str(): 33.0 is «33,0», where PostgreSQL says «33»
+        shown = (
+            f"CASE WHEN {expression} = trunc({expression}) AND abs({expression}) < 1e15"
+            f" THEN trunc({expression})::bigint::text || ',0' ELSE replace({expression}::text, '.', ',') END"
+        )
+    elif type_name == "numeric":
+        shown = f"replace({expression}::text, '.', ',')"
+    else:
+        shown = f"{expression}::text"
+    missing = column.missing.replace("'", "''")
+    return csv_cell_sql(f"nullif(coalesce(nullif({shown}, ''), '{missing}'), '')")
+
+
+async def copy_csv(kind: str, filters: Filters, path: Path) -> int:
+    """The CSV as PostgreSQL's COPY writes it, every cell formatted in SQL (the header and the BOM from here):
+    the same rows as the cursor's path at the speed of COPY, the scope still bounded by RLS."""
+    _, columns, query = KINDS[kind]
+    connection = current_connection()
+    statement = await connection.prepare(query)
+    types = {a.name: a.type.name for a in statement.get_attributes()}
+    cells = ", ".join(_sql_text(c, f"q.{c.key}", types[c.key]) for c in columns)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        CsvWriter(handle, delimiter=";", lineterminator="\n").writerow([c.title for c in columns])
+    args = (filters.municipality_id, filters.organization_id, filters.form_id, filters.starts_on, filters.ends_on)
+    with path.open("ab") as handle:
+        status = await connection.copy_from_query(
+            f"SELECT {cells} FROM ({query}) q", *args, output=handle, format="csv", delimiter=";"
+        )
+    return int(status.split()[-1])
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -298,16 +337,10 @@ async def write(
         sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
         book.close()
         return written
-    with path.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
-        if fmt == "csv":
-            writer = CsvWriter(handle, delimiter=";")
-            writer.writerow([c.title for c in columns])
-            async for row in rows(kind, filters):
-                writer.writerow([_text(row[c.key]) or c.missing for c in columns])
-                written += 1
-                tick(written)
-        else:
-            written = await _json(kind, filters, columns, handle, tick)
+    if fmt == "csv":
+        return await copy_csv(kind, filters, path)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        written = await _json(kind, filters, columns, handle, tick)
     return written
 
 
