@@ -16,10 +16,11 @@ from services.registry.consents import (
     WorkConsents,
     give_consent,
     publication_consented,
+    published_classes,
     scan_type,
     work_consents,
 )
-from services.registry.curators import ensure_curator_person
+from services.registry.curators import ensure_curator_person, organization_curators
 from services.registry.demo import person_name
 from services.registry.jobs import enqueue_questionnaire_mail
 from services.registry.nominees import ContestProfile, contest_profile
@@ -95,11 +96,13 @@ __all__ = [
     "guard_merge",
     "is_young_specialist",
     "matching_profiles",
+    "organization_curators",
     "mentor_training_needs",
     "participant_counts",
     "people_brief",
     "person_name",
     "publication_consented",
+    "published_classes",
     "questionnaires_sent",
     "save_answers",
     "scan_type",
