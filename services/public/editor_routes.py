@@ -1,6 +1,6 @@
 """The curator's editor of the organization's public page: the address and introduction, what it shows,
-publication, partners, announcements, documents, the mentors' and the curators' portfolios, and a preview. Thin: the rules live in
-sites.py and content.py."""
+publication, partners, announcements, documents, the mentors' and the curators' portfolios, and a preview. Thin:
+the rules live in sites.py and content.py."""
 
 from __future__ import annotations
 
