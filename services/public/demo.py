@@ -85,7 +85,7 @@ PORTFOLIOS = (
 CURATOR_PORTFOLIO = (
     "Куратор программы наставничества: формирует пары, проводит встречи с наставниками и отвечает на вопросы "
     "родителей. Обращайтесь по телефону организации или на электронную почту.",
-    "Прошла курс «Куратор программы наставничества» сетевой школы наставников (24 ч)",
+    "Курс «Куратор программы наставничества» сетевой школы наставников (24 ч)",
 )
 
 
@@ -135,14 +135,14 @@ async def seed_public(region_id: UUID) -> None:
         )
         pdf = typeset(POLOZHENIE, {"organization": row["short_name"]})
         await content.add_file(actor, site, "Положение о наставничестве", pdf, "Положение о наставничестве.pdf")
-        await _registry(actor, site, n)
+        await _registry(actor, site, n, row["kind"])
         await _curators(actor, site)
         await _orders(actor, site)
         await sites.set_published(actor, site, True)
     await rescope(Scope(Level.platform))
 
 
-async def _registry(actor: Actor, site: sites.SiteRecord, n: int) -> None:
+async def _registry(actor: Actor, site: sites.SiteRecord, n: int, kind: str) -> None:
     """The approved registry's adult mentors who consented to processing consent to publication too, all but the
     last; two show a portfolio. A peer mentor's representative agreed to the first name and class in every other
     organization (the consent to publication a minor's representative gives, on the same document)."""
@@ -167,7 +167,10 @@ async def _registry(actor: Actor, site: sites.SiteRecord, n: int) -> None:
     for k, person_id in enumerate(adults[:-1] if len(adults) > 1 else adults):
         await registry.give_consent(actor, person_id, registry.ConsentForm(kind="publication", given_on=given_on))
         if k < 2:
-            about, achievements = PORTFOLIOS[0 if k == 0 else 1 + n % (len(PORTFOLIOS) - 1)]
+            if kind == "employer":  # the partner's engineers mentor students
+                about, achievements = PORTFOLIOS[-1 - k]
+            else:
+                about, achievements = PORTFOLIOS[0 if k == 0 else 1 + n % (len(PORTFOLIOS) - 2)]
             profile = ProfileForm(about=about, achievements=achievements, shown="on")
             await content.save_profile(actor, site, person_id, profile)
     learners = [consented[p] for p in listed if p in consented and consented[p]["category"] == "learner"]
