@@ -17,6 +17,7 @@ from services.programmes.records import Owner, ProgrammeRecord
 from services.programmes.regional_catalogue import catalogue_choices
 from services.programmes.roadmap import EventForm, ProgressForm
 from services.programmes.tables import EventStatus
+from services.registry import organization_curators, people_brief
 from shared.actor import Actor
 from shared.clock import school_year, today
 from shared.db import Level, Scope, current_connection, rescope
@@ -161,7 +162,7 @@ async def _organization_programme(
         order_id = await orders.create_order(actor, programme, "approve_programme")
         await orders.register(actor, order_id, orders.RegisterForm("15-о", _signed(start, day)))
     staff = await selection.organization_staff(organization["id"])
-    if staff[Role.curator]:
+    if staff[Role.curator] or await organization_curators(organization["id"]):
         await _selection(actor, await get_programme(programme_id), organization, staff, day, start)
 
 
@@ -244,17 +245,23 @@ async def _selection(
     day: date,
     start: date,
 ) -> None:
-    """A lawful commission, applications with interviews and decisions, and the registry approved by order."""
+    """A lawful commission, applications with interviews and decisions, and the registry approved by order: the
+    curator with an account sits on the commission, else the curator of the organization's base, named."""
     from tenants import get_organization
 
     head = (await get_organization(organization["id"])).head_name
-    curator = staff[Role.curator][0]
+    if staff[Role.curator]:
+        account = staff[Role.curator][0]
+        curator = selection.MemberInput("curator", "", "куратор наставничества", str(account.user_id))
+    else:
+        named = await people_brief((await organization_curators(organization["id"]))[:1])
+        curator = selection.MemberInput("curator", next(iter(named.values())).full_name, "куратор наставничества")
     await selection.set_commission(
         actor,
         programme,
         [
             selection.MemberInput("chair", head, "директор"),
-            selection.MemberInput("curator", "", "куратор наставничества", str(curator.user_id)),
+            curator,
             selection.MemberInput("member", "Григорьева Людмила Павловна", "педагог-психолог"),
             selection.MemberInput("member", "Тихонов Игорь Семёнович", "руководитель методического объединения"),
         ],
@@ -298,16 +305,18 @@ async def _selection(
             "Не может выделять время на встречи в этом году" if rejected else "",
             on=interviewed,
         )
+    if not (await selection.registry(programme)).mentors:
+        return
+    # Every organization's head signed its registry's order: the public page lists the mentors it approved.
+    order_id = await orders.create_order(actor, programme, "approve_registry")
+    signed = min(applied + timedelta(days=10), day).strftime("%d.%m.%Y")
+    number = "31-о" if organization["short_name"] == "МБОУ «СОШ № 1»" else f"{20 + int(organization['inn']) % 40}-о"
+    await orders.register(actor, order_id, orders.RegisterForm(number, signed))
     if organization["short_name"] == "МБОУ «СОШ № 1»":
-        order_id = await orders.create_order(actor, programme, "approve_registry")
-        signed = min(applied + timedelta(days=10), day).strftime("%d.%m.%Y")
-        await orders.register(actor, order_id, orders.RegisterForm("31-о", signed))
         # The curator prepared the roadmap's order and sent it: the head has it on the home page to sign.
         roadmap_order = await orders.create_order(actor, programme, "approve_roadmap")
-        curator_actor = Actor(curator.user_id, actor.region_id, actor.organization_id, actor.ip)
+        curator_actor = Actor(staff[Role.curator][0].user_id, actor.region_id, actor.organization_id, actor.ip)
         await orders.submit(curator_actor, roadmap_order, Access(Role.curator, Owner.of(programme)))
-    elif candidates:
-        await orders.create_order(actor, programme, "approve_registry")  # a draft waiting for the head
 
 
 async def _municipal_programme(actor: Actor, municipality_id: UUID, day: date) -> None:

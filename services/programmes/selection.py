@@ -12,7 +12,7 @@ import msgspec
 from services.programmes.records import Owner, ProgrammeRecord, record, records
 from services.programmes.tables import CommissionMember, CommissionRole, Decision, MentorApplication
 from services.programmes.values import read_date
-from services.registry import ParticipationRole, base_members, people_brief
+from services.registry import ParticipationRole, base_members, organization_curators, people_brief
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now, today
@@ -94,7 +94,9 @@ async def organization_staff(organization_id: UUID) -> dict[Role, list[StaffMemb
 
 
 async def commission_rule(organization_id: UUID, members: list[MemberInput]) -> tuple[list[MemberValues], Errors]:
-    """3 to 5 members, chaired by the organization's head, with a curator of the organization among them."""
+    """3 to 5 members, chaired by the organization's head, with a curator of the organization among them: one with
+    an account, or one named as the organization's base holds them with the curator role (appointed by order, not
+    working in the platform)."""
     errors = Errors()
     organization = await get_organization(organization_id)
     staff = await organization_staff(organization_id)
@@ -132,7 +134,12 @@ async def commission_rule(organization_id: UUID, members: list[MemberInput]) -> 
         if not is_head:
             errors.add("chair", "Председатель комиссии — руководитель организации (см. реквизиты организации)")
     curator_ids = {c.user_id for c in staff[Role.curator]}
-    if not curators or not any(c.user_id in curator_ids for c in cleaned if c.role == CommissionRole.curator):
+    named = [c.full_name for c in cleaned if c.role == CommissionRole.curator and c.user_id is None]
+    in_base = [b.full_name for b in (await people_brief(await organization_curators(organization_id))).values()]
+    lawful = any(c.user_id in curator_ids for c in cleaned if c.role == CommissionRole.curator) or any(
+        _same_name(name, curator) for name in named for curator in in_base
+    )
+    if not curators or not lawful:
         errors.add("curator", "В комиссию входит куратор наставничества организации")
     return cleaned, errors
 

@@ -1,6 +1,6 @@
 """The curator's editor of the organization's public page: the address and introduction, what it shows,
-publication, partners, announcements, documents, the mentors' portfolios, and a preview. Thin: the rules live in
-sites.py and content.py."""
+publication, partners, announcements, documents, the mentors' and the curators' portfolios, and a preview. Thin:
+the rules live in sites.py and content.py."""
 
 from __future__ import annotations
 
@@ -47,8 +47,15 @@ async def _people(site: SiteRecord) -> list[registry.PersonBrief]:
     return sorted((await registry.people_brief(listed)).values(), key=lambda b: b.sort_key)
 
 
+async def _curators(site: SiteRecord) -> list[registry.PersonBrief]:
+    """The organization's curators (the base's people holding the role), whose portfolios the page may show."""
+    curators = await registry.people_brief(await registry.organization_curators(site.organization_id))
+    return sorted((b for b in curators.values() if b.category != registry.Category.learner), key=lambda b: b.sort_key)
+
+
 async def _editor(site: SiteRecord, errors: dict[str, str], status: int = 200, **forms: Any) -> Template:
     people = await _people(site)
+    curators = await _curators(site)
     owner = programmes.Owner(organization_id=site.organization_id)
     published_orders = {d.order_id for d in await content.documents_of(site.organization_id)}
     orders = [
@@ -71,7 +78,8 @@ async def _editor(site: SiteRecord, errors: dict[str, str], status: int = 200, *
         documents=await content.documents_of(site.organization_id),
         orders=orders,
         people=people,
-        consented=await registry.publication_consented([p.id for p in people]),
+        curators=curators,
+        consented=await registry.publication_consented([p.id for p in [*people, *curators]]),
         profiles=await content.profiles_of(site.organization_id),
     )
 
@@ -275,11 +283,12 @@ async def profile_save(
     person_id: FromPath[UUID],
 ) -> Redirect:
     site = await _site(principal, actor)
-    if person_id not in {p.id for p in await _people(site)}:
+    curator = person_id in {p.id for p in await _curators(site)}
+    if not curator and person_id not in {p.id for p in await _people(site)}:
         raise NotFound()
     with flashed(request, "Портфолио сохранено"):
         await content.save_profile(actor, site, person_id, await form_into(request, ProfileForm))
-    return see_other(f"{EDITOR}#mentors")
+    return see_other(f"{EDITOR}#curators" if curator else f"{EDITOR}#mentors")
 
 
 PAGES: list[Any] = [

@@ -2,10 +2,12 @@
 reads only a published page and what it publishes); the organization's card, its registry and its roadmap are
 read for the region, and a person reaches the page only with an active consent to publication, checked here on
 every read, so a withdrawal removes them at once. Of a learner (a peer mentor, maybe a minor) the page shows the
-first name only, and only with the consent a representative gave for them."""
+first name only, with the class or course the registry keeps, and only with the consent to publication (a minor's
+given by a representative); the curators who consented have their own section."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -38,7 +40,8 @@ class OrganizationCard(msgspec.Struct, frozen=True, kw_only=True):
 
 class PublicMentor(msgspec.Struct, frozen=True, kw_only=True):
     person_id: UUID
-    full_name: str
+    full_name: str  # a learner's first name only
+    form: str = ""  # a learner's class or course: «10 «Б» класс», «2 курс»
     position: str
     subject: str
     about: str
@@ -70,6 +73,7 @@ class OrganizationPage(msgspec.Struct, frozen=True, kw_only=True):
     organization: OrganizationCard
     registry_order: str  # «Приказ № 12 от 01.09.2026»: what approved the registry shown
     mentors: list[PublicMentor]
+    curators: list[PublicMentor]  # the programme's curators who consented to publication
     partners: list[PartnerRecord]
     announcements: list[Announcement]
     events: list[PublicEvent]
@@ -99,6 +103,40 @@ async def _card(organization_id: UUID) -> OrganizationCard:
     )
 
 
+def class_label(value: str) -> str:
+    """«10Б», «10 б», «10-Б» → «10 «Б» класс»; «9» → «9 класс»; a course («2 курс») as the registry keeps it."""
+    value = " ".join(value.split())
+    found = re.fullmatch(r"(\d{1,2})\s*[-«\"]?\s*([А-ЯЁа-яё])?[»\"]?(?:\s*класс)?", value)
+    if found is None:
+        return value
+    number, letter = found.groups()
+    return f"{number} «{letter.upper()}» класс" if letter else f"{number} класс"
+
+
+def _portfolio(person_id: UUID, brief: registry.PersonBrief, profile: content.ProfileRecord | None) -> PublicMentor:
+    shown = profile if profile is not None and profile.shown else None
+    return PublicMentor(
+        person_id=person_id,
+        full_name=brief.full_name,
+        position=brief.position,
+        subject=brief.subject,
+        about=shown.about if shown else "",
+        achievements=shown.achievements if shown else "",
+    )
+
+
+async def _curators(organization_id: UUID, profiles: dict[UUID, content.ProfileRecord]) -> list[PublicMentor]:
+    """The organization's curators who consented to publication, with the portfolio each chose to show."""
+    people = await registry.organization_curators(organization_id)
+    consented = await registry.publication_consented(people)
+    briefs = await registry.people_brief([p for p in people if p in consented])
+    return [
+        _portfolio(p, briefs[p], profiles.get(p))
+        for p in people
+        if p in briefs and briefs[p].category != registry.Category.learner
+    ]
+
+
 async def _registry(
     programme: programmes.ProgrammeRecord | None, profiles: dict[UUID, content.ProfileRecord]
 ) -> tuple[str, list[PublicMentor]]:
@@ -109,6 +147,7 @@ async def _registry(
     listed = content.listed_people(order)
     consented = await registry.publication_consented(listed)
     briefs = await registry.people_brief([p for p in listed if p in consented])
+    classes = await registry.published_classes(list(briefs))
     mentors = []
     adults = []
     for person_id in listed:
@@ -118,23 +157,15 @@ async def _registry(
         if brief.category == registry.Category.learner:
             parts = brief.full_name.split()
             first = parts[1] if len(parts) > 1 else ""
+            form = class_label(classes.get(person_id, ""))
             mentors.append(
-                PublicMentor(person_id=person_id, full_name=first, position="", subject="", about="", achievements="")
+                PublicMentor(
+                    person_id=person_id, full_name=first, form=form, position="", subject="", about="", achievements=""
+                )
             )
             continue
         adults.append(person_id)
-        profile = profiles.get(person_id)
-        shown = profile is not None and profile.shown
-        mentors.append(
-            PublicMentor(
-                person_id=person_id,
-                full_name=brief.full_name,
-                position=brief.position,
-                subject=brief.subject,
-                about=profile.about if shown and profile else "",
-                achievements=profile.achievements if shown and profile else "",
-            )
-        )
+        mentors.append(_portfolio(person_id, brief, profiles.get(person_id)))
     results: dict[UUID, list[str]] = {}
     for result in await contests.contest_results_of(adults):
         results.setdefault(result.person_id, []).append(result.line)
@@ -184,6 +215,7 @@ async def organization_page(site: SiteRecord) -> OrganizationPage:
         card = await _card(organization_id)
         programme = await programmes.current_programme(programmes.Owner(organization_id=organization_id))
         order, mentors = await _registry(programme, profiles)
+        curators = await _curators(organization_id, profiles)
         events = await _events(programme)
         shown_documents = [
             d for d in documents if d.order_id is None or not await _unpublishable(organization_id, d.order_id)
@@ -194,6 +226,7 @@ async def organization_page(site: SiteRecord) -> OrganizationPage:
         organization=card,
         registry_order=order,
         mentors=mentors,
+        curators=curators,
         partners=partners,
         announcements=[
             Announcement(

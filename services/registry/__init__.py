@@ -16,9 +16,10 @@ from services.registry.consents import (
     WorkConsents,
     give_consent,
     publication_consented,
+    published_classes,
     work_consents,
 )
-from services.registry.curators import ensure_curator_person
+from services.registry.curators import ensure_curator_person, organization_curators
 from services.registry.demo import person_name
 from services.registry.jobs import enqueue_questionnaire_mail
 from services.registry.nominees import ContestProfile, contest_profile
@@ -95,10 +96,12 @@ __all__ = [
     "is_young_specialist",
     "matching_profiles",
     "mentor_training_needs",
+    "organization_curators",
     "participant_counts",
     "people_brief",
     "person_name",
     "publication_consented",
+    "published_classes",
     "questionnaires_sent",
     "save_answers",
     "send_questionnaire",

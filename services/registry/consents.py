@@ -323,3 +323,16 @@ async def publication_consented(person_ids: list[UUID]) -> set[UUID]:
         person_ids,
     )
     return {row["id"] for row in rows}
+
+
+async def published_classes(person_ids: list[UUID]) -> dict[UUID, str]:
+    """The class or course the registry keeps («10Б», «2 курс») of the learners among these people who may be
+    shown publicly now (a minor's consent to publication given by a legal representative): nothing else of a
+    learner's record ever reaches a public page beside the first name."""
+    shown = await publication_consented(person_ids)
+    rows = await current_connection().fetch(
+        """SELECT p.id, p.class_or_course FROM person p
+           WHERE p.id = ANY($1::uuid[]) AND p.category = 'learner' AND p.class_or_course <> ''""",
+        [p for p in person_ids if p in shown],
+    )
+    return {row["id"]: row["class_or_course"] for row in rows}

@@ -64,3 +64,15 @@ async def ensure_curator_person(actor: Actor, surname: str, name: str, patronymi
         await audit(actor, "create", person_id, "куратор организации")
     await add_roles(actor, actor.organization_id, person_id, [ParticipationRole.curator])
     return person_id
+
+
+async def organization_curators(organization_id: UUID) -> list[UUID]:
+    """The people of the base holding the curator role in the organization now (not archived), in Russian order."""
+    rows = await current_connection().fetch(
+        """SELECT p.id FROM person p WHERE p.merged_into IS NULL AND p.destroyed_at IS NULL AND EXISTS (
+               SELECT 1 FROM participation pa WHERE pa.region_id = p.region_id AND pa.person_id = p.id
+               AND pa.organization_id = $1 AND pa.role = 'curator' AND pa.archived_at IS NULL)
+           ORDER BY p.sort_key, p.created_at""",
+        organization_id,
+    )
+    return [UUID(str(row["id"])) for row in rows]

@@ -328,10 +328,44 @@ async def seed_people(region_id: UUID) -> None:
         )
         if wishing is not None and organization["kind"] in ("school", "college"):  # wishes to become a curator
             await add_roles(actor, organization["id"], wishing, [ParticipationRole.curator_candidate])
-        for account in await list_people(organization["id"]):  # the curators with accounts: in the aggregated base
-            if account.role == Role.curator:
-                await ensure_curator_person(actor, account.surname, account.name, account.patronymic)
+        await _curators(rng, actor, organization["kind"], today)
     await rescope(Scope(Level.platform))
+
+
+CURATOR_POSITIONS = {
+    "school": "заместитель директора по воспитательной работе",
+    "college": "заместитель директора по учебно-производственной работе",
+    "additional": "методист",
+    "employer": "руководитель службы наставничества",
+}
+
+
+async def _curators(rng: random.Random, actor: Actor, kind: str, today: date) -> None:
+    """The curators with accounts are in the aggregated base; an organization without one has its curator,
+    appointed by the head's order, in its base all the same. Each has consented to processing and to taking part."""
+    assert actor.organization_id is not None
+    people = []
+    for account in await list_people(actor.organization_id):
+        if account.role == Role.curator:
+            people.append(await ensure_curator_person(actor, account.surname, account.name, account.patronymic))
+    if not people and kind in CURATOR_POSITIONS:
+        surname, name, patronymic = person_name(rng, "female")
+        person_id = await ensure_curator_person(actor, surname, name, patronymic)
+        await current_connection().execute(
+            "UPDATE person SET position = $2 WHERE id = $1", person_id, CURATOR_POSITIONS[kind]
+        )
+        people.append(person_id)
+    given_on = (today - timedelta(days=60)).strftime("%d.%m.%Y")
+    for person_id in people:
+        if person_id is None:
+            continue
+        for consent in (ConsentKind.personal_data, ConsentKind.participation):
+            if not await current_connection().fetchval(
+                "SELECT EXISTS (SELECT 1 FROM consent WHERE person_id = $1 AND kind = $2 AND withdrawn_on IS NULL)",
+                person_id,
+                consent.value,
+            ):
+                await give_consent(actor, person_id, ConsentForm(kind=consent.value, given_on=given_on))
 
 
 MENTEE_WISHES = [

@@ -310,6 +310,45 @@ async def test_the_commission_has_three_to_five_members_chaired_by_the_head_with
         assert lawful.status_code == 303
 
 
+async def test_a_curator_without_an_account_sits_on_the_commission_as_the_base_holds_them(app: Any) -> None:
+    """A curator appointed by order who does not work in the platform is named as the organization's base of
+    curators has them; a name the base does not hold as a curator is refused."""
+    from tests.helpers import csrf_token
+
+    tenant = await make_tenant("Куратор без учётной записи")
+    head = await head_user_id(app, tenant)
+    async with make_client(app) as api:
+        await login_api(api, tenant.curator, PASSWORD)
+        made = await api.post(
+            "/api/v1/people",
+            json={
+                "surname": "Назначенова",
+                "name": "Ольга",
+                "patronymic": "Ивановна",
+                "category": "staff",
+                "roles": ["curator"],
+            },
+        )
+        assert made.status_code == 201, made.text
+        programme = await new_programme(api)
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        url, token_page = f"/programmes/{programme['id']}/commission", f"/programmes/{programme['id']}/selection"
+
+        async def commission(curator_name: str) -> Any:
+            data: dict[str, Any] = {
+                "role": ["chair", "curator", "member"],
+                "user_id": [head, "", ""],
+                "full_name": ["", curator_name, "Иванова Анна Сергеевна"],
+                "job_title": ["", "", ""],
+            }
+            return await client.post(url, data={**data, "_csrf_token": await csrf_token(client, token_page)})
+
+        stranger = await commission("Посторонняя Ольга Ивановна")
+        assert stranger.status_code == 422 and "куратор" in stranger.text
+        assert (await commission("назначенова  ольга ивановна")).status_code == 303
+
+
 async def approve_candidates(client: Any, app: Any, tenant: Tenant, programme_id: str, people: list[str]) -> None:
     """Commission, applications, interviews and positive decisions, through the curator's pages."""
     from tests.helpers import csrf_token

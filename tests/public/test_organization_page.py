@@ -177,16 +177,95 @@ async def test_a_peer_mentor_who_is_a_minor_shows_by_first_name_only(app: Any) -
             "representative_document": "паспорт 1234 567890",
             "given_on": "2026-09-01",
         }
+        given_ids = {}
         for kind in ("personal_data", "publication"):
             given = await api.post(f"/api/v1/people/{pupil}/consents", json={"kind": kind, **representative})
             assert given.status_code == 201, given.text
+            given_ids[kind] = given.json()["id"]
         await consent_to_publication(api, adult)
     await add_to_registry(tenant, pupil)
     async with make_client(app) as client:
         await login_page(client, tenant.curator, PASSWORD)
         preview = (await client.get("/public-page/preview")).text
-    assert "Взрослова" in preview and "Вера" in preview
+    assert "Взрослова" in preview and "Вера</strong>, 9 «Б» класс" in preview
     assert "Школьникова" not in preview and "Анна Петровна" not in preview
+    born = clock.today().year - 15
+    assert f"01.03.{born}" not in preview and f"{born}-03-01" not in preview and "15 лет" not in preview
+
+    async with make_client(app) as api:  # the representative withdraws the consent to publication
+        await login_api(api, tenant.curator, PASSWORD)
+        publication = given_ids["publication"]
+        withdrawn = await api.post(f"/api/v1/people/{pupil}/consents/{publication}/withdraw", json={})
+        assert withdrawn.status_code == 200, withdrawn.text
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        preview = (await client.get("/public-page/preview")).text
+    assert "Взрослова" in preview and "Вера" not in preview and "9 «Б»" not in preview
+
+
+def test_a_class_is_written_out_and_a_course_kept_as_it_is() -> None:
+    from services.public.showcase import class_label
+
+    assert class_label("10Б") == "10 «Б» класс" and class_label("10 б") == "10 «Б» класс"
+    assert class_label("9") == "9 класс" and class_label("11-А") == "11 «А» класс"
+    assert class_label("2 курс") == "2 курс" and class_label("") == ""
+
+
+async def test_a_curator_shows_in_own_section_only_with_the_consent(app: Any) -> None:
+    tenant = await make_tenant("Куратор на странице")
+    async with make_client(app) as api:
+        await login_api(api, tenant.curator, PASSWORD)
+        await approved_registry(api, tenant, ["Реестрова"])
+        made = await api.post(
+            "/api/v1/people",
+            json={
+                "surname": "Кураторова",
+                "name": "Ольга",
+                "patronymic": "Ивановна",
+                "category": "staff",
+                "position": "заместитель директора",
+                "roles": ["curator"],
+            },
+        )
+        assert made.status_code == 201, made.text
+        curator = made.json()["id"]
+        given = await api.post(
+            f"/api/v1/people/{curator}/consents", json={"kind": "personal_data", "given_on": "2026-09-01"}
+        )
+        assert given.status_code == 201, given.text
+
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        editor = (await client.get("/public-page")).text
+        assert 'id="curators"' in editor and "Кураторова Ольга Ивановна" in editor
+        portfolio = {"about": "Куратор программы с 2020 года, **ведёт школу молодого педагога**.", "shown": "on"}
+        refused = await post_form(client, f"/public-page/profiles/{curator}", portfolio, page="/public-page")
+        assert refused.status_code == 303  # the portfolio is refused: no consent to publication yet
+        preview = (await client.get("/public-page/preview")).text
+        assert "Кураторова" not in preview and 'id="h-curators"' not in preview
+
+    async with make_client(app) as api:
+        await login_api(api, tenant.curator, PASSWORD)
+        consent_id = await consent_to_publication(api, curator)
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        saved = await post_form(client, f"/public-page/profiles/{curator}", portfolio, page="/public-page")
+        assert saved.status_code == 303 and saved.headers["location"].endswith("#curators")
+        assert "портфолио показывается" in (await client.get("/public-page")).text
+        preview = (await client.get("/public-page/preview")).text
+        curators = preview[preview.index('id="h-curators"') :]
+        assert "Куратор программы" in curators and "Кураторова Ольга Ивановна" in curators
+        assert "<strong>ведёт школу молодого педагога</strong>" in curators
+        assert "Кураторова" not in preview[: preview.index('id="h-curators"')]  # not among the mentors
+
+    async with make_client(app) as api:  # the consent withdrawn: the curator leaves the page at once
+        await login_api(api, tenant.curator, PASSWORD)
+        withdrawn = await api.post(f"/api/v1/people/{curator}/consents/{consent_id}/withdraw", json={})
+        assert withdrawn.status_code == 200
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        preview = (await client.get("/public-page/preview")).text
+    assert "Кураторова" not in preview and 'id="h-curators"' not in preview
 
 
 async def test_a_mentor_card_shows_published_contest_results(app: Any) -> None:
