@@ -240,15 +240,13 @@ def filename(kind: str, fmt: str, day: date) -> str:
 async def rows(kind: str, filters: Filters, batch: int = 2000) -> AsyncIterator[dict[str, Any]]:
     """The export's rows from a server-side cursor: only `batch` rows in memory at a time."""
     _, _, query = KINDS[kind]
-    args = (filters.municipality_id, filters.organization_id, filters.form_id, filters.starts_on, filters.ends_on)
-    async for record in current_connection().cursor(query, *args, prefetch=batch):
+    async for record in current_connection().cursor(query, *_args(filters), prefetch=batch):
         yield dict(record)
 
 
 async def count(kind: str, filters: Filters) -> int:
     _, _, query = KINDS[kind]
-    args = (filters.municipality_id, filters.organization_id, filters.form_id, filters.starts_on, filters.ends_on)
-    value = await current_connection().fetchval(f"SELECT count(*) FROM ({query}) q", *args)
+    value = await current_connection().fetchval(f"SELECT count(*) FROM ({query}) q", *_args(filters))
     return int(value)
 
 
@@ -270,23 +268,40 @@ def _sql_text(column: Column, expression: str, type_name: str) -> str:
     else:
         shown = f"{expression}::text"
     missing = column.missing.replace("'", "''")
-    return csv_cell_sql(f"nullif(coalesce(nullif({shown}, ''), '{missing}'), '')")
+    return f"nullif(coalesce(nullif({shown}, ''), '{missing}'), '')"
+
+
+async def _formatted(kind: str, *, typed: bool) -> str:
+    """The kind's query with its cells as text, formatted in SQL; `typed` keeps dates and numbers as they are, for
+    a spreadsheet's own cells, and the rest needs no neutralising there (its strings are never formulas)."""
+    _, columns, query = KINDS[kind]
+    statement = await current_connection().prepare(query)
+    types = {a.name: a.type.name for a in statement.get_attributes()}
+    cells = []
+    for c in columns:
+        if typed and c.kind in ("date", "number"):
+            cells.append(f"q.{c.key}")
+        elif typed:
+            cells.append(_sql_text(c, f"q.{c.key}", types[c.key]))
+        else:
+            cells.append(csv_cell_sql(_sql_text(c, f"q.{c.key}", types[c.key])))
+    return f"SELECT {', '.join(cells)} FROM ({query}) q"
+
+
+def _args(filters: Filters) -> tuple[Any, ...]:
+    return (filters.municipality_id, filters.organization_id, filters.form_id, filters.starts_on, filters.ends_on)
 
 
 async def copy_csv(kind: str, filters: Filters, path: Path) -> int:
     """The CSV as PostgreSQL's COPY writes it, every cell formatted in SQL (the header and the BOM from here):
     the same rows as the cursor's path at the speed of COPY, the scope still bounded by RLS."""
-    _, columns, query = KINDS[kind]
-    connection = current_connection()
-    statement = await connection.prepare(query)
-    types = {a.name: a.type.name for a in statement.get_attributes()}
-    cells = ", ".join(_sql_text(c, f"q.{c.key}", types[c.key]) for c in columns)
+    _, columns, _ = KINDS[kind]
+    query = await _formatted(kind, typed=False)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         CsvWriter(handle, delimiter=";", lineterminator="\n").writerow([c.title for c in columns])
-    args = (filters.municipality_id, filters.organization_id, filters.form_id, filters.starts_on, filters.ends_on)
     with path.open("ab") as handle:
-        status = await connection.copy_from_query(
-            f"SELECT {cells} FROM ({query}) q", *args, output=handle, format="csv", delimiter=";"
+        status = await current_connection().copy_from_query(
+            query, *_args(filters), output=handle, format="csv", delimiter=";"
         )
     return int(status.split()[-1])
 
@@ -323,16 +338,23 @@ async def write(
             sheet.set_column(n, n, column.width)
             sheet.write_string(0, n, column.title, header)
         sheet.freeze_panes(1, 0)
-        async for row in rows(kind, filters):
+        # Text comes formatted from SQL; only dates and numbers are typed here, each column's writer chosen once.
+        plan = [(n, c.kind, c.missing) for n, c in enumerate(columns)]
+        write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
+        query = await _formatted(kind, typed=True)
+        async for row in current_connection().cursor(query, *_args(filters), prefetch=5000):
             written += 1
-            for n, column in enumerate(columns):
-                value = row[column.key]
-                if column.kind == "date" and isinstance(value, date):
-                    sheet.write_datetime(written, n, datetime(value.year, value.month, value.day), dated)
-                elif column.kind == "number" and value is not None:
-                    sheet.write_number(written, n, value)
+            for n, cell_kind, missing in plan:
+                value = row[n]
+                if value is None:
+                    if missing:
+                        write_string(written, n, missing)
+                elif cell_kind == "date":
+                    write_datetime(written, n, value, dated)
+                elif cell_kind == "number":
+                    write_number(written, n, value)
                 else:
-                    sheet.write_string(written, n, _text(value) or column.missing)
+                    write_string(written, n, value)
             tick(written)
         sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
         book.close()

@@ -1,4 +1,4 @@
-"""The CSV written by PostgreSQL's COPY holds, cell for cell, what the cursor's path writes: the same rows, dates
+"""The CSV written by PostgreSQL's COPY, and the XLSX from SQL-formatted rows, hold, cell for cell, what the cursor's path writes: the same rows, dates
 дд.мм.гггг, decimal commas, the column's word for no value, formulas neutralised, names with `;`, quotes and line
 breaks kept whole."""
 
@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import openpyxl
 
 from services.reports import exports
 from services.reports.indicators import Period, refresh
@@ -28,6 +30,15 @@ async def expected(kind: str, filters: exports.Filters) -> list[list[str]]:
     return [
         [csv_cell(exports._text(row[c.key]) or c.missing) for c in columns] async for row in exports.rows(kind, filters)
     ]
+
+
+def spreadsheet_value(column: exports.Column, value: Any) -> Any:
+    """What the cursor's path put in an XLSX cell, as openpyxl reads it back."""
+    if column.kind == "date" and isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if column.kind == "number" and value is not None:
+        return value
+    return exports._text(value) or column.missing or None
 
 
 async def test_the_copy_csv_holds_the_cursors_rows(app: Any, tmp_path: Path) -> None:
@@ -59,6 +70,14 @@ async def test_the_copy_csv_holds_the_cursors_rows(app: Any, tmp_path: Path) -> 
             for got, want in zip(table[1:], rows, strict=True):
                 assert [(i, a, b) for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b] == [], kind
             assert written == len(rows), kind
+            xlsx = tmp_path / f"{kind}.xlsx"
+            assert await exports.write(kind, "xlsx", filters, xlsx) == len(rows)
+            sheet = openpyxl.load_workbook(xlsx, read_only=True).active
+            assert sheet is not None
+            cells = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+            columns = exports.KINDS[kind][1]
+            wanted = [[spreadsheet_value(c, row[c.key]) for c in columns] async for row in exports.rows(kind, filters)]
+            assert cells == wanted, kind
     names = {row[0] for row in rows}  # the indicators: one organization, the one in question
     assert names
     people = list(csv.reader(io.StringIO((tmp_path / "people.csv").read_text("utf-8-sig")), delimiter=";"))
