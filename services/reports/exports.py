@@ -347,8 +347,7 @@ async def write(
             for n, cell_kind, missing in plan:
                 value = row[n]
                 if value is None:
-                    if missing:
-                        write_string(written, n, missing)
+                    write_string(written, n, missing)
                 elif cell_kind == "date":
                     write_datetime(written, n, value, dated)
                 elif cell_kind == "number":

@@ -1,4 +1,5 @@
-"""The CSV written by PostgreSQL's COPY, and the XLSX from SQL-formatted rows, hold, cell for cell, what the cursor's path writes: the same rows, dates
+"""The CSV written by PostgreSQL's COPY, and the XLSX from SQL-formatted rows, hold, cell for cell, what the
+cursor's path writes: the same rows, dates
 дд.мм.гггг, decimal commas, the column's word for no value, formulas neutralised, names with `;`, quotes and line
 breaks kept whole."""
 
@@ -38,7 +39,7 @@ def spreadsheet_value(column: exports.Column, value: Any) -> Any:
         return datetime(value.year, value.month, value.day)
     if column.kind == "number" and value is not None:
         return value
-    return exports._text(value) or column.missing or None
+    return exports._text(value) or column.missing
 
 
 async def test_the_copy_csv_holds_the_cursors_rows(app: Any, tmp_path: Path) -> None:
@@ -74,7 +75,7 @@ async def test_the_copy_csv_holds_the_cursors_rows(app: Any, tmp_path: Path) -> 
             assert await exports.write(kind, "xlsx", filters, xlsx) == len(rows)
             sheet = openpyxl.load_workbook(xlsx, read_only=True).active
             assert sheet is not None
-            cells = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+            cells = [["" if v is None else v for v in r] for r in sheet.iter_rows(min_row=2, values_only=True)]
             columns = exports.KINDS[kind][1]
             wanted = [[spreadsheet_value(c, row[c.key]) for c in columns] async for row in exports.rows(kind, filters)]
             assert cells == wanted, kind
