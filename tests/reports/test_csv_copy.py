@@ -1,7 +1,6 @@
 """The CSV written by PostgreSQL's COPY, and the XLSX from SQL-formatted rows, hold, cell for cell, what the
-cursor's path writes: the same rows, dates
-дд.мм.гггг, decimal commas, the column's word for no value, formulas neutralised, names with `;`, quotes and line
-breaks kept whole."""
+cursor's path writes: the same rows, dates дд.мм.гггг, decimal commas, the column's word for no value, formulas
+neutralised, names with `;` and quotes kept whole."""
 
 from __future__ import annotations
 
