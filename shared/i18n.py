@@ -55,6 +55,14 @@ def format_hours(value: Decimal | float | int | None) -> str:
     return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
 
 
+def format_points(value: Decimal | int) -> str:
+    """«45 баллов», «12,5 балла»: a fraction takes the genitive singular."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{format_hours(value)} {plural(int(value), 'балл', 'балла', 'баллов')}"
+    return f"{format_hours(value)} балла"
+
+
 def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""

@@ -31,6 +31,7 @@ def configure(engine: JinjaTemplateEngine, dirs: Dirs, filters: Mapping[str, Cal
     env.filters["datetime"] = i18n.format_datetime
     env.filters["number"] = i18n.format_number
     env.filters["hours"] = i18n.format_hours
+    env.filters["points"] = i18n.format_points
     env.filters["age"] = i18n.format_age
     env.filters["address"] = shown_address
     env.filters["markdown"] = markdown

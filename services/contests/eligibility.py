@@ -4,7 +4,6 @@ curator reads («Стаж педагогической работы 2 года, 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from uuid import UUID
 
 import msgspec
@@ -15,7 +14,8 @@ from services.mentoring import pairs_completed_by
 from services.programmes import Owner, current_programme
 from services.registry import ContestProfile, contest_profile
 from services.reports import rating_of
-from shared.i18n import format_hours, plural
+from shared.i18n import format_points as points
+from shared.i18n import plural
 
 ROLE_WORDS = {"mentor": "наставник", "curator": "куратор"}
 
@@ -40,12 +40,6 @@ class Eligibility(msgspec.Struct, frozen=True, kw_only=True):
 
 def years(n: int) -> str:
     return f"{n} {plural(n, 'год', 'года', 'лет')}"
-
-
-def points(value: Decimal) -> str:
-    """«45 баллов», «12,5 балла»: a fraction takes the genitive singular."""
-    whole = value == value.to_integral_value()
-    return f"{format_hours(value)} " + (plural(int(value), "балл", "балла", "баллов") if whole else "балла")
 
 
 def age_on(birth: date, day: date) -> int:
