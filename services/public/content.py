@@ -18,6 +18,7 @@ from services.public.tables import PartnerKind, PublicDocument, PublicPartner, P
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now
+from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
 from shared.i18n import parse_date
 
@@ -453,3 +454,30 @@ async def save_profile(actor: Actor, site: SiteRecord, person_id: UUID, form: Pr
             )
         ).run()
     await audit(actor, "public.profile", person_id, "показывается" if shown else "скрыто")
+
+
+# The page's version --------------------------------------------------------------------------------------------
+
+
+async def rows_version(region_id: UUID, organization_id: UUID) -> tuple[str, list[UUID]]:
+    """A digest of the page's own rows as the reader sees them (published announcements, partners, documents,
+    portfolios) by their row versions (`xmin` changes with each update, a deleted row drops out), and the orders
+    the documents publish: what the page's ETag is made of, in one statement."""
+    row = await current_connection().fetchrow(
+        """WITH parts (tag, id, v) AS (
+               SELECT 'post', id, xmin::text FROM public_post
+                   WHERE region_id = $1 AND organization_id = $2 AND published_at IS NOT NULL
+               UNION ALL SELECT 'partner', id, xmin::text FROM public_partner
+                   WHERE region_id = $1 AND organization_id = $2
+               UNION ALL SELECT 'document', id, xmin::text FROM public_document
+                   WHERE region_id = $1 AND organization_id = $2
+               UNION ALL SELECT 'profile', person_id, xmin::text FROM public_profile
+                   WHERE region_id = $1 AND organization_id = $2)
+           SELECT coalesce(md5(string_agg(tag || ':' || id || ':' || v, ',' ORDER BY tag, id, v)), '') AS version,
+                  (SELECT coalesce(array_agg(d.order_id ORDER BY d.order_id), '{}') FROM public_document d
+                   WHERE d.region_id = $1 AND d.organization_id = $2 AND d.order_id IS NOT NULL) AS orders
+           FROM parts""",
+        region_id,
+        organization_id,
+    )
+    return row["version"], list(row["orders"])

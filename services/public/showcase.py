@@ -6,8 +6,10 @@ first name only, and only with the consent a representative gave for them."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from uuid import UUID
 
 import msgspec
@@ -20,6 +22,7 @@ from services.public.sites import INDICATORS, SiteRecord
 from shared.clock import today
 from shared.db import Scope, widened
 from shared.errors import NotFound
+from shared.templating import KERNEL_TEMPLATES
 
 UPCOMING_DAYS = 120
 
@@ -75,6 +78,9 @@ class OrganizationPage(msgspec.Struct, frozen=True, kw_only=True):
     events: list[PublicEvent]
     documents: list[DocumentRecord]
     indicators: list[tuple[str, int]]
+    # The indicators are the organization's dashboard's, counted hourly: for the school year up to that moment.
+    indicators_as_of: datetime | None = None
+    indicators_year: str = ""  # «2026/27»
     cases: list[cases.CaseBrief]
 
     @property
@@ -188,7 +194,7 @@ async def organization_page(site: SiteRecord) -> OrganizationPage:
         shown_documents = [
             d for d in documents if d.order_id is None or not await _unpublishable(organization_id, d.order_id)
         ]
-        values = await reports.indicator_values(programme) if programme and site.indicators else {}
+        counted = await reports.counted_indicators(site.region_id, organization_id) if site.indicators else None
     return OrganizationPage(
         site=site,
         organization=card,
@@ -210,7 +216,11 @@ async def organization_page(site: SiteRecord) -> OrganizationPage:
         ],
         events=events,
         documents=shown_documents,
-        indicators=[(INDICATORS[k], values[k]) for k in site.indicators if k in values],
+        indicators=[(INDICATORS[k], counted.values[k]) for k in site.indicators if k in counted.values]
+        if counted
+        else [],
+        indicators_as_of=counted.as_of if counted else None,
+        indicators_year=f"{counted.starts_on.year}/{(counted.starts_on.year + 1) % 100:02d}" if counted else "",
         cases=published_cases,
     )
 
@@ -219,6 +229,33 @@ async def published_page(site: SiteRecord) -> OrganizationPage:
     """The page as the public reads it, whoever asks (a signed-in visitor of another school sees the same)."""
     async with widened(Scope.public_region(site.region_id)):
         return await organization_page(site)
+
+
+# The page's templates are part of what a visitor has: a new release's page is a new page.
+_TEMPLATES = hashlib.blake2b(
+    b"".join(
+        path.read_bytes()
+        for folder in (Path(__file__).parent / "templates", KERNEL_TEMPLATES)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ),
+    digest_size=16,
+).hexdigest()
+
+
+async def page_version(site: SiteRecord) -> str:
+    """What the page's ETag is made of, without building the page: the site's record, its own rows' versions, the
+    version of what it shows of the other domains (the read model's one statement: the organization's card, the
+    registry's people and their consents, so a withdrawal changes it at once, the roadmap, the results, the
+    counted indicators), the day (the roadmap's window moves with it) and the templates. Read before the page is
+    built, so that a change made meanwhile shows as a new version on the next request."""
+    day = today()
+    async with widened(Scope.public_region(site.region_id)):
+        own, orders = await content.rows_version(site.region_id, site.organization_id)
+        async with widened(Scope.for_region(site.region_id)):
+            others = await reports.public_page_version(site.region_id, site.organization_id, orders, day)
+    parts = [msgspec.json.encode(site), own.encode(), others.encode(), day.isoformat().encode(), _TEMPLATES.encode()]
+    return hashlib.blake2b(b"|".join(parts), digest_size=16).hexdigest()
 
 
 async def _unpublishable(organization_id: UUID, order_id: UUID) -> bool:
