@@ -1,0 +1,110 @@
+"""The public page's indicators are its organization's dashboard's counted numbers, with their moment; its ETag is
+read from the versions of what it shows, so an unchanged page answers 304 and a new announcement or a consent
+withdrawn answers the new page."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from services.public.sites import INDICATORS
+from shared.clock import ZONE
+from tests.factories import active_pair, person, programme
+from tests.helpers import PASSWORD, Tenant, csrf_token, login_api, login_page, make_client, make_tenant, post_form
+from tests.public.factories import approved_registry, consent_to_publication
+
+STAT = re.compile(r'<div class="stat"><b>([^<]+)</b> ([^<]+)</div>')
+
+
+async def publish_page(app: Any, tenant: Tenant, indicators: list[str]) -> str:
+    """The curator's page at its address, published with these indicators."""
+    slug = f"stranica-{tenant.region_id.hex[:8]}"
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        token = await csrf_token(client, "/public-page")
+        saved = await client.post(
+            "/public-page", data={"_csrf_token": token, "slug": slug, "intro": "", "indicators": indicators}
+        )
+        assert saved.status_code == 303, saved.text
+        published = await post_form(client, "/public-page/publish", {"action": "publish"}, page="/public-page")
+        assert published.status_code == 303
+    return f"/o/{slug}"
+
+
+async def test_the_indicators_are_the_dashboards(app: Any) -> None:
+    tenant = await make_tenant("Показатели страницы")
+    async with make_client(app) as api:
+        await login_api(api, tenant.curator, PASSWORD)
+        prog = await programme(api)
+        mentor = await person(api, "Наставникова", "mentor")
+        mentee = await person(api, "Подопечный", "mentee_candidate")
+        await active_pair(api, prog, mentor, [mentee], starts=-20)
+    url = await publish_page(app, tenant, list(INDICATORS))
+
+    async with make_client(app) as visitor:  # nothing counted yet: no numbers rather than live counts
+        before = await visitor.get(url)
+        assert before.status_code == 200 and 'id="h-results"' not in before.text
+
+    async with make_client(app) as api:  # the organization's dashboard counts it on the spot
+        await login_api(api, tenant.curator, PASSWORD)
+        dashboard = (await api.get("/api/v1/indicators")).json()
+    assert dashboard["status"] == "counted" and dashboard["pairs"] == 1 and dashboard["mentors"] == 1
+
+    async with make_client(app) as visitor:
+        shown = await visitor.get(url, headers={"If-None-Match": before.headers["etag"]})
+        assert shown.status_code == 200  # the count is a change of the page
+        values = {label: int(value.replace("\xa0", "").replace(" ", "")) for value, label in STAT.findall(shown.text)}
+    assert values == {
+        INDICATORS["pairs"]: dashboard["pairs"],
+        INDICATORS["mentor_registry"]: dashboard["mentors"],
+        INDICATORS["mentees"]: 1,
+        INDICATORS["events_held"]: dashboard["events_held"],
+        INDICATORS["trained_mentors"]: dashboard["trained_mentors"],
+        INDICATORS["contest_applicants"]: 0,
+    }
+    counted_at = datetime.fromisoformat(dashboard["counted_at"]).astimezone(ZONE)
+    assert f"по состоянию на {counted_at:%d.%m.%Y %H:%M}" in shown.text
+
+
+async def test_an_unchanged_page_is_a_304_and_a_change_is_the_new_page(app: Any) -> None:
+    tenant = await make_tenant("Версия страницы")
+    async with make_client(app) as api:
+        await login_api(api, tenant.curator, PASSWORD)
+        _, (mentor,) = await approved_registry(api, tenant, ["Видимова"])
+        consent_id = await consent_to_publication(api, mentor)
+    url = await publish_page(app, tenant, [])
+
+    async with make_client(app) as visitor:
+        first = await visitor.get(url)
+        assert first.status_code == 200 and "Видимова" in first.text
+        etag = first.headers["etag"]
+        for address in (url, f"{url}/embed", f"{url}/feed.atom"):
+            own = (await visitor.get(address)).headers["etag"]
+            again = await visitor.get(address, headers={"If-None-Match": own})
+            assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == own, address
+            assert "max-age=60" in again.headers["cache-control"]
+        variants = {etag}
+        for tail in ("/embed", "/feed.atom"):
+            variants.add((await visitor.get(f"{url}{tail}")).headers["etag"])
+        assert len(variants) == 3  # each variant its own
+
+    async with make_client(app) as client:  # a new announcement: a new page
+        await login_page(client, tenant.curator, PASSWORD)
+        post = {"title": "Встреча наставников", "body": "В пятницу", "action": "publish"}
+        assert (await post_form(client, "/public-page/posts/new", post)).status_code == 303
+    async with make_client(app) as visitor:
+        changed = await visitor.get(url, headers={"If-None-Match": etag})
+        assert changed.status_code == 200 and "Встреча наставников" in changed.text
+        assert changed.headers["etag"] != etag
+        etag = changed.headers["etag"]
+        assert (await visitor.get(url, headers={"If-None-Match": etag})).status_code == 304
+
+    async with make_client(app) as api:  # the consent withdrawn: the next conditional request gets the page without her
+        await login_api(api, tenant.curator, PASSWORD)
+        withdrawn = await api.post(f"/api/v1/people/{mentor}/consents/{consent_id}/withdraw", json={})
+        assert withdrawn.status_code == 200
+    async with make_client(app) as visitor:
+        gone = await visitor.get(url, headers={"If-None-Match": etag})
+        assert gone.status_code == 200 and "Видимова" not in gone.text
+        assert gone.headers["etag"] != etag
