@@ -456,6 +456,46 @@ async def save_profile(actor: Actor, site: SiteRecord, person_id: UUID, form: Pr
     await audit(actor, "public.profile", person_id, "показывается" if shown else "скрыто")
 
 
+# The page as it is read ----------------------------------------------------------------------------------------
+
+
+class PageRows(msgspec.Struct, frozen=True, kw_only=True):
+    posts: list[PostRecord]  # published, newest first
+    partners: list[PartnerRecord]
+    documents: list[DocumentRecord]
+    profiles: dict[UUID, ProfileRecord]
+
+
+async def page_rows(region_id: UUID, organization_id: UUID) -> PageRows:
+    """The page's own rows as the reader sees them, in one statement (the editor reads each list on its own):
+    published announcements newest first, partners and documents in their order, portfolios."""
+    row = await current_connection().fetchrow(
+        """SELECT
+             (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.created_at DESC), '[]') FROM (
+                 SELECT id, title, body, event_on, place, published_at, created_at, updated_at FROM public_post
+                 WHERE region_id = $1 AND organization_id = $2 AND published_at IS NOT NULL) x) AS posts,
+             (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.position, x.created_at), '[]') FROM (
+                 SELECT id, kind, name, subject, agreement, website, position, created_at FROM public_partner
+                 WHERE region_id = $1 AND organization_id = $2) x) AS partners,
+             (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.position, x.created_at), '[]') FROM (
+                 SELECT id, title, order_id, filename, content_type, position, created_at FROM public_document
+                 WHERE region_id = $1 AND organization_id = $2) x) AS documents,
+             (SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') FROM (
+                 SELECT person_id, about, achievements, shown FROM public_profile
+                 WHERE region_id = $1 AND organization_id = $2) x) AS profiles""",
+        region_id,
+        organization_id,
+    )
+    found = {key: msgspec.json.decode(v) if isinstance(v, str) else v for key, v in dict(row).items()}
+    profiles = msgspec.convert(found["profiles"], list[ProfileRecord], strict=False)
+    return PageRows(
+        posts=msgspec.convert(found["posts"], list[PostRecord], strict=False),
+        partners=msgspec.convert(found["partners"], list[PartnerRecord], strict=False),
+        documents=msgspec.convert(found["documents"], list[DocumentRecord], strict=False),
+        profiles={p.person_id: p for p in profiles},
+    )
+
+
 # The page's version --------------------------------------------------------------------------------------------
 
 

@@ -113,8 +113,7 @@ async def _registry(
     if order is None:
         return "", []
     listed = content.listed_people(order)
-    consented = await registry.publication_consented(listed)
-    briefs = await registry.people_brief([p for p in listed if p in consented])
+    briefs = await registry.publishable_people(listed)
     mentors = []
     adults = []
     for person_id in listed:
@@ -181,10 +180,9 @@ async def _events(programme: programmes.ProgrammeRecord | None) -> list[PublicEv
 async def organization_page(site: SiteRecord) -> OrganizationPage:
     """The page as its visitor may see it; the curator's preview reads the same, in the organization's scope."""
     organization_id = site.organization_id
-    posts = await content.posts_of(organization_id, published_only=True)
-    partners = await content.partners_of(organization_id)
-    documents = await content.documents_of(organization_id)
-    profiles = {p: r for p, r in (await content.profiles_of(organization_id)).items() if r.shown}
+    rows = await content.page_rows(site.region_id, organization_id)
+    posts, partners, documents = rows.posts, rows.partners, rows.documents
+    profiles = {p: r for p, r in rows.profiles.items() if r.shown}
     published_cases = await cases.published_of(organization_id)
     async with widened(Scope.for_region(site.region_id)):
         card = await _card(organization_id)

@@ -9,6 +9,7 @@ from services.registry.bases import (
     base_members,
     participant_counts,
     people_brief,
+    publishable_people,
     unknown_person,
 )
 from services.registry.consents import (
@@ -100,6 +101,7 @@ __all__ = [
     "people_brief",
     "person_name",
     "publication_consented",
+    "publishable_people",
     "questionnaires_sent",
     "save_answers",
     "scan_type",

@@ -67,14 +67,16 @@ async def counted_indicators(
 # Every row the page shows of the other domains, by its row version (`xmin` changes with each update; a deleted
 # row drops out, a new one comes in): the organization and its municipality, its programmes and roadmap, the
 # orders it publishes or that approved a registry, the people those orders list with their consents, rating and
-# contest results, its cases, and the indicators' count. A superset is harmless (a needless 200), a row missed
+# contest results, its published cases, and the indicators' count. A superset is harmless (a needless 200), a row missed
 # would leave a visitor a stale page, so whatever the page starts to show is added here too.
 _VERSION = """
-WITH orders AS MATERIALIZED (
+WITH programmes AS MATERIALIZED (
+    SELECT p.id, p.xmin::text AS v, p.registry_order_id FROM programme p
+    WHERE p.region_id = $1 AND p.organization_id = $2
+), orders AS MATERIALIZED (
     SELECT o.id, o.xmin::text AS v, o.payload FROM programme_order o
     WHERE o.region_id = $1 AND o.organization_id = $2
-      AND (o.id = ANY($3::uuid[]) OR o.id IN (SELECT p.registry_order_id FROM programme p
-                                              WHERE p.region_id = $1 AND p.organization_id = $2))
+      AND o.id IN (SELECT unnest($3::uuid[]) UNION SELECT registry_order_id FROM programmes)
 ), listed AS MATERIALIZED (
     SELECT DISTINCT (r->>'person_id')::uuid AS id
     FROM orders o CROSS JOIN LATERAL jsonb_array_elements(
@@ -91,11 +93,10 @@ WITH orders AS MATERIALIZED (
     SELECT 'organization', o.id::text, o.xmin::text || '/' || m.xmin::text FROM organization o
         JOIN municipality m ON m.region_id = o.region_id AND m.id = o.municipality_id
         WHERE o.region_id = $1 AND o.id = $2
-    UNION ALL SELECT 'programme', p.id::text, p.xmin::text FROM programme p
-        WHERE p.region_id = $1 AND p.organization_id = $2
+    UNION ALL SELECT 'programme', id::text, v FROM programmes
     UNION ALL SELECT 'order', id::text, v FROM orders
     UNION ALL SELECT 'event', e.id::text, e.xmin::text FROM roadmap_event e
-        WHERE e.region_id = $1 AND e.organization_id = $2
+        WHERE e.region_id = $1 AND e.programme_id IN (SELECT id FROM programmes)
     UNION ALL SELECT 'person', p.id::text, p.xmin::text FROM person p
         WHERE p.region_id = $1 AND p.id IN (SELECT id FROM listed)
     UNION ALL SELECT 'consent', c.id::text, c.xmin::text FROM consent c
@@ -110,7 +111,7 @@ WITH orders AS MATERIALIZED (
         JOIN contest_nomination n ON n.region_id = e.region_id AND n.id = e.nomination_id
         JOIN contest_stage s ON s.region_id = e.region_id AND s.id = e.stage_id
     UNION ALL SELECT 'case', k.id::text, k.xmin::text FROM practice_case k
-        WHERE k.region_id = $1 AND k.organization_id = $2
+        WHERE k.region_id = $1 AND k.organization_id = $2 AND k.status = 'published'
     UNION ALL SELECT 'fact', ends_on::text, computed_at::text FROM fact
 )
 SELECT coalesce(md5(string_agg(tag || ':' || id || ':' || v, ',' ORDER BY tag, id, v)), '') FROM parts"""
