@@ -299,9 +299,12 @@ async def step_times(slug: str, runs: int) -> list[tuple[str, list[float]]]:
     return [(name, samples[1:]) for name, samples in steps.items()]
 
 
-async def query_times(slug: str, runs: int) -> tuple[int, list[float], list[float], list[tuple[str, list[float]]]]:
-    """The page's SQL statements as PostgreSQL answers them (asyncpg's own timing of each), the slowest first:
-    how many a page makes, and where its time goes."""
+async def query_times(
+    slug: str, runs: int, step: str = "published_page"
+) -> tuple[int, list[float], list[float], list[tuple[str, list[float]]]]:
+    """The SQL statements of `showcase.published_page` (or of `showcase.page_version`, all a 304 reads besides
+    the site) as PostgreSQL answers them (asyncpg's own timing of each), the slowest first: how many a page makes,
+    and where its time goes."""
     from services.public import showcase, sites
     from shared.db import Scope, current_connection, tenant_transaction
 
@@ -314,7 +317,7 @@ async def query_times(slug: str, runs: int) -> tuple[int, list[float], list[floa
             site = await sites.find_site(slug)
             with current_connection().query_logger(lambda q: found.append((" ".join(q.query.split()), q.elapsed))):
                 started = time.perf_counter()
-                await showcase.published_page(site)
+                await getattr(showcase, step)(site)
                 elapsed = time.perf_counter() - started
         if n == 0:
             continue
@@ -369,7 +372,8 @@ async def measure_page(region_id: uuid.UUID, seeded: dict[str, Any], slug: str =
     transport = httpx.ASGITransport(app=timed_app(app, samples), client=("10.0.0.1", 40000))
     async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
         slug = slug or await publish(region_id, seeded["school"], seeded["consenting"])
-        print(f"the hourly count of the region's dashboards (the page's indicators): {await count_region(region_id):.1f} s")
+        counted = await count_region(region_id)
+        print(f"the hourly count of the region's dashboards (the page's indicators): {counted:.1f} s")
         first = await client.get(f"/o/{slug}")
         assert first.status_code == 200, first.text[:500]
         etag = first.headers["etag"]
@@ -422,6 +426,15 @@ async def measure_page(region_id: uuid.UUID, seeded: dict[str, Any], slug: str =
             print(f"  {p50 * 1000:6.1f} ms / {p95 * 1000:6.1f} ms  {text[:100]}")
         rest = [statistics.median(step) for _, step in ranked[SHOWN_STATEMENTS:]]
         print(f"  {sum(rest) * 1000:6.1f} ms in the other {len(rest)} distinct statements")
+        per_page, pages, in_sql, ranked = await query_times(slug, STEP_RUNS, "page_version")
+        page_p50, sql_p50 = statistics.median(pages), statistics.median(in_sql)
+        print(
+            f"showcase.page_version (what a 304 reads besides the site) p50 {page_p50 * 1000:.1f} ms: {per_page} SQL "
+            f"statements {sql_p50 * 1000:.1f} ms ({sql_p50 / page_p50:.0%}), of them the versions' two:"
+        )
+        for text, step in [r for r in ranked if "xmin" in r[0]]:
+            p50, p95 = percentiles(step)
+            print(f"  {p50 * 1000:6.1f} ms / {p95 * 1000:6.1f} ms  {text[:100]}")
 
 
 def main() -> None:
