@@ -1,4 +1,5 @@
-"""An organization's partners in their order (its page, its editor), without reading the region's."""
+"""An organization's partners in their order (its page, its editor), without reading the region's; a page's address
+found on the platform without asking every region."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
@@ -6,10 +7,11 @@ from shared.migrations import sql_migration
 
 ID = "2026-12-11T09:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "Partners by organization"
+DESCRIPTION = "Partners by organization, pages by address"
 
 SQL = """
 CREATE INDEX public_partner_organization_idx ON public_partner (region_id, organization_id, position);
+CREATE INDEX public_site_slug_idx ON public_site (slug);
 """
 
 
