@@ -270,8 +270,8 @@ WITH orgs AS MATERIALIZED (
     SELECT organization_id, count(*) FILTER (WHERE candidate) AS mentor_candidates,
         count(*) FILTER (WHERE mentor) AS mentors
     FROM registry_people GROUP BY organization_id
-), mentee_counts AS (  -- «Наставляемых в базе» of the public page: holders of the role, one person once
-    SELECT pa.organization_id, count(DISTINCT pa.person_id) AS mentees
+), mentee_counts AS (  -- «Наставляемых в базе» of the public page: holders of the role (one row a person: unique)
+    SELECT pa.organization_id, count(*) AS mentees
     FROM orgs o JOIN participation pa ON pa.region_id = o.region_id AND pa.organization_id = o.id
     WHERE pa.archived_at IS NULL AND pa.role = 'mentee_candidate' GROUP BY pa.organization_id
 ), applicant_counts AS (
