@@ -21,10 +21,9 @@ from shared.pages import page
 from shared.security import content_security_policy
 from shared.settings import Settings
 
-# A page names people who may withdraw their consent to publication at any moment: caches keep it but ask each time
-# (the 304 costs a few small statements), so a withdrawal is seen at once, by every visitor.
+# A page (and an order it publishes) names people who may withdraw their consent to publication at any moment:
+# caches keep it but ask each time (the page's 304 costs a few small statements), so a withdrawal is seen at once.
 CACHE = "public, no-cache"
-DOCUMENT_CACHE = "public, max-age=60, must-revalidate"
 
 
 async def _etag(site: SiteRecord, variant: str) -> str:
@@ -87,7 +86,7 @@ async def organization_document(slug: FromPath[str], document_id: FromPath[UUID]
     site = await sites.find_site(slug)
     file = await showcase.public_document(site, document_id)
     headers = download_headers(file.filename, "inline" if file.content_type == "application/pdf" else "attachment")
-    headers["Cache-Control"] = DOCUMENT_CACHE
+    headers["Cache-Control"] = CACHE
     return Response(file.data, media_type=file.content_type, headers=headers)
 
 

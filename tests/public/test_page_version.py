@@ -1,6 +1,6 @@
 """The public page's indicators are its organization's dashboard's counted numbers, with their moment; its ETag is
 read from the versions of what it shows, so an unchanged page answers 304 and a new announcement or a consent
-withdrawn answers the new page."""
+withdrawn answers the new page (and the order naming the person is served no more)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from services.public.sites import INDICATORS
 from shared.clock import ZONE
+from shared.db import Scope, current_connection, tenant_transaction
 from tests.factories import active_pair, person, programme
 from tests.helpers import PASSWORD, Tenant, csrf_token, login_api, login_page, make_client, make_tenant, post_form
 from tests.public.factories import approved_registry, consent_to_publication
@@ -74,10 +75,22 @@ async def test_an_unchanged_page_is_a_304_and_a_change_is_the_new_page(app: Any)
         _, (mentor,) = await approved_registry(api, tenant, ["Видимова"])
         consent_id = await consent_to_publication(api, mentor)
     url = await publish_page(app, tenant, [])
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):
+        order_id = await current_connection().fetchval(
+            "SELECT id FROM programme_order WHERE organization_id = $1", tenant.organization_id
+        )
+    async with make_client(app) as client:  # the registry's order published beside the page
+        await login_page(client, tenant.curator, PASSWORD)
+        published = await post_form(
+            client, "/public-page/documents/order", {"order_id": str(order_id)}, page="/public-page"
+        )
+        assert published.status_code == 303, published.text
 
     async with make_client(app) as visitor:
         first = await visitor.get(url)
         assert first.status_code == 200 and "Видимова" in first.text
+        document = re.search(rf'href="({url}/documents/[0-9a-f-]+)"', first.text)
+        assert document is not None and (await visitor.get(document.group(1))).status_code == 200
         etag = first.headers["etag"]
         for address in (url, f"{url}/embed", f"{url}/feed.atom"):
             own = (await visitor.get(address)).headers["etag"]
@@ -108,3 +121,5 @@ async def test_an_unchanged_page_is_a_304_and_a_change_is_the_new_page(app: Any)
         gone = await visitor.get(url, headers={"If-None-Match": etag})
         assert gone.status_code == 200 and "Видимова" not in gone.text
         assert gone.headers["etag"] != etag
+        assert document.group(1) not in gone.text  # the order names her: neither listed nor served
+        assert (await visitor.get(document.group(1))).status_code == 404
