@@ -6,9 +6,9 @@ app (`GET /verify`: no database work beyond the middleware's transaction), with 
 
 Starts throwaway embedded servers, seeds the region with `seed_bench` and counts its dashboards as the hourly job does
 (the page's indicators are read from that count; the seeding takes minutes, nothing is kept between runs); one of its
-schools then publishes its page
-as a real one does: an introduction, partners, announcements, a document, the roadmap's events, chosen indicators
-and the mentor registry its head approved by a registered order, most of its mentors consenting to publication.
+schools then publishes its page as a real one does: an introduction, partners, announcements, a document, the
+roadmap's events, chosen indicators and the mentor registry its head approved by a registered order, most of its
+mentors consenting to publication.
 The app runs in-process behind httpx's ASGI transport; the time is the app's, from the request to its last byte.
 """
 
