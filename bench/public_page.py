@@ -4,9 +4,11 @@ app (`GET /verify`: no database work beyond the middleware's transaction), with 
 
     .venv/bin/python bench/public_page.py [PARTICIPANTS]
 
-Starts throwaway embedded servers and seeds the region with `seed_bench`; one of its schools then publishes its page
-as a real one does: an introduction, partners, announcements, a document, the roadmap's events, chosen indicators
-and the mentor registry its head approved by a registered order, most of its mentors consenting to publication.
+Starts throwaway embedded servers, seeds the region with `seed_bench` and counts its dashboards as the hourly job does
+(the page's indicators are read from that count; the seeding takes minutes, nothing is kept between runs); one of its
+schools then publishes its page as a real one does: an introduction, partners, announcements, a document, the
+roadmap's events, chosen indicators and the mentor registry its head approved by a registered order, most of its
+mentors consenting to publication.
 The app runs in-process behind httpx's ASGI transport; the time is the app's, from the request to its last byte.
 """
 
@@ -283,15 +285,28 @@ async def step_times(slug: str, runs: int) -> list[tuple[str, list[float]]]:
                             await showcase._unpublishable(organization_id, d.order_id)
                     note("  documents' orders", started)
                     started = time.perf_counter()
-                    assert programme is not None
-                    await reports.indicator_values(programme)
-                    note("  reports.indicator_values", started)
+                    await reports.counted_indicators(site.region_id, organization_id)
+                    note("  reports.counted_indicators (the facts)", started)
+            started = time.perf_counter()
+            await showcase.page_version(site)
+            note("showcase.page_version (the ETag, all of it)", started)
+            async with widened(Scope.public_region(site.region_id)):
+                started = time.perf_counter()
+                _, orders = await content.rows_version(site.region_id, organization_id)
+                note("  content.rows_version (the page's own rows)", started)
+                async with widened(Scope.for_region(site.region_id)):
+                    started = time.perf_counter()
+                    await reports.public_page_version(site.region_id, organization_id, orders)
+                    note("  reports.public_page_version (the other domains')", started)
     return [(name, samples[1:]) for name, samples in steps.items()]
 
 
-async def query_times(slug: str, runs: int) -> tuple[int, list[float], list[float], list[tuple[str, list[float]]]]:
-    """The page's SQL statements as PostgreSQL answers them (asyncpg's own timing of each), the slowest first:
-    how many a page makes, and where its time goes."""
+async def query_times(
+    slug: str, runs: int, step: str = "published_page"
+) -> tuple[int, list[float], list[float], list[tuple[str, list[float]]]]:
+    """The SQL statements of `showcase.published_page` (or of `showcase.page_version`, all a 304 reads besides
+    the site) as PostgreSQL answers them (asyncpg's own timing of each), the slowest first: how many a page makes,
+    and where its time goes."""
     from services.public import showcase, sites
     from shared.db import Scope, current_connection, tenant_transaction
 
@@ -304,7 +319,7 @@ async def query_times(slug: str, runs: int) -> tuple[int, list[float], list[floa
             site = await sites.find_site(slug)
             with current_connection().query_logger(lambda q: found.append((" ".join(q.query.split()), q.elapsed))):
                 started = time.perf_counter()
-                await showcase.published_page(site)
+                await getattr(showcase, step)(site)
                 elapsed = time.perf_counter() - started
         if n == 0:
             continue
@@ -320,10 +335,20 @@ async def query_times(slug: str, runs: int) -> tuple[int, list[float], list[floa
     return per_page, pages, in_sql, ranked
 
 
-async def measure(participants: int, admin_dsn: str) -> None:
-    import httpx
+async def count_region(region_id: uuid.UUID) -> float:
+    """The hourly job's count of the region's dashboards (the page's indicators are read from it)."""
+    from services.reports import indicators
+    from services.reports.jobs import default_period
+    from shared.clock import today
+    from shared.db import Scope, tenant_transaction
 
-    from app.web import create_app
+    started = time.perf_counter()
+    async with tenant_transaction(Scope.for_region(region_id)):
+        await indicators.refresh(default_period(today()))
+    return time.perf_counter() - started
+
+
+async def measure(participants: int, admin_dsn: str) -> None:
     from services.reports.synthetic import seed_bench
 
     counts = await seed_bench(admin_dsn, participants)
@@ -333,13 +358,24 @@ async def measure(participants: int, admin_dsn: str) -> None:
     )
     region_id = uuid.UUID(counts["region_id"])
     seeded = await registry_rows(admin_dsn, region_id)
+    await measure_page(region_id, seeded)
+
+
+async def measure_page(region_id: uuid.UUID, seeded: dict[str, Any], slug: str = "") -> None:
+    """The page of a seeded region; `slug`: already published (a second run over the same region)."""
+    import httpx
+
+    from app.web import create_app
+
     app = create_app()
     for name in ("httpx", "nastavnik.web"):  # a line per request would bury the figures
         logging.getLogger(name).setLevel(logging.WARNING)
     samples: list[float] = []
     transport = httpx.ASGITransport(app=timed_app(app, samples), client=("10.0.0.1", 40000))
     async with app.lifespan(), httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
-        slug = await publish(region_id, seeded["school"], seeded["consenting"])
+        slug = slug or await publish(region_id, seeded["school"], seeded["consenting"])
+        counted = await count_region(region_id)
+        print(f"the hourly count of the region's dashboards (the page's indicators): {counted:.1f} s")
         first = await client.get(f"/o/{slug}")
         assert first.status_code == 200, first.text[:500]
         etag = first.headers["etag"]
@@ -350,6 +386,7 @@ async def measure(participants: int, admin_dsn: str) -> None:
             f"{len(shown)} consenting to publication and shown, 3 partners, 4 announcements, a document, the roadmap, "
             f"4 indicators; {len(first.content) / 1024:.0f} KiB"
         )
+        assert "по состоянию на" in first.text, "the indicators are the counted ones"
         kinds: dict[str, tuple[str, dict[str, str], int]] = {
             "baseline": ("/verify", {}, 200),
             "page": (f"/o/{slug}", {}, 200),
@@ -391,6 +428,15 @@ async def measure(participants: int, admin_dsn: str) -> None:
             print(f"  {p50 * 1000:6.1f} ms / {p95 * 1000:6.1f} ms  {text[:100]}")
         rest = [statistics.median(step) for _, step in ranked[SHOWN_STATEMENTS:]]
         print(f"  {sum(rest) * 1000:6.1f} ms in the other {len(rest)} distinct statements")
+        per_page, pages, in_sql, ranked = await query_times(slug, STEP_RUNS, "page_version")
+        page_p50, sql_p50 = statistics.median(pages), statistics.median(in_sql)
+        print(
+            f"showcase.page_version (what a 304 reads besides the site) p50 {page_p50 * 1000:.1f} ms: {per_page} SQL "
+            f"statements {sql_p50 * 1000:.1f} ms ({sql_p50 / page_p50:.0%}), of them the versions' two:"
+        )
+        for text, step in [r for r in ranked if "xmin" in r[0]]:
+            p50, p95 = percentiles(step)
+            print(f"  {p50 * 1000:6.1f} ms / {p95 * 1000:6.1f} ms  {text[:100]}")
 
 
 def main() -> None:

@@ -92,6 +92,17 @@ _SET_SCOPE = "SELECT " + ", ".join(
 )
 
 
+# The scope in force and the new one, in one round trip: the materialized CTE is read (the settings saved) before the
+# outer row's set_config calls run.
+_SAVE_AND_SET = (
+    "WITH saved AS MATERIALIZED (SELECT "
+    + ", ".join(f"current_setting(${i * 2 + 1}, true) AS s{i}" for i in range(len(Scope().settings())))
+    + ") SELECT saved.*, "
+    + ", ".join(f"set_config(${i * 2 + 1}, ${i * 2 + 2}, true) AS n{i}" for i in range(len(Scope().settings())))
+    + " FROM saved"
+)
+
+
 def current_transaction() -> PostgresTransaction:
     txn = DB.current_transaction.get()
     if txn is None:
@@ -117,19 +128,19 @@ async def widened(scope: Scope) -> AsyncIterator[None]:
     """One step of a request under a wider scope (a count the viewer may read but not compute alone); the
     request's own scope is back when the step ends, even if it fails."""
     names = list(Scope().settings())
-    saved = await current_connection().fetchrow(
-        "SELECT " + ", ".join(f"current_setting(${i + 1}, true) AS s{i}" for i in range(len(names))), *names
-    )
-    await rescope(scope)
+    args: list[str] = []
+    for name, value in scope.settings().items():
+        args += [name, value]
+    saved = await current_connection().fetchrow(_SAVE_AND_SET, *args)
     try:
         yield
     finally:
-        args: list[str] = []
+        back: list[str] = []
         for i, name in enumerate(names):
-            args += [name, saved[f"s{i}"] or ""]
+            back += [name, saved[f"s{i}"] or ""]
         # After a failed statement the transaction is rolled back, settings with it: its error is the one to see.
         with contextlib.suppress(asyncpg.InFailedSQLTransactionError):
-            await current_connection().execute(_SET_SCOPE, *args)
+            await current_connection().execute(_SET_SCOPE, *back)
 
 
 class TenantTransaction(PostgresTransaction):

@@ -4,11 +4,20 @@ with raw HTML off, so a post can carry no script, style or frame, and markdown-i
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 _RENDERER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 
 
+@lru_cache(maxsize=512)  # texts are up to 20,000 characters: some MB at most
+def _rendered(text: str) -> str:
+    """The same text renders the same: a public page's introduction and announcements are rendered once per
+    process, not on every visit."""
+    return _RENDERER.render(text)
+
+
 def markdown(text: str) -> Markup:
-    return Markup(_RENDERER.render(text))  # noqa: S704 - html is off: the renderer escapes all the input
+    return Markup(_rendered(text))  # noqa: S704 - html is off: the renderer escapes all the input

@@ -18,6 +18,7 @@ from services.public.tables import PartnerKind, PublicDocument, PublicPartner, P
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now
+from shared.db import current_connection
 from shared.errors import Errors, NotFound, ValidationFailed
 from shared.i18n import parse_date
 from shared.uploads import title_of
@@ -452,3 +453,70 @@ async def save_profile(actor: Actor, site: SiteRecord, person_id: UUID, form: Pr
             )
         ).run()
     await audit(actor, "public.profile", person_id, "показывается" if shown else "скрыто")
+
+
+# The page as it is read ----------------------------------------------------------------------------------------
+
+
+class PageRows(msgspec.Struct, frozen=True, kw_only=True):
+    posts: list[PostRecord]  # published, newest first
+    partners: list[PartnerRecord]
+    documents: list[DocumentRecord]
+    profiles: dict[UUID, ProfileRecord]
+
+
+async def page_rows(region_id: UUID, organization_id: UUID) -> PageRows:
+    """The page's own rows as the reader sees them, in one statement (the editor reads each list on its own):
+    published announcements newest first, partners and documents in their order, portfolios."""
+    row = await current_connection().fetchrow(
+        """SELECT
+             (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.created_at DESC), '[]') FROM (
+                 SELECT id, title, body, event_on, place, published_at, created_at, updated_at FROM public_post
+                 WHERE region_id = $1 AND organization_id = $2 AND published_at IS NOT NULL) x) AS posts,
+             (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.position, x.created_at), '[]') FROM (
+                 SELECT id, kind, name, subject, agreement, website, position, created_at FROM public_partner
+                 WHERE region_id = $1 AND organization_id = $2) x) AS partners,
+             (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.position, x.created_at), '[]') FROM (
+                 SELECT id, title, order_id, filename, content_type, position, created_at FROM public_document
+                 WHERE region_id = $1 AND organization_id = $2) x) AS documents,
+             (SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') FROM (
+                 SELECT person_id, about, achievements, shown FROM public_profile
+                 WHERE region_id = $1 AND organization_id = $2) x) AS profiles""",
+        region_id,
+        organization_id,
+    )
+    found = {key: msgspec.json.decode(v) if isinstance(v, str) else v for key, v in dict(row).items()}
+    profiles = msgspec.convert(found["profiles"], list[ProfileRecord], strict=False)
+    return PageRows(
+        posts=msgspec.convert(found["posts"], list[PostRecord], strict=False),
+        partners=msgspec.convert(found["partners"], list[PartnerRecord], strict=False),
+        documents=msgspec.convert(found["documents"], list[DocumentRecord], strict=False),
+        profiles={p.person_id: p for p in profiles},
+    )
+
+
+# The page's version --------------------------------------------------------------------------------------------
+
+
+async def rows_version(region_id: UUID, organization_id: UUID) -> tuple[str, list[UUID]]:
+    """A digest of the page's own rows as the reader sees them (published announcements, partners, documents,
+    portfolios) by their row versions (`xmin` changes with each update, a deleted row drops out), and the orders
+    the documents publish: what the page's ETag is made of, in one statement."""
+    row = await current_connection().fetchrow(
+        """WITH parts (tag, id, v) AS (
+               SELECT 'post', id, xmin::text FROM public_post
+                   WHERE region_id = $1 AND organization_id = $2 AND published_at IS NOT NULL
+               UNION ALL SELECT 'partner', id, xmin::text FROM public_partner
+                   WHERE region_id = $1 AND organization_id = $2
+               UNION ALL SELECT 'document', id, xmin::text FROM public_document
+                   WHERE region_id = $1 AND organization_id = $2
+               UNION ALL SELECT 'profile', person_id, xmin::text FROM public_profile
+                   WHERE region_id = $1 AND organization_id = $2)
+           SELECT coalesce(md5(string_agg(tag || ':' || id || ':' || v, ',' ORDER BY tag, id, v)), '') AS version,
+                  (SELECT coalesce(array_agg(d.order_id ORDER BY d.order_id), '{}') FROM public_document d
+                   WHERE d.region_id = $1 AND d.organization_id = $2 AND d.order_id IS NOT NULL) AS orders
+           FROM parts""",
+        region_id,
+        organization_id,
+    )
+    return row["version"], list(row["orders"])

@@ -7,9 +7,11 @@ given by a representative); the curators who consented have their own section.""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from uuid import UUID
 
 import msgspec
@@ -22,6 +24,7 @@ from services.public.sites import INDICATORS, SiteRecord
 from shared.clock import today
 from shared.db import Scope, widened
 from shared.errors import NotFound
+from shared.templating import KERNEL_TEMPLATES
 
 UPCOMING_DAYS = 120
 
@@ -79,6 +82,9 @@ class OrganizationPage(msgspec.Struct, frozen=True, kw_only=True):
     events: list[PublicEvent]
     documents: list[DocumentRecord]
     indicators: list[tuple[str, int]]
+    # The indicators are the organization's dashboard's, counted hourly: for the school year up to that moment.
+    indicators_as_of: datetime | None = None
+    indicators_year: str = ""  # «2026/27»
     cases: list[cases.CaseBrief]
 
     @property
@@ -145,8 +151,7 @@ async def _registry(
     if order is None:
         return "", []
     listed = content.listed_people(order)
-    consented = await registry.publication_consented(listed)
-    briefs = await registry.people_brief([p for p in listed if p in consented])
+    briefs = await registry.publishable_people(listed)
     classes = await registry.published_classes(list(briefs))
     mentors = []
     adults = []
@@ -206,10 +211,9 @@ async def _events(programme: programmes.ProgrammeRecord | None) -> list[PublicEv
 async def organization_page(site: SiteRecord) -> OrganizationPage:
     """The page as its visitor may see it; the curator's preview reads the same, in the organization's scope."""
     organization_id = site.organization_id
-    posts = await content.posts_of(organization_id, published_only=True)
-    partners = await content.partners_of(organization_id)
-    documents = await content.documents_of(organization_id)
-    profiles = {p: r for p, r in (await content.profiles_of(organization_id)).items() if r.shown}
+    rows = await content.page_rows(site.region_id, organization_id)
+    posts, partners, documents = rows.posts, rows.partners, rows.documents
+    profiles = {p: r for p, r in rows.profiles.items() if r.shown}
     published_cases = await cases.published_of(organization_id)
     async with widened(Scope.for_region(site.region_id)):
         card = await _card(organization_id)
@@ -220,7 +224,7 @@ async def organization_page(site: SiteRecord) -> OrganizationPage:
         shown_documents = [
             d for d in documents if d.order_id is None or not await _unpublishable(organization_id, d.order_id)
         ]
-        values = await reports.indicator_values(programme) if programme and site.indicators else {}
+        counted = await reports.counted_indicators(site.region_id, organization_id) if site.indicators else None
     return OrganizationPage(
         site=site,
         organization=card,
@@ -243,7 +247,11 @@ async def organization_page(site: SiteRecord) -> OrganizationPage:
         ],
         events=events,
         documents=shown_documents,
-        indicators=[(INDICATORS[k], values[k]) for k in site.indicators if k in values],
+        indicators=[(INDICATORS[k], counted.values[k]) for k in site.indicators if k in counted.values]
+        if counted
+        else [],
+        indicators_as_of=counted.as_of if counted else None,
+        indicators_year=f"{counted.starts_on.year}/{(counted.starts_on.year + 1) % 100:02d}" if counted else "",
         cases=published_cases,
     )
 
@@ -252,6 +260,33 @@ async def published_page(site: SiteRecord) -> OrganizationPage:
     """The page as the public reads it, whoever asks (a signed-in visitor of another school sees the same)."""
     async with widened(Scope.public_region(site.region_id)):
         return await organization_page(site)
+
+
+# The page's templates are part of what a visitor has: a new release's page is a new page.
+_TEMPLATES = hashlib.blake2b(
+    b"".join(
+        path.read_bytes()
+        for folder in (Path(__file__).parent / "templates", KERNEL_TEMPLATES)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ),
+    digest_size=16,
+).hexdigest()
+
+
+async def page_version(site: SiteRecord) -> str:
+    """What the page's ETag is made of, without building the page: the site's record, its own rows' versions, the
+    version of what it shows of the other domains (the read model's one statement: the organization's card, the
+    registry's people and their consents, so a withdrawal changes it at once, the roadmap, the results, the
+    counted indicators), the day (the roadmap's window moves with it) and the templates. Read before the page is
+    built, so that a change made meanwhile shows as a new version on the next request."""
+    day = today()
+    async with widened(Scope.public_region(site.region_id)):
+        own, orders = await content.rows_version(site.region_id, site.organization_id)
+        async with widened(Scope.for_region(site.region_id)):
+            others = await reports.public_page_version(site.region_id, site.organization_id, orders, day)
+    parts = [msgspec.json.encode(site), own.encode(), others.encode(), day.isoformat().encode(), _TEMPLATES.encode()]
+    return hashlib.blake2b(b"|".join(parts), digest_size=16).hexdigest()
 
 
 async def _unpublishable(organization_id: UUID, order_id: UUID) -> bool:

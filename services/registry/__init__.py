@@ -9,6 +9,7 @@ from services.registry.bases import (
     base_members,
     participant_counts,
     people_brief,
+    publishable_people,
     unknown_person,
 )
 from services.registry.consents import (
@@ -101,6 +102,7 @@ __all__ = [
     "people_brief",
     "person_name",
     "publication_consented",
+    "publishable_people",
     "published_classes",
     "questionnaires_sent",
     "save_answers",

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 
-from services.registry.consents import ConsentRecord
+from services.registry.consents import PUBLISHABLE, ConsentRecord
 from services.registry.people import CONSENTED, PUBLIC_COLUMNS, PersonRecord, is_young_specialist
 from services.registry.tables import Category, Consent, ParticipationRole
 from services.registry.validation import age_on
@@ -219,6 +219,17 @@ async def people_brief(person_ids: list[UUID]) -> dict[UUID, PersonBrief]:
                    CASE WHEN {CONSENTED} THEN p.position ELSE '' END AS position,
                    CASE WHEN {CONSENTED} THEN p.subject ELSE '' END AS subject
             FROM person p WHERE p.id = ANY($1::uuid[]) AND p.merged_into IS NULL""",
+        person_ids,
+    )
+    return {row["id"]: msgspec.convert(dict(row), PersonBrief) for row in rows}
+
+
+async def publishable_people(person_ids: list[UUID]) -> dict[UUID, PersonBrief]:
+    """`people_brief` of those of these people who may be shown publicly now (`publication_consented`), in one
+    statement: a public page reads its registry's people with it."""
+    rows = await current_connection().fetch(
+        f"""SELECT p.id, p.full_name, p.sort_key, p.category, true AS consented, p.position, p.subject
+            FROM person p WHERE p.id = ANY($1::uuid[]) AND {PUBLISHABLE}""",
         person_ids,
     )
     return {row["id"]: msgspec.convert(dict(row), PersonBrief) for row in rows}

@@ -310,17 +310,18 @@ async def missing_consents(organization_id: UUID | None, person_id: UUID) -> Mis
     )
 
 
+# Of a person row `p`: may be shown publicly now (see publication_consented).
+PUBLISHABLE = f"""p.merged_into IS NULL AND p.destroyed_at IS NULL AND {CONSENTED}
+    AND EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id AND c.person_id = p.id
+                AND c.organization_id = p.organization_id AND c.kind = 'publication' AND c.withdrawn_on IS NULL)"""
+
+
 async def publication_consented(person_ids: list[UUID]) -> set[UUID]:
     """Who of these people may be shown publicly now: an active consent to publication (a minor's by a legal
     representative, as every consent of a minor) beside an active consent to processing, in the organization that
     holds it. Withdrawing either removes the person from the public pages at once."""
     rows = await current_connection().fetch(
-        f"""SELECT p.id FROM person p
-           WHERE p.id = ANY($1::uuid[]) AND p.merged_into IS NULL AND p.destroyed_at IS NULL AND {CONSENTED}
-             AND EXISTS (SELECT 1 FROM consent c WHERE c.region_id = p.region_id AND c.person_id = p.id
-                         AND c.organization_id = p.organization_id AND c.kind = 'publication'
-                         AND c.withdrawn_on IS NULL)""",
-        person_ids,
+        f"SELECT p.id FROM person p WHERE p.id = ANY($1::uuid[]) AND {PUBLISHABLE}", person_ids
     )
     return {row["id"] for row in rows}
 

@@ -154,7 +154,9 @@ def share(part: int, whole: int) -> float | None:
 # Every number of the dashboards is a sum over organizations of counters kept in `indicator_fact`, one row per
 # organization and period, written by `refresh` in one set-based pass (the arq jobs run it for the region; one
 # organization is recomputed on request). People are also counted once per municipality and once per region in
-# `indicator_unit_fact`: whoever belongs to two organizations is one person there.
+# `indicator_unit_fact`: whoever belongs to two organizations is one person there. The row also keeps
+# ORGANIZATION_COUNTERS, which only the organization's own public page reads (they are not summed: a person of two
+# organizations would count twice).
 
 COUNTERS = (
     "learners",
@@ -184,6 +186,7 @@ COUNTERS = (
     "trained_mentors",
     "certified_curators",
 )
+ORGANIZATION_COUNTERS = ("mentees", "contest_applicants")
 _WORKING = "('" + "', '".join(WORKING) + "')"
 
 # $1 period start, $2 period end, $3 municipality or NULL, $4 organization or NULL (both NULL: the whole scope)
@@ -267,6 +270,13 @@ WITH orgs AS MATERIALIZED (
     SELECT organization_id, count(*) FILTER (WHERE candidate) AS mentor_candidates,
         count(*) FILTER (WHERE mentor) AS mentors
     FROM registry_people GROUP BY organization_id
+), mentee_counts AS (  -- «Наставляемых в базе» of the public page: holders of the role (one row a person: unique)
+    SELECT pa.organization_id, count(*) AS mentees
+    FROM orgs o JOIN participation pa ON pa.region_id = o.region_id AND pa.organization_id = o.id
+    WHERE pa.archived_at IS NULL AND pa.role = 'mentee_candidate' GROUP BY pa.organization_id
+), applicant_counts AS (
+    SELECT x.organization_id, count(DISTINCT x.person_key) AS contest_applicants
+    FROM ({APPLICANTS.format(orgs="SELECT * FROM orgs", starts="$1", ends="$2")}) x GROUP BY x.organization_id
 ), influence AS (
     SELECT a1.organization_id, sum(a2.score - a1.score) AS influence_sum, count(*) AS influence_count
     FROM orgs o JOIN assessment a1 ON a1.region_id = o.region_id AND a1.organization_id = o.id
@@ -383,7 +393,8 @@ SELECT o.region_id, o.id, $1, $2, jsonb_build_object(
         'satisfaction_mentor_count', coalesce(sa.satisfaction_mentor_count, 0),
         'satisfaction_mentee_sum', coalesce(sa.satisfaction_mentee_sum, 0),
         'satisfaction_mentee_count', coalesce(sa.satisfaction_mentee_count, 0),
-        'trained_mentors', coalesce(sc.trained_mentors, 0), 'certified_curators', coalesce(sc.certified_curators, 0)),
+        'trained_mentors', coalesce(sc.trained_mentors, 0), 'certified_curators', coalesce(sc.certified_curators, 0),
+        'mentees', coalesce(mt.mentees, 0), 'contest_applicants', coalesce(ap.contest_applicants, 0)),
     coalesce(fo.by_form, '[]'::jsonb), now()
 FROM orgs o
 LEFT JOIN people_counts pc ON pc.organization_id = o.id
@@ -398,6 +409,8 @@ LEFT JOIN influence inf ON inf.organization_id = o.id
 LEFT JOIN satisfaction sa ON sa.organization_id = o.id
 LEFT JOIN forms fo ON fo.organization_id = o.id
 LEFT JOIN school_counts sc ON sc.organization_id = o.id
+LEFT JOIN mentee_counts mt ON mt.organization_id = o.id
+LEFT JOIN applicant_counts ap ON ap.organization_id = o.id
 ON CONFLICT (region_id, organization_id, starts_on, ends_on)
 DO UPDATE SET counts = excluded.counts, by_form = excluded.by_form, computed_at = excluded.computed_at
 """

@@ -10,7 +10,7 @@ from typing import Any
 from shared import clock
 from shared.db import Scope, current_connection, tenant_transaction
 from tests.factories import person, programme
-from tests.helpers import Tenant
+from tests.helpers import PASSWORD, Tenant, csrf_token, login_page, make_client, post_form
 
 
 async def approved_registry(client: Any, tenant: Tenant, surnames: list[str]) -> tuple[str, list[str]]:
@@ -54,3 +54,18 @@ async def add_to_registry(tenant: Tenant, person_id: str) -> None:
             tenant.organization_id,
             person_id,
         )
+
+
+async def publish_page(app: Any, tenant: Tenant, indicators: list[str]) -> str:
+    """The curator's page at its address, published with these indicators."""
+    slug = f"stranica-{tenant.region_id.hex[:8]}"
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        token = await csrf_token(client, "/public-page")
+        saved = await client.post(
+            "/public-page", data={"_csrf_token": token, "slug": slug, "intro": "", "indicators": indicators}
+        )
+        assert saved.status_code == 303, saved.text
+        published = await post_form(client, "/public-page/publish", {"action": "publish"}, page="/public-page")
+        assert published.status_code == 303
+    return f"/o/{slug}"

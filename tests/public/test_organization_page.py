@@ -10,7 +10,7 @@ from typing import Any
 
 from shared import clock
 from tests.helpers import PASSWORD, csrf_token, login_api, login_page, make_client, make_tenant, post_form
-from tests.public.factories import add_to_registry, approved_registry, consent_to_publication
+from tests.public.factories import add_to_registry, approved_registry, consent_to_publication, publish_page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -258,6 +258,12 @@ async def test_a_curator_shows_in_own_section_only_with_the_consent(app: Any) ->
         assert "<strong>ведёт школу молодого педагога</strong>" in curators
         assert "Кураторова" not in preview[: preview.index('id="h-curators"')]  # not among the mentors
 
+    url = await publish_page(app, tenant, [])
+    async with make_client(app) as visitor:
+        public = await visitor.get(url)
+        assert public.status_code == 200 and "Кураторова Ольга Ивановна" in public.text
+        assert (await visitor.get(url, headers={"If-None-Match": public.headers["etag"]})).status_code == 304
+
     async with make_client(app) as api:  # the consent withdrawn: the curator leaves the page at once
         await login_api(api, tenant.curator, PASSWORD)
         withdrawn = await api.post(f"/api/v1/people/{curator}/consents/{consent_id}/withdraw", json={})
@@ -266,6 +272,9 @@ async def test_a_curator_shows_in_own_section_only_with_the_consent(app: Any) ->
         await login_page(client, tenant.curator, PASSWORD)
         preview = (await client.get("/public-page/preview")).text
     assert "Кураторова" not in preview and 'id="h-curators"' not in preview
+    async with make_client(app) as visitor:  # a visitor holding the old page's ETag gets the new page
+        fresh = await visitor.get(url, headers={"If-None-Match": public.headers["etag"]})
+        assert fresh.status_code == 200 and "Кураторова" not in fresh.text
 
 
 async def test_a_mentor_card_shows_published_contest_results(app: Any) -> None:
