@@ -108,7 +108,7 @@ class ProposalForm:
 
 
 def allowed_kinds(level: IncentiveLevel, category: registry.Category | None) -> tuple[IncentiveKind, ...]:
-    kinds = LEARNER_KINDS if category == registry.Category.learner else STAFF_KINDS
+    kinds: tuple[IncentiveKind, ...] = LEARNER_KINDS if category == registry.Category.learner else STAFF_KINDS
     if level != IncentiveLevel.organization:  # pay comes from the organization's own wage fund
         kinds = tuple(k for k in kinds if k not in PAY_KINDS)
     return kinds
