@@ -292,7 +292,11 @@ async def prepare_order(actor: Actor, principal: Principal, incentive_ids: list[
     signature and registered like any other order; registering it puts them in effect."""
     if principal.role not in PROPOSERS:
         raise Forbidden()
-    where = level_of(principal)
+    return await order_for_level(actor, level_of(principal), incentive_ids)
+
+
+async def order_for_level(actor: Actor, where: Level, incentive_ids: list[str]) -> UUID:
+    """The order of a level, from its proposals (the demo drafts it without a signed-in asker)."""
     chosen = {i for i in (_uuid(t) for t in incentive_ids) if i is not None}
     rows = await current_connection().fetch(
         f"""SELECT {COLUMNS} FROM mentor_incentive WHERE id = ANY($1::uuid[]) AND level = $2 AND status = 'proposed'
