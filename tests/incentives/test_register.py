@@ -4,9 +4,12 @@ consent to publication) on the public page; bad input is refused by field, other
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
 from typing import Any
 
+from services.reports import count_region, rating_of
 from shared.db import Scope, current_connection, tenant_transaction
 from tests.factories import person, sign
 from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, make_tenant, post_form
@@ -48,6 +51,10 @@ async def test_proposed_and_ordered_incentives_take_effect_only_when_the_order_i
         assert "О поощрении наставников" in order_page.text
 
     await sign(order_id)
+    async with tenant_transaction(Scope.for_region(tenant.region_id)):  # the rating counts them too
+        await count_region(tenant.region_id)
+        (rated,) = await rating_of([uuid.UUID(mentor)])
+    assert {p.source: p.count for p in rated.breakdown}["incentives"] == 2
     async with make_client(app) as client:
         await login_page(client, tenant.curator, PASSWORD)
         fragment = (await client.get(f"/incentives/people/{mentor}")).text
@@ -59,6 +66,10 @@ async def test_proposed_and_ordered_incentives_take_effect_only_when_the_order_i
         assert register.status_code == 200 and "Грамотеева" in register.text
         export = await client.get("/incentives.xlsx")
         assert export.status_code == 200 and export.content[:2] == b"PK"
+        evidence = await client.get(f"/reports/people/{mentor}/evidence.docx")
+        assert evidence.status_code == 200 and evidence.content[:2] == b"PK"
+        text = zipfile.ZipFile(io.BytesIO(evidence.content)).read("word/document.xml").decode()
+        assert "7. Поощрения" in text and "За подготовку пары к конкурсу" in text
     async with make_client(app) as mentor_client:
         await login_page(mentor_client, tenant.mentor, PASSWORD)
         cabinet = (await mentor_client.get("/cabinet")).text
