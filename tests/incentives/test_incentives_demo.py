@@ -35,5 +35,5 @@ async def test_the_demo_register(app: Any) -> None:
         assert register.status_code == 200 and "приказ № 47-п" in register.text
     async with make_client(app) as client:
         await login_page(client, "municipality@demo.local", PASSWORD)
-        register = (await client.get("/incentives")).text
-        assert "Ходатайство о награждении" in register and 'name="incentive_ids"' in register
+        text = (await client.get("/incentives")).text
+        assert "Ходатайство о награждении" in text and 'name="incentive_ids"' in text

@@ -57,9 +57,9 @@ async def test_proposed_and_ordered_incentives_take_effect_only_when_the_order_i
     assert {p.source: p.count for p in rated.breakdown}["incentives"] == 2
     async with make_client(app) as client:
         await login_page(client, tenant.curator, PASSWORD)
-        fragment = (await client.get(f"/incentives/people/{mentor}")).text
-        assert "Благодарность" in fragment and "За подготовку пары к конкурсу" in fragment and "приказ №" in fragment
-        assert "12\u00a0500,50\u00a0руб." in fragment
+        shown = (await client.get(f"/incentives/people/{mentor}")).text
+        assert "Благодарность" in shown and "За подготовку пары к конкурсу" in shown and "приказ №" in shown
+        assert "12\u00a0500,50\u00a0руб." in shown
         card = (await client.get(f"/people/{mentor}")).text
         assert f'hx-get="/incentives/people/{mentor}"' in card
         register = await client.get("/incentives?status=effective")
