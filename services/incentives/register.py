@@ -8,6 +8,7 @@ organization's mentor base with an active consent to processing; nothing about a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
@@ -355,6 +356,69 @@ async def order_for_level(actor: Actor, where: Level, incentive_ids: list[str]) 
             actor, "export", incentive.person_id, "поощрения: проект приказа", organization_id=incentive.organization_id
         )
     return order_id
+
+
+class DraftOrder(msgspec.Struct, frozen=True, kw_only=True):
+    order_id: UUID
+    title: str
+    created_at: datetime
+    incentives: int
+    returned: str  # the signer's comment when it came back
+
+
+async def draft_orders(principal: Principal) -> list[DraftOrder]:
+    """The level's orders of incentives not yet sent for signature (or returned): they may still be broken up."""
+    where = level_of(principal)
+    rows = await current_connection().fetch(
+        """SELECT order_id, count(*) AS incentives FROM mentor_incentive
+           WHERE status = 'ordered' AND level = $1 GROUP BY order_id""",
+        where.level.value,
+    )
+    found = []
+    for row in rows:
+        try:
+            order = await programmes.get_order(row["order_id"], where.owner)
+        except NotFound:
+            continue
+        if order.state == "draft":
+            found.append(
+                DraftOrder(
+                    order_id=order.id,
+                    title=order.title,
+                    created_at=order.created_at,
+                    incentives=row["incentives"],
+                    returned=order.return_comment,
+                )
+            )
+    return sorted(found, key=lambda d: d.created_at)
+
+
+async def discard_order(actor: Actor, principal: Principal, order_id: UUID) -> int:
+    """«Расформировать проект»: a draft order of the level is deleted and its incentives are proposals again, to be
+    corrected, dropped or put into a new order. Another level's order is not found."""
+    if principal.role not in PROPOSERS:
+        raise Forbidden()
+    where = level_of(principal)
+    order = await programmes.get_order(order_id, where.owner)
+    if order.kind != programmes.OrderKind.mentor_incentives:
+        raise NotFound()
+    if order.state != "draft":
+        raise ValidationFailed({"order": "Приказ уже отправлен на подпись или зарегистрирован"})
+    released = await current_connection().fetch(
+        """UPDATE mentor_incentive SET status = 'proposed', order_id = NULL, updated_at = now()
+           WHERE order_id = $1 AND status = 'ordered' RETURNING person_id, organization_id""",
+        order_id,
+    )
+    await programmes.discard_draft(order_id, where.owner)
+    for row in released:
+        await audit(
+            actor,
+            "incentive.discard",
+            row["person_id"],
+            "проект приказа о поощрении расформирован",
+            organization_id=row["organization_id"],
+        )
+    return len(released)
 
 
 async def _order_registered(actor: Actor, order: programmes.OrderRecord) -> None:

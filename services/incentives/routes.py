@@ -57,6 +57,7 @@ async def _context(principal: Principal, filters: Filters, **extra: Any) -> dict
         "kind_labels": KIND_LABELS,
         "level_labels": LEVEL_LABELS,
         "status_labels": STATUS_LABELS,
+        "drafts": await register.draft_orders(principal) if proposes else [],
         "form": ProposalForm(),
         "errors": {},
         **extra,
@@ -105,6 +106,18 @@ async def drop_page(
 ) -> Redirect:
     with flashed(request, "Предложение о поощрении отозвано"):
         await register.drop_proposal(actor, principal, incentive_id)
+    return see_other("/incentives")
+
+
+@post("/incentives/orders/{order_id:uuid}/discard", guards=[allow(*PROPOSERS)])
+async def discard_page(
+    request: Request[Any, Any, Any],
+    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
+    order_id: FromPath[UUID],
+) -> Redirect:
+    with flashed(request, "Проект приказа расформирован: поощрения снова в предложениях"):
+        await register.discard_order(actor, principal, order_id)
     return see_other("/incentives")
 
 
@@ -207,7 +220,15 @@ async def order_api(
 
 page_router = Router(
     path="/",
-    route_handlers=[register_page, propose_page, order_page, drop_page, register_export, person_incentives],
+    route_handlers=[
+        register_page,
+        propose_page,
+        order_page,
+        drop_page,
+        discard_page,
+        register_export,
+        person_incentives,
+    ],
     include_in_schema=False,
 )
 api_router = Router(path="/", route_handlers=[list_api, propose_api, order_api])

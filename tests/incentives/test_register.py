@@ -197,3 +197,41 @@ async def test_forgetting_keeps_the_decision_and_drops_the_rest(app: Any) -> Non
             "SELECT status, reason FROM mentor_incentive WHERE person_id = $1", person_id
         )
     assert [(r["status"], r["reason"]) for r in rows] == [("effective", DESTROYED)]
+
+
+async def test_a_draft_order_is_broken_up_and_its_incentives_are_proposals_again(app: Any) -> None:
+    tenant = await make_tenant("Поощрения проект")
+    async with make_client(app) as api:
+        await login_api(api, tenant.curator, PASSWORD)
+        mentor = await person(api, "Черновикова", "mentor")
+        made = await _propose(api, mentor, kind="diploma", reason="За методическую разработку")
+        first = await api.post("/api/v1/incentives/order", json={"incentive_ids": [made.json()["id"]]})
+        order_id = first.json()["order_id"]
+    async with make_client(app) as client:
+        await login_page(client, tenant.curator, PASSWORD)
+        page = (await client.get("/incentives")).text
+        assert f"/incentives/orders/{order_id}/discard" in page
+        discarded = await post_form(client, f"/incentives/orders/{order_id}/discard", {}, page="/incentives")
+        assert discarded.status_code == 303
+        assert (await client.get(f"/orders/{order_id}")).status_code == 404
+    async with make_client(app) as api:
+        await login_api(api, tenant.curator, PASSWORD)
+        (listed,) = (await api.get("/api/v1/incentives")).json()
+        assert listed["status"] == "proposed" and listed["order_id"] is None
+        second = await api.post("/api/v1/incentives/order", json={"incentive_ids": [made.json()["id"]]})
+        assert second.status_code == 201
+        sent = await api.post(f"/api/v1/orders/{second.json()['order_id']}/submit", json={})
+        assert sent.status_code in (200, 201), sent.text
+    async with make_client(app) as client:  # sent for signature: it stays
+        await login_page(client, tenant.curator, PASSWORD)
+        kept = await post_form(
+            client, f"/incentives/orders/{second.json()['order_id']}/discard", {}, page="/incentives"
+        )
+        assert kept.status_code == 303
+        assert (await client.get(f"/orders/{second.json()['order_id']}")).status_code == 200
+    async with make_client(app) as other:  # another school's curator does not find it
+        await login_page(other, tenant.other_curator, PASSWORD)
+        refused = await post_form(
+            other, f"/incentives/orders/{second.json()['order_id']}/discard", {}, page="/incentives"
+        )
+        assert refused.status_code == 404
