@@ -9,9 +9,10 @@ import uuid
 import zipfile
 from typing import Any
 
+from services.contests.portfolio import assemble
 from services.reports import count_region, rating_of
 from shared.db import Scope, current_connection, tenant_transaction
-from tests.factories import person, sign
+from tests.factories import TODAY, person, sign
 from tests.helpers import PASSWORD, Tenant, login_api, login_page, make_client, make_tenant, post_form
 from tests.public.factories import add_to_registry, approved_registry, consent_to_publication
 
@@ -54,7 +55,10 @@ async def test_proposed_and_ordered_incentives_take_effect_only_when_the_order_i
     async with tenant_transaction(Scope.for_region(tenant.region_id)):  # the rating counts them too
         await count_region(tenant.region_id)
         (rated,) = await rating_of([uuid.UUID(mentor)])
+        portfolio = await assemble(uuid.UUID(mentor), None, TODAY)  # a contest application's portfolio
     assert {p.source: p.count for p in rated.breakdown}["incentives"] == 2
+    assert any("За подготовку пары к конкурсу" in line for line in portfolio.incentives)
+    assert not any("руб." in line for line in portfolio.incentives)
     async with make_client(app) as client:
         await login_page(client, tenant.curator, PASSWORD)
         shown = (await client.get(f"/incentives/people/{mentor}")).text
