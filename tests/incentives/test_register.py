@@ -68,6 +68,10 @@ async def test_proposed_and_ordered_incentives_take_effect_only_when_the_order_i
         assert f'hx-get="/incentives/people/{mentor}"' in card
         register = await client.get("/incentives?status=effective")
         assert register.status_code == 200 and "Грамотеева" in register.text
+        bonuses = (await client.get("/incentives?kind=bonus&year=" + str(TODAY.year))).text
+        assert "За год наставничества" in bonuses and "За подготовку пары к конкурсу" not in bonuses
+        assert 'id="q-kind"' in bonuses and bonuses.count('id="f-kind"') == 1
+        assert "За год наставничества" not in (await client.get("/incentives?q=Иванов")).text
         export = await client.get("/incentives.xlsx")
         assert export.status_code == 200 and export.content[:2] == b"PK"
         evidence = await client.get(f"/reports/people/{mentor}/evidence.docx")
