@@ -55,6 +55,7 @@ async def seed_demo_region() -> UUID:
     from services.cases.demo import seed_cases
     from services.certification.demo import seed_certification
     from services.contests.demo import seed_contests
+    from services.incentives.demo import seed_incentives
     from services.matching.demo import seed_pairs
     from services.monitoring.demo import seed_monitoring
     from services.programmes.demo import seed_programmes
@@ -81,6 +82,7 @@ async def seed_demo_region() -> UUID:
         await seed_contests(region_id)
         await seed_public(region_id)
         await seed_cases(region_id)
+        await seed_incentives(region_id)
         if await seed_retention(region_id):  # something destroyed already, something falling due
             days = get_settings().withdrawal_destruction_days
             await destroy_in_open_transaction(region_id, days=days, scrubbers=SCRUBBERS)

@@ -20,6 +20,7 @@ APP_REGISTRY = AppRegistry(
         "services.contests.piccolo_app",
         "services.public.piccolo_app",
         "services.cases.piccolo_app",
+        "services.incentives.piccolo_app",
     ]
 )
 

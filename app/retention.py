@@ -8,7 +8,18 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services import certificates, contests, matching, mentoring, programmes, public, registry, reports, school
+from services import (
+    certificates,
+    contests,
+    incentives,
+    matching,
+    mentoring,
+    programmes,
+    public,
+    registry,
+    reports,
+    school,
+)
 from shared.settings import get_settings
 
 
@@ -25,6 +36,7 @@ SCRUBBERS: tuple[registry.Scrubber, ...] = (
     school.forget_people,
     contests.forget_people,
     public.forget_people,
+    incentives.forget_people,
     forget_certificate_holders,
 )
 

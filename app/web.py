@@ -22,6 +22,7 @@ from services.certificates import routes as certificates
 from services.certification import routes as certification
 from services.contests import contest_results_of
 from services.contests import routes as contests
+from services.incentives import routes as incentives
 from services.matching import routes as matching
 from services.mentoring import routes as mentoring
 from services.monitoring import routes as monitoring
@@ -111,6 +112,8 @@ def route_handlers() -> list[Any]:
         public_pages.page_router,
         cases.page_router,
         cases.api_router,
+        incentives.page_router,
+        incentives.api_router,
     ]
 
 

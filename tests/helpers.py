@@ -185,8 +185,10 @@ async def make_records(
     contests = await _contest_records(tenant, organization_id, municipality_id, first)
     public_pages = await _public_records(tenant, organization_id, first)
     cases = await _case_records(tenant, organization_id, municipality_id)
+    incentives = await _incentive_records(tenant, organization_id, municipality_id, first)
     return {
         **programme,
+        **incentives,
         **public_pages,
         **cases,
         **school,
@@ -576,6 +578,25 @@ async def _case_records(tenant: Tenant, organization_id: uuid.UUID, municipality
             municipality_id,
         )
     return {"case_id": str(case_id), "case_file_id": str(file_id)}
+
+
+async def _incentive_records(
+    tenant: Tenant, organization_id: uuid.UUID, municipality_id: uuid.UUID, person_id: uuid.UUID
+) -> dict[str, str]:
+    """A proposed incentive of the organization's mentor: its neighbours and other regions must not reach it."""
+    from shared.db import Level, Scope, current_connection, tenant_transaction
+
+    scope = Scope(Level.organization, None, tenant.region_id, municipality_id, organization_id)
+    async with tenant_transaction(scope):
+        incentive_id = await current_connection().fetchval(
+            """INSERT INTO mentor_incentive (region_id, organization_id, municipality_id, person_id, level, kind,
+                   reason) VALUES ($1, $2, $3, $4, 'organization', 'thanks', 'За открытый урок') RETURNING id""",
+            tenant.region_id,
+            organization_id,
+            municipality_id,
+            person_id,
+        )
+    return {"incentive_id": str(incentive_id)}
 
 
 async def _programme_records(tenant: Tenant, actor: Any, scope: Any, person_id: uuid.UUID) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """The portfolio of an application, assembled from the platform's own data: the nominee's pairs and groups with
-their meetings, outcome and the mentees' results before and after, the mentor school's training and the
-certificates. It is frozen into the application when sent, so the jury judges what was sent."""
+their meetings, outcome and the mentees' results before and after, the mentor school's training, the certificates
+and the incentives decided by order. It is frozen into the application when sent, so the jury judges what was sent."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import msgspec
 
 from services import mentoring
 from services.certificates import certificates_of
+from services.incentives import incentives_of
 from services.monitoring import score_change
 from services.school import training_of
 
@@ -46,6 +47,7 @@ class Portfolio(msgspec.Struct, frozen=True, kw_only=True):
     pairs: list[PortfolioPair] = []
     training: list[PortfolioTraining] = []
     certificates: list[PortfolioCertificate] = []
+    incentives: list[str] = []  # «Почётная грамота: за … (приказ № 47-п от 19.11.2026)», never the sums
 
     @property
     def meetings(self) -> int:
@@ -87,7 +89,8 @@ async def assemble(person_id: UUID, mentorship_id: UUID | None, day: date) -> Po
         for c in await certificates_of([person_id])
         if c.revoked_at is None
     ]
-    return Portfolio(assembled_on=day, pairs=pairs, training=training, certificates=certificates)
+    incentives = [i.public_line for i in await incentives_of([person_id], day)]
+    return Portfolio(assembled_on=day, pairs=pairs, training=training, certificates=certificates, incentives=incentives)
 
 
 def frozen(value: object) -> Portfolio | None:

@@ -37,6 +37,7 @@ TITLES: dict[OrderKind, str] = {
     OrderKind.school_completion: "Об итогах обучения в сетевой школе наставников",
     OrderKind.certification_commission: "О составе комиссии по сертификации кураторов наставнической деятельности",
     OrderKind.certification_decision: "Об итогах сертификации кураторов наставнической деятельности",
+    OrderKind.mentor_incentives: "О поощрении наставников",
 }
 # The reasons of 004 §2.8; the pairs' domain passes one of them.
 REPLACEMENT_REASONS: dict[str, str] = {

@@ -270,6 +270,17 @@ async def create_level_order(actor: Actor, region_id: UUID, owner: Owner, kind: 
     return order_id
 
 
+async def discard_draft(order_id: UUID, owner: Owner) -> None:
+    """A level order's draft, never signed, is thrown away by the domain that composed it (its records go back to
+    where they were before; that domain lets go of the order first). A sent or registered order stays."""
+    order = await get_order(order_id, owner)
+    if order.kind not in LEVEL_KINDS or order.state != "draft":
+        raise ValidationFailed({"order": "Расформировать можно только проект, не отправленный на подпись"})
+    await current_connection().execute(
+        "DELETE FROM programme_order WHERE id = $1 AND number IS NULL AND submitted_at IS NULL", order_id
+    )
+
+
 _COLUMNS = """id, region_id, organization_id, municipality_id, programme_id, kind, title, payload, number,
               signed_on, created_at, scan IS NOT NULL AS has_scan, submitted_at, return_comment"""
 

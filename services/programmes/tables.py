@@ -58,6 +58,7 @@ class OrderKind(enum.StrEnum):
     school_completion = "school_completion"
     certification_commission = "certification_commission"
     certification_decision = "certification_decision"
+    mentor_incentives = "mentor_incentives"  # composed by the incentives register
 
 
 LEVEL_KINDS = (
@@ -65,6 +66,7 @@ LEVEL_KINDS = (
     OrderKind.school_completion,
     OrderKind.certification_commission,
     OrderKind.certification_decision,
+    OrderKind.mentor_incentives,
 )
 
 

@@ -17,7 +17,7 @@ from uuid import UUID
 import msgspec
 
 import tenants
-from services import cases, contests, programmes, registry, reports
+from services import cases, contests, incentives, programmes, registry, reports
 from services.public import content
 from services.public.content import DocumentFile, DocumentRecord, PartnerRecord
 from services.public.sites import INDICATORS, SiteRecord
@@ -50,6 +50,7 @@ class PublicMentor(msgspec.Struct, frozen=True, kw_only=True):
     about: str
     achievements: str
     contest_results: list[str] = []  # «Наставник года — 2026, …: 1 место (победитель)», published ones only
+    incentives: list[str] = []  # «Почётная грамота: за … (приказ № 12 от 20.05.2026)», by registered orders only
     points: Decimal | None = None  # the mentor rating's counted points
 
 
@@ -174,9 +175,17 @@ async def _registry(
     results: dict[UUID, list[str]] = {}
     for result in await contests.contest_results_of(adults):
         results.setdefault(result.person_id, []).append(result.line)
+    decided: dict[UUID, list[str]] = {}
+    for incentive in await incentives.incentives_of(adults):
+        decided.setdefault(incentive.person_id, []).append(incentive.public_line)
     points = {r.person_id: r.points for r in await reports.rating_of(adults)}
     mentors = [
-        msgspec.structs.replace(m, contest_results=results.get(m.person_id, []), points=points.get(m.person_id))
+        msgspec.structs.replace(
+            m,
+            contest_results=results.get(m.person_id, []),
+            incentives=decided.get(m.person_id, []),
+            points=points.get(m.person_id),
+        )
         for m in mentors
     ]
     mentors.sort(key=lambda m: m.full_name)

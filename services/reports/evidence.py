@@ -18,6 +18,7 @@ from docx import Document
 from docx.shared import Pt
 
 from services.certificates import STATUS_LABELS, certificates_of
+from services.incentives import incentives_of
 from services.mentoring import STATUS_LABELS as PAIR_STATUS_LABELS
 from services.school import training_of
 from shared.clock import today
@@ -91,6 +92,7 @@ class EvidencePack(msgspec.Struct, frozen=True, kw_only=True):
     training: list[TrainingLine]
     certificates: list[CertificateLine]
     contests: list[str]  # «Наставник года — 2026, номинация «…», муниципальный этап: 1 место (победитель)…»
+    incentives: list[str] = []  # «Почётная грамота (организация) — за …; приказ № 12 от 20.05.2026»
 
     @property
     def meetings(self) -> int:
@@ -195,6 +197,7 @@ async def evidence_pack(person_id: UUID, contest_lines: ContestLines) -> Evidenc
         training=training,
         certificates=certificates,
         contests=contests,
+        incentives=[i.line for i in await incentives_of([person_id], today())],
     )
 
 
@@ -308,6 +311,11 @@ def docx_bytes(pack: EvidencePack) -> bytes:
         document.add_paragraph(line, style="List Bullet")
     document.add_heading("6. Опубликованные кейсы наставнических практик", level=2)
     document.add_paragraph(NOT_RECORDED)
+    document.add_heading("7. Поощрения", level=2)
+    if not pack.incentives:
+        document.add_paragraph(NOT_RECORDED)
+    for line in pack.incentives:
+        document.add_paragraph(line, style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -329,5 +337,6 @@ def pdf_bytes(pack: EvidencePack) -> bytes:
         "training": {"columns": TRAINING_COLUMNS, "rows": [training_cells(t) for t in pack.training]},
         "certificates": {"columns": CERTIFICATE_COLUMNS, "rows": [certificate_cells(c) for c in pack.certificates]},
         "contests": pack.contests,
+        "incentives": pack.incentives,
     }
     return typeset(TEMPLATE, data)

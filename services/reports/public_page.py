@@ -67,8 +67,9 @@ async def counted_indicators(
 # Every row the page shows of the other domains, by its row version (`xmin` changes with each update; a deleted
 # row drops out, a new one comes in): the organization and its municipality, its programmes and roadmap, the
 # orders it publishes or that approved a registry, the people those orders list and its curators, with their
-# consents, rating and contest results, its published cases, and the indicators' count. A superset is harmless (a
-# needless 200), a row missed would leave a visitor a stale page, so whatever the page starts to show is added here.
+# consents, rating, incentives and contest results, its published cases, and the indicators' count. A superset is
+# harmless (a needless 200), a row missed would leave a visitor a stale page, so whatever the page starts to show is
+# added here.
 _VERSION = """
 WITH programmes AS MATERIALIZED (
     SELECT p.id, p.xmin::text AS v, p.registry_order_id FROM programme p
@@ -108,6 +109,8 @@ WITH programmes AS MATERIALIZED (
         WHERE c.region_id = $1 AND c.person_id IN (SELECT id FROM listed)
     UNION ALL SELECT 'rating', r.organization_id::text || '/' || r.person_id::text, r.xmin::text FROM mentor_rating r
         WHERE r.region_id = $1 AND r.person_id IN (SELECT id FROM listed)
+    UNION ALL SELECT 'incentive', i.id::text, i.xmin::text FROM mentor_incentive i
+        WHERE i.region_id = $1 AND i.person_id IN (SELECT id FROM listed)
     UNION ALL SELECT 'application', id::text, v FROM applications
     UNION ALL SELECT 'entry', e.id::text, concat_ws('/', e.xmin, p.xmin, c.xmin, n.xmin, s.xmin)
         FROM applications a JOIN contest_entry e ON e.region_id = a.region_id AND e.application_id = a.id

@@ -43,6 +43,7 @@ SOURCES: dict[str, Source] = {
         label="Места и выходы в следующий этап конкурсов", unit="за результат", points=Decimal(10), max_points=None
     ),
     "cases": Source(label="Опубликованные кейсы", unit="за кейс", points=Decimal(5), max_points=None),
+    "incentives": Source(label="Поощрения по приказу", unit="за поощрение", points=Decimal(5), max_points=Decimal(30)),
 }
 
 # Every registry mentor of the region with an active consent to processing, with what each source counts for them.
@@ -79,7 +80,9 @@ SELECT m.id, m.organization_id, m.municipality_id, m.full_name,
     (SELECT count(*) FROM practice_case_participant cp
         JOIN practice_case pc ON pc.region_id = cp.region_id AND pc.id = cp.case_id
         WHERE cp.region_id = $1 AND cp.person_id = m.id AND cp.role = 'mentor' AND pc.status = 'published')
-        AS cases
+        AS cases,
+    (SELECT count(*) FROM mentor_incentive i WHERE i.region_id = $1 AND i.person_id = m.id
+        AND i.status = 'effective') AS incentives
 FROM mentors m
 """
 

@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 import tenants
-from services import certificates, contests, matching, mentoring, programmes, reports, school
+from services import certificates, contests, incentives, matching, mentoring, programmes, reports, school
 from shared.errors import NotFound
 from shared.pages import page
 from tenants import ORGANIZATION_ROLES, Principal, Role, allow
@@ -38,7 +38,8 @@ async def workspace_home(principal: NamedDependency[Principal]) -> Template:
 @get("/cabinet", guards=[allow(Role.mentor, Role.mentee)])
 async def cabinet_home(principal: NamedDependency[Principal]) -> Template:
     """The person's pairs (mentoring), within the current programme the mentees' choices (matching), a mentor's
-    own training and certificates (school, certificates), and the person's contest results (contests)."""
+    own training and certificates (school, certificates) and incentives in effect (incentives), and the person's
+    contest results (contests)."""
     organization_id = principal.scope.organization_id
     if organization_id is None:
         raise NotFound()
@@ -64,6 +65,7 @@ async def cabinet_home(principal: NamedDependency[Principal]) -> Template:
         rating_sources=reports.RATING_SOURCES,
         certificate_labels=certificates.STATUS_LABELS,
         contest_results=await contests.contest_results_of([person_id]) if person_id else [],
+        incentives=await incentives.incentives_of(mine) if mine else [],
         pairs=pairs,
         person_id=person_id,
         is_mentor=is_mentor,

@@ -21,6 +21,7 @@ TABLES = (
     "practice_case",
     "practice_case_participant",
     "practice_case_file",
+    "mentor_incentive",
 )
 
 

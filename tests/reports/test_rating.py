@@ -55,6 +55,7 @@ async def test_a_mentor_is_rated_by_the_regions_rules(app: Any) -> None:
                 ("certificates", "3"),
                 ("contest_results", "10"),
                 ("cases", "5"),
+                ("incentives", "5"),
             )
         }
         saved = await post_form(
