@@ -67,18 +67,23 @@ class PairForm:
     group_agreed_on: str = ""
 
 
-async def open_load(programme_id: UUID) -> tuple[dict[UUID, int], dict[tuple[UUID, UUID], UUID]]:
-    """Mentees per mentor in open pairs of the programme's organization (whichever programme they started in,
-    and counting replacements waiting for their order), and each mentee's open pair per form."""
+async def open_load(
+    programme_id: UUID, organization_ids: list[UUID] | None = None
+) -> tuple[dict[UUID, int], dict[tuple[UUID, UUID], UUID]]:
+    """Mentees per mentor in open pairs of the programme's organization (or of `organization_ids`, a municipal or
+    regional programme's pool), whichever programme they started in, and counting replacements waiting for their
+    order; and each mentee's open pair per form."""
     rows = await current_connection().fetch(
         """SELECT m.id, coalesce(c.mentor_id, m.mentor_id) AS mentor_id, m.form_id, mm.mentee_id
            FROM mentorship m
            JOIN mentorship_mentee mm ON mm.region_id = m.region_id AND mm.mentorship_id = m.id
            LEFT JOIN mentor_change c ON c.region_id = m.region_id AND c.mentorship_id = m.id AND c.pending
-           WHERE m.organization_id = (SELECT organization_id FROM programme WHERE id = $1)
+           WHERE m.organization_id = ANY(
+                   coalesce($3::uuid[], ARRAY[(SELECT organization_id FROM programme WHERE id = $1)]))
              AND m.status = ANY($2::text[])""",
         programme_id,
         [s.value for s in OPEN],
+        organization_ids,
     )
     load: dict[UUID, int] = {}
     taken: dict[tuple[UUID, UUID], UUID] = {}
@@ -88,11 +93,82 @@ async def open_load(programme_id: UUID) -> tuple[dict[UUID, int], dict[tuple[UUI
     return load, taken
 
 
+@dataclass(frozen=True)
+class Pool:
+    """Whose bases a programme draws on: its own organization's; a municipality's programme every organization of
+    the municipality, partner employers (organizations of kind «employer») among them; the region's every
+    organization of the region. `homes` tells in which of them a person is a registry mentor or a mentee."""
+
+    organizations: dict[UUID, PoolOrganization]
+    mentors: list[Member]
+    mentees: list[Member]
+    mentor_homes: dict[UUID, list[UUID]]
+    mentee_homes: dict[UUID, list[UUID]]
+
+    @property
+    def pooled(self) -> bool:
+        """More than the programme's own organization: a municipal or regional programme."""
+        return self.level != "organization"
+
+    level: str = "organization"
+
+
+@dataclass(frozen=True)
+class PoolOrganization:
+    id: UUID
+    municipality_id: UUID
+    name: str
+    kind: str
+
+
+async def pool(programme: ProgrammeRecord) -> Pool:
+    terms = view(programme, Terms)
+    rows = await current_connection().fetch(
+        """SELECT id, municipality_id, coalesce(nullif(short_name, ''), name) AS name, kind FROM organization
+           WHERE region_id = $1 AND ($2::uuid IS NULL OR id = $2) AND ($3::uuid IS NULL OR municipality_id = $3)
+           ORDER BY sort_key""",
+        terms.region_id,
+        terms.organization_id,
+        terms.municipality_id,
+    )
+    organizations = {r["id"]: PoolOrganization(r["id"], r["municipality_id"], r["name"], r["kind"]) for r in rows}
+    found: dict[ParticipationRole, tuple[dict[UUID, Member], dict[UUID, list[UUID]]]] = {
+        ParticipationRole.mentor: ({}, {}),
+        ParticipationRole.mentee_candidate: ({}, {}),
+    }
+    for organization_id in organizations:
+        for role, (members, homes) in found.items():
+            for member in await base_members(organization_id, (role,)):
+                members.setdefault(member.id, view(member, Member))
+                homes.setdefault(member.id, []).append(organization_id)
+    (mentors, mentor_homes), (mentees, mentee_homes) = (
+        found[ParticipationRole.mentor],
+        found[ParticipationRole.mentee_candidate],
+    )
+    level = "organization" if terms.organization_id else "municipality" if terms.municipality_id else "region"
+    return Pool(organizations, list(mentors.values()), list(mentees.values()), mentor_homes, mentee_homes, level)
+
+
+async def pool_participating(found: Pool) -> set[UUID]:
+    """Who of the pool has an active consent to take part, given in an organization whose base holds them."""
+    people: dict[UUID, list[UUID]] = {}
+    for homes in (found.mentor_homes, found.mentee_homes):
+        for person_id, organization_ids in homes.items():
+            for organization_id in organization_ids:
+                people.setdefault(organization_id, []).append(person_id)
+    consenting: set[UUID] = set()
+    for organization_id, person_ids in people.items():
+        consenting |= await rules.participating(organization_id, person_ids)
+    return consenting
+
+
 async def eligible(programme: ProgrammeRecord) -> tuple[list[Member], list[Member]]:
-    """Registry mentors and mentee candidates of the programme's organization, with consent flags."""
+    """Registry mentors and mentee candidates of the programme's organization (or of its pool), with consent
+    flags."""
     organization_id = view(programme, Terms).organization_id
     if organization_id is None:
-        return [], []
+        found = await pool(programme)
+        return found.mentors, found.mentees
     mentors = await base_members(organization_id, (ParticipationRole.mentor,))
     mentees = await base_members(organization_id, (ParticipationRole.mentee_candidate,))
     return [view(m, Member) for m in mentors], [view(m, Member) for m in mentees]
