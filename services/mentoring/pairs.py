@@ -181,12 +181,25 @@ async def create_pair(
     score: int | None = None,
     details: ScoreDetails | None = None,
 ) -> UUID:
-    """A draft pair or group, checked against every rule of the Положение before anything is written."""
+    """A draft pair or group, checked against every rule of the Положение before anything is written. A municipal
+    or regional programme's pair (proposed by its matching, accepted by its coordinator) draws on the programme's
+    pool and belongs to its mentees' organization."""
     terms = view(programme, Terms)
-    if terms.organization_id is None or terms.organization_id != actor.organization_id:
+    found = None if terms.organization_id is not None else await pool(programme)
+    if found is None and terms.organization_id != actor.organization_id:
         raise Forbidden()
+    if found is not None and actor.organization_id is not None:
+        raise Forbidden()  # the level's coordinator, not an organization's curator
     errors = Errors()
-    mentors, mentees = await eligible(programme)
+    mentors, mentees = (found.mentors, found.mentees) if found is not None else await eligible(programme)
+
+    async def refused_of(people: list[Member]) -> list[Member]:
+        if found is None:
+            assert terms.organization_id is not None
+            return await rules.without_participation(terms.organization_id, people)
+        consenting = await pool_participating(found)
+        return [p for p in people if p.id not in consenting]
+
     mentor = next((m for m in mentors if str(m.id) == form.mentor_id), None)
     if mentor is None:
         errors.add("mentor_id", "Наставник должен быть в утверждённом реестре наставников организации")
@@ -211,12 +224,18 @@ async def create_pair(
         group_agreed_on = programmes.read_date(errors, "group_agreed_on", form.group_agreed_on)
         if group_agreed_on and group_agreed_on > today():
             errors.add("group_agreed_on", "Дата согласия не может быть в будущем")
-    if mentor is not None and terms.organization_id is not None:
-        refused = await rules.without_participation(terms.organization_id, [mentor])
+    home = terms.organization_id
+    if found is not None and chosen:
+        shared = set.intersection(*(set(found.mentee_homes.get(m.id, [])) for m in chosen))
+        home = next((o for o in found.organizations if o in shared), None)
+        if home is None:
+            errors.add("mentee_ids", "Наставляемые одной пары или группы — из одной организации")
+    if mentor is not None:
+        refused = await refused_of([mentor])
         if refused:
             errors.add("mentor_id", f"Нет согласия на участие в программе наставничества: {mentor.full_name}")
-    if chosen and terms.organization_id is not None:
-        refused = await rules.without_participation(terms.organization_id, chosen)
+    if chosen:
+        refused = await refused_of(chosen)
         if refused:
             errors.add(
                 "mentee_ids",
@@ -280,7 +299,8 @@ async def create_pair(
             )
     errors.raise_if_any()
     assert mentor is not None and form_row is not None and starts_on is not None and ends_on is not None
-    load, taken = await open_load(terms.id)
+    assert home is not None
+    load, taken = await open_load(terms.id, list(found.organizations) if found is not None else None)
     if load.get(mentor.id, 0) + len(chosen) > terms.max_mentees_per_mentor:
         raise ValidationFailed(
             {"mentor_id": f"У наставника не больше {terms.max_mentees_per_mentor} наставляемых одновременно"}
@@ -292,7 +312,7 @@ async def create_pair(
         await Mentorship.insert(
             Mentorship(
                 region_id=actor.region_id,
-                organization_id=terms.organization_id,
+                organization_id=home,
                 programme_id=terms.id,
                 mentor_id=mentor.id,
                 form_id=form_row.id,
@@ -318,23 +338,30 @@ async def create_pair(
         await MentorshipMentee.insert(
             MentorshipMentee(
                 region_id=actor.region_id,
-                organization_id=terms.organization_id,
+                organization_id=home,
                 mentorship_id=pair_id,
                 mentee_id=mentee.id,
             )
         ).run()
-    await record_mentor(actor, pair_id, mentor.id, starts_on)
+    await record_mentor(actor, pair_id, mentor.id, starts_on, organization_id=home)
     return pair_id
 
 
 async def record_mentor(
-    actor: Actor, pair_id: UUID, mentor_id: UUID, since: date, reason: str = "", order_id: UUID | None = None
+    actor: Actor,
+    pair_id: UUID,
+    mentor_id: UUID,
+    since: date,
+    reason: str = "",
+    order_id: UUID | None = None,
+    organization_id: UUID | None = None,
 ) -> None:
-    """The pair's history of mentors; a replacement by order is pending until the order is registered."""
+    """The pair's history of mentors; a replacement by order is pending until the order is registered. A municipal
+    coordinator's pair names its organization (`organization_id`); else it is the actor's."""
     await MentorChange.insert(
         MentorChange(
             region_id=actor.region_id,
-            organization_id=actor.organization_id,
+            organization_id=organization_id or actor.organization_id,
             mentorship_id=pair_id,
             mentor_id=mentor_id,
             since=since,

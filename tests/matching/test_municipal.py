@@ -128,6 +128,27 @@ async def test_a_municipal_programme_matches_its_organizations_and_partner_emplo
             (p["mentor_id"], p["mentee_id"]) for p in again["proposals"]
         }
 
+        # The coordinator accepts the partner employer's proposals: each a draft pair of its mentee's organization,
+        # checked by the same rules as a pair formed by hand; the mentors' places are then taken.
+        accepted = [p for p in again["proposals"] if p["mentor_id"] in partner_mentors]
+        assert accepted
+        for proposal in accepted:
+            done = await municipal.post(
+                f"/api/v1/programmes/{prog['id']}/matching/{again['run_id']}/proposals",
+                json={"mentee_id": proposal["mentee_id"], "action": "accept"},
+            )
+            assert done.status_code == 201, done.text
+        last = (await municipal.post(f"/api/v1/programmes/{prog['id']}/matching", json={"objective": "count"})).json()
+        assert not {p["mentor_id"] for p in last["proposals"]} & {p["mentor_id"] for p in accepted}
+        assert not {p["mentee_id"] for p in last["proposals"]} & {p["mentee_id"] for p in accepted}
+    school_mentees = [p for p in accepted if p["mentee_id"] in mentees]
+    async with make_client(app) as school:
+        await login_api(school, fresh.curator, PASSWORD)
+        drafts = (await school.get("/api/v1/pairs", params={"status": "draft"})).json()
+        seen = {(d["mentor"]["id"], d["mentees"][0]["id"]) for d in drafts}
+        assert {(p["mentor_id"], p["mentee_id"]) for p in school_mentees} <= seen
+        assert not any(m["id"] == trainee for d in drafts for m in d["mentees"])
+
     # The municipality's programme is not the school's, nor another municipality's: 404.
     for email in (fresh.curator, fresh.other_curator):
         async with make_client(app) as other:
