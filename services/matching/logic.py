@@ -230,9 +230,17 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
             mentees.append(
                 msgspec.structs.replace(profiles[row.id], full_name=row.full_name, **placed(row.id, pool.mentee_homes))
             )
+    # The sparse graph: a mentee meets only the mentors of a category some open form of theirs takes, so a
+    # municipality's run never walks all mentees × all mentors.
+    by_category: dict[str, list[int]] = {}
+    for j, mentor in enumerate(mentors):
+        by_category.setdefault(mentor.category, []).append(j)
     couples = {}
     for i, mentee in enumerate(mentees):
-        for j, mentor in enumerate(mentors):
+        open_forms = [f for f in forms if mentee.id not in f.taken and mentee.category in f.mentee_categories]
+        reachable = sorted({j for f in open_forms for c in f.mentor_categories for j in by_category.get(c, [])})
+        for j in reachable:
+            mentor = mentors[j]
             if (mentor.id, mentee.id) in marked or mentor.id == mentee.id:
                 continue
             if mentor.category == "learner" and not (
