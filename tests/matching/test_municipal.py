@@ -196,3 +196,72 @@ async def test_the_municipal_optimum_agrees_with_brute_force(app: Any, fresh: Te
             assert ((len(run.json()["proposals"]), total) if most else (total,)) == best
             exact = solve(len(instance.mentees), instance.capacities, scores, Objective(objective))
             assert exact.total == total
+
+
+async def test_the_municipal_run_keeps_the_organization_run_rules(app: Any, fresh: Tenant) -> None:
+    """Within one school the municipal programme finds the very couples the school's own programme finds (the same
+    rule code: forms, categories, consents, places); the scores differ by the distance rule alone."""
+    from services import programmes
+    from services.matching import logic
+
+    tag = uuid.uuid4().hex[:4]
+    async with make_client(app) as school:
+        await login_api(school, fresh.curator, PASSWORD)
+        own = await programme(school, capacity=2)
+        await person(school, f"Первая{tag}", "mentor", subject="Физика")
+        await person(school, f"Вторая{tag}", "mentor", consent=False)
+        await person(school, f"Мама{tag}", "mentor", category="parent")
+        await person(school, f"Физик{tag}", "mentee_candidate", subject="Физика")
+        await person(school, f"Лирик{tag}", "mentee_candidate", subject="Литература")
+        await person(school, f"Тайный{tag}", "mentee_candidate", consent=False)
+    async with make_client(app) as municipal:
+        await login_api(municipal, fresh.municipal, PASSWORD)
+        prog = await programme(municipal, capacity=2)
+
+    async def couples(programme_id: str, scope: Scope, pooled: bool) -> dict[tuple[str, str], int]:
+        async with tenant_transaction(scope):
+            record = await programmes.get_programme(uuid.UUID(programme_id))
+            instance = await logic.build(record, logic.default_weights(pooled))
+        return {
+            (instance.mentees[i].full_name, instance.mentors[j].full_name): c.score
+            for (i, j), c in instance.couples.items()
+            if tag in instance.mentees[i].full_name
+        }
+
+    school_scope = Scope(Level.organization, None, fresh.region_id, fresh.municipality_id, fresh.organization_id)
+    municipal_scope = Scope(Level.municipality, None, fresh.region_id, fresh.municipality_id, None)
+    in_school = await couples(own["id"], school_scope, pooled=False)
+    in_municipality = await couples(prog["id"], municipal_scope, pooled=True)
+    assert len(in_school) == 2  # one consenting staff mentor, two consenting staff mentees
+    assert in_municipality.keys() == in_school.keys()
+    bonus = logic.SAME_ORGANIZATION_POINTS * logic.default_weights(pooled=True)["organization"]
+    assert all(in_municipality[k] == in_school[k] + bonus for k in in_school)
+
+
+async def test_a_regional_programme_reaches_every_municipality(app: Any, fresh: Tenant) -> None:
+    tag = uuid.uuid4().hex[:4]
+    async with make_client(app) as school:
+        await login_api(school, fresh.curator, PASSWORD)
+        mentee = await person(school, f"Региональный{tag}", "mentee_candidate")
+    async with make_client(app) as far:
+        await login_api(far, fresh.other_curator, PASSWORD)
+        mentor = await person(far, f"Далёкий{tag}", "mentor")
+    async with make_client(app) as municipal:
+        await login_api(municipal, fresh.municipal, PASSWORD)
+        local = await programme(municipal, capacity=1)
+        run = (await municipal.post(f"/api/v1/programmes/{local['id']}/matching", json={"objective": "count"})).json()
+        assert mentor not in {p["mentor_id"] for p in run["proposals"]}  # another municipality's mentor
+    async with make_client(app) as regional:
+        await login_api(regional, fresh.regional, PASSWORD)
+        prog = await programme(regional, capacity=1)
+        assert prog["organization_id"] is None and prog["municipality_id"] is None
+        run = await regional.post(f"/api/v1/programmes/{prog['id']}/matching", json={"objective": "count"})
+        assert run.status_code == 201, run.text
+        couple = next(p for p in run.json()["proposals"] if p["mentee_id"] == mentee)
+        assert couple["mentor_id"] == mentor
+        assert not any("Из одн" in label for label, _ in couple["parts"])  # another organization and municipality
+        assert (await regional.get(f"/programmes/{prog['id']}/matching")).status_code == 200
+        # The region's coordinator does not run a municipality's programme: 404.
+        assert (
+            await regional.post(f"/api/v1/programmes/{local['id']}/matching", json={"objective": "count"})
+        ).status_code == 404
