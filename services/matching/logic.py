@@ -192,7 +192,7 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
     same_subject = bool(chosen_models & programmes.SAME_SUBJECT)
     marked = {(e.mentor_id, e.mentee_id) for e in await exclusions(terms.id)}
     marked |= await mentoring.couples(terms.id)  # a couple who already had a pair is never proposed again
-    consenting = await mentoring.pool_participating(pool)
+    mentors_consenting, mentees_consenting = await mentoring.pool_participating(pool)
     start = max(day, terms.starts_on)
     too_late = terms.max_pair_months < mentoring.MIN_MONTHS or mentoring.earliest_end(start) > terms.ends_on
     choices = {
@@ -209,7 +209,7 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
     mentors = []
     for row in mentor_rows:
         places = terms.max_mentees_per_mentor - load.get(row.id, 0)
-        if row.id in profiles and row.id in consenting and places > 0:
+        if row.id in profiles and row.id in mentors_consenting and places > 0:
             mentors.append(
                 msgspec.structs.replace(
                     profiles[row.id], full_name=row.full_name, places=places, **placed(row.id, pool.mentor_homes)
@@ -220,7 +220,7 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
     for row in mentee_rows:
         if row.id not in profiles:
             excluded.append(Unmatched(str(row.id), row.full_name, NO_CONSENT))
-        elif row.id not in consenting:
+        elif row.id not in mentees_consenting:
             excluded.append(Unmatched(str(row.id), row.full_name, NO_PARTICIPATION))
         elif too_late:
             excluded.append(Unmatched(str(row.id), row.full_name, TOO_LATE))

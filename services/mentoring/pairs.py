@@ -149,17 +149,22 @@ async def pool(programme: ProgrammeRecord) -> Pool:
     return Pool(organizations, list(mentors.values()), list(mentees.values()), mentor_homes, mentee_homes, level)
 
 
-async def pool_participating(found: Pool) -> set[UUID]:
-    """Who of the pool has an active consent to take part, given in an organization whose base holds them."""
-    people: dict[UUID, list[UUID]] = {}
+async def pool_participating(found: Pool) -> tuple[set[UUID], set[UUID]]:
+    """Which mentors and which mentees of the pool have an active consent to take part, given in an organization
+    whose base holds them in that role."""
+    people: dict[UUID, set[UUID]] = {}
     for homes in (found.mentor_homes, found.mentee_homes):
         for person_id, organization_ids in homes.items():
             for organization_id in organization_ids:
-                people.setdefault(organization_id, []).append(person_id)
-    consenting: set[UUID] = set()
+                people.setdefault(organization_id, set()).add(person_id)
+    given: set[tuple[UUID, UUID]] = set()
     for organization_id, person_ids in people.items():
-        consenting |= await rules.participating(organization_id, person_ids)
-    return consenting
+        given |= {(organization_id, p) for p in await rules.participating(organization_id, list(person_ids))}
+
+    def consenting(homes: dict[UUID, list[UUID]]) -> set[UUID]:
+        return {p for p, organization_ids in homes.items() if any((o, p) in given for o in organization_ids)}
+
+    return consenting(found.mentor_homes), consenting(found.mentee_homes)
 
 
 async def eligible(programme: ProgrammeRecord) -> tuple[list[Member], list[Member]]:
@@ -193,11 +198,12 @@ async def create_pair(
     errors = Errors()
     mentors, mentees = (found.mentors, found.mentees) if found is not None else await eligible(programme)
 
-    async def refused_of(people: list[Member]) -> list[Member]:
+    async def refused_of(people: list[Member], as_mentor: bool) -> list[Member]:
         if found is None:
             assert terms.organization_id is not None
             return await rules.without_participation(terms.organization_id, people)
-        consenting = await pool_participating(found)
+        mentors_consenting, mentees_consenting = await pool_participating(found)
+        consenting = mentors_consenting if as_mentor else mentees_consenting
         return [p for p in people if p.id not in consenting]
 
     mentor = next((m for m in mentors if str(m.id) == form.mentor_id), None)
@@ -231,11 +237,11 @@ async def create_pair(
         if home is None:
             errors.add("mentee_ids", "Наставляемые одной пары или группы — из одной организации")
     if mentor is not None:
-        refused = await refused_of([mentor])
+        refused = await refused_of([mentor], as_mentor=True)
         if refused:
             errors.add("mentor_id", f"Нет согласия на участие в программе наставничества: {mentor.full_name}")
     if chosen:
-        refused = await refused_of(chosen)
+        refused = await refused_of(chosen, as_mentor=False)
         if refused:
             errors.add(
                 "mentee_ids",
