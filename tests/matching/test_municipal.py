@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from shared.db import Level, Scope, tenant_transaction
-from tests.factories import iso, person, programme
+from tests.factories import iso, person, programme, sign
 from tests.helpers import PASSWORD, Tenant, login_api, make_client
 from tests.matching.test_solver import brute_force
 
@@ -132,12 +132,14 @@ async def test_a_municipal_programme_matches_its_organizations_and_partner_emplo
         # checked by the same rules as a pair formed by hand; the mentors' places are then taken.
         accepted = [p for p in again["proposals"] if p["mentor_id"] in partner_mentors]
         assert accepted
+        pair_ids = []
         for proposal in accepted:
             done = await municipal.post(
                 f"/api/v1/programmes/{prog['id']}/matching/{again['run_id']}/proposals",
                 json={"mentee_id": proposal["mentee_id"], "action": "accept"},
             )
             assert done.status_code == 201, done.text
+            pair_ids.append(done.json()["pair_id"])
         last = (await municipal.post(f"/api/v1/programmes/{prog['id']}/matching", json={"objective": "count"})).json()
         assert not {p["mentor_id"] for p in last["proposals"]} & {p["mentor_id"] for p in accepted}
         assert not {p["mentee_id"] for p in last["proposals"]} & {p["mentee_id"] for p in accepted}
@@ -148,6 +150,16 @@ async def test_a_municipal_programme_matches_its_organizations_and_partner_emplo
         seen = {(d["mentor"]["id"], d["mentees"][0]["id"]) for d in drafts}
         assert {(p["mentor_id"], p["mentee_id"]) for p in school_mentees} <= seen
         assert not any(m["id"] == trainee for d in drafts for m in d["mentees"])
+
+    # The municipality's order «о закреплении» takes them (each partner mentor's agreement is with the employer);
+    # registered, the pairs start work.
+    async with make_client(app) as municipal:
+        await login_api(municipal, fresh.municipal, PASSWORD)
+        order = await municipal.post(f"/api/v1/programmes/{prog['id']}/pairs/order", json={"pair_ids": pair_ids})
+        assert order.status_code == 201, order.text
+        await sign(order.json()["order_id"])
+        working = (await municipal.get("/api/v1/pairs", params={"status": "active"})).json()
+        assert set(pair_ids) <= {p["id"] for p in working}
 
     # The municipality's programme is not the school's, nor another municipality's: 404.
     for email in (fresh.curator, fresh.other_curator):
