@@ -277,3 +277,28 @@ async def test_a_regional_programme_reaches_every_municipality(app: Any, fresh: 
         assert (
             await regional.post(f"/api/v1/programmes/{local['id']}/matching", json={"objective": "count"})
         ).status_code == 404
+
+
+async def test_a_municipal_run_is_seen_by_its_municipality_and_region_only(app: Any, fresh: Tenant) -> None:
+    """Row-level security on the matching tables for a municipality's rows (organization_id NULL)."""
+    from services.matching import logic
+
+    async with make_client(app) as school:
+        await login_api(school, fresh.curator, PASSWORD)
+        await person(school, f"Видимый{uuid.uuid4().hex[:4]}", "mentee_candidate")
+    async with make_client(app) as municipal:
+        await login_api(municipal, fresh.municipal, PASSWORD)
+        prog = await programme(municipal, capacity=1)
+        run = await municipal.post(f"/api/v1/programmes/{prog['id']}/matching", json={"objective": "count"})
+        assert run.status_code == 201, run.text
+    programme_id = uuid.UUID(prog["id"])
+    seen = {}
+    for name, scope in {
+        "municipality": Scope(Level.municipality, None, fresh.region_id, fresh.municipality_id, None),
+        "region": Scope.for_region(fresh.region_id),
+        "school": Scope(Level.organization, None, fresh.region_id, fresh.municipality_id, fresh.organization_id),
+        "other municipality": Scope(Level.municipality, None, fresh.region_id, fresh.other_municipality_id, None),
+    }.items():
+        async with tenant_transaction(scope):
+            seen[name] = await logic.latest_run(programme_id) is not None
+    assert seen == {"municipality": True, "region": True, "school": False, "other municipality": False}
