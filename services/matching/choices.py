@@ -43,6 +43,7 @@ async def record_choices(actor: Actor, programme: ProgrammeRecord, chooser_id: s
             MatchingChoice(
                 region_id=actor.region_id,
                 organization_id=terms.organization_id,
+                municipality_id=terms.municipality_id,
                 programme_id=terms.id,
                 chooser_id=UUID(chooser_id),
                 chosen_id=UUID(chosen_id),

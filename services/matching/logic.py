@@ -42,6 +42,14 @@ WEIGHTS: dict[str, tuple[str, int]] = {
     "subject": ("Один предмет («опытный предметник – неопытный предметник»)", 1),
     "time": ("Удобное время встреч", 1),
 }
+# A municipal or regional programme's distance rules: a couple from the same organization first, then from the same
+# municipality (a preference: each is a bonus to the score, so a couple further apart costs more). Kept with the
+# run's weights and tuned on the same page.
+DISTANCE_WEIGHTS: dict[str, tuple[str, int]] = {
+    "organization": ("Из одной организации", 2),
+    "municipality": ("Из одного муниципалитета", 1),
+}
+SAME_ORGANIZATION_POINTS, SAME_MUNICIPALITY_POINTS = 15, 10
 FORM_POINTS, TAG_POINTS, MAX_TAGS, SUBJECT_POINTS, AGE_POINTS, TIME_POINTS = 10, 10, 3, 15, 10, 10
 MUTUAL, MENTOR_CHOSE = 40, 10
 NO_PARTICIPATION = "нет согласия на участие в программе наставничества"
@@ -51,8 +59,13 @@ NO_MENTOR = "нет совместимого наставника: форма, �
 NO_PLACE = "все подходящие наставники заняты"
 
 
-def default_weights() -> dict[str, int]:
-    return {key: weight for key, (_, weight) in WEIGHTS.items()}
+def weight_labels(pooled: bool = False) -> dict[str, tuple[str, int]]:
+    """The weights a run takes: a municipal or regional programme's add the distance rules."""
+    return {**WEIGHTS, **DISTANCE_WEIGHTS} if pooled else dict(WEIGHTS)
+
+
+def default_weights(pooled: bool = False) -> dict[str, int]:
+    return {key: weight for key, (_, weight) in weight_labels(pooled).items()}
 
 
 def age_bucket(profile: Candidate, day: date) -> str:
@@ -90,6 +103,7 @@ def score_couple(
     choices: dict[tuple[UUID, UUID], int],
     same_subject: bool,
     day: date,
+    pooled: bool = False,
 ) -> Couple | None:
     """None when the couple may not meet (no form of the programme takes both); else the score and its parts."""
     form = next(
@@ -133,6 +147,11 @@ def score_couple(
     mentor_time = _list(mentor.answers.get("mentor_offer", {}).get("time"))
     if mentee_time & mentor_time:
         parts.append((f"Удобное время: {', '.join(sorted(mentee_time & mentor_time))}", TIME_POINTS * weights["time"]))
+    if pooled:
+        if set(mentor.organizations) & set(mentee.organizations):
+            parts.append(("Из одной организации", SAME_ORGANIZATION_POINTS * weights.get("organization", 0)))
+        elif set(mentor.municipalities) & set(mentee.municipalities):
+            parts.append(("Из одного муниципалитета", SAME_MUNICIPALITY_POINTS * weights.get("municipality", 0)))
     parts = [(label, points) for label, points in parts if points]
     return Couple(form, max(1, sum(points for _, points in parts)), parts)
 
@@ -144,18 +163,25 @@ class Instance:
     capacities: list[int]
     couples: dict[tuple[int, int], Couple]
     excluded: list[Unmatched] = field(default_factory=list)  # mentees not considered, and why
+    organization_names: dict[UUID, str] = field(default_factory=dict)  # a pooled programme's organizations
+
+    def where(self, person: Candidate) -> str:
+        return ", ".join(self.organization_names[o] for o in person.organizations if o in self.organization_names)
 
 
 async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date | None = None) -> Instance:
-    """Consenting mentees without an open pair in some form, registry mentors with places left."""
+    """Consenting mentees without an open pair in some form, registry mentors with places left: of the programme's
+    organization, or of every organization of its pool (a municipality's or the region's programme) under the
+    same rules, with the distance rules added to the score."""
     day = day or today()
     terms = view(programme, Terms)
-    mentor_rows, mentee_rows = await mentoring.eligible(programme)
+    pool = await mentoring.pool(programme)
+    mentor_rows, mentee_rows = pool.mentors, pool.mentees
     profiles = {
         person_id: view(profile, Candidate)
         for person_id, profile in (await matching_profiles([p.id for p in mentor_rows + mentee_rows])).items()
     }
-    load, taken = await mentoring.open_load(terms.id)
+    load, taken = await mentoring.open_load(terms.id, list(pool.organizations) if pool.pooled else None)
     forms_all, models = await programmes.catalogue_choices()
     forms = [
         msgspec.structs.replace(option, taken={m for (m, f_id) in taken if f_id == option.id})
@@ -166,11 +192,7 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
     same_subject = bool(chosen_models & programmes.SAME_SUBJECT)
     marked = {(e.mentor_id, e.mentee_id) for e in await exclusions(terms.id)}
     marked |= await mentoring.couples(terms.id)  # a couple who already had a pair is never proposed again
-    consenting = (
-        await mentoring.participating(terms.organization_id, [p.id for p in mentor_rows + mentee_rows])
-        if terms.organization_id is not None
-        else set()
-    )
+    mentors_consenting, mentees_consenting = await mentoring.pool_participating(pool)
     start = max(day, terms.starts_on)
     too_late = terms.max_pair_months < mentoring.MIN_MONTHS or mentoring.earliest_end(start) > terms.ends_on
     choices = {
@@ -178,41 +200,62 @@ async def build(programme: ProgrammeRecord, weights: dict[str, int], day: date |
         for r in await MatchingChoice.select().where(MatchingChoice.programme_id == terms.id).run()
         if r["response"] != "declined"
     }
+
+    def placed(person_id: UUID, homes: dict[UUID, list[UUID]]) -> dict[str, Any]:
+        organizations = homes.get(person_id, [])
+        municipalities = list({pool.organizations[o].municipality_id for o in organizations})
+        return {"organizations": organizations, "municipalities": municipalities}
+
     mentors = []
     for row in mentor_rows:
         places = terms.max_mentees_per_mentor - load.get(row.id, 0)
-        if row.id in profiles and row.id in consenting and places > 0:
-            mentors.append(msgspec.structs.replace(profiles[row.id], full_name=row.full_name, places=places))
+        if row.id in profiles and row.id in mentors_consenting and places > 0:
+            mentors.append(
+                msgspec.structs.replace(
+                    profiles[row.id], full_name=row.full_name, places=places, **placed(row.id, pool.mentor_homes)
+                )
+            )
     excluded: list[Unmatched] = []
     mentees = []
     for row in mentee_rows:
         if row.id not in profiles:
             excluded.append(Unmatched(str(row.id), row.full_name, NO_CONSENT))
-        elif row.id not in consenting:
+        elif row.id not in mentees_consenting:
             excluded.append(Unmatched(str(row.id), row.full_name, NO_PARTICIPATION))
         elif too_late:
             excluded.append(Unmatched(str(row.id), row.full_name, TOO_LATE))
         elif all(row.id in f.taken for f in forms):
             continue  # already paired in every form of the programme
         else:
-            mentees.append(msgspec.structs.replace(profiles[row.id], full_name=row.full_name))
+            mentees.append(
+                msgspec.structs.replace(profiles[row.id], full_name=row.full_name, **placed(row.id, pool.mentee_homes))
+            )
+    # The sparse graph: a mentee meets only the mentors of a category some open form of theirs takes, so a
+    # municipality's run never walks all mentees × all mentors.
+    by_category: dict[str, list[int]] = {}
+    for j, mentor in enumerate(mentors):
+        by_category.setdefault(mentor.category, []).append(j)
     couples = {}
     for i, mentee in enumerate(mentees):
-        for j, mentor in enumerate(mentors):
+        open_forms = [f for f in forms if mentee.id not in f.taken and mentee.category in f.mentee_categories]
+        reachable = sorted({j for f in open_forms for c in f.mentor_categories for j in by_category.get(c, [])})
+        for j in reachable:
+            mentor = mentors[j]
             if (mentor.id, mentee.id) in marked or mentor.id == mentee.id:
                 continue
             if mentor.category == "learner" and not (
                 mentor.birth_date and mentee.birth_date and mentor.birth_date < mentee.birth_date
             ):
                 continue  # a learner mentor is older than the mentee (by class only when a pair is formed by hand)
-            couple = score_couple(mentor, mentee, forms, weights, choices, same_subject, day)
+            couple = score_couple(mentor, mentee, forms, weights, choices, same_subject, day, pool.pooled)
             if couple is not None:
                 couples[(i, j)] = couple
-    return Instance(mentors, mentees, [m.places for m in mentors], couples, excluded)
+    names = {o.id: o.name for o in pool.organizations.values()} if pool.pooled else {}
+    return Instance(mentors, mentees, [m.places for m in mentors], couples, excluded, names)
 
 
-def clean_weights(raw: dict[str, str]) -> dict[str, int]:
-    weights = default_weights()
+def clean_weights(raw: dict[str, str], pooled: bool = False) -> dict[str, int]:
+    weights = default_weights(pooled)
     for key in weights:
         if key in raw and str(raw[key]).strip() != "":
             try:
@@ -235,8 +278,8 @@ def _stored(records: list[Proposal] | list[Unmatched]) -> list[dict[str, Any]]:
 async def run(actor: Actor, programme: ProgrammeRecord, objective: str, weights: dict[str, int]) -> UUID:
     """Solves exactly and keeps the proposals with their reasons, and why each unmatched mentee is left out."""
     terms = view(programme, Terms)
-    if terms.organization_id != actor.organization_id or actor.organization_id is None:
-        raise NotFound()
+    if terms.organization_id != actor.organization_id:
+        raise NotFound()  # an organization's curator runs its own programme; a coordinator, the level's (routes)
     try:
         goal = Objective(objective)
     except ValueError:
@@ -258,6 +301,8 @@ async def run(actor: Actor, programme: ProgrammeRecord, objective: str, weights:
                 form=couple.form.title,
                 score=couple.score,
                 parts=couple.parts,
+                mentee_organization=instance.where(instance.mentees[i]),
+                mentor_organization=instance.where(instance.mentors[j]),
             )
         )
     unmatched = list(instance.excluded)
@@ -270,7 +315,8 @@ async def run(actor: Actor, programme: ProgrammeRecord, objective: str, weights:
         await MatchingRun.insert(
             MatchingRun(
                 region_id=actor.region_id,
-                organization_id=actor.organization_id,
+                organization_id=terms.organization_id,
+                municipality_id=terms.municipality_id,
                 programme_id=terms.id,
                 objective=goal,
                 weights=weights,
@@ -364,16 +410,16 @@ async def swap(programme: ProgrammeRecord, run_id: UUID, mentee_id: str, other_m
     mentees = {str(m.id): i for i, m in enumerate(instance.mentees)}
     mentors = {str(m.id): j for j, m in enumerate(instance.mentors)}
     updated = []
-    for proposal, mentor_id, mentor_name in (
-        (first, second.mentor_id, second.mentor),
-        (second, first.mentor_id, first.mentor),
+    for proposal, mentor_id, mentor_name, where in (
+        (first, second.mentor_id, second.mentor, second.mentor_organization),
+        (second, first.mentor_id, first.mentor, first.mentor_organization),
     ):
         couple = instance.couples.get((mentees.get(proposal.mentee_id, -1), mentors.get(mentor_id, -1)))
         if couple is None:
             raise ValidationFailed({"swap": f"{proposal.mentee} и {mentor_name} не могут составить пару"})
-        updated.append((proposal, mentor_id, mentor_name, couple))
-    for proposal, mentor_id, mentor_name, couple in updated:
-        proposal.mentor_id, proposal.mentor = mentor_id, mentor_name
+        updated.append((proposal, mentor_id, mentor_name, where, couple))
+    for proposal, mentor_id, mentor_name, where, couple in updated:
+        proposal.mentor_id, proposal.mentor, proposal.mentor_organization = mentor_id, mentor_name, where
         proposal.form_id, proposal.form = str(couple.form.id), couple.form.title
         proposal.score, proposal.parts = couple.score, couple.parts
     await _save(run)
@@ -393,12 +439,14 @@ async def exclude(actor: Actor, programme: ProgrammeRecord, mentor_id: str, ment
     if mentor is None or mentee is None:
         raise ValidationFailed({"mentor_id": "Выберите наставника из реестра и наставляемого из базы"})
     await current_connection().execute(
-        """INSERT INTO matching_exclusion (region_id, organization_id, programme_id, mentor_id, mentee_id, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
+        """INSERT INTO matching_exclusion
+               (region_id, organization_id, municipality_id, programme_id, mentor_id, mentee_id, created_by)
+           VALUES ($1, $2, $7, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
         actor.region_id,
         terms.organization_id,
         terms.id,
         mentor.id,
         mentee.id,
         actor.user_id,
+        terms.municipality_id,
     )

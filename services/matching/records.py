@@ -24,6 +24,8 @@ class Proposal(msgspec.Struct, kw_only=True):
     form: str
     score: int
     parts: list[tuple[str, int]]
+    mentee_organization: str = ""  # named in a municipal or regional programme's run
+    mentor_organization: str = ""
     status: str = "proposed"  # proposed, accepted, rejected
     pair_id: str | None = None
 
@@ -86,6 +88,8 @@ class Candidate(msgspec.Struct, kw_only=True):
     tags: list[str]
     answers: dict[str, Any]
     places: int = 0
+    organizations: list[UUID] = []  # the pool's organizations whose base holds them in this role
+    municipalities: list[UUID] = []
 
 
 class FormOption(msgspec.Struct, kw_only=True):
@@ -109,6 +113,7 @@ class Terms(msgspec.Struct, frozen=True):
     role_model_ids: list[UUID]
     max_mentees_per_mentor: int
     max_pair_months: int
+    municipality_id: UUID | None = None  # a municipal programme (organization_id None as well)
 
 
 class RoleModelCode(msgspec.Struct, frozen=True):

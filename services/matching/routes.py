@@ -13,20 +13,27 @@ from litestar.response import Redirect, Template
 
 from services import mentoring, programmes
 from services.matching import choices, logic
-from services.matching.logic import WEIGHTS
 from shared.actor import Actor
 from shared.errors import NotFound, ValidationFailed
 from shared.pages import flash_problem, flashed, page, see_other
 from tenants import Principal, Role, allow
 
+# An organization's curator matches its programme; a municipal or regional coordinator, the level's own programme
+# (its pool: every organization of the municipality or region, partner employers among them).
+MATCHERS = (Role.curator, Role.municipal_coordinator, Role.regional_coordinator)
+
 
 async def _programme(principal: Principal, programme_id: UUID) -> programmes.ProgrammeRecord:
-    return await programmes.get_programme(
-        programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
-    )
+    """The programme of the asker's own level, else 404 (RLS hides other tenants' altogether)."""
+    owner = programmes.Access.of(principal.role, principal.scope).owner
+    return await programmes.get_programme(programme_id, owner)
 
 
-@get("/programmes/{programme_id:uuid}/matching", guards=[allow(Role.curator)])
+def _pooled(programme: programmes.ProgrammeRecord) -> bool:
+    return programme.organization_id is None
+
+
+@get("/programmes/{programme_id:uuid}/matching", guards=[allow(*MATCHERS)])
 async def matching_page(principal: NamedDependency[Principal], programme_id: FromPath[UUID]) -> Template:
     programme = await _programme(principal, programme_id)
     run = await logic.latest_run(programme_id)
@@ -36,8 +43,9 @@ async def matching_page(principal: NamedDependency[Principal], programme_id: Fro
         "matching/matching.html",
         programme=programme,
         run=run,
-        weights=(run.weights if run else None) or logic.default_weights(),
-        weight_labels=WEIGHTS,
+        weights={**logic.default_weights(_pooled(programme)), **((run.weights if run else None) or {})},
+        weight_labels=logic.weight_labels(_pooled(programme)),
+        pooled=_pooled(programme),
         mentors=[m for m in mentors if m.consented],
         mentees=[m for m in mentees if m.consented],
         exclusions=[
@@ -50,7 +58,7 @@ async def matching_page(principal: NamedDependency[Principal], programme_id: Fro
     )
 
 
-@post("/programmes/{programme_id:uuid}/matching", guards=[allow(Role.curator)])
+@post("/programmes/{programme_id:uuid}/matching", guards=[allow(*MATCHERS)])
 async def run_matching(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -61,13 +69,14 @@ async def run_matching(
     data = await request.form()
     with flashed(request, "Подбор выполнен: проверьте предложения"):
         weights = logic.clean_weights(
-            {k.removeprefix("weight_"): str(v) for k, v in data.items() if k.startswith("weight_")}
+            {k.removeprefix("weight_"): str(v) for k, v in data.items() if k.startswith("weight_")},
+            _pooled(programme),
         )
         await logic.run(actor, programme, str(data.get("objective", "score")), weights)
     return see_other(f"/programmes/{programme_id}/matching")
 
 
-@post("/programmes/{programme_id:uuid}/matching/{run_id:uuid}/proposals", guards=[allow(Role.curator)])
+@post("/programmes/{programme_id:uuid}/matching/{run_id:uuid}/proposals", guards=[allow(*MATCHERS)])
 async def act_on_proposal(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -95,7 +104,7 @@ async def act_on_proposal(
     return see_other(f"/programmes/{programme_id}/matching#proposals")
 
 
-@post("/programmes/{programme_id:uuid}/matching/exclusions", guards=[allow(Role.curator)])
+@post("/programmes/{programme_id:uuid}/matching/exclusions", guards=[allow(*MATCHERS)])
 async def add_exclusion(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -183,7 +192,7 @@ async def respond_to_choice(
     return see_other("/cabinet")
 
 
-@post("/api/v1/programmes/{programme_id:uuid}/matching", guards=[allow(Role.curator)], tags=["Подбор пар"])
+@post("/api/v1/programmes/{programme_id:uuid}/matching", guards=[allow(*MATCHERS)], tags=["Подбор пар"])
 async def run_matching_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
@@ -191,9 +200,11 @@ async def run_matching_api(
     data: JSONBody[dict[str, Any]],
 ) -> dict[str, Any]:
     """`objective`: score (the highest total score) or count (the most mentees, then the highest score);
-    `weights`: {form, tags, choice, age, subject, time} from 0 to 5. Answers the proposals and the unmatched."""
+    `weights`: {form, tags, choice, age, subject, time} from 0 to 5, and for a municipal or regional programme the
+    distance rules {organization, municipality} (same organization first, then the same municipality).
+    Answers the proposals and the unmatched."""
     programme = await _programme(principal, programme_id)
-    weights = logic.clean_weights({k: str(v) for k, v in (data.get("weights") or {}).items()})
+    weights = logic.clean_weights({k: str(v) for k, v in (data.get("weights") or {}).items()}, _pooled(programme))
     run_id = await logic.run(actor, programme, str(data.get("objective", "score")), weights)
     run = await logic.latest_run(programme_id)
     assert run is not None
@@ -202,7 +213,7 @@ async def run_matching_api(
 
 @post(
     "/api/v1/programmes/{programme_id:uuid}/matching/{run_id:uuid}/proposals",
-    guards=[allow(Role.curator)],
+    guards=[allow(*MATCHERS)],
     tags=["Подбор пар"],
 )
 async def act_on_proposal_api(

@@ -11,7 +11,8 @@ from shared.engine import DB
 class MatchingRun(Table, tablename="matching_run", db=DB):
     id = UUID(primary_key=True)
     region_id = UUID()
-    organization_id = UUID()
+    organization_id = UUID(null=True, default=None)
+    municipality_id = UUID(null=True, default=None)
     programme_id = UUID()
     objective = Varchar(length=8)
     weights = JSONB()
@@ -24,7 +25,8 @@ class MatchingRun(Table, tablename="matching_run", db=DB):
 class MatchingExclusion(Table, tablename="matching_exclusion", db=DB):
     id = UUID(primary_key=True)
     region_id = UUID()
-    organization_id = UUID()
+    organization_id = UUID(null=True, default=None)
+    municipality_id = UUID(null=True, default=None)
     programme_id = UUID()
     mentor_id = UUID()
     mentee_id = UUID()
@@ -35,7 +37,8 @@ class MatchingExclusion(Table, tablename="matching_exclusion", db=DB):
 class MatchingChoice(Table, tablename="matching_choice", db=DB):
     id = UUID(primary_key=True)
     region_id = UUID()
-    organization_id = UUID()
+    organization_id = UUID(null=True, default=None)
+    municipality_id = UUID(null=True, default=None)
     programme_id = UUID()
     chooser_id = UUID()
     chosen_id = UUID()

@@ -14,11 +14,15 @@ from services.mentoring.pairs import (
     OPEN,
     STATUS_LABELS,
     PairForm,
+    Pool,
+    PoolOrganization,
     create_pair,
     eligible,
     list_pairs,
     open_load,
     pair_card,
+    pool,
+    pool_participating,
 )
 from services.mentoring.records import Attention, FormCount, Lapse, Member, Pair, PairCard, Risk, ScoreDetails
 from services.mentoring.rhythm import find_lapses
@@ -40,6 +44,8 @@ __all__ = [
     "Pair",
     "PairCard",
     "PairForm",
+    "Pool",
+    "PoolOrganization",
     "Risk",
     "ScoreDetails",
     "at_risk",
@@ -60,6 +66,8 @@ __all__ = [
     "pairs_completed_by",
     "participating",
     "person_of",
+    "pool",
+    "pool_participating",
     "pulse",
     "record_meeting",
     "request_approval",

@@ -14,6 +14,7 @@ from services.mentoring.pairs import (
     get_pair,
     list_pairs,
     open_load,
+    pool,
     record_mentor,
 )
 from services.mentoring.records import FormRule, Member, Pair, ProgrammeRecord, RegisteredOrder, Terms, view
@@ -42,8 +43,22 @@ async def request_approval(actor: Actor, programme: ProgrammeRecord, pair_ids: l
             "Начало работы пары не может быть раньше даты приказа: "
             + ", ".join(f"{p.mentor.full_name} (с {format_date(p.starts_on)})" for p in stale),
         )
-    organization_id = drafts[0].organization_id
-    consents = await rules.agreements(organization_id, list({p.mentor_id for p in drafts}))
+    mentor_ids = list({p.mentor_id for p in drafts})
+    if view(programme, Terms).organization_id is not None:
+        consents = await rules.agreements(drafts[0].organization_id, mentor_ids)
+    else:
+        # A municipal or regional programme's pairs: each mentor's agreement is with their own organization.
+        found = await pool(programme)
+        consents = {}
+        for mentor_id in mentor_ids:
+            for organization_id in found.mentor_homes.get(mentor_id, []):
+                agreement = (await rules.agreements(organization_id, [mentor_id])).get(mentor_id)
+                if agreement is None:
+                    continue
+                consents.setdefault(mentor_id, agreement)
+                if not agreement.is_staff or agreement.has_agreement:
+                    consents[mentor_id] = agreement
+                    break
     missing = sorted(
         {
             p.mentor.full_name

@@ -67,18 +67,23 @@ class PairForm:
     group_agreed_on: str = ""
 
 
-async def open_load(programme_id: UUID) -> tuple[dict[UUID, int], dict[tuple[UUID, UUID], UUID]]:
-    """Mentees per mentor in open pairs of the programme's organization (whichever programme they started in,
-    and counting replacements waiting for their order), and each mentee's open pair per form."""
+async def open_load(
+    programme_id: UUID, organization_ids: list[UUID] | None = None
+) -> tuple[dict[UUID, int], dict[tuple[UUID, UUID], UUID]]:
+    """Mentees per mentor in open pairs of the programme's organization (or of `organization_ids`, a municipal or
+    regional programme's pool), whichever programme they started in, and counting replacements waiting for their
+    order; and each mentee's open pair per form."""
     rows = await current_connection().fetch(
         """SELECT m.id, coalesce(c.mentor_id, m.mentor_id) AS mentor_id, m.form_id, mm.mentee_id
            FROM mentorship m
            JOIN mentorship_mentee mm ON mm.region_id = m.region_id AND mm.mentorship_id = m.id
            LEFT JOIN mentor_change c ON c.region_id = m.region_id AND c.mentorship_id = m.id AND c.pending
-           WHERE m.organization_id = (SELECT organization_id FROM programme WHERE id = $1)
+           WHERE m.organization_id = ANY(
+                   coalesce($3::uuid[], ARRAY[(SELECT organization_id FROM programme WHERE id = $1)]))
              AND m.status = ANY($2::text[])""",
         programme_id,
         [s.value for s in OPEN],
+        organization_ids,
     )
     load: dict[UUID, int] = {}
     taken: dict[tuple[UUID, UUID], UUID] = {}
@@ -88,11 +93,87 @@ async def open_load(programme_id: UUID) -> tuple[dict[UUID, int], dict[tuple[UUI
     return load, taken
 
 
+@dataclass(frozen=True)
+class Pool:
+    """Whose bases a programme draws on: its own organization's; a municipality's programme every organization of
+    the municipality, partner employers (organizations of kind «employer») among them; the region's every
+    organization of the region. `homes` tells in which of them a person is a registry mentor or a mentee."""
+
+    organizations: dict[UUID, PoolOrganization]
+    mentors: list[Member]
+    mentees: list[Member]
+    mentor_homes: dict[UUID, list[UUID]]
+    mentee_homes: dict[UUID, list[UUID]]
+
+    @property
+    def pooled(self) -> bool:
+        """More than the programme's own organization: a municipal or regional programme."""
+        return self.level != "organization"
+
+    level: str = "organization"
+
+
+@dataclass(frozen=True)
+class PoolOrganization:
+    id: UUID
+    municipality_id: UUID
+    name: str
+    kind: str
+
+
+async def pool(programme: ProgrammeRecord) -> Pool:
+    terms = view(programme, Terms)
+    rows = await current_connection().fetch(
+        """SELECT id, municipality_id, coalesce(nullif(short_name, ''), name) AS name, kind FROM organization
+           WHERE region_id = $1 AND ($2::uuid IS NULL OR id = $2) AND ($3::uuid IS NULL OR municipality_id = $3)
+           ORDER BY sort_key""",
+        terms.region_id,
+        terms.organization_id,
+        terms.municipality_id,
+    )
+    organizations = {r["id"]: PoolOrganization(r["id"], r["municipality_id"], r["name"], r["kind"]) for r in rows}
+    found: dict[ParticipationRole, tuple[dict[UUID, Member], dict[UUID, list[UUID]]]] = {
+        ParticipationRole.mentor: ({}, {}),
+        ParticipationRole.mentee_candidate: ({}, {}),
+    }
+    for organization_id in organizations:
+        for role, (members, homes) in found.items():
+            for member in await base_members(organization_id, (role,)):
+                members.setdefault(member.id, view(member, Member))
+                homes.setdefault(member.id, []).append(organization_id)
+    (mentors, mentor_homes), (mentees, mentee_homes) = (
+        found[ParticipationRole.mentor],
+        found[ParticipationRole.mentee_candidate],
+    )
+    level = "organization" if terms.organization_id else "municipality" if terms.municipality_id else "region"
+    return Pool(organizations, list(mentors.values()), list(mentees.values()), mentor_homes, mentee_homes, level)
+
+
+async def pool_participating(found: Pool) -> tuple[set[UUID], set[UUID]]:
+    """Which mentors and which mentees of the pool have an active consent to take part, given in an organization
+    whose base holds them in that role."""
+    people: dict[UUID, set[UUID]] = {}
+    for homes in (found.mentor_homes, found.mentee_homes):
+        for person_id, organization_ids in homes.items():
+            for organization_id in organization_ids:
+                people.setdefault(organization_id, set()).add(person_id)
+    given: set[tuple[UUID, UUID]] = set()
+    for organization_id, person_ids in people.items():
+        given |= {(organization_id, p) for p in await rules.participating(organization_id, list(person_ids))}
+
+    def consenting(homes: dict[UUID, list[UUID]]) -> set[UUID]:
+        return {p for p, organization_ids in homes.items() if any((o, p) in given for o in organization_ids)}
+
+    return consenting(found.mentor_homes), consenting(found.mentee_homes)
+
+
 async def eligible(programme: ProgrammeRecord) -> tuple[list[Member], list[Member]]:
-    """Registry mentors and mentee candidates of the programme's organization, with consent flags."""
+    """Registry mentors and mentee candidates of the programme's organization (or of its pool), with consent
+    flags."""
     organization_id = view(programme, Terms).organization_id
     if organization_id is None:
-        return [], []
+        found = await pool(programme)
+        return found.mentors, found.mentees
     mentors = await base_members(organization_id, (ParticipationRole.mentor,))
     mentees = await base_members(organization_id, (ParticipationRole.mentee_candidate,))
     return [view(m, Member) for m in mentors], [view(m, Member) for m in mentees]
@@ -105,12 +186,26 @@ async def create_pair(
     score: int | None = None,
     details: ScoreDetails | None = None,
 ) -> UUID:
-    """A draft pair or group, checked against every rule of the Положение before anything is written."""
+    """A draft pair or group, checked against every rule of the Положение before anything is written. A municipal
+    or regional programme's pair (proposed by its matching, accepted by its coordinator) draws on the programme's
+    pool and belongs to its mentees' organization."""
     terms = view(programme, Terms)
-    if terms.organization_id is None or terms.organization_id != actor.organization_id:
+    found = None if terms.organization_id is not None else await pool(programme)
+    if found is None and terms.organization_id != actor.organization_id:
         raise Forbidden()
+    if found is not None and actor.organization_id is not None:
+        raise Forbidden()  # the level's coordinator, not an organization's curator
     errors = Errors()
-    mentors, mentees = await eligible(programme)
+    mentors, mentees = (found.mentors, found.mentees) if found is not None else await eligible(programme)
+
+    async def refused_of(people: list[Member], as_mentor: bool) -> list[Member]:
+        if found is None:
+            assert terms.organization_id is not None
+            return await rules.without_participation(terms.organization_id, people)
+        mentors_consenting, mentees_consenting = await pool_participating(found)
+        consenting = mentors_consenting if as_mentor else mentees_consenting
+        return [p for p in people if p.id not in consenting]
+
     mentor = next((m for m in mentors if str(m.id) == form.mentor_id), None)
     if mentor is None:
         errors.add("mentor_id", "Наставник должен быть в утверждённом реестре наставников организации")
@@ -135,12 +230,18 @@ async def create_pair(
         group_agreed_on = programmes.read_date(errors, "group_agreed_on", form.group_agreed_on)
         if group_agreed_on and group_agreed_on > today():
             errors.add("group_agreed_on", "Дата согласия не может быть в будущем")
-    if mentor is not None and terms.organization_id is not None:
-        refused = await rules.without_participation(terms.organization_id, [mentor])
+    home = terms.organization_id
+    if found is not None and chosen:
+        shared = set.intersection(*(set(found.mentee_homes.get(m.id, [])) for m in chosen))
+        home = next((o for o in found.organizations if o in shared), None)
+        if home is None:
+            errors.add("mentee_ids", "Наставляемые одной пары или группы — из одной организации")
+    if mentor is not None:
+        refused = await refused_of([mentor], as_mentor=True)
         if refused:
             errors.add("mentor_id", f"Нет согласия на участие в программе наставничества: {mentor.full_name}")
-    if chosen and terms.organization_id is not None:
-        refused = await rules.without_participation(terms.organization_id, chosen)
+    if chosen:
+        refused = await refused_of(chosen, as_mentor=False)
         if refused:
             errors.add(
                 "mentee_ids",
@@ -204,7 +305,8 @@ async def create_pair(
             )
     errors.raise_if_any()
     assert mentor is not None and form_row is not None and starts_on is not None and ends_on is not None
-    load, taken = await open_load(terms.id)
+    assert home is not None
+    load, taken = await open_load(terms.id, list(found.organizations) if found is not None else None)
     if load.get(mentor.id, 0) + len(chosen) > terms.max_mentees_per_mentor:
         raise ValidationFailed(
             {"mentor_id": f"У наставника не больше {terms.max_mentees_per_mentor} наставляемых одновременно"}
@@ -216,7 +318,7 @@ async def create_pair(
         await Mentorship.insert(
             Mentorship(
                 region_id=actor.region_id,
-                organization_id=terms.organization_id,
+                organization_id=home,
                 programme_id=terms.id,
                 mentor_id=mentor.id,
                 form_id=form_row.id,
@@ -242,23 +344,30 @@ async def create_pair(
         await MentorshipMentee.insert(
             MentorshipMentee(
                 region_id=actor.region_id,
-                organization_id=terms.organization_id,
+                organization_id=home,
                 mentorship_id=pair_id,
                 mentee_id=mentee.id,
             )
         ).run()
-    await record_mentor(actor, pair_id, mentor.id, starts_on)
+    await record_mentor(actor, pair_id, mentor.id, starts_on, organization_id=home)
     return pair_id
 
 
 async def record_mentor(
-    actor: Actor, pair_id: UUID, mentor_id: UUID, since: date, reason: str = "", order_id: UUID | None = None
+    actor: Actor,
+    pair_id: UUID,
+    mentor_id: UUID,
+    since: date,
+    reason: str = "",
+    order_id: UUID | None = None,
+    organization_id: UUID | None = None,
 ) -> None:
-    """The pair's history of mentors; a replacement by order is pending until the order is registered."""
+    """The pair's history of mentors; a replacement by order is pending until the order is registered. A municipal
+    coordinator's pair names its organization (`organization_id`); else it is the actor's."""
     await MentorChange.insert(
         MentorChange(
             region_id=actor.region_id,
-            organization_id=actor.organization_id,
+            organization_id=organization_id or actor.organization_id,
             mentorship_id=pair_id,
             mentor_id=mentor_id,
             since=since,

@@ -37,6 +37,7 @@ class Terms(msgspec.Struct, frozen=True):
     group_work: bool
     max_pair_months: int
     max_mentees_per_mentor: int
+    municipality_id: UUID | None = None  # a municipal programme (organization_id None as well)
 
 
 class FormRule(msgspec.Struct, frozen=True):

@@ -287,7 +287,12 @@ async def _pair_form_context(principal: Principal, form: PairForm, errors: dict[
     }
 
 
-@post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(Role.curator)])
+# An organization's curator prepares the order for its programme's pairs; a municipal or regional coordinator for
+# the pairs its programme's matching proposed (the order of that level, signed by its coordinator).
+PAIR_ORDERERS = (Role.curator, Role.municipal_coordinator, Role.regional_coordinator)
+
+
+@post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(*PAIR_ORDERERS)])
 async def order_pairs(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
@@ -295,7 +300,7 @@ async def order_pairs(
     programme_id: FromPath[UUID],
 ) -> Redirect:
     programme = await programmes.get_programme(
-        programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
+        programme_id, programmes.Access.of(principal.role, principal.scope).owner
     )
     ids = _uuids((await request.form()).getall("pair_ids", []))
     try:
@@ -609,7 +614,7 @@ async def _request_out(pair_id: UUID, request_id: UUID) -> RequestOut:
     return RequestOut.of(next(r for r in await requests.requests_of(pair_id=pair_id) if r.id == request_id))
 
 
-@post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(Role.curator)])
+@post("/programmes/{programme_id:uuid}/pairs/order", guards=[allow(*PAIR_ORDERERS)])
 async def order_pairs_api(
     principal: NamedDependency[Principal],
     actor: NamedDependency[Actor],
@@ -618,7 +623,7 @@ async def order_pairs_api(
 ) -> dict[str, str]:
     """The order «о закреплении наставнических пар/групп» for the draft pairs named in `pair_ids`."""
     programme = await programmes.get_programme(
-        programme_id, programmes.Owner(organization_id=principal.scope.organization_id)
+        programme_id, programmes.Access.of(principal.role, principal.scope).owner
     )
     order_id = await lifecycle.request_approval(actor, programme, _uuids(data.get("pair_ids", [])))
     return {"order_id": str(order_id)}

@@ -3,6 +3,7 @@
 Other domains use only the names below; the routes are composed by app/, the rest is the domain's own.
 """
 
+from services.programmes.access import Access
 from services.programmes.catalogue import SAME_SUBJECT
 from services.programmes.forgetting import forget_people
 from services.programmes.indicators import INDICATORS, IndicatorCounter
@@ -43,6 +44,7 @@ __all__ = [
     "INDICATORS",
     "REPLACEMENT_REASONS",
     "SAME_SUBJECT",
+    "Access",
     "EventRecord",
     "FormRecord",
     "IndicatorCounter",

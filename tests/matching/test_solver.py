@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import random
 
+import numpy as np
 import pytest
 
-from services.matching.solver import Objective, solve
+from services.matching.solver import Objective, solve, solve_sparse
 
 
 def test_the_solver_finds_the_optimum_a_greedy_choice_misses() -> None:
@@ -56,3 +57,23 @@ def test_the_solver_agrees_with_brute_force_under_capacities(seed: int) -> None:
     assert (len(most.pairs), most.total) == brute_force(mentees, capacities, scores, most=True)
     for j, capacity in enumerate(capacities):
         assert sum(1 for m in best.pairs.values() if m == j) <= capacity
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_sparse_arrays_reach_the_brute_force_optimum_with_larger_capacities(seed: int) -> None:
+    # The municipal path hands the couples in as arrays; few arcs per mentee, capacities up to 3.
+    rng = random.Random(1000 + seed)
+    mentees, mentors = rng.randint(2, 6), rng.randint(1, 4)
+    capacities = [rng.randint(0, 3) for _ in range(mentors)]
+    scores = {(i, j): rng.randint(1, 50) for i in range(mentees) for j in range(mentors) if rng.random() < 0.4}
+    keys = sorted(scores)
+    arrays = (
+        np.array([i for i, _ in keys], dtype=np.int64),
+        np.array([j for _, j in keys], dtype=np.int64),
+        np.array([scores[k] for k in keys], dtype=np.int64),
+    )
+    for objective, most in ((Objective.best_score, False), (Objective.most_mentees, True)):
+        result = solve_sparse(mentees, capacities, *arrays, objective)
+        value = (len(result.pairs), result.total) if most else (result.total,)
+        assert value == brute_force(mentees, capacities, scores, most=most)
+        assert all((i, j) in scores for i, j in result.pairs.items())
