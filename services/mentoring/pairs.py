@@ -33,7 +33,7 @@ from services.registry import ParticipationRole, base_members, people_brief
 from shared.actor import Actor
 from shared.audit import audit
 from shared.clock import now, today
-from shared.db import current_connection
+from shared.db import Scope, current_connection, widened
 from shared.errors import Errors, Forbidden, NotFound, ValidationFailed
 from shared.i18n import format_date
 
@@ -85,12 +85,37 @@ async def open_load(
         [s.value for s in OPEN],
         organization_ids,
     )
-    load: dict[UUID, int] = {}
-    taken: dict[tuple[UUID, UUID], UUID] = {}
-    for row in rows:
-        load[row["mentor_id"]] = load.get(row["mentor_id"], 0) + 1
-        taken[(row["mentee_id"], row["form_id"])] = row["id"]
-    return load, taken
+    taken = {(row["mentee_id"], row["form_id"]): row["id"] for row in rows}
+    return await _mentor_load(programme_id, organization_ids), taken
+
+
+async def _mentor_load(programme_id: UUID, organization_ids: list[UUID] | None) -> dict[UUID, int]:
+    """Mentees per mentor of these organizations in open pairs anywhere in the region: a municipal programme's
+    pair lives in its mentee's organization, out of the sight of the mentor's own, yet takes the mentor's place.
+    Read under the region's scope, and only as counts."""
+    connection = current_connection()
+    region_id = await connection.fetchval("SELECT region_id FROM programme WHERE id = $1", programme_id)
+    if region_id is None:
+        return {}
+    async with widened(Scope.for_region(region_id)):
+        rows = await connection.fetch(
+            """WITH mentors AS (
+                   SELECT DISTINCT pa.person_id FROM participation pa
+                   WHERE pa.region_id = $1 AND pa.role = 'mentor' AND pa.organization_id = ANY(
+                       coalesce($3::uuid[], ARRAY[(SELECT organization_id FROM programme WHERE id = $2)])))
+               SELECT coalesce(c.mentor_id, m.mentor_id) AS mentor_id, count(*) AS mentees
+               FROM mentorship m
+               JOIN mentorship_mentee mm ON mm.region_id = m.region_id AND mm.mentorship_id = m.id
+               LEFT JOIN mentor_change c ON c.region_id = m.region_id AND c.mentorship_id = m.id AND c.pending
+               WHERE m.region_id = $1 AND m.status = ANY($4::text[])
+                 AND coalesce(c.mentor_id, m.mentor_id) IN (SELECT person_id FROM mentors)
+               GROUP BY 1""",
+            region_id,
+            programme_id,
+            organization_ids,
+            [s.value for s in OPEN],
+        )
+    return {row["mentor_id"]: int(row["mentees"]) for row in rows}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 from shared.db import Level, Scope, tenant_transaction
 from tests.factories import iso, person, programme, sign
 from tests.helpers import PASSWORD, Tenant, login_api, make_client
-from tests.matching.test_solver import brute_force
+from tests.matching.brute import brute_force
 
 
 async def partner_employer(tenant: Tenant) -> str:
@@ -160,6 +160,28 @@ async def test_a_municipal_programme_matches_its_organizations_and_partner_emplo
         await sign(order.json()["order_id"])
         working = (await municipal.get("/api/v1/pairs", params={"status": "active"})).json()
         assert set(pair_ids) <= {p["id"] for p in working}
+
+    # A partner mentor's place taken by the municipal pair of a school mentee is taken for the employer too, though
+    # the pair lives in the school and the employer cannot see it.
+    lent = [p["mentor_id"] for p in school_mentees if p["mentor_id"] in partner_mentors]
+    assert lent
+    async with make_client(app) as employer:
+        await login_api(employer, employer_curator, PASSWORD)
+        own_programme = await programme(employer, capacity=1)
+        newcomer = await person(employer, f"Новичок{tag}", "mentee_candidate")
+        refused = await employer.post(
+            "/api/v1/pairs",
+            json={
+                "programme_id": own_programme["id"],
+                "mentor_id": lent[0],
+                "mentee_ids": [newcomer],
+                "form_id": own_programme["form_id"],
+                "starts_on": iso(0),
+            },
+        )
+        assert refused.status_code == 400 and "не больше 1 наставляем" in refused.text, refused.text
+        run = await employer.post(f"/api/v1/programmes/{own_programme['id']}/matching", json={"objective": "count"})
+        assert lent[0] not in {p["mentor_id"] for p in run.json()["proposals"]}
 
     # The municipality's programme is not the school's, nor another municipality's: 404.
     for email in (fresh.curator, fresh.other_curator):

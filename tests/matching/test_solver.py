@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 
 import numpy as np
 import pytest
 
 from services.matching.solver import Objective, solve, solve_sparse
+from tests.matching.brute import brute_force
 
 
 def test_the_solver_finds_the_optimum_a_greedy_choice_misses() -> None:
@@ -26,23 +26,6 @@ def test_the_two_objectives_differ_and_both_are_exact() -> None:
     most = solve(2, [1, 1], scores, Objective.most_mentees)
     assert best.pairs == {0: 0} and best.total == 10
     assert most.pairs == {0: 1, 1: 0} and most.total == 4
-
-
-def brute_force(mentees: int, capacities: list[int], scores: dict[tuple[int, int], int], most: bool) -> tuple[int, ...]:
-    best: tuple[int, ...] = (0, 0) if most else (0,)
-    for choice in itertools.product([None, *range(len(capacities))], repeat=mentees):
-        used: dict[int, int] = {}
-        total = matched = 0
-        for i, j in enumerate(choice):
-            if j is None:
-                continue
-            if (i, j) not in scores or used.get(j, 0) >= capacities[j]:
-                break
-            used[j] = used.get(j, 0) + 1
-            total, matched = total + scores[(i, j)], matched + 1
-        else:
-            best = max(best, (matched, total) if most else (total,))
-    return best
 
 
 @pytest.mark.parametrize("seed", range(40))
