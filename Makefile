@@ -5,7 +5,7 @@ UV := .uv/bin/uv
 VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: run test bench bench-scale bench-public format install browser clean
+.PHONY: run test bench bench-scale bench-public bench-load format install browser clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -45,6 +45,9 @@ bench-scale: install
 
 bench-public: install
 	$(VENV)/bin/python bench/public_page.py
+
+bench-load: install
+	$(VENV)/bin/python bench/load.py
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -181,14 +181,40 @@ def cmd_destroy_personal_data(args: argparse.Namespace) -> None:
         sys.exit(f"Не удалось в регионах: {counts['failed_regions']} (подробности в журнале)")
 
 
+SERVERS = ("uvicorn", "granian")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
+    """Uvicorn (the default) or Granian's ASGI interface, with `--workers` processes sharing one socket
+    (infra/DEPLOY.md says which serves best on two cores)."""
+    _logging()
+    host, port = args.host, int(os.environ.get("PORT", args.port))
+    server = args.server or os.environ.get("WEB_SERVER", "uvicorn")
+    workers = args.workers or int(os.environ.get("WEB_WORKERS", "1"))
+    if server not in SERVERS:
+        sys.exit(f"Unknown server {server!r}: one of {', '.join(SERVERS)}")
+    if server == "granian":
+        from granian import Granian
+        from granian.constants import Interfaces, Loops
+
+        Granian(
+            "app.asgi:app",
+            address=host,
+            port=port,
+            interface=Interfaces.ASGI,  # with the lifespan the app's startup and shutdown need
+            workers=workers,
+            loop=Loops.uvloop,
+            log_access=False,  # paths can hold invitation tokens; the app logs route templates instead
+            respawn_failed_workers=True,  # a worker that died is started again; the supervisor watches the rest
+        ).serve()
+        return
     import uvicorn
 
-    _logging()
     uvicorn.run(
         "app.asgi:app",
-        host=args.host,
-        port=int(os.environ.get("PORT", args.port)),
+        host=host,
+        port=port,
+        workers=workers,
         access_log=False,  # paths can hold invitation tokens; the app logs route templates instead
         proxy_headers=False,  # the app believes forwarded headers from TRUSTED_PROXIES only (shared/proxies.py)
         log_level="info",
@@ -224,6 +250,8 @@ def main(argv: list[str] | None = None) -> None:
     serve = sub.add_parser("serve", help="the web app only")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", default="8000")
+    serve.add_argument("--server", choices=SERVERS, default="", help="uvicorn or granian (default: WEB_SERVER)")
+    serve.add_argument("--workers", type=int, default=0, help="worker processes (default: WEB_WORKERS or 1)")
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("worker", help="the arq worker").set_defaults(func=cmd_worker)
     sub.add_parser("migrate", help="apply migrations as the owner role").set_defaults(func=cmd_migrate)
